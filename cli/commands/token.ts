@@ -1,0 +1,37 @@
+/** `tsunagu token` — mints an access token for a registered client directly from the local data (testing). */
+import { findClient } from '../../src/platform/auth/clients.ts';
+import { intersectScopes, parseScopes } from '../../src/platform/auth/scopes.ts';
+import { openLocalPlatform, parse } from '../common.ts';
+
+const USAGE = `tsunagu token --client-id <id> [--scope "<scopes>"] [--lifetime 3600] [--data-dir ./data]
+
+Prints an access token for local testing, e.g.
+  curl -H "Authorization: Bearer $(tsunagu token --client-id clinic-1)" http://localhost:8080/fhir/Patient`;
+
+export async function tokenCommand(argv: string[]): Promise<number> {
+  const args = parse(argv, { 'client-id': { type: 'string' }, scope: { type: 'string' }, lifetime: { type: 'string' } }, USAGE);
+  if (!args) return 0;
+  const v = args.values;
+  if (!v['client-id']) {
+    console.error(USAGE);
+    return 2;
+  }
+  const p = await openLocalPlatform(v['data-dir']);
+  try {
+    const client = await findClient(p.db, v['client-id']);
+    if (!client || !client.active) {
+      console.error(`クライアント ${v['client-id']} は登録されていないか無効です / client not registered or disabled`);
+      return 1;
+    }
+    const allowed = parseScopes(client.scopes);
+    const granted = v.scope ? intersectScopes(parseScopes(v.scope), allowed) : allowed;
+    if (granted.length === 0) {
+      console.error('要求したスコープは許可されていません / requested scopes are not allowed for this client');
+      return 1;
+    }
+    console.log(await p.tokens.issue(client, granted, v.lifetime ? Number(v.lifetime) : 3600));
+    return 0;
+  } finally {
+    await p.db.close();
+  }
+}

@@ -1,0 +1,25 @@
+/** Shared CLI plumbing: option parsing with --help, and opening the platform on the local data directory. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { configFromEnv } from '../src/platform/config.ts';
+import { openPlatform, type PlatformParts } from '../src/platform/platform.ts';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const commonOptions = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies Options;
+
+export function parse<O extends Options>(argv: string[], options: O, usage: string, allowPositionals = false) {
+  const parsed = parseArgs({ args: argv, options: { ...commonOptions, ...options }, allowPositionals, strict: true });
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    return undefined;
+  }
+  return parsed;
+}
+
+/** The platform on the data directory (or DATABASE_URL) the server would use. */
+export async function openLocalPlatform(dataDir?: string): Promise<PlatformParts> {
+  return openPlatform(configFromEnv(process.env, dataDir ? { dataDir } : {}));
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env -S npx tsx
+/** `tsunagu` — the platform's command line: serve, migrate, clients and tokens, audit verification, validation. */
+import { auditCommand } from './commands/audit.ts';
+import { clientCommand } from './commands/client.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
+
+const USAGE = `tsunagu <command> [options]
+
+  serve                 start the API (PORT, TSUNAGU_DATA_DIR, DATABASE_URL, TSUNAGU_IG)
+  migrate               apply database migrations
+  client register       register a system client (facility, pharmacy, insurer, …)
+  client assertion      sign a client assertion JWT (to call /auth/token by hand)
+  token                 mint an access token for a registered client (local testing)
+  audit verify          verify the audit hash chains
+  validate              validate FHIR JSON files against IG packages
+
+Run 'tsunagu <command> --help' for the options of a command.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+async function validateCommand(argv: string[]): Promise<number> {
+  const path = './commands/validate.ts'; // provided by the conformance engine
+  const mod = (await import(path)) as { validateCommand: Command };
+  return mod.validateCommand(argv);
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  client: clientCommand,
+  token: tokenCommand,
+  audit: auditCommand,
+  validate: validateCommand,
+};
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  return command(rest);
+}
+
+main().then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,30 @@
+/**
+ * Tsunagu as one application: the platform plus every service, ready to serve. `tsunagu serve`, the tests and
+ * the benchmarks all start here so they run the same code.
+ */
+import type { FastifyInstance } from 'fastify';
+import { configFromEnv, type PlatformConfig } from './platform/config.ts';
+import { openPlatform, type PlatformParts } from './platform/platform.ts';
+import { buildServer } from './platform/http/server.ts';
+import type { Database } from './platform/storage/database.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Tsunagu {
+  platform: PlatformParts;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function createTsunagu(config: PlatformConfig = configFromEnv(), opts: { db?: Database; logger?: boolean } = {}): Promise<Tsunagu> {
+  const platform = await openPlatform(config, { db: opts.db });
+  const app = await buildServer(platform, { logger: opts.logger, version: VERSION });
+  return {
+    platform,
+    app,
+    async close() {
+      await app.close();
+      if (!opts.db) await platform.db.close();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Reading the audit log as FHIR AuditEvents (`GET /fhir/AuditEvent`). A patient sees who accessed their data;
+ * an operator sees everything; any other client sees the events it caused itself.
+ */
+import type { RequestContext } from '../auth/principal.ts';
+import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
+import { parseDateRange } from '../search/dates.ts';
+import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
+import type { Queryable } from '../storage/database.ts';
+import { StatementParams } from '../storage/sql-params.ts';
+
+const SUPPORTED = new Set(['patient', 'date', 'agent', 'entity', 'action', 'outcome', 'altid', '_id', '_count', '_offset', '_sort', '_format']);
+
+function visibility(ctx: RequestContext, p: StatementParams): string {
+  const pr = ctx.principal;
+  if (pr.kind === 'operator') return 'TRUE';
+  if (pr.kind === 'patient') return `patient_key = ${p.add(pr.patientId ?? '')}`;
+  return `client_id = ${p.add(pr.clientId)}`;
+}
+
+export interface AuditPage {
+  contents: string[];
+  total: number;
+  count: number;
+  offset: number;
+}
+
+export async function searchAuditEvents(db: Queryable, ctx: RequestContext, query: URLSearchParams): Promise<AuditPage> {
+  const p = new StatementParams();
+  const conds = [visibility(ctx, p)];
+  let count = DEFAULT_COUNT;
+  let offset = 0;
+  let order = 'recorded DESC, chain, seq';
+  for (const [key, value] of query) {
+    if (!SUPPORTED.has(key)) throw badRequest(`AuditEvent の検索パラメータ ${key} には対応していません`, `unsupported AuditEvent search parameter '${key}'`);
+    switch (key) {
+      case 'patient':
+        conds.push(`patient_key = ${p.add(value.replace(/^Patient\//, ''))}`);
+        break;
+      case 'date': {
+        const m = /^(ge|le|gt|lt|eq)?(.+)$/.exec(value)!;
+        const r = parseDateRange(m[2]);
+        if (!r) throw badRequest(`日付 ${value} の形式が正しくありません`, `invalid date '${value}'`);
+        const lo = p.add(new Date(r.low).toISOString(), 'timestamptz');
+        const hi = p.add(new Date(r.high).toISOString(), 'timestamptz');
+        const op = m[1] ?? 'eq';
+        conds.push(
+          op === 'ge' ? `recorded >= ${lo}` : op === 'gt' ? `recorded > ${hi}` : op === 'le' ? `recorded <= ${hi}` : op === 'lt' ? `recorded < ${lo}` : `recorded BETWEEN ${lo} AND ${hi}`,
+        );
+        break;
+      }
+      case 'agent':
+        conds.push(`client_id = ${p.add(value.replace(/^.*\|/, ''))}`);
+        break;
+      case 'altid':
+        conds.push(`facility_code = ${p.add(value)}`);
+        break;
+      case 'entity':
+        conds.push(`(${p.add(value)} = ANY(entities) OR EXISTS (SELECT 1 FROM unnest(entities) e WHERE e LIKE ${p.add(value + '/_history/%')}))`);
+        break;
+      case 'action':
+        conds.push(`action = ${p.add(value)}`);
+        break;
+      case 'outcome':
+        conds.push(`outcome = ${p.add(value)}`);
+        break;
+      case '_id':
+        conds.push(`id = ${p.add(value)}`);
+        break;
+      case '_count':
+        count = Math.min(Number(value), MAX_COUNT);
+        if (!Number.isInteger(count) || count < 0) throw badRequest('_count は0以上の整数です', '_count must be a non-negative integer');
+        break;
+      case '_offset':
+        offset = Number(value);
+        if (!Number.isInteger(offset) || offset < 0) throw badRequest('_offset は0以上の整数です', '_offset must be a non-negative integer');
+        break;
+      case '_sort':
+        if (value === 'date') order = 'recorded, chain, seq';
+        else if (value !== '-date') throw badRequest('_sort は date か -date です', '_sort must be date or -date');
+        break;
+    }
+  }
+  const where = conds.join(' AND ');
+  const rows = await db.query<{ content: string }>(
+    `SELECT content FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`,
+    p.values,
+  );
+  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
+  return { contents: rows.rows.map((r) => r.content), total: total.rows[0].n, count, offset };
+}
+
+export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
+  const p = new StatementParams();
+  const res = await db.query<{ content: string; visible: boolean }>(
+    `SELECT content, (${visibility(ctx, p)}) AS visible FROM audit_events WHERE id = ${p.add(id)}`,
+    p.values,
+  );
+  const row = res.rows[0];
+  if (!row) throw notFound(`AuditEvent/${id}`);
+  if (!row.visible) throw forbidden('この監査記録は閲覧できません', 'this audit event is not visible to you');
+  return row.content;
+}

@@ -1,0 +1,114 @@
+/**
+ * `tsunagu audit verify`: walks every chain and recomputes each link. Detects an altered row (link mismatch),
+ * a deleted row (gap in seq), rows removed from the end (head mismatch) and rows on unknown chains.
+ */
+import type { Queryable } from '../storage/database.ts';
+import type { AuditKey } from './audit-key.ts';
+import { genesisLink, nextLink } from './audit-chain.ts';
+import { auditMaterial, type AuditAction, type AuditOutcome } from './audit-record.ts';
+
+export interface AuditProblem {
+  chain: number;
+  seq: number;
+  kind: 'altered' | 'missing' | 'truncated' | 'unknown-chain' | 'bad-genesis';
+  message: string;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  chains: number;
+  events: number;
+  problems: AuditProblem[];
+}
+
+interface StoredRow {
+  chain: number;
+  seq: number;
+  hash: Uint8Array;
+  id: string;
+  recorded: Date;
+  patient_key: string;
+  client_id: string | null;
+  facility_code: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  purpose: string | null;
+  entities: string[];
+  content: string;
+}
+
+const PAGE = 5000;
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems = 100): Promise<AuditVerifyResult> {
+  const heads = await db.query<{ chain: number; seq: number; head: Uint8Array }>(
+    'SELECT chain, seq, head FROM audit_chains ORDER BY chain',
+  );
+  const problems: AuditProblem[] = [];
+  let events = 0;
+  const known = new Set(heads.rows.map((h) => h.chain));
+  const strays = await db.query<{ chain: number; n: number }>(
+    'SELECT chain, count(*)::int AS n FROM audit_events WHERE NOT (chain = ANY($1::int[])) GROUP BY chain',
+    [[...known]],
+  );
+  for (const s of strays.rows)
+    problems.push({ chain: s.chain, seq: 0, kind: 'unknown-chain', message: `${s.n} events on a chain with no head` });
+
+  for (const head of heads.rows) {
+    let link: Uint8Array = genesisLink(key, head.chain);
+    let expectedSeq = 1;
+    for (;;) {
+      const page = await db.query<StoredRow>(
+        `SELECT chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content
+         FROM audit_events WHERE chain = $1 AND seq >= $2 ORDER BY seq LIMIT ${PAGE}`,
+        [head.chain, expectedSeq],
+      );
+      for (const r of page.rows) {
+        events++;
+        if (r.seq !== expectedSeq) {
+          problems.push({
+            chain: r.chain,
+            seq: expectedSeq,
+            kind: 'missing',
+            message: `events ${expectedSeq}..${r.seq - 1} are missing`,
+          });
+          // Continue from the stored link so later rows are still checked.
+          link = r.hash;
+          expectedSeq = r.seq + 1;
+          continue;
+        }
+        const material = auditMaterial(r.chain, {
+          id: r.id,
+          recorded: new Date(r.recorded).toISOString(),
+          patientKey: r.patient_key,
+          clientId: r.client_id,
+          facilityCode: r.facility_code,
+          action: r.action,
+          outcome: r.outcome,
+          purpose: r.purpose,
+          entities: r.entities,
+          content: r.content,
+        });
+        const expected = nextLink(key, link, r.seq, material);
+        if (!same(expected, r.hash)) {
+          problems.push({ chain: r.chain, seq: r.seq, kind: 'altered', message: `event ${r.id} does not match its link` });
+        }
+        link = r.hash;
+        expectedSeq++;
+      }
+      if (page.rows.length < PAGE || problems.length >= maxProblems) break;
+    }
+    if (head.seq !== expectedSeq - 1) {
+      problems.push({
+        chain: head.chain,
+        seq: expectedSeq,
+        kind: head.seq > expectedSeq - 1 ? 'truncated' : 'altered',
+        message: `chain head says ${head.seq} events, found ${expectedSeq - 1}`,
+      });
+    } else if (!same(link, head.head)) {
+      problems.push({ chain: head.chain, seq: head.seq, kind: 'altered', message: 'chain head does not match the last event' });
+    }
+    if (problems.length >= maxProblems) break;
+  }
+  return { ok: problems.length === 0, chains: heads.rows.length, events, problems };
+}

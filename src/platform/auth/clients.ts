@@ -1,0 +1,112 @@
+/**
+ * Registered clients: every system that calls the API (an EHR, a pharmacy system, an insurer's batch) and every
+ * person-facing account. System clients prove who they are with a JWT signed by a key whose public half is
+ * registered here (SMART backend services).
+ */
+import { randomUUID } from 'node:crypto';
+import { importJWK, type JWK } from 'jose';
+import type { Queryable } from '../storage/database.ts';
+import { FhirError } from '../fhir/errors.ts';
+import { checkFacilityCodeShape } from './facility-code.ts';
+import { PRINCIPAL_KINDS, type PrincipalKind } from './principal.ts';
+import { parseScope } from './scopes.ts';
+
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  kind: PrincipalKind;
+  facilityCode?: string;
+  organizationId?: string;
+  patientId?: string;
+  /** Scopes this client may be granted. */
+  scopes: string[];
+  /** Public keys (JWK Set) that verify the client's assertions. */
+  jwks: { keys: JWK[] };
+  active: boolean;
+}
+
+export interface NewClient {
+  clientId?: string;
+  name: string;
+  kind: PrincipalKind;
+  facilityCode?: string;
+  organizationId?: string;
+  patientId?: string;
+  scopes: string[];
+  jwks: { keys: JWK[] };
+}
+
+const invalid = (ja: string, en: string) => FhirError.of(400, 'invalid', ja, en);
+
+export async function validateNewClient(c: NewClient): Promise<void> {
+  if (!c.name?.trim()) throw invalid('名称が必要です', 'name is required');
+  if (!PRINCIPAL_KINDS.includes(c.kind))
+    throw invalid(`種別 ${c.kind} は不明です`, `unknown client kind ${c.kind}; one of ${PRINCIPAL_KINDS.join(', ')}`);
+  if (c.kind === 'facility' || c.kind === 'pharmacy') {
+    if (!c.facilityCode) throw invalid('医療機関コードが必要です', 'facility code (医療機関コード) is required');
+    const problem = checkFacilityCodeShape(c.facilityCode);
+    if (problem) throw invalid(problem.ja, problem.en);
+    if (c.kind === 'pharmacy' && c.facilityCode[2] !== '4')
+      throw invalid('薬局コードの点数表番号は 4 です', 'a pharmacy code has score table number 4');
+  }
+  if (c.kind === 'patient' && !c.patientId)
+    throw invalid('患者アカウントには患者IDが必要です', 'a patient account needs the Patient id');
+  for (const s of c.scopes)
+    if (!parseScope(s)) throw invalid(`スコープ ${s} は不正です`, `invalid scope ${s}`);
+  if (!Array.isArray(c.jwks?.keys) || c.jwks.keys.length === 0)
+    throw invalid('公開鍵 (JWK Set) が必要です', 'a public key (JWK Set) is required');
+  for (const k of c.jwks.keys) {
+    if ('d' in k) throw invalid('秘密鍵は登録できません', 'private key material must not be registered');
+    try {
+      await importJWK(k, k.alg ?? (k.kty === 'RSA' ? 'RS384' : 'ES384'));
+    } catch (err) {
+      throw invalid('公開鍵を読み込めません', `public key could not be imported: ${(err as Error).message}`);
+    }
+  }
+}
+
+export async function registerClient(db: Queryable, c: NewClient): Promise<ClientRecord> {
+  await validateNewClient(c);
+  const clientId = c.clientId ?? randomUUID();
+  const res = await db.query(
+    `INSERT INTO clients (client_id, name, kind, facility_code, organization_id, patient_id, scopes, jwks)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (client_id) DO NOTHING`,
+    [clientId, c.name, c.kind, c.facilityCode ?? null, c.organizationId ?? null, c.patientId ?? null, c.scopes, JSON.stringify(c.jwks)],
+  );
+  if (res.rowCount === 0) throw FhirError.of(409, 'duplicate', `クライアント ${clientId} は登録済みです`, `client ${clientId} already exists`);
+  return { ...c, clientId, active: true };
+}
+
+interface ClientRow {
+  client_id: string;
+  name: string;
+  kind: PrincipalKind;
+  facility_code: string | null;
+  organization_id: string | null;
+  patient_id: string | null;
+  scopes: string[];
+  jwks: string;
+  active: boolean;
+}
+
+export async function findClient(db: Queryable, clientId: string): Promise<ClientRecord | undefined> {
+  const res = await db.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
+  const r = res.rows[0];
+  if (!r) return undefined;
+  return {
+    clientId: r.client_id,
+    name: r.name,
+    kind: r.kind,
+    facilityCode: r.facility_code ?? undefined,
+    organizationId: r.organization_id ?? undefined,
+    patientId: r.patient_id ?? undefined,
+    scopes: r.scopes,
+    jwks: JSON.parse(r.jwks),
+    active: r.active,
+  };
+}
+
+export async function setClientActive(db: Queryable, clientId: string, active: boolean): Promise<boolean> {
+  const res = await db.query('UPDATE clients SET active = $2 WHERE client_id = $1', [clientId, active]);
+  return res.rowCount > 0;
+}

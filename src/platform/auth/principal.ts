@@ -1,0 +1,24 @@
+/** Who is calling: the authenticated client or person, as the server sees it after token verification. */
+import type { Scope } from './scopes.ts';
+
+/** 医療機関 facility, 薬局 pharmacy, 保険者 insurer, 自治体 municipality, 患者 patient, 運用者 operator, 研究者 researcher. */
+export const PRINCIPAL_KINDS = ['facility', 'pharmacy', 'insurer', 'municipality', 'patient', 'operator', 'researcher'] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+export interface Principal {
+  clientId: string;
+  name: string;
+  kind: PrincipalKind;
+  /** 医療機関コード (10 digits) for facilities and pharmacies, 保険者番号 for insurers, 地方公共団体コード for municipalities. */
+  facilityCode?: string;
+  /** The Patient id a patient principal may see. */
+  patientId?: string;
+  scopes: Scope[];
+}
+
+export interface RequestContext {
+  principal: Principal;
+  /** Purpose of use (v3 ActReason): TREAT by default; ETREAT for emergency. */
+  purpose: string;
+  ip?: string;
+}

@@ -1,0 +1,50 @@
+/** `AuditEvent` is served from the tamper-evident audit log; it cannot be written through the API. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccessTokens } from '../auth/access-tokens.ts';
+import { searchAuditEvents, readAuditEvent } from '../audit/audit-query.ts';
+import { FhirError, forbidden } from '../fhir/errors.ts';
+import type { Queryable } from '../storage/database.ts';
+import { bundleText } from '../store/bundle-text.ts';
+import { sendFhir } from './fhir-json.ts';
+import { authenticate } from './request-context.ts';
+import { allows } from '../auth/scopes.ts';
+
+export async function auditRoutes(app: FastifyInstance, deps: { db: Queryable; tokens: AccessTokens; baseUrl?: string }) {
+  const baseOf = (request: FastifyRequest) => deps.baseUrl ?? `${request.protocol}://${request.host}/fhir`;
+  const ctxOf = async (request: FastifyRequest) => {
+    const ctx = await authenticate(request, deps.tokens);
+    if (ctx.principal.kind !== 'patient' && !allows(ctx.principal.scopes, 'AuditEvent', 'r'))
+      throw forbidden('監査記録を閲覧する権限がありません', 'the token does not allow reading AuditEvent');
+    return ctx;
+  };
+  const readOnly = () => {
+    throw FhirError.of(405, 'not-supported', '監査記録は変更できません', 'AuditEvent is written by the platform only');
+  };
+  app.get('/fhir/AuditEvent', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    const i = request.url.indexOf('?');
+    const query = new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
+    const page = await searchAuditEvents(deps.db, ctx, query);
+    const base = baseOf(request);
+    const link = [{ relation: 'self', url: `${base}/AuditEvent?${query}` }];
+    if (page.offset + page.count < page.total) {
+      const next = new URLSearchParams(query);
+      next.set('_offset', String(page.offset + page.count));
+      link.push({ relation: 'next', url: `${base}/AuditEvent?${next}` });
+    }
+    const body = bundleText(
+      { type: 'searchset', total: page.total, link },
+      page.contents.map((c) => ({ fullUrl: `${base}/AuditEvent/${JSON.parse(c).id}`, resource: c, extra: { search: { mode: 'match' } } })),
+    );
+    return sendFhir(reply, 200, body);
+  });
+  app.get<{ Params: { id: string } }>('/fhir/AuditEvent/:id', async (request, reply) => {
+    const ctx = await ctxOf(request);
+    return sendFhir(reply, 200, await readAuditEvent(deps.db, ctx, request.params.id));
+  });
+  for (const url of ['/fhir/AuditEvent', '/fhir/AuditEvent/:id']) {
+    app.post(url, readOnly);
+    app.put(url, readOnly);
+    app.delete(url, readOnly);
+  }
+}

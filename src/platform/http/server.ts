@@ -1,0 +1,53 @@
+/** Builds the HTTP server: FHIR JSON handling, errors as OperationOutcome, auth, FHIR REST and audit routes. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { PlatformParts } from '../platform.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { authRoutes } from './auth-routes.ts';
+import { buildCapabilityStatement, type CapabilityOptions } from './capability.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import { registerFhirJson } from './fhir-json.ts';
+import { fhirRoutes } from './fhir-routes.ts';
+
+export interface ServerExtras {
+  /** Registered before the generic FHIR routes (services, $validate, web apps). */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  capability?: Omit<CapabilityOptions, 'version' | 'tokenUrl'>;
+  logger?: boolean;
+  version?: string;
+}
+
+export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<FastifyInstance> {
+  const { config } = platform;
+  const app = Fastify({
+    logger: extras.logger ? { level: 'info' } : false,
+    bodyLimit: config.bodyLimit,
+    trustProxy: Boolean(config.publicUrl),
+  });
+  registerFhirJson(app);
+  registerErrorHandler(app);
+  const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
+  await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl });
+  await auditRoutes(app, { db: platform.db, tokens: platform.tokens, baseUrl });
+  for (const plugin of extras.plugins ?? []) await plugin(app);
+  let capability: object | undefined;
+  const capabilityStatement = () =>
+    (capability ??= buildCapabilityStatement(platform.registry, {
+      version: extras.version ?? '0.1.0',
+      tokenUrl: config.publicUrl ? `${config.publicUrl}/auth/token` : undefined,
+      ...extras.capability,
+      special: {
+        AuditEvent: {
+          type: 'AuditEvent',
+          documentation: 'Read-only view of the tamper-evident audit log (patient, date, agent, entity, action, outcome, altid).',
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: ['patient', 'date', 'agent', 'entity', 'action', 'outcome', 'altid'].map((name) => ({
+            name,
+            type: name === 'date' ? 'date' : name === 'patient' || name === 'entity' ? 'reference' : 'token',
+          })),
+        },
+        ...extras.capability?.special,
+      },
+    }));
+  await fhirRoutes(app, { repo: platform.repo, tokens: platform.tokens, baseUrl, capabilityStatement });
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * The platform assembled: database (migrated), audit chains and writer, token keys, search registry, access
+ * policy and the resource repository. Services receive this object and build on it.
+ */
+import { AccessPolicy } from './access/policy.ts';
+import { AuditChains } from './audit/audit-chain.ts';
+import { loadOrCreateAuditKey, type AuditKey } from './audit/audit-key.ts';
+import { GroupAuditWriter } from './audit/audit-writer.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
+import { loadOrCreatePlatformKey, type PlatformKey } from './auth/platform-keys.ts';
+import type { PlatformConfig } from './config.ts';
+import { r4SearchRegistry, type SearchRegistry } from './search/registry.ts';
+import type { Database } from './storage/database.ts';
+import { migrate, registerMigrations, type Migration } from './storage/migrate.ts';
+import { openDatabase } from './storage/open.ts';
+import { Repository, type ResourceValidator } from './store/repository.ts';
+
+export interface PlatformParts {
+  config: PlatformConfig;
+  db: Database;
+  auditKey: AuditKey;
+  chains: AuditChains;
+  readAudit: GroupAuditWriter;
+  platformKey: PlatformKey;
+  tokens: AccessTokens;
+  registry: SearchRegistry;
+  policy: AccessPolicy;
+  repo: Repository;
+}
+
+export interface OpenPlatformOptions {
+  migrations?: Migration[];
+  validate?: ResourceValidator;
+  /** Use an already open database (tests share one). */
+  db?: Database;
+}
+
+export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOptions = {}): Promise<PlatformParts> {
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
+  if (opts.migrations) registerMigrations(opts.migrations);
+  await migrate(db);
+  const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
+  const chains = new AuditChains(auditKey, config.auditChains);
+  await chains.ensureChains(db);
+  const readAudit = new GroupAuditWriter(db, chains);
+  const platformKey = await loadOrCreatePlatformKey(db);
+  const tokens = new AccessTokens(platformKey, config.tokenLifetime);
+  const registry = r4SearchRegistry();
+  const policy = new AccessPolicy();
+  const repo = new Repository({ db, registry, chains, readAudit, policy, validate: opts.validate });
+  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo };
+}

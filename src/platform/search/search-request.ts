@@ -1,0 +1,244 @@
+/**
+ * Parsing a FHIR search query (`?code=…&date=ge2024-01-01&_count=10`) into a structured request.
+ * Repeated parameters are ANDed, comma-separated values are ORed. Unknown parameters are errors unless the
+ * client asked for lenient handling (`Prefer: handling=lenient`), because silently ignoring a misspelt filter
+ * would return more patients' data than asked for.
+ */
+import { badRequest } from '../fhir/errors.ts';
+import type { SearchParam, SearchRegistry } from './registry.ts';
+
+export type ColumnParam = { code: '_id' | '_lastUpdated'; type: 'token' | 'date' };
+
+export interface Chain {
+  /** Reference parameter on the searched type. */
+  via: SearchParam;
+  targetType: string;
+  /** Condition on the target resource. */
+  filter: Filter;
+}
+
+export interface Filter {
+  param: SearchParam | ColumnParam;
+  modifier?: string;
+  /** Alternatives (OR). */
+  values: string[];
+  chain?: Chain;
+}
+
+export interface SortRule {
+  param: SearchParam | ColumnParam;
+  descending: boolean;
+}
+
+export interface IncludeRule {
+  /** The type holding the reference. */
+  sourceType: string;
+  param: SearchParam;
+  targetType?: string;
+}
+
+export interface SearchRequest {
+  resourceType: string;
+  filters: Filter[];
+  sort: SortRule[];
+  count: number;
+  offset: number;
+  total: 'none' | 'estimate' | 'accurate';
+  summaryCount: boolean;
+  include: IncludeRule[];
+  revinclude: IncludeRule[];
+  /** Parameters ignored under lenient handling. */
+  ignored: string[];
+}
+
+export const DEFAULT_COUNT = 20;
+export const MAX_COUNT = 1000;
+
+const COLUMN: Record<string, ColumnParam> = {
+  _id: { code: '_id', type: 'token' },
+  _lastUpdated: { code: '_lastUpdated', type: 'date' },
+};
+const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_include', '_revinclude', '_format', '_pretty', '_elements']);
+const MODIFIERS: Record<string, string[]> = {
+  token: ['not', 'missing', 'text', 'above', 'below', 'in', 'not-in', 'of-type'],
+  string: ['exact', 'contains', 'missing'],
+  date: ['missing'],
+  reference: ['missing', 'identifier'],
+  number: ['missing'],
+  quantity: ['missing'],
+  uri: ['missing', 'below', 'above'],
+};
+const SUPPORTED_MODIFIERS = new Set(['not', 'missing', 'exact', 'contains', 'below', 'above']);
+
+function nonNegativeInt(name: string, v: string, max: number): number {
+  if (!/^\d+$/.test(v)) throw badRequest(`${name} は0以上の整数で指定してください`, `${name} must be a non-negative integer`);
+  return Math.min(Number(v), max);
+}
+
+/** Splits on commas not escaped with a backslash, and unescapes `\,` `\|` `\$` `\\`. */
+export function splitValues(v: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '\\' && i + 1 < v.length) {
+      cur += v[i] + v[i + 1];
+      i++;
+    } else if (v[i] === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += v[i];
+  }
+  out.push(cur);
+  return out;
+}
+
+export function unescapeValue(v: string): string {
+  return v.replace(/\\([,|$\\])/g, '$1');
+}
+
+function resolveParam(registry: SearchRegistry, type: string, code: string): SearchParam | ColumnParam | undefined {
+  return COLUMN[code] ?? registry.get(type, code);
+}
+
+function parseFilter(
+  registry: SearchRegistry,
+  type: string,
+  key: string,
+  value: string,
+  depth = 0,
+): Filter {
+  const dot = key.indexOf('.');
+  const head = dot >= 0 ? key.slice(0, dot) : key;
+  const [code, modifier] = head.split(':', 2) as [string, string | undefined];
+  const param = resolveParam(registry, type, code);
+  if (!param)
+    throw badRequest(
+      `${type} に検索パラメータ ${code} はありません`,
+      `unknown search parameter '${code}' for ${type}`,
+      [`${type}.${code}`],
+    );
+  if (dot >= 0) {
+    // Chained search: subject:Patient.name=…, patient.identifier=…
+    if (param.type !== 'reference' || !('targets' in param))
+      throw badRequest(`${code} は参照パラメータではないため連鎖できません`, `cannot chain through non-reference parameter '${code}'`);
+    if (depth >= 2) throw badRequest('連鎖検索は2段までです', 'chained search is limited to 2 levels');
+    const targets = modifier ? [modifier] : param.targets;
+    if (targets.length !== 1)
+      throw badRequest(
+        `${code} の参照先の型を ${code}:[型] で指定してください`,
+        `'${code}' may refer to several types (${param.targets.join(', ')}); write ${code}:[type].${key.slice(dot + 1)}`,
+      );
+    const targetType = targets[0];
+    if (!param.targets.includes(targetType))
+      throw badRequest(`${code} は ${targetType} を参照できません`, `'${code}' cannot refer to ${targetType}`);
+    const inner = parseFilter(registry, targetType, key.slice(dot + 1), value, depth + 1);
+    return { param, values: [], chain: { via: param, targetType, filter: inner } };
+  }
+  if (modifier !== undefined) {
+    const allowed = MODIFIERS[param.type] ?? ['missing'];
+    const isTypeModifier = param.type === 'reference' && /^[A-Z][A-Za-z]+$/.test(modifier);
+    if (!isTypeModifier && (!allowed.includes(modifier) || !SUPPORTED_MODIFIERS.has(modifier)))
+      throw badRequest(
+        `修飾子 :${modifier} は ${code} では使えません`,
+        `modifier ':${modifier}' is not supported for '${code}' (${param.type})`,
+      );
+    if (modifier === 'missing' && value !== 'true' && value !== 'false')
+      throw badRequest(':missing の値は true か false です', ':missing takes true or false');
+  }
+  const values = splitValues(value);
+  if (values.some((v) => v === '') && modifier !== 'missing')
+    throw badRequest(`${code} の値が空です`, `empty value for '${code}'`);
+  return { param, modifier, values };
+}
+
+function parseSort(registry: SearchRegistry, type: string, value: string): SortRule[] {
+  return value.split(',').map((part) => {
+    const descending = part.startsWith('-');
+    const code = descending ? part.slice(1) : part;
+    const param = resolveParam(registry, type, code);
+    if (!param) throw badRequest(`並べ替えのパラメータ ${code} は不明です`, `unknown _sort parameter '${code}'`);
+    if (param.type === 'reference' || param.type === 'uri')
+      throw badRequest(`${code} では並べ替えできません`, `cannot sort by '${code}' (${param.type})`);
+    return { param, descending };
+  });
+}
+
+function parseInclude(registry: SearchRegistry, value: string, name: string): IncludeRule {
+  const [sourceType, code, targetType] = value.split(':');
+  const param = sourceType && code ? registry.get(sourceType, code) : undefined;
+  if (!param || param.type !== 'reference')
+    throw badRequest(`${name}=${value} は [型]:[参照パラメータ] の形で指定してください`, `${name}=${value} must be [type]:[reference parameter]`);
+  if (targetType && !param.targets.includes(targetType))
+    throw badRequest(`${code} は ${targetType} を参照できません`, `'${code}' cannot refer to ${targetType}`);
+  return { sourceType, param, targetType };
+}
+
+export function parseSearch(
+  registry: SearchRegistry,
+  resourceType: string,
+  query: URLSearchParams,
+  opts: { lenient?: boolean } = {},
+): SearchRequest {
+  const req: SearchRequest = {
+    resourceType,
+    filters: [],
+    sort: [],
+    count: DEFAULT_COUNT,
+    offset: 0,
+    total: 'accurate',
+    summaryCount: false,
+    include: [],
+    revinclude: [],
+    ignored: [],
+  };
+  for (const [key, value] of query) {
+    const base = key.split(':')[0];
+    if (RESULT_PARAMS.has(base)) {
+      switch (base) {
+        case '_count':
+          req.count = nonNegativeInt('_count', value, MAX_COUNT);
+          break;
+        case '_offset':
+          req.offset = nonNegativeInt('_offset', value, 10_000_000);
+          break;
+        case '_sort':
+          req.sort = parseSort(registry, resourceType, value);
+          break;
+        case '_total':
+          if (value !== 'none' && value !== 'estimate' && value !== 'accurate')
+            throw badRequest('_total は none / estimate / accurate です', '_total must be none, estimate or accurate');
+          req.total = value;
+          break;
+        case '_summary':
+          if (value === 'count') req.summaryCount = true;
+          else if (value !== 'false') {
+            if (!opts.lenient) throw badRequest(`_summary=${value} には対応していません`, `_summary=${value} is not supported (count and false are)`);
+            req.ignored.push(key);
+          }
+          break;
+        case '_include':
+          if (key !== '_include') throw badRequest(`${key} には対応していません`, `${key} is not supported`);
+          req.include.push(parseInclude(registry, value, '_include'));
+          break;
+        case '_revinclude':
+          if (key !== '_revinclude') throw badRequest(`${key} には対応していません`, `${key} is not supported`);
+          req.revinclude.push(parseInclude(registry, value, '_revinclude'));
+          break;
+        case '_format':
+        case '_pretty':
+          break;
+        default:
+          if (!opts.lenient) throw badRequest(`${key} には対応していません`, `${key} is not supported`);
+          req.ignored.push(key);
+      }
+      continue;
+    }
+    try {
+      req.filters.push(parseFilter(registry, resourceType, key, value));
+    } catch (err) {
+      if (!opts.lenient) throw err;
+      req.ignored.push(key);
+    }
+  }
+  return req;
+}

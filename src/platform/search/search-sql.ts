@@ -1,0 +1,247 @@
+/**
+ * SQL for search: each filter becomes an EXISTS over the index table of its parameter type, joined to the
+ * searched row by (resource_type, resource_id). Date, number and quantity prefixes follow the R4 rules
+ * (http://hl7.org/fhir/R4/search.html#prefix), with ranges from the precision of the value given.
+ */
+import { badRequest } from '../fhir/errors.ts';
+import { parseReference } from '../fhir/references.ts';
+import type { StatementParams } from '../storage/sql-params.ts';
+import { parseDateRange } from './dates.ts';
+import { normalizeForSearch } from './normalize.ts';
+import { unescapeValue, type Filter, type SearchRequest, type SortRule } from './search-request.ts';
+
+const PREFIX = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/s;
+const TABLE: Record<string, string> = {
+  token: 'sp_token',
+  string: 'sp_string',
+  date: 'sp_date',
+  reference: 'sp_reference',
+  number: 'sp_number',
+  quantity: 'sp_quantity',
+  uri: 'sp_uri',
+};
+
+let aliasCounter = 0;
+const nextAlias = () => `i${++aliasCounter % 1_000_000}`;
+
+function splitPrefix(value: string): { prefix: string; rest: string } {
+  const m = PREFIX.exec(value)!;
+  return { prefix: m[1] ?? 'eq', rest: m[2] };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/** Range condition for a stored [low, high] against a query [ql, qh] (instants, both inclusive). */
+function rangeCondition(prefix: string, low: string, high: string, ql: string, qh: string, approxDelta: string): string {
+  switch (prefix) {
+    case 'eq':
+      return `(${low} >= ${ql} AND ${high} <= ${qh})`;
+    case 'ne':
+      return `NOT (${low} >= ${ql} AND ${high} <= ${qh})`;
+    case 'gt':
+      return `(${high} > ${qh})`;
+    case 'lt':
+      return `(${low} < ${ql})`;
+    case 'ge':
+      return `(${high} > ${qh} OR (${low} >= ${ql} AND ${high} <= ${qh}))`;
+    case 'le':
+      return `(${low} < ${ql} OR (${low} >= ${ql} AND ${high} <= ${qh}))`;
+    case 'sa':
+      return `(${low} > ${qh})`;
+    case 'eb':
+      return `(${high} < ${ql})`;
+    case 'ap':
+      return `(${low} <= ${qh} + ${approxDelta} AND ${high} >= ${ql} - ${approxDelta})`;
+  }
+  throw new Error(`prefix ${prefix}`);
+}
+
+function dateValueCondition(value: string, p: StatementParams, low: string, high: string): string {
+  const { prefix, rest } = splitPrefix(value);
+  const range = parseDateRange(rest);
+  if (!range)
+    throw badRequest(`日付 ${value} の形式が正しくありません`, `'${value}' is not a valid date search value (yyyy[-mm[-dd[Thh:mm[:ss][zone]]]])`);
+  const ql = p.add(new Date(range.low).toISOString(), 'timestamptz');
+  const qh = p.add(new Date(range.high).toISOString(), 'timestamptz');
+  const deltaMs = Math.max(86_400_000, Math.abs(Date.now() - range.low) * 0.1);
+  return rangeCondition(prefix, low, high, ql, qh, p.add(`${Math.round(deltaMs)} milliseconds`, 'interval'));
+}
+
+function numberBounds(text: string): { value: number; lo: number; hi: number } {
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    throw badRequest(`数値 ${text} の形式が正しくありません`, `'${text}' is not a number`);
+  const value = Number(text);
+  const m = /\.(\d+)/.exec(text.split(/[eE]/)[0]);
+  const exp = /[eE]([+-]?\d+)/.exec(text);
+  const decimals = (m ? m[1].length : 0) - (exp ? Number(exp[1]) : 0);
+  const half = 0.5 * Math.pow(10, -decimals);
+  return { value, lo: value - half, hi: value + half };
+}
+
+function numberValueCondition(value: string, p: StatementParams, col: string): string {
+  const { prefix, rest } = splitPrefix(value);
+  const n = numberBounds(rest);
+  const v = p.add(String(n.value), 'numeric');
+  switch (prefix) {
+    case 'eq':
+      return `(${col} >= ${p.add(String(n.lo), 'numeric')} AND ${col} < ${p.add(String(n.hi), 'numeric')})`;
+    case 'ne':
+      return `NOT (${col} >= ${p.add(String(n.lo), 'numeric')} AND ${col} < ${p.add(String(n.hi), 'numeric')})`;
+    case 'gt':
+    case 'sa':
+      return `(${col} > ${v})`;
+    case 'lt':
+    case 'eb':
+      return `(${col} < ${v})`;
+    case 'ge':
+      return `(${col} >= ${v})`;
+    case 'le':
+      return `(${col} <= ${v})`;
+    case 'ap': {
+      const d = Math.abs(n.value) * 0.1;
+      return `(${col} BETWEEN ${p.add(String(n.value - d), 'numeric')} AND ${p.add(String(n.value + d), 'numeric')})`;
+    }
+  }
+  throw new Error(`prefix ${prefix}`);
+}
+
+/** Splits `a|b|c` on unescaped bars. */
+function splitBars(v: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '\\' && i + 1 < v.length) {
+      cur += v[i] + v[i + 1];
+      i++;
+    } else if (v[i] === '|') {
+      out.push(cur);
+      cur = '';
+    } else cur += v[i];
+  }
+  out.push(cur);
+  return out.map(unescapeValue);
+}
+
+function valueCondition(filter: Filter, raw: string, p: StatementParams, a: string): string {
+  const type = filter.param.type;
+  switch (type) {
+    case 'token': {
+      const parts = splitBars(raw);
+      if (parts.length > 2) throw badRequest(`トークン ${raw} の形式が正しくありません`, `token '${raw}' has more than one '|'`);
+      if (parts.length === 1) return `${a}.code = ${p.add(parts[0])}`;
+      const [system, code] = parts;
+      if (system === '') return `(${a}.system IS NULL AND ${a}.code = ${p.add(code)})`;
+      if (code === '') return `${a}.system = ${p.add(system)}`;
+      return `(${a}.system = ${p.add(system)} AND ${a}.code = ${p.add(code)})`;
+    }
+    case 'string': {
+      const v = unescapeValue(raw);
+      if (filter.modifier === 'exact') return `${a}.exact = ${p.add(v)}`;
+      const norm = escapeLike(normalizeForSearch(v));
+      if (filter.modifier === 'contains') return `${a}.norm LIKE ${p.add('%' + norm + '%')}`;
+      return `${a}.norm LIKE ${p.add(norm + '%')}`;
+    }
+    case 'date':
+      return dateValueCondition(raw, p, `${a}.low`, `${a}.high`);
+    case 'reference': {
+      const v = unescapeValue(raw);
+      const parsed = parseReference(v);
+      const typeModifier = filter.modifier && /^[A-Z]/.test(filter.modifier) ? filter.modifier : undefined;
+      if (parsed) {
+        if (typeModifier && typeModifier !== parsed.resourceType)
+          throw badRequest(`${raw} は :${typeModifier} と一致しません`, `'${raw}' does not match modifier :${typeModifier}`);
+        return `(${a}.target_type = ${p.add(parsed.resourceType)} AND ${a}.target_id = ${p.add(parsed.id)})`;
+      }
+      if (/^[A-Za-z0-9\-.]{1,64}$/.test(v)) {
+        const t = typeModifier ? ` AND ${a}.target_type = ${p.add(typeModifier)}` : '';
+        return `(${a}.target_id = ${p.add(v)}${t})`;
+      }
+      return `${a}.target_url = ${p.add(v)}`;
+    }
+    case 'number':
+      return numberValueCondition(raw, p, `${a}.value`);
+    case 'quantity': {
+      const [num, system, code] = splitBars(raw);
+      let cond = numberValueCondition(num, p, `${a}.value`);
+      if (system && code) cond += ` AND ${a}.system = ${p.add(system)} AND ${a}.code = ${p.add(code)}`;
+      else if (code) cond += ` AND (${a}.code = ${p.add(code)} OR ${a}.unit = ${p.add(code)})`;
+      return `(${cond})`;
+    }
+    case 'uri': {
+      const v = unescapeValue(raw);
+      if (filter.modifier === 'below') return `${a}.uri LIKE ${p.add(escapeLike(v) + '%')}`;
+      if (filter.modifier === 'above') return `${p.add(v)} LIKE (replace(replace(replace(${a}.uri, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
+      return `${a}.uri = ${p.add(v)}`;
+    }
+  }
+}
+
+function columnCondition(filter: Filter, p: StatementParams, r: string): string {
+  if (filter.modifier === 'missing') return filter.values[0] === 'true' ? 'FALSE' : 'TRUE';
+  if (filter.param.code === '_id') {
+    const cond = `${r}.id = ANY(${p.add(filter.values.map(unescapeValue), 'text[]')})`;
+    return filter.modifier === 'not' ? `NOT ${cond}` : cond;
+  }
+  return '(' + filter.values.map((v) => dateValueCondition(v, p, `${r}.last_updated`, `${r}.last_updated`)).join(' OR ') + ')';
+}
+
+/** The condition one filter puts on the row aliased `r` of type `type`. */
+export function filterCondition(filter: Filter, p: StatementParams, r: string, type: string): string {
+  const param = filter.param;
+  if (!('evaluate' in param)) return columnCondition(filter, p, r);
+  const a = nextAlias();
+  const owner = `${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${a}.param = ${p.add(param.code)}`;
+  if (filter.chain) {
+    const t = nextAlias();
+    const inner = filterCondition(filter.chain.filter, p, t, filter.chain.targetType);
+    return (
+      `EXISTS (SELECT 1 FROM sp_reference ${a} JOIN resources ${t} ON ${t}.resource_type = ${a}.target_type AND ${t}.id = ${a}.target_id AND NOT ${t}.deleted ` +
+      `WHERE ${owner} AND ${a}.target_type = ${p.add(filter.chain.targetType)} AND ${inner})`
+    );
+  }
+  const table = TABLE[param.type];
+  if (filter.modifier === 'missing') {
+    const exists = `EXISTS (SELECT 1 FROM ${table} ${a} WHERE ${owner})`;
+    return filter.values[0] === 'true' ? `NOT ${exists}` : exists;
+  }
+  const alternatives = filter.values.map((v) => valueCondition(filter, v, p, a)).join(' OR ');
+  const exists = `EXISTS (SELECT 1 FROM ${table} ${a} WHERE ${owner} AND (${alternatives}))`;
+  void type;
+  return filter.modifier === 'not' ? `NOT ${exists}` : exists;
+}
+
+function sortExpression(rule: SortRule, p: StatementParams): string {
+  const param = rule.param;
+  const dir = rule.descending ? 'DESC' : 'ASC';
+  if (param.code === '_id') return `r.id ${dir}`;
+  if (param.code === '_lastUpdated') return `r.last_updated ${dir}`;
+  const a = nextAlias();
+  const agg = rule.descending ? 'max' : 'min';
+  const column: Record<string, string> = {
+    token: 'code',
+    string: 'norm',
+    date: rule.descending ? 'high' : 'low',
+    number: 'value',
+    quantity: 'value',
+  };
+  const table = TABLE[param.type];
+  return `(SELECT ${agg}(${a}.${column[param.type]}) FROM ${table} ${a} WHERE ${a}.resource_type = r.resource_type AND ${a}.resource_id = r.id AND ${a}.param = ${p.add(param.code)}) ${dir} NULLS LAST`;
+}
+
+export interface SearchRestriction {
+  /** Only rows of these patients (a patient principal sees their own compartment). */
+  patientKeys?: string[];
+}
+
+export function whereClause(req: SearchRequest, p: StatementParams, restriction: SearchRestriction = {}): string {
+  const conds = [`r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
+  if (restriction.patientKeys) conds.push(`r.patient_key = ANY(${p.add(restriction.patientKeys, 'text[]')})`);
+  for (const f of req.filters) conds.push(filterCondition(f, p, 'r', req.resourceType));
+  return conds.join(' AND ');
+}
+
+export function orderClause(req: SearchRequest, p: StatementParams): string {
+  const parts = req.sort.map((s) => sortExpression(s, p));
+  parts.push(req.sort.length ? 'r.id' : 'r.last_updated DESC, r.id');
+  return parts.join(', ');
+}

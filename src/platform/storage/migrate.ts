@@ -1,0 +1,51 @@
+/** Forward-only schema migrations, applied at start under an advisory lock (safe with several nodes). */
+import type { Database } from './database.ts';
+import { platformSchema } from './migrations/001-platform.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const platformMigrations: Migration[] = [{ version: 1, name: 'platform', sql: platformSchema }];
+const registered: Migration[] = [...platformMigrations];
+
+/** Services add their own tables here (versions are global and must be unique). */
+export function registerMigrations(migrations: Migration[]): void {
+  for (const m of migrations) {
+    const existing = registered.find((r) => r.version === m.version);
+    if (existing && existing.name !== m.name) throw new Error(`migration version ${m.version} used twice`);
+    if (!existing) registered.push(m);
+  }
+  registered.sort((a, b) => a.version - b.version);
+}
+
+const LOCK_KEY = 7_357_001;
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const applied: number[] = [];
+  for (const m of registered) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (seen.rowCount > 0) return false;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Splits a schema script on top-level semicolons (our migrations hold no procedural bodies). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,26 @@
+/** Picks the engine: PostgreSQL when a URL is given, otherwise embedded PGlite in the data directory. */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database } from './database.ts';
+import { openPglite } from './pglite-engine.ts';
+import { openPostgres } from './postgres-engine.ts';
+
+export interface OpenOptions {
+  /** `postgres://…` — production engine. */
+  databaseUrl?: string;
+  /** Directory for embedded data; `memory://` keeps everything in memory (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres({ connectionString: opts.databaseUrl, max: opts.poolSize });
+  if (!opts.dataDir || opts.dataDir === 'memory://') return openPglite(undefined);
+  const dir = resolve(opts.dataDir, 'pg');
+  mkdirSync(dir, { recursive: true });
+  return openPglite(dir);
+}
+
+export function dataDirOf(dataDir: string | undefined): string {
+  return resolve(dataDir ?? join(process.cwd(), 'data'));
+}

@@ -1,0 +1,352 @@
+/**
+ * The FHIR resource store: create, read, vread, update, delete, history. Every version is kept; the search index
+ * is rewritten in the same statement as the data; every access to a person's data is checked by the access
+ * policy and leaves an audit event (writes: in the same transaction; reads: committed before data is returned).
+ */
+import { randomUUID } from 'node:crypto';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { AuditChains } from '../audit/audit-chain.ts';
+import { toAuditRow, type AuditAction, type AuditRecord, type AuditRow } from '../audit/audit-record.ts';
+import type { GroupAuditWriter } from '../audit/audit-writer.ts';
+import type { RequestContext } from '../auth/principal.ts';
+import type { AccessPolicy, Interaction } from '../access/policy.ts';
+import { FhirError, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/errors.ts';
+import { hasErrors } from '../fhir/outcome.ts';
+import { assertResourceType, checkResourceShape } from '../fhir/resource-shape.ts';
+import { isValidId } from '../fhir/references.ts';
+import type { Database, Queryable } from '../storage/database.ts';
+import { PgCode, pgErrorCode } from '../storage/database.ts';
+import { buildIndexRows } from '../search/index-rows.ts';
+import { patientKeyOf } from '../search/patient-key.ts';
+import type { SearchRegistry } from '../search/registry.ts';
+import { buildWriteStatement, type VersionRow } from './write-statement.ts';
+import { searchIds } from './search-executor.ts';
+import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
+
+/** Structural / profile validation of a resource about to be written (the conformance engine). */
+export type ResourceValidator = (resource: Record<string, unknown>) => OperationOutcome;
+
+export interface RepositoryDeps {
+  db: Database;
+  registry: SearchRegistry;
+  chains: AuditChains;
+  readAudit: GroupAuditWriter;
+  policy: AccessPolicy;
+  validate?: ResourceValidator;
+}
+
+/** Writes inside a transaction Bundle: statements run on `tx`; audit rows are appended just before commit. */
+export interface WriteSession {
+  tx: Queryable;
+  audits: AuditRow[];
+}
+
+export interface WriteResult {
+  stored: StoredResource;
+  /** 201 created, 200 updated or found (conditional create). */
+  status: 200 | 201;
+  /** Warnings from validation, returned to the client. */
+  outcome?: OperationOutcome;
+}
+
+const AUDIT_ACTION: Record<'create' | 'update' | 'delete', AuditAction> = { create: 'C', update: 'U', delete: 'D' };
+
+export class Repository {
+  constructor(readonly deps: RepositoryDeps) {}
+
+  get db(): Database {
+    return this.deps.db;
+  }
+
+  // ---------- audit helpers ----------
+
+  auditRecord(
+    ctx: RequestContext,
+    action: AuditAction,
+    subtype: string,
+    outcome: AuditRecord['outcome'],
+    patientKey: string,
+    entities: string[],
+    extra: Partial<AuditRecord> = {},
+  ): AuditRecord {
+    const p = ctx.principal;
+    return {
+      actor: { clientId: p.clientId, name: p.name, kind: p.kind, facilityCode: p.facilityCode, ip: ctx.ip },
+      action,
+      subtype,
+      outcome,
+      patientKey,
+      entities,
+      purpose: ctx.purpose,
+      ...extra,
+    };
+  }
+
+  /** Records a refused attempt and returns the 403 to throw. */
+  async deny(ctx: RequestContext, interaction: string, patientKey: string, entity: string, ja: string, en: string): Promise<FhirError> {
+    const action: AuditAction = interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : interaction === 'delete' ? 'D' : 'R';
+    await this.deps.readAudit.write([this.auditRecord(ctx, action, interaction, '4', patientKey, entity ? [entity] : [], { outcomeDesc: en })]);
+    return forbidden(ja, en);
+  }
+
+  private async authorize(
+    ctx: RequestContext,
+    interaction: Interaction,
+    resourceType: string,
+    patientKey: string,
+    entity: string,
+    resource?: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    const d = await this.deps.policy.check({ ctx, interaction, resourceType, patientKey, resource });
+    if (!d.allow) throw await this.deny(ctx, interaction, patientKey, entity, d.ja, d.en);
+    return d.basis;
+  }
+
+  // ---------- reads ----------
+
+  /** Current version without access checks or audit (internal use by services that check and audit themselves). */
+  async loadCurrent(q: Queryable, resourceType: string, id: string, lock = false): Promise<StoredResource | undefined> {
+    const res = await q.query<StoredRow>(
+      `SELECT ${STORED_COLUMNS} FROM resources WHERE resource_type = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [resourceType, id],
+      { name: lock ? 'read_current_lock' : 'read_current' },
+    );
+    return res.rows[0] ? fromRow(res.rows[0]) : undefined;
+  }
+
+  async read(ctx: RequestContext, resourceType: string, id: string): Promise<StoredResource> {
+    assertResourceType(resourceType);
+    const scope = this.deps.policy.scopeDecision(ctx, resourceType, 'read');
+    if (!scope.allow) throw forbidden(scope.ja, scope.en);
+    if (!isValidId(id)) throw notFound(`${resourceType}/${id}`);
+    const stored = await this.loadCurrent(this.db, resourceType, id);
+    if (!stored) throw notFound(`${resourceType}/${id}`);
+    if (stored.deleted) throw gone(`${resourceType}/${id}`);
+    const entity = relativeRef(stored);
+    const parsed = stored.patientKey ? (JSON.parse(stored.content!) as Record<string, unknown>) : undefined;
+    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, parsed);
+    if (stored.patientKey)
+      await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
+    return stored;
+  }
+
+  async vread(ctx: RequestContext, resourceType: string, id: string, versionId: string): Promise<StoredResource> {
+    assertResourceType(resourceType);
+    const scope = this.deps.policy.scopeDecision(ctx, resourceType, 'vread');
+    if (!scope.allow) throw forbidden(scope.ja, scope.en);
+    if (!isValidId(id) || !/^\d{1,9}$/.test(versionId)) throw notFound(`${resourceType}/${id}/_history/${versionId}`);
+    const res = await this.db.query<StoredRow>(
+      `SELECT ${STORED_COLUMNS} FROM resource_versions WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
+      [resourceType, id, Number(versionId)],
+      { name: 'vread' },
+    );
+    if (!res.rows[0]) throw notFound(`${resourceType}/${id}/_history/${versionId}`);
+    const stored = fromRow(res.rows[0]);
+    if (stored.deleted) throw gone(`${resourceType}/${id}/_history/${versionId}`);
+    const entity = `${resourceType}/${id}/_history/${versionId}`;
+    const parsed = stored.patientKey ? (JSON.parse(stored.content!) as Record<string, unknown>) : undefined;
+    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, parsed);
+    if (stored.patientKey)
+      await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
+    return stored;
+  }
+
+  // ---------- writes ----------
+
+  /** Validates, assigns id and meta, and computes index rows and patient key. Throws 400/422 on bad input. */
+  prepare(body: unknown, opts: { type?: string; id: string; versionId: number; now: string }) {
+    const input = checkResourceShape(body, opts.type);
+    const { resourceType, id: _ignoredId, meta, ...rest } = input;
+    void _ignoredId;
+    const cleanMeta: Record<string, unknown> = { ...(meta ?? {}) };
+    delete cleanMeta.versionId;
+    delete cleanMeta.lastUpdated;
+    const resource: Record<string, unknown> = {
+      resourceType,
+      id: opts.id,
+      meta: { versionId: String(opts.versionId), lastUpdated: opts.now, ...cleanMeta },
+      ...rest,
+    };
+    let outcome: OperationOutcome | undefined;
+    if (this.deps.validate) {
+      outcome = this.deps.validate(resource);
+      if (hasErrors(outcome)) throw new FhirError(422, outcome);
+    }
+    const index = buildIndexRows(resource, this.deps.registry);
+    const patientKey = patientKeyOf(resource, this.deps.registry);
+    return { resource, index, patientKey, content: JSON.stringify(resource), outcome };
+  }
+
+  private writeAudit(
+    ctx: RequestContext,
+    kind: 'create' | 'update' | 'delete',
+    row: VersionRow,
+    basis: string | undefined,
+  ): AuditRow {
+    return toAuditRow(
+      this.auditRecord(ctx, AUDIT_ACTION[kind], kind, '0', row.patientKey, [`${row.resourceType}/${row.id}/_history/${row.versionId}`], { basis }),
+    );
+  }
+
+  /** Runs the write statement, inline-audited, or queued in the session's audit list. */
+  private async execWrite(
+    q: Queryable,
+    session: WriteSession | undefined,
+    ctx: RequestContext,
+    kind: 'create' | 'update' | 'delete',
+    row: VersionRow,
+    index: ReturnType<typeof buildIndexRows> | null,
+    isNew: boolean,
+    basis: string | undefined,
+  ): Promise<void> {
+    const auditRow = this.writeAudit(ctx, kind, row, basis);
+    if (session) session.audits.push(auditRow);
+    const stmt = buildWriteStatement(
+      row,
+      index,
+      { mode: isNew && kind === 'create' ? 'insert' : 'upsert', replaceIndex: !isNew },
+      session ? undefined : { chains: this.deps.chains, row: auditRow },
+    );
+    try {
+      await q.query(stmt.sql, stmt.params, { name: stmt.name });
+    } catch (err) {
+      if (pgErrorCode(err) === PgCode.uniqueViolation)
+        throw conflict(`${row.resourceType}/${row.id} は既に存在します`, `${row.resourceType}/${row.id} already exists`);
+      throw err;
+    }
+  }
+
+  async create(
+    ctx: RequestContext,
+    body: unknown,
+    opts: { type?: string; session?: WriteSession; ifNoneExist?: string; id?: string } = {},
+  ): Promise<WriteResult> {
+    const now = new Date().toISOString();
+    const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? randomUUID(), versionId: 1, now });
+    const type = prepared.resource.resourceType as string;
+    const entity = `${type}/${prepared.resource.id}`;
+    const basis = await this.authorize(ctx, 'create', type, prepared.patientKey, entity, prepared.resource);
+    const row: VersionRow = {
+      resourceType: type,
+      id: prepared.resource.id as string,
+      versionId: 1,
+      lastUpdated: now,
+      deleted: false,
+      patientKey: prepared.patientKey,
+      content: prepared.content,
+    };
+    const stored: StoredResource = { ...row, lastUpdated: new Date(now) };
+    if (opts.ifNoneExist !== undefined) {
+      const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult> => {
+        const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!);
+        if (existing.length > 1)
+          throw preconditionFailed(
+            `条件 (${opts.ifNoneExist}) に一致するリソースが複数あります`,
+            `If-None-Exist matched ${existing.length} resources`,
+          );
+        if (existing.length === 1) return { stored: existing[0], status: 200 };
+        await this.execWrite(q, session, ctx, 'create', row, prepared.index, true, basis);
+        return { stored, status: 201, outcome: prepared.outcome };
+      };
+      if (opts.session) return run(opts.session.tx, opts.session);
+      return this.db.transaction((tx) => run(tx, undefined));
+    }
+    await this.execWrite(opts.session?.tx ?? this.db, opts.session, ctx, 'create', row, prepared.index, true, basis);
+    return { stored, status: 201, outcome: prepared.outcome };
+  }
+
+  /**
+   * Resources matching a conditional-create query, serialised against concurrent identical conditions with an
+   * advisory lock held until the transaction ends.
+   */
+  private async conditionalMatches(ctx: RequestContext, q: Queryable, type: string, query: string): Promise<StoredResource[]> {
+    await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${type}?${query}`]);
+    return searchIds(this, ctx, q, type, new URLSearchParams(query));
+  }
+
+  async update(
+    ctx: RequestContext,
+    type: string,
+    id: string,
+    body: unknown,
+    opts: { ifMatch?: string; session?: WriteSession } = {},
+  ): Promise<WriteResult> {
+    assertResourceType(type);
+    const input = checkResourceShape(body, type);
+    if (input.id === undefined)
+      throw FhirError.of(400, 'required', '本文に id がありません', 'the resource in the body has no id', [`${type}.id`]);
+    if (input.id !== id)
+      throw FhirError.of(400, 'invalid', `本文の id (${input.id}) が URL の id (${id}) と一致しません`, `body id ${input.id} does not match URL id ${id}`, [`${type}.id`]);
+    const expected = opts.ifMatch !== undefined ? parseIfMatch(opts.ifMatch) : undefined;
+    const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult> => {
+      const current = await this.loadCurrent(q, type, id, true);
+      if (expected !== undefined && (!current || current.versionId !== expected))
+        throw preconditionFailed(
+          `版が一致しません (指定 ${expected}, 現在 ${current?.versionId ?? 'なし'})`,
+          `version conflict: If-Match ${expected}, current ${current?.versionId ?? 'none'}`,
+        );
+      const versionId = (current?.versionId ?? 0) + 1;
+      const now = new Date().toISOString();
+      const prepared = this.prepare(input, { type, id, versionId, now });
+      const entity = `${type}/${id}`;
+      if (current && !current.deleted && current.patientKey !== prepared.patientKey) {
+        // Moving data from one person to another is checked against both.
+        const old = JSON.parse(current.content!) as Record<string, unknown>;
+        await this.authorize(ctx, 'update', type, current.patientKey, entity, old);
+      }
+      const basis = await this.authorize(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource);
+      const row: VersionRow = {
+        resourceType: type,
+        id,
+        versionId,
+        lastUpdated: now,
+        deleted: false,
+        patientKey: prepared.patientKey,
+        content: prepared.content,
+      };
+      await this.execWrite(q, session, ctx, current ? 'update' : 'create', row, prepared.index, !current, basis);
+      return { stored: { ...row, lastUpdated: new Date(now) }, status: current ? 200 : 201, outcome: prepared.outcome };
+    };
+    if (opts.session) return run(opts.session.tx, opts.session);
+    return this.db.transaction((tx) => run(tx, undefined));
+  }
+
+  /** Deletes the current version. Returns undefined when the resource was already deleted. */
+  async delete(
+    ctx: RequestContext,
+    type: string,
+    id: string,
+    opts: { session?: WriteSession } = {},
+  ): Promise<StoredResource | undefined> {
+    assertResourceType(type);
+    if (!isValidId(id)) throw notFound(`${type}/${id}`);
+    const run = async (q: Queryable, session: WriteSession | undefined) => {
+      const current = await this.loadCurrent(q, type, id, true);
+      if (!current) throw notFound(`${type}/${id}`);
+      if (current.deleted) return undefined;
+      const old = JSON.parse(current.content!) as Record<string, unknown>;
+      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, old);
+      const now = new Date().toISOString();
+      const row: VersionRow = {
+        resourceType: type,
+        id,
+        versionId: current.versionId + 1,
+        lastUpdated: now,
+        deleted: true,
+        patientKey: current.patientKey,
+        content: null,
+      };
+      await this.execWrite(q, session, ctx, 'delete', row, null, false, basis);
+      return { ...row, lastUpdated: new Date(now) };
+    };
+    if (opts.session) return run(opts.session.tx, opts.session);
+    return this.db.transaction((tx) => run(tx, undefined));
+  }
+}
+
+/** `W/"3"` or `"3"` → 3. */
+export function parseIfMatch(header: string): number {
+  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!m) throw FhirError.of(400, 'invalid', `If-Match (${header}) の形式が正しくありません`, `If-Match must look like W/"<versionId>", got ${header}`);
+  return Number(m[1]);
+}

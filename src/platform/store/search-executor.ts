@@ -1,0 +1,212 @@
+/**
+ * Runs a parsed search: SQL from the index tables, `_include` / `_revinclude`, per-patient access checks and
+ * one audit event per patient whose data is returned.
+ */
+import type { RequestContext } from '../auth/principal.ts';
+import type { AuditRecord } from '../audit/audit-record.ts';
+import { badRequest, forbidden } from '../fhir/errors.ts';
+import { outcome } from '../fhir/outcome.ts';
+import type { Queryable } from '../storage/database.ts';
+import { StatementParams } from '../storage/sql-params.ts';
+import { isPatientCompartmentType } from '../search/patient-key.ts';
+import { parseSearch, type IncludeRule, type SearchRequest } from '../search/search-request.ts';
+import { orderClause, whereClause, type SearchRestriction } from '../search/search-sql.ts';
+import { bundleText, type TextEntry } from './bundle-text.ts';
+import type { Repository } from './repository.ts';
+import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
+
+export interface SearchOutput {
+  req: SearchRequest;
+  matches: StoredResource[];
+  included: StoredResource[];
+  total?: number;
+  /** Some rows were removed by access rules (the total is then omitted). */
+  withheld: number;
+}
+
+const cols = (alias: string) => STORED_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+
+function restrictionFor(repo: Repository, ctx: RequestContext, type: string): SearchRestriction {
+  return repo.deps.policy.searchRestriction(ctx, type, isPatientCompartmentType(type));
+}
+
+/** Matching rows without audit — for conditional interactions (If-None-Exist, conditional update). */
+export async function searchIds(
+  repo: Repository,
+  ctx: RequestContext,
+  q: Queryable,
+  type: string,
+  query: URLSearchParams,
+): Promise<StoredResource[]> {
+  const req = parseSearch(repo.deps.registry, type, query);
+  if (req.filters.length === 0)
+    throw badRequest('条件付き操作には検索条件が必要です', 'a conditional interaction needs at least one search criterion');
+  const p = new StatementParams();
+  const where = whereClause(req, p, restrictionFor(repo, ctx, type));
+  const res = await q.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} LIMIT 2`, p.values);
+  return res.rows.map(fromRow);
+}
+
+async function includes(repo: Repository, ctx: RequestContext, matches: StoredResource[], rules: IncludeRule[], rev: boolean) {
+  const out: StoredResource[] = [];
+  if (matches.length === 0) return out;
+  const ids = matches.map((m) => m.id);
+  const type = matches[0].resourceType;
+  for (const rule of rules) {
+    const p = new StatementParams();
+    let sql: string;
+    if (!rev) {
+      if (rule.sourceType !== type) continue;
+      sql =
+        `SELECT DISTINCT ${cols('r')} FROM sp_reference s JOIN resources r ON r.resource_type = s.target_type AND r.id = s.target_id AND NOT r.deleted ` +
+        `WHERE s.resource_type = ${p.add(type)} AND s.resource_id = ANY(${p.add(ids, 'text[]')}) AND s.param = ${p.add(rule.param.code)}` +
+        (rule.targetType ? ` AND s.target_type = ${p.add(rule.targetType)}` : '');
+    } else {
+      if (rule.targetType && rule.targetType !== type) continue;
+      sql =
+        `SELECT DISTINCT ${cols('r')} FROM sp_reference s JOIN resources r ON r.resource_type = s.resource_type AND r.id = s.resource_id AND NOT r.deleted ` +
+        `WHERE s.resource_type = ${p.add(rule.sourceType)} AND s.param = ${p.add(rule.param.code)} AND s.target_type = ${p.add(type)} AND s.target_id = ANY(${p.add(ids, 'text[]')})`;
+    }
+    const res = await repo.db.query<StoredRow>(sql + ' LIMIT 5000', p.values);
+    for (const row of res.rows.map(fromRow)) {
+      const incType = row.resourceType;
+      const scope = repo.deps.policy.scopeDecision(ctx, incType, 'search');
+      if (!scope.allow) continue; // included types the token cannot read are left out
+      const restriction = restrictionFor(repo, ctx, incType);
+      if (restriction.patientKeys && !restriction.patientKeys.includes(row.patientKey)) continue;
+      out.push(row);
+    }
+  }
+  const seen = new Set(matches.map(relativeRef));
+  return out.filter((r) => (seen.has(relativeRef(r)) ? false : (seen.add(relativeRef(r)), true)));
+}
+
+/** Drops rows whose patient the access rules refuse; returns the audit basis per patient kept. */
+async function applyRules(repo: Repository, ctx: RequestContext, rows: StoredResource[]) {
+  const decisions = new Map<string, { allow: boolean; basis?: string }>();
+  const kept: StoredResource[] = [];
+  for (const row of rows) {
+    if (!row.patientKey) {
+      kept.push(row);
+      continue;
+    }
+    let d = decisions.get(row.patientKey);
+    if (!d) {
+      d = await repo.deps.policy.check({ ctx, interaction: 'search', resourceType: row.resourceType, patientKey: row.patientKey });
+      decisions.set(row.patientKey, d);
+    }
+    if (d.allow) kept.push(row);
+  }
+  return { kept, decisions };
+}
+
+export async function runSearch(
+  repo: Repository,
+  ctx: RequestContext,
+  type: string,
+  query: URLSearchParams,
+  opts: { lenient?: boolean } = {},
+): Promise<SearchOutput> {
+  const scope = repo.deps.policy.scopeDecision(ctx, type, 'search');
+  if (!scope.allow) throw forbidden(scope.ja, scope.en);
+  const req = parseSearch(repo.deps.registry, type, query, opts);
+  const p = new StatementParams();
+  const where = whereClause(req, p, restrictionFor(repo, ctx, type));
+  let matches: StoredResource[] = [];
+  if (!req.summaryCount && req.count > 0) {
+    const order = orderClause(req, p);
+    const res = await repo.db.query<StoredRow>(
+      `SELECT ${cols('r')} FROM resources r WHERE ${where} ORDER BY ${order} LIMIT ${req.count} OFFSET ${req.offset}`,
+      p.values,
+    );
+    matches = res.rows.map(fromRow);
+  }
+  let total: number | undefined;
+  if (req.total !== 'none' || req.summaryCount) {
+    if (!req.summaryCount && req.offset === 0 && matches.length < req.count) total = matches.length;
+    else {
+      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${where}`, p.values);
+      total = res.rows[0].n;
+    }
+  }
+  const included = [...(await includes(repo, ctx, matches, req.include, false)), ...(await includes(repo, ctx, matches, req.revinclude, true))];
+  const checkedMatches = await applyRules(repo, ctx, matches);
+  const checkedIncluded = await applyRules(repo, ctx, included);
+  const withheld = matches.length - checkedMatches.kept.length;
+  await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept], checkedMatches.decisions);
+  return {
+    req,
+    matches: checkedMatches.kept,
+    included: checkedIncluded.kept,
+    total: withheld > 0 ? undefined : total,
+    withheld,
+  };
+}
+
+async function auditSearch(
+  repo: Repository,
+  ctx: RequestContext,
+  type: string,
+  query: URLSearchParams,
+  rows: StoredResource[],
+  decisions: Map<string, { basis?: string }>,
+): Promise<void> {
+  const byPatient = new Map<string, string[]>();
+  for (const r of rows) {
+    if (!r.patientKey) continue;
+    const list = byPatient.get(r.patientKey) ?? [];
+    list.push(relativeRef(r));
+    byPatient.set(r.patientKey, list);
+  }
+  const qs = `${type}?${query.toString()}`;
+  const records: AuditRecord[] = [...byPatient].map(([pk, entities]) =>
+    repo.auditRecord(ctx, 'R', 'search-type', '0', pk, entities, { query: qs, basis: decisions.get(pk)?.basis }),
+  );
+  // A search for people's data that returned nothing is still recorded.
+  if (records.length === 0 && isPatientCompartmentType(type)) records.push(repo.auditRecord(ctx, 'R', 'search-type', '0', '', [], { query: qs }));
+  await repo.deps.readAudit.write(records);
+}
+
+/** The searchset Bundle, as text. `selfQuery` is the query string as received (without `_offset`). */
+export function searchBundle(out: SearchOutput, base: string, type: string, query: URLSearchParams): string {
+  const { req } = out;
+  const linkFor = (offset: number) => {
+    const q = new URLSearchParams(query);
+    q.delete('_offset');
+    if (offset > 0) q.set('_offset', String(offset));
+    const s = q.toString();
+    return `${base}/${type}${s ? '?' + s : ''}`;
+  };
+  const link = [{ relation: 'self', url: linkFor(req.offset) }];
+  if (req.count > 0) {
+    link.push({ relation: 'first', url: linkFor(0) });
+    if (req.offset > 0) link.push({ relation: 'previous', url: linkFor(Math.max(0, req.offset - req.count)) });
+    const more = out.total !== undefined ? req.offset + req.count < out.total : out.matches.length + out.withheld >= req.count;
+    if (more) link.push({ relation: 'next', url: linkFor(req.offset + req.count) });
+    if (out.total !== undefined && out.total > 0)
+      link.push({ relation: 'last', url: linkFor(Math.floor((out.total - 1) / req.count) * req.count) });
+  }
+  const entries: TextEntry[] = [
+    ...out.matches.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'match' } } })),
+    ...out.included.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'include' } } })),
+  ];
+  if (req.ignored.length > 0) {
+    entries.push({
+      resource: JSON.stringify(
+        outcome([
+          {
+            severity: 'warning',
+            code: 'not-supported',
+            ja: `次の検索パラメータは無視されました: ${req.ignored.join(', ')}`,
+            en: `ignored search parameters: ${req.ignored.join(', ')}`,
+          },
+        ]),
+      ),
+      extra: { search: { mode: 'outcome' } },
+    });
+  }
+  const head: Record<string, unknown> = { type: 'searchset' };
+  if (out.total !== undefined) head.total = out.total;
+  head.link = link;
+  return bundleText(head, entries);
+}

@@ -1,0 +1,38 @@
+/** A resource version as stored, with its JSON kept as text (served to clients without re-serialising). */
+export interface StoredResource {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: Date;
+  deleted: boolean;
+  patientKey: string;
+  /** JSON text; null for a deletion marker. */
+  content: string | null;
+}
+
+export interface StoredRow {
+  resource_type: string;
+  id: string;
+  version_id: number;
+  last_updated: Date;
+  deleted: boolean;
+  patient_key: string;
+  content: string | null;
+}
+
+export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, content';
+
+export function fromRow(r: StoredRow): StoredResource {
+  return {
+    resourceType: r.resource_type,
+    id: r.id,
+    versionId: Number(r.version_id),
+    lastUpdated: new Date(r.last_updated),
+    deleted: r.deleted,
+    patientKey: r.patient_key,
+    content: r.content,
+  };
+}
+
+export const etagOf = (s: { versionId: number }) => `W/"${s.versionId}"`;
+export const relativeRef = (s: { resourceType: string; id: string }) => `${s.resourceType}/${s.id}`;

@@ -1,0 +1,89 @@
+/**
+ * Runs a suite on every available engine: PGlite always; PostgreSQL when DATABASE_URL is set or a server
+ * answers on 127.0.0.1:5432 (each suite gets its own fresh database, dropped afterwards). When PostgreSQL is
+ * not reachable the suite says so and skips it — unless TSUNAGU_REQUIRE_PG=1 (CI), which makes it fail.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from '../../src/platform/storage/database.ts';
+import { openPglite } from '../../src/platform/storage/pglite-engine.ts';
+import { openPostgres } from '../../src/platform/storage/postgres-engine.ts';
+
+export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let reachable: Promise<boolean> | undefined;
+export function postgresReachable(): Promise<boolean> {
+  reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return reachable;
+}
+
+export interface EngineHandle {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+  /** Drops what open() created. */
+  dispose(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function pgliteEngine(): EngineHandle {
+  let db: Database | undefined;
+  return {
+    name: 'pglite',
+    open: async () => (db = await openPglite(undefined)),
+    dispose: async () => {
+      await db?.close();
+    },
+  };
+}
+
+export function postgresEngine(): EngineHandle {
+  const dbName = `tsunagu_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let db: Database | undefined;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    name: 'postgres',
+    async open() {
+      await admin(`CREATE DATABASE ${dbName}`);
+      db = await openPostgres({ connectionString: withDatabase(ADMIN_URL, dbName), max: 10 });
+      return db;
+    },
+    async dispose() {
+      await db?.close();
+      await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    },
+  };
+}
+
+export const ENGINES: ('pglite' | 'postgres')[] = (await postgresReachable()) ? ['pglite', 'postgres'] : ['pglite'];
+if (!ENGINES.includes('postgres')) {
+  if (process.env.TSUNAGU_REQUIRE_PG === '1') throw new Error(`PostgreSQL is required (TSUNAGU_REQUIRE_PG=1) but not reachable at ${ADMIN_URL}`);
+  console.warn(`PostgreSQL not reachable at ${ADMIN_URL}: the PostgreSQL suite is skipped`);
+}
+
+export function engineHandle(name: 'pglite' | 'postgres'): EngineHandle {
+  return name === 'pglite' ? pgliteEngine() : postgresEngine();
+}
