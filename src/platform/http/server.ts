@@ -19,7 +19,7 @@ export interface ServerExtras {
 export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<FastifyInstance> {
   const { config } = platform;
   const app = Fastify({
-    logger: extras.logger ? { level: 'info' } : false,
+    logger: { level: extras.logger ? 'info' : 'error' },
     bodyLimit: config.bodyLimit,
     trustProxy: Boolean(config.publicUrl),
   });

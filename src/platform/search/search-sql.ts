@@ -31,27 +31,41 @@ function splitPrefix(value: string): { prefix: string; rest: string } {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
-/** Range condition for a stored [low, high] against a query [ql, qh] (instants, both inclusive). */
-function rangeCondition(prefix: string, low: string, high: string, ql: string, qh: string, approxDelta: string): string {
+/** A parameter placeholder added to the statement only if the SQL uses it (unused parameters are errors). */
+function lazy(make: () => string): () => string {
+  let placeholder: string | undefined;
+  return () => (placeholder ??= make());
+}
+
+/** Placeholders of a query range [ql, qh]; each is added to the statement only when the SQL uses it. */
+interface QueryRange {
+  ql: () => string;
+  qh: () => string;
+  /** Tolerance for `ap`. */
+  delta: () => string;
+}
+
+/** Range condition for a stored [low, high] against a query range (instants, both inclusive). */
+function rangeCondition(prefix: string, low: string, high: string, q: QueryRange): string {
   switch (prefix) {
     case 'eq':
-      return `(${low} >= ${ql} AND ${high} <= ${qh})`;
+      return `(${low} >= ${q.ql()} AND ${high} <= ${q.qh()})`;
     case 'ne':
-      return `NOT (${low} >= ${ql} AND ${high} <= ${qh})`;
+      return `NOT (${low} >= ${q.ql()} AND ${high} <= ${q.qh()})`;
     case 'gt':
-      return `(${high} > ${qh})`;
+      return `(${high} > ${q.qh()})`;
     case 'lt':
-      return `(${low} < ${ql})`;
+      return `(${low} < ${q.ql()})`;
     case 'ge':
-      return `(${high} > ${qh} OR (${low} >= ${ql} AND ${high} <= ${qh}))`;
+      return `(${high} > ${q.qh()} OR (${low} >= ${q.ql()} AND ${high} <= ${q.qh()}))`;
     case 'le':
-      return `(${low} < ${ql} OR (${low} >= ${ql} AND ${high} <= ${qh}))`;
+      return `(${low} < ${q.ql()} OR (${low} >= ${q.ql()} AND ${high} <= ${q.qh()}))`;
     case 'sa':
-      return `(${low} > ${qh})`;
+      return `(${low} > ${q.qh()})`;
     case 'eb':
-      return `(${high} < ${ql})`;
+      return `(${high} < ${q.ql()})`;
     case 'ap':
-      return `(${low} <= ${qh} + ${approxDelta} AND ${high} >= ${ql} - ${approxDelta})`;
+      return `(${low} <= ${q.qh()} + ${q.delta()} AND ${high} >= ${q.ql()} - ${q.delta()})`;
   }
   throw new Error(`prefix ${prefix}`);
 }
@@ -61,10 +75,11 @@ function dateValueCondition(value: string, p: StatementParams, low: string, high
   const range = parseDateRange(rest);
   if (!range)
     throw badRequest(`日付 ${value} の形式が正しくありません`, `'${value}' is not a valid date search value (yyyy[-mm[-dd[Thh:mm[:ss][zone]]]])`);
-  const ql = p.add(new Date(range.low).toISOString(), 'timestamptz');
-  const qh = p.add(new Date(range.high).toISOString(), 'timestamptz');
-  const deltaMs = Math.max(86_400_000, Math.abs(Date.now() - range.low) * 0.1);
-  return rangeCondition(prefix, low, high, ql, qh, p.add(`${Math.round(deltaMs)} milliseconds`, 'interval'));
+  const ql = lazy(() => p.add(new Date(range.low).toISOString(), 'timestamptz'));
+  const qh = lazy(() => p.add(new Date(range.high).toISOString(), 'timestamptz'));
+  // ap: within 10% of the distance between the value and now (at least a day)
+  const delta = lazy(() => p.add(`${Math.round(Math.max(86_400_000, Math.abs(Date.now() - range.low) * 0.1))} milliseconds`, 'interval'));
+  return rangeCondition(prefix, low, high, { ql, qh, delta });
 }
 
 function numberBounds(text: string): { value: number; lo: number; hi: number } {
@@ -81,7 +96,7 @@ function numberBounds(text: string): { value: number; lo: number; hi: number } {
 function numberValueCondition(value: string, p: StatementParams, col: string): string {
   const { prefix, rest } = splitPrefix(value);
   const n = numberBounds(rest);
-  const v = p.add(String(n.value), 'numeric');
+  const exact = lazy(() => p.add(String(n.value), 'numeric'));
   switch (prefix) {
     case 'eq':
       return `(${col} >= ${p.add(String(n.lo), 'numeric')} AND ${col} < ${p.add(String(n.hi), 'numeric')})`;
@@ -89,14 +104,14 @@ function numberValueCondition(value: string, p: StatementParams, col: string): s
       return `NOT (${col} >= ${p.add(String(n.lo), 'numeric')} AND ${col} < ${p.add(String(n.hi), 'numeric')})`;
     case 'gt':
     case 'sa':
-      return `(${col} > ${v})`;
+      return `(${col} > ${exact()})`;
     case 'lt':
     case 'eb':
-      return `(${col} < ${v})`;
+      return `(${col} < ${exact()})`;
     case 'ge':
-      return `(${col} >= ${v})`;
+      return `(${col} >= ${exact()})`;
     case 'le':
-      return `(${col} <= ${v})`;
+      return `(${col} <= ${exact()})`;
     case 'ap': {
       const d = Math.abs(n.value) * 0.1;
       return `(${col} BETWEEN ${p.add(String(n.value - d), 'numeric')} AND ${p.add(String(n.value + d), 'numeric')})`;

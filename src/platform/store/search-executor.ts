@@ -112,6 +112,7 @@ export async function runSearch(
   const req = parseSearch(repo.deps.registry, type, query, opts);
   const p = new StatementParams();
   const where = whereClause(req, p, restrictionFor(repo, ctx, type));
+  const whereParams = p.values.length; // the count query uses only these
   let matches: StoredResource[] = [];
   if (!req.summaryCount && req.count > 0) {
     const order = orderClause(req, p);
@@ -125,7 +126,7 @@ export async function runSearch(
   if (req.total !== 'none' || req.summaryCount) {
     if (!req.summaryCount && req.offset === 0 && matches.length < req.count) total = matches.length;
     else {
-      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${where}`, p.values);
+      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${where}`, p.values.slice(0, whereParams));
       total = res.rows[0].n;
     }
   }
