@@ -129,7 +129,9 @@ describe.each(ENGINES)('search on %s', (engine) => {
   });
 
   it('_count, paging links, _total and _summary=count', async () => {
-    const page1 = await search('/fhir/Patient?_sort=birthdate&_count=2');
+    // Without filters the total is only counted on request.
+    expect((await search('/fhir/Patient?_sort=birthdate&_count=2')).total).toBeUndefined();
+    const page1 = await search('/fhir/Patient?_sort=birthdate&_count=2&_total=accurate');
     expect(page1.total).toBe(3);
     expect(page1.entry).toHaveLength(2);
     const next = page1.link.find((l: { relation: string }) => l.relation === 'next').url as string;
@@ -185,5 +187,29 @@ describe.each(ENGINES)('search on %s', (engine) => {
     expect((await search(`/fhir/Patient?family=${encodeURIComponent('変更後')}`)).total).toBe(0);
     const idx = await s.t.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sp_string WHERE resource_id = $1', [created.id]);
     expect(idx.rows[0].n).toBe(0);
+  });
+});
+
+describe('large result sets (ordered scan past the materialisation cap)', () => {
+  it('pages correctly and omits the total once matches exceed the cap', async () => {
+    const s = await startTestServer('pglite');
+    try {
+      s.t.platform.repo.deps.searchMaterializeCap = 2;
+      const admin = await s.addClient({ kind: 'operator', scopes: ['system/*.*'] });
+      for (const d of ['1990-01-01', '1991-01-01', '1992-01-01', '1993-01-01'])
+        await s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: patient({ birthDate: d }) });
+      const r1 = json(await s.request({ method: 'GET', url: '/fhir/Patient?gender=male&_sort=birthdate&_count=3', token: admin.token }));
+      expect(r1.total).toBeUndefined();
+      expect(r1.entry.map((e: { resource: { birthDate: string } }) => e.resource.birthDate)).toEqual(['1990-01-01', '1991-01-01', '1992-01-01']);
+      expect(r1.link.some((l: { relation: string }) => l.relation === 'next')).toBe(true);
+      const r2 = json(await s.request({ method: 'GET', url: '/fhir/Patient?gender=male&_sort=birthdate&_count=3&_offset=3&_total=accurate', token: admin.token }));
+      expect(r2.total).toBe(4);
+      expect(r2.entry.map((e: { resource: { birthDate: string } }) => e.resource.birthDate)).toEqual(['1993-01-01']);
+      // Under the cap the total is exact.
+      const r3 = json(await s.request({ method: 'GET', url: '/fhir/Patient?birthdate=1990-01-01', token: admin.token }));
+      expect(r3.total).toBe(1);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -15,8 +15,13 @@ export interface AccessRequest {
   resourceType: string;
   /** Patient the data belongs to ('' when it belongs to no person). */
   patientKey: string;
-  /** The resource, when known (reads: the stored one; writes: the new one). */
-  resource?: Record<string, unknown>;
+  /** The resource, when known (reads: the stored one, parsed on first call; writes: the new one). */
+  resource?: Record<string, unknown> | (() => Record<string, unknown>);
+}
+
+/** The resource of an access request, parsing stored JSON only when a rule asks for it. */
+export function resourceOf(req: AccessRequest): Record<string, unknown> | undefined {
+  return typeof req.resource === 'function' ? req.resource() : req.resource;
 }
 
 export type Decision = { allow: true; basis?: string } | { allow: false; ja: string; en: string };

@@ -4,13 +4,13 @@
  *
  *   link(n) = HMAC-SHA256(key, link(n-1) || SHA-256("<seq>|" || material(row n)))
  *
- * with link(0) = HMAC-SHA256(key, "genesis:<chain>"). PostgreSQL computes the same value with its built-in
- * sha256() from the pre-padded keys (so a single-row append is one statement, inside the writer's transaction);
- * a batch append computes it here under a row lock on the chain head.
+ * with link(0) = HMAC-SHA256(key, "genesis:<chain>"). PostgreSQL computes the links with its built-in sha256()
+ * from the pre-padded keys, so an append is part of the writer's own statement; this module computes the same
+ * value in JavaScript only to verify.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Queryable } from '../storage/database.ts';
-import type { StatementParams } from '../storage/sql-params.ts';
+import { StatementParams } from '../storage/sql-params.ts';
 import { hmac, type AuditKey } from './audit-key.ts';
 import { auditMaterial, type AuditRow } from './audit-record.ts';
 
@@ -44,63 +44,37 @@ export class AuditChains {
   }
 
   /**
-   * CTEs appending one row to a chain, for inclusion in a larger write statement (`WITH …, <these>`).
-   * The chain head row stays locked until the surrounding transaction ends.
+   * CTEs that append `rows`, in order, to one chain — for inclusion in a larger statement (`WITH …, <these>`) or
+   * run alone by appendBatch. The chain head is locked (FOR UPDATE) until the transaction ends; each link is
+   * computed by a recursive walk over the rows; a guard raises if not every row was chained, so the statement
+   * (and whatever data it writes) fails as a whole.
    */
-  appendCtes(p: StatementParams, row: AuditRow, suffix = ''): string[] {
-    // The statement must fail (and so write nothing) if the audit row could not be chained.
+  appendCtes(p: StatementParams, rows: AuditRow[]): string[] {
     const chain = this.pickChain();
     const c = p.add(chain, 'integer');
-    const material = p.add(auditMaterial(chain, row), 'text');
+    const col = <K extends keyof AuditRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
     const ipad = p.add(this.key.ipad, 'bytea');
     const opad = p.add(this.key.opad, 'bytea');
     return [
-      `audit_link${suffix} AS (UPDATE audit_chains SET seq = seq + 1, head = sha256(${opad} || sha256(${ipad} || head || sha256(convert_to((seq + 1)::text || '|' || ${material}, 'UTF8')))) WHERE chain = ${c} RETURNING seq, head)`,
-      `audit_row${suffix} AS (INSERT INTO audit_events (chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content) ` +
-        `SELECT ${c}, seq, head, ${p.add(row.id)}, ${p.add(row.recorded, 'timestamptz')}, ${p.add(row.patientKey)}, ${p.add(row.clientId)}, ${p.add(row.facilityCode)}, ${p.add(row.action)}, ${p.add(row.outcome)}, ${p.add(row.purpose)}, ${p.add(row.entities, 'text[]')}, ${p.add(row.content)} FROM audit_link${suffix})`,
-      `audit_guard${suffix} AS (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM audit_link${suffix}) THEN tsunagu_fail('audit chain ' || ${c} || ' is missing: nothing written') END)`,
+      `audit_in AS (SELECT * FROM unnest(${col('id', 'text[]')}, ${col('recorded', 'timestamptz[]')}, ${col('patientKey', 'text[]')}, ${col('clientId', 'text[]')}, ${col('facilityCode', 'text[]')}, ${col('action', 'text[]')}, ${col('outcome', 'text[]')}, ${col('purpose', 'text[]')}, ` +
+        `${p.add(rows.map((r) => r.entities.join('\u001f')), 'text[]')}, ${col('content', 'text[]')}, ${p.add(rows.map((r) => auditMaterial(chain, r)), 'text[]')}) ` +
+        `WITH ORDINALITY AS t(id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content, material, n))`,
+      `audit_head AS (SELECT seq, head FROM audit_chains WHERE chain = ${c} FOR UPDATE)`,
+      `audit_link AS (WITH RECURSIVE walk(n, seq, link) AS (SELECT 0::bigint, seq, head FROM audit_head UNION ALL ` +
+        `SELECT w.n + 1, w.seq + 1, sha256(${opad} || sha256(${ipad} || w.link || sha256(convert_to((w.seq + 1)::text || '|' || i.material, 'UTF8')))) ` +
+        `FROM walk w JOIN audit_in i ON i.n = w.n + 1) SELECT n, seq, link FROM walk WHERE n > 0)`,
+      `audit_row AS (INSERT INTO audit_events (chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content) ` +
+        `SELECT ${c}, l.seq, l.link, i.id, i.recorded, i.patient_key, i.client_id, i.facility_code, i.action, i.outcome, i.purpose, string_to_array(i.entities, chr(31)), i.content FROM audit_link l JOIN audit_in i ON i.n = l.n)`,
+      `audit_tip AS (UPDATE audit_chains SET seq = t.seq, head = t.link FROM (SELECT seq, link FROM audit_link ORDER BY n DESC LIMIT 1) t WHERE chain = ${c})`,
+      `audit_guard AS (SELECT CASE WHEN (SELECT count(*) FROM audit_link) <> ${p.add(rows.length, 'integer')} THEN tsunagu_fail('audit chain ' || ${c} || ' is missing: nothing written') END AS failed)`,
     ];
   }
 
-  /** Appends rows in order to one chain inside the caller's transaction. */
-  async appendBatch(tx: Queryable, rows: AuditRow[]): Promise<void> {
+  /** Appends rows to one chain in a single statement (inside the caller's transaction, or on its own). */
+  async appendBatch(q: Queryable, rows: AuditRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const chain = this.pickChain();
-    const head = await tx.query<{ seq: number; head: Uint8Array }>(
-      'SELECT seq, head FROM audit_chains WHERE chain = $1 FOR UPDATE',
-      [chain],
-    );
-    if (head.rows.length === 0) throw new Error(`audit chain ${chain} is missing`);
-    let { seq, head: link } = head.rows[0];
-    const seqs: number[] = [];
-    const links: Buffer[] = [];
-    for (const row of rows) {
-      seq += 1;
-      link = nextLink(this.key, link, seq, auditMaterial(chain, row));
-      seqs.push(seq);
-      links.push(link as Buffer);
-    }
-    await tx.query(
-      `INSERT INTO audit_events (chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content)
-       SELECT $1, s, h, i, r, pk, ci, fc, a, o, pu, string_to_array(e, chr(31)), c
-       FROM unnest($2::bigint[], $3::bytea[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-         AS t(s, h, i, r, pk, ci, fc, a, o, pu, e, c)`,
-      [
-        chain,
-        seqs,
-        links,
-        rows.map((r) => r.id),
-        rows.map((r) => r.recorded),
-        rows.map((r) => r.patientKey),
-        rows.map((r) => r.clientId),
-        rows.map((r) => r.facilityCode),
-        rows.map((r) => r.action),
-        rows.map((r) => r.outcome),
-        rows.map((r) => r.purpose),
-        rows.map((r) => r.entities.join('\u001f')),
-        rows.map((r) => r.content),
-      ],
-    );
-    await tx.query('UPDATE audit_chains SET seq = $2, head = $3 WHERE chain = $1', [chain, seq, link]);
+    const p = new StatementParams();
+    const ctes = this.appendCtes(p, rows);
+    await q.query(`WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, p.values, { name: 'audit_append' });
   }
 }

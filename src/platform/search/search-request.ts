@@ -43,7 +43,8 @@ export interface SearchRequest {
   sort: SortRule[];
   count: number;
   offset: number;
-  total: 'none' | 'estimate' | 'accurate';
+  /** `default`: exact when it is cheap (filtered searches under the materialisation cap), otherwise omitted. */
+  total: 'none' | 'estimate' | 'accurate' | 'default';
   summaryCount: boolean;
   include: IncludeRule[];
   revinclude: IncludeRule[];
@@ -185,7 +186,7 @@ export function parseSearch(
     sort: [],
     count: DEFAULT_COUNT,
     offset: 0,
-    total: 'accurate',
+    total: 'default',
     summaryCount: false,
     include: [],
     revinclude: [],

@@ -225,11 +225,11 @@ export function filterCondition(filter: Filter, p: StatementParams, r: string, t
   return filter.modifier === 'not' ? `NOT ${exists}` : exists;
 }
 
-function sortExpression(rule: SortRule, p: StatementParams): string {
+function sortExpression(rule: SortRule, p: StatementParams, r: string): string {
   const param = rule.param;
   const dir = rule.descending ? 'DESC' : 'ASC';
-  if (param.code === '_id') return `r.id ${dir}`;
-  if (param.code === '_lastUpdated') return `r.last_updated ${dir}`;
+  if (param.code === '_id') return `${r}.id ${dir}`;
+  if (param.code === '_lastUpdated') return `${r}.last_updated ${dir}`;
   const a = nextAlias();
   const agg = rule.descending ? 'max' : 'min';
   const column: Record<string, string> = {
@@ -240,7 +240,7 @@ function sortExpression(rule: SortRule, p: StatementParams): string {
     quantity: 'value',
   };
   const table = TABLE[param.type];
-  return `(SELECT ${agg}(${a}.${column[param.type]}) FROM ${table} ${a} WHERE ${a}.resource_type = r.resource_type AND ${a}.resource_id = r.id AND ${a}.param = ${p.add(param.code)}) ${dir} NULLS LAST`;
+  return `(SELECT ${agg}(${a}.${column[param.type]}) FROM ${table} ${a} WHERE ${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${a}.param = ${p.add(param.code)}) ${dir} NULLS LAST`;
 }
 
 export interface SearchRestriction {
@@ -255,8 +255,9 @@ export function whereClause(req: SearchRequest, p: StatementParams, restriction:
   return conds.join(' AND ');
 }
 
-export function orderClause(req: SearchRequest, p: StatementParams): string {
-  const parts = req.sort.map((s) => sortExpression(s, p));
-  parts.push(req.sort.length ? 'r.id' : 'r.last_updated DESC, r.id');
+/** ORDER BY for rows aliased `r` (which must expose resource_type, id and last_updated); newest first by default. */
+export function orderClause(req: SearchRequest, p: StatementParams, r = 'r'): string {
+  const parts = req.sort.map((s) => sortExpression(s, p, r));
+  parts.push(req.sort.length ? `${r}.id` : `${r}.last_updated DESC, ${r}.id`);
   return parts.join(', ');
 }

@@ -33,6 +33,8 @@ export interface RepositoryDeps {
   readAudit: GroupAuditWriter;
   policy: AccessPolicy;
   validate?: ResourceValidator;
+  /** Matches collected before sorting a filtered search (default 10,000); tests lower it. */
+  searchMaterializeCap?: number;
 }
 
 /** Writes inside a transaction Bundle: statements run on `tx`; audit rows are appended just before commit. */
@@ -95,7 +97,7 @@ export class Repository {
     resourceType: string,
     patientKey: string,
     entity: string,
-    resource?: Record<string, unknown>,
+    resource?: Record<string, unknown> | (() => Record<string, unknown>),
   ): Promise<string | undefined> {
     const d = await this.deps.policy.check({ ctx, interaction, resourceType, patientKey, resource });
     if (!d.allow) throw await this.deny(ctx, interaction, patientKey, entity, d.ja, d.en);
@@ -123,8 +125,7 @@ export class Repository {
     if (!stored) throw notFound(`${resourceType}/${id}`);
     if (stored.deleted) throw gone(`${resourceType}/${id}`);
     const entity = relativeRef(stored);
-    const parsed = stored.patientKey ? (JSON.parse(stored.content!) as Record<string, unknown>) : undefined;
-    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, parsed);
+    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, lazyResource(stored));
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -144,8 +145,7 @@ export class Repository {
     const stored = fromRow(res.rows[0]);
     if (stored.deleted) throw gone(`${resourceType}/${id}/_history/${versionId}`);
     const entity = `${resourceType}/${id}/_history/${versionId}`;
-    const parsed = stored.patientKey ? (JSON.parse(stored.content!) as Record<string, unknown>) : undefined;
-    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, parsed);
+    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, lazyResource(stored));
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -291,8 +291,7 @@ export class Repository {
       const entity = `${type}/${id}`;
       if (current && !current.deleted && current.patientKey !== prepared.patientKey) {
         // Moving data from one person to another is checked against both.
-        const old = JSON.parse(current.content!) as Record<string, unknown>;
-        await this.authorize(ctx, 'update', type, current.patientKey, entity, old);
+        await this.authorize(ctx, 'update', type, current.patientKey, entity, lazyResource(current));
       }
       const basis = await this.authorize(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource);
       const row: VersionRow = {
@@ -324,8 +323,7 @@ export class Repository {
       const current = await this.loadCurrent(q, type, id, true);
       if (!current) throw notFound(`${type}/${id}`);
       if (current.deleted) return undefined;
-      const old = JSON.parse(current.content!) as Record<string, unknown>;
-      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, old);
+      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current));
       const now = new Date().toISOString();
       const row: VersionRow = {
         resourceType: type,
@@ -342,6 +340,12 @@ export class Repository {
     if (opts.session) return run(opts.session.tx, opts.session);
     return this.db.transaction((tx) => run(tx, undefined));
   }
+}
+
+/** The stored JSON, parsed only if an access rule looks at it. */
+function lazyResource(stored: StoredResource): () => Record<string, unknown> {
+  let parsed: Record<string, unknown> | undefined;
+  return () => (parsed ??= JSON.parse(stored.content!) as Record<string, unknown>);
 }
 
 /** `W/"3"` or `"3"` → 3. */

@@ -100,6 +100,55 @@ async function applyRules(repo: Repository, ctx: RequestContext, rows: StoredRes
   return { kept, decisions };
 }
 
+/** Above this many matches a search pages through an index-ordered scan and reports no total. */
+export const MATERIALIZE_CAP = 10_000;
+
+/**
+ * The page of matches and the total. With filters, the matching keys are collected first (the filters' own
+ * indexes drive the plan) and counted, then sorted and paged, so a patient's few rows are found directly instead
+ * of by walking every row of the type in date order. Past MATERIALIZE_CAP matches, or without filters, the page
+ * comes from an ordered scan and the total is counted only on request.
+ */
+async function findMatches(repo: Repository, req: SearchRequest, restriction: SearchRestriction): Promise<{ matches: StoredResource[]; total?: number }> {
+  const cap = repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP;
+  const wantPage = !req.summaryCount && req.count > 0;
+  if (req.filters.length > 0 && req.total !== 'none') {
+    const p = new StatementParams();
+    const where = whereClause(req, p, restriction);
+    const order = orderClause(req, p, 'm');
+    const res = await repo.db.query<StoredRow & { total: number; rn: number }>(
+      `WITH m AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated FROM resources r WHERE ${where} LIMIT ${cap + 1}),
+            page AS (SELECT m.resource_type, m.id, row_number() OVER (ORDER BY ${order}) AS rn FROM m ORDER BY rn LIMIT ${wantPage ? req.count : 0} OFFSET ${req.offset})
+       SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total
+       FROM (SELECT 1) one LEFT JOIN (page JOIN resources r ON r.resource_type = page.resource_type AND r.id = page.id) ON TRUE
+       ORDER BY page.rn`,
+      p.values,
+    );
+    const total = res.rows[0]?.total ?? 0;
+    if (total <= cap) return { matches: res.rows.filter((r) => r.id !== null).map(fromRow), total };
+  }
+  let matches: StoredResource[] = [];
+  if (wantPage) {
+    const p = new StatementParams();
+    const where = whereClause(req, p, restriction);
+    const res = await repo.db.query<StoredRow>(
+      `SELECT ${cols('r')} FROM resources r WHERE ${where} ORDER BY ${orderClause(req, p)} LIMIT ${req.count} OFFSET ${req.offset}`,
+      p.values,
+    );
+    matches = res.rows.map(fromRow);
+  }
+  let total: number | undefined;
+  if (req.summaryCount || req.total === 'accurate') {
+    if (!req.summaryCount && req.offset === 0 && matches.length < req.count) total = matches.length;
+    else {
+      const p = new StatementParams();
+      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${whereClause(req, p, restriction)}`, p.values);
+      total = res.rows[0].n;
+    }
+  }
+  return { matches, total };
+}
+
 export async function runSearch(
   repo: Repository,
   ctx: RequestContext,
@@ -110,26 +159,7 @@ export async function runSearch(
   const scope = repo.deps.policy.scopeDecision(ctx, type, 'search');
   if (!scope.allow) throw forbidden(scope.ja, scope.en);
   const req = parseSearch(repo.deps.registry, type, query, opts);
-  const p = new StatementParams();
-  const where = whereClause(req, p, restrictionFor(repo, ctx, type));
-  const whereParams = p.values.length; // the count query uses only these
-  let matches: StoredResource[] = [];
-  if (!req.summaryCount && req.count > 0) {
-    const order = orderClause(req, p);
-    const res = await repo.db.query<StoredRow>(
-      `SELECT ${cols('r')} FROM resources r WHERE ${where} ORDER BY ${order} LIMIT ${req.count} OFFSET ${req.offset}`,
-      p.values,
-    );
-    matches = res.rows.map(fromRow);
-  }
-  let total: number | undefined;
-  if (req.total !== 'none' || req.summaryCount) {
-    if (!req.summaryCount && req.offset === 0 && matches.length < req.count) total = matches.length;
-    else {
-      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${where}`, p.values.slice(0, whereParams));
-      total = res.rows[0].n;
-    }
-  }
+  const { matches, total } = await findMatches(repo, req, restrictionFor(repo, ctx, type));
   const included = [...(await includes(repo, ctx, matches, req.include, false)), ...(await includes(repo, ctx, matches, req.revinclude, true))];
   const checkedMatches = await applyRules(repo, ctx, matches);
   const checkedIncluded = await applyRules(repo, ctx, included);

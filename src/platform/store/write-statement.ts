@@ -33,17 +33,36 @@ export interface WriteStatement {
   params: unknown[];
 }
 
-function indexInserts(p: StatementParams, rows: IndexRows, t: string, id: string, pk: string): string[] {
-  const arr = (v: unknown[], cast: string) => p.add(v, cast);
-  return [
-    `ins_token AS (INSERT INTO sp_token (resource_type, resource_id, patient_key, param, system, code, display) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.token.param, 'text[]')}, ${arr(rows.token.system, 'text[]')}, ${arr(rows.token.code, 'text[]')}, ${arr(rows.token.display, 'text[]')}))`,
-    `ins_string AS (INSERT INTO sp_string (resource_type, resource_id, patient_key, param, norm, exact) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.string.param, 'text[]')}, ${arr(rows.string.norm, 'text[]')}, ${arr(rows.string.exact, 'text[]')}))`,
-    `ins_date AS (INSERT INTO sp_date (resource_type, resource_id, patient_key, param, low, high) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.date.param, 'text[]')}, ${arr(rows.date.low, 'timestamptz[]')}, ${arr(rows.date.high, 'timestamptz[]')}))`,
-    `ins_reference AS (INSERT INTO sp_reference (resource_type, resource_id, patient_key, param, target_type, target_id, target_url) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.reference.param, 'text[]')}, ${arr(rows.reference.targetType, 'text[]')}, ${arr(rows.reference.targetId, 'text[]')}, ${arr(rows.reference.targetUrl, 'text[]')}))`,
-    `ins_number AS (INSERT INTO sp_number (resource_type, resource_id, patient_key, param, value) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.number.param, 'text[]')}, ${arr(rows.number.value, 'numeric[]')}))`,
-    `ins_quantity AS (INSERT INTO sp_quantity (resource_type, resource_id, patient_key, param, value, system, code, unit) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.quantity.param, 'text[]')}, ${arr(rows.quantity.value, 'numeric[]')}, ${arr(rows.quantity.system, 'text[]')}, ${arr(rows.quantity.code, 'text[]')}, ${arr(rows.quantity.unit, 'text[]')}))`,
-    `ins_uri AS (INSERT INTO sp_uri (resource_type, resource_id, patient_key, param, uri) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arr(rows.uri.param, 'text[]')}, ${arr(rows.uri.uri, 'text[]')}))`,
-  ];
+type Cols = Record<string, unknown[]>;
+
+/** Column lists of each index table after (resource_type, resource_id, patient_key), with their array casts. */
+const INDEX_COLUMNS: Record<keyof IndexRows, [table: string, columns: [name: string, key: string, cast: string][]]> = {
+  token: ['sp_token', [['param', 'param', 'text[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]'], ['display', 'display', 'text[]']]],
+  string: ['sp_string', [['param', 'param', 'text[]'], ['norm', 'norm', 'text[]'], ['exact', 'exact', 'text[]']]],
+  date: ['sp_date', [['param', 'param', 'text[]'], ['low', 'low', 'timestamptz[]'], ['high', 'high', 'timestamptz[]']]],
+  reference: ['sp_reference', [['param', 'param', 'text[]'], ['target_type', 'targetType', 'text[]'], ['target_id', 'targetId', 'text[]'], ['target_url', 'targetUrl', 'text[]']]],
+  number: ['sp_number', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]']]],
+  quantity: ['sp_quantity', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]'], ['unit', 'unit', 'text[]']]],
+  uri: ['sp_uri', [['param', 'param', 'text[]'], ['uri', 'uri', 'text[]']]],
+};
+
+/** One INSERT … unnest CTE per index table that has rows; returns the CTEs and a shape key for the statement name. */
+function indexInserts(p: StatementParams, rows: IndexRows, t: string, id: string, pk: string): { ctes: string[]; shape: string } {
+  const ctes: string[] = [];
+  let shape = '';
+  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
+    const data = rows[kind] as unknown as Cols;
+    if (data.param.length === 0) {
+      shape += '0';
+      continue;
+    }
+    shape += '1';
+    const [table, columns] = INDEX_COLUMNS[kind];
+    const names = columns.map(([name]) => name).join(', ');
+    const arrays = columns.map(([, key, cast]) => p.add(data[key], cast)).join(', ');
+    ctes.push(`ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arrays}))`);
+  }
+  return { ctes, shape };
 }
 
 const INDEX_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_reference', 'sp_number', 'sp_quantity', 'sp_uri'];
@@ -72,10 +91,12 @@ export function buildWriteStatement(
   if (shape.replaceIndex)
     for (const table of INDEX_TABLES)
       ctes.push(`del_${table} AS (DELETE FROM ${table} WHERE resource_type = ${t} AND resource_id = ${id})`);
-  ctes.push(...indexInserts(p, index ?? emptyIndexRows(), t, id, pk));
-  if (audit) ctes.push(...audit.chains.appendCtes(p, audit.row));
+  const inserts = indexInserts(p, index ?? emptyIndexRows(), t, id, pk);
+  ctes.push(...inserts.ctes);
+  if (audit) ctes.push(...audit.chains.appendCtes(p, [audit.row]));
   return {
-    name: `write_${shape.mode}_${shape.replaceIndex ? 'r' : 'n'}_${audit ? 'a' : 'n'}`,
+    // The text differs by shape (which index tables get rows); each shape is prepared once per connection.
+    name: `write_${shape.mode}_${shape.replaceIndex ? 'r' : 'n'}_${audit ? 'a' : 'n'}_${inserts.shape}`,
     sql: `WITH ${ctes.join(',\n')}\nSELECT 1${audit ? ' FROM audit_guard' : ''}`,
     params: p.values,
   };

@@ -1,0 +1,170 @@
+/**
+ * Platform benchmark: FHIR create / read / search throughput and latency on PGlite and PostgreSQL, with the
+ * physical limit of the write path measured in the same run — raw `INSERT`s of the same JSON documents through
+ * `pg` at the same concurrency — and our create throughput reported as a percentage of it.
+ */
+import pg from 'pg';
+import { createTsunagu } from '../src/app.ts';
+import { registerClient } from '../src/platform/auth/clients.ts';
+import type { RequestContext } from '../src/platform/auth/principal.ts';
+import { parseScopes } from '../src/platform/auth/scopes.ts';
+import { configFromEnv } from '../src/platform/config.ts';
+import { generateClientKey } from '../cli/commands/client.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchPatient, labObservation } from './documents.ts';
+import { freshDatabase, load, percentiles, postgresAvailable, startChildServer, type LoadResult } from './lib.ts';
+
+const CONCURRENCY = 32;
+const READERS = 50;
+
+async function workers(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: Math.round(total / seconds), ...percentiles(latencies) };
+}
+
+/** Raw INSERT of the JSON text into a table with only a primary key: the floor under any write path. */
+async function rawInsertBaseline(url: string, docs: string[]): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  await pool.query('CREATE TABLE IF NOT EXISTS raw_docs (id uuid PRIMARY KEY, content text NOT NULL)');
+  await pool.query('TRUNCATE raw_docs');
+  const r = await workers(docs.length, CONCURRENCY, (i) =>
+    pool.query({ name: 'raw', text: 'INSERT INTO raw_docs (id, content) VALUES (gen_random_uuid(), $1)', values: [docs[i]] }),
+  );
+  await pool.end();
+  return r;
+}
+
+interface EngineResult {
+  engine: string;
+  baseline?: { perSecond: number; p50: number; p99: number };
+  createRepository: { perSecond: number; p50: number; p99: number };
+  createHttp: LoadResult;
+  readHttp: LoadResult;
+  searchHttp: LoadResult;
+  createPercentOfBaseline?: number;
+  createHttpPercentOfBaseline?: number;
+}
+
+async function repositoryCreates(env: { databaseUrl?: string }, docs: Record<string, unknown>[], patientIds: { ids: string[] }) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-repo-'));
+  const t = await createTsunagu(configFromEnv({}, { dataDir, databaseUrl: env.databaseUrl, auditKeyFile: join(dataDir, 'k') }));
+  const client = await registerClient(t.platform.db, { name: 'bench', kind: 'facility', facilityCode: '1312345678', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
+  const ctx: RequestContext = { principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345678', scopes: parseScopes(client.scopes) }, purpose: 'TREAT' };
+  const patients = await Promise.all(Array.from({ length: 50 }, (_, i) => t.platform.repo.create(ctx, benchPatient(i))));
+  patientIds.ids = patients.map((p) => p.stored.id);
+  const r = await workers(docs.length, CONCURRENCY, (i) => t.platform.repo.create(ctx, { ...docs[i], subject: { reference: `Patient/${patientIds.ids[i % 50]}` } }));
+  await t.close();
+  return r;
+}
+
+async function httpPhase(server: { url: string; token: string }, seconds: number) {
+  const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/fhir+json' };
+  // Some patients and observations to read and search.
+  const pids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await fetch(`${server.url}/fhir/Patient`, { method: 'POST', headers, body: JSON.stringify(benchPatient(i)) });
+    pids.push(((await r.json()) as { id: string }).id);
+  }
+  const obsIds: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const r = await fetch(`${server.url}/fhir/Observation`, { method: 'POST', headers, body: JSON.stringify(labObservation(pids[i % 20], i)) });
+    obsIds.push(((await r.json()) as { id: string }).id);
+  }
+  const createHttp = await load({
+    url: `${server.url}/fhir/Observation`,
+    method: 'POST',
+    headers: { ...headers, prefer: 'return=minimal' },
+    body: JSON.stringify(labObservation(pids[0], 7)),
+    connections: CONCURRENCY,
+    duration: seconds,
+  });
+  let n = 0;
+  const readHttp = await load({
+    url: server.url,
+    connections: READERS,
+    duration: seconds,
+    headers,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/fhir/Observation/${obsIds[n++ % obsIds.length]}` }) }],
+  });
+  let m = 0;
+  const searchHttp = await load({
+    url: server.url,
+    connections: READERS,
+    duration: seconds,
+    headers,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: `/fhir/Observation?patient=${pids[m++ % pids.length]}&code=3C015000002327201&_count=10` }),
+      },
+    ],
+  });
+  return { createHttp, readHttp, searchHttp };
+}
+
+export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<EngineResult[]> {
+  const seconds = opts.quick ? 3 : 10;
+  const docCount = opts.quick ? 2000 : 10_000;
+  const docs = Array.from({ length: docCount }, (_, i) => labObservation('placeholder', i));
+  const docTexts = docs.map((d) => JSON.stringify({ ...d, subject: { reference: 'Patient/0b5d7a4c-2f0e-4a39-9a57-9d2d9f1c1e11' } }));
+  const results: EngineResult[] = [];
+
+  if (await postgresAvailable()) {
+    const base = await freshDatabase('tsunagu_bench_raw');
+    const ours = await freshDatabase('tsunagu_bench_repo');
+    const http = await freshDatabase('tsunagu_bench_http');
+    try {
+      // Alternate baseline and ours twice so drifting machine load hits both alike; report the means.
+      const b1 = await rawInsertBaseline(base.url, docTexts);
+      const o1 = await repositoryCreates({ databaseUrl: ours.url }, docs, { ids: [] });
+      const b2 = await rawInsertBaseline(base.url, docTexts);
+      const o2 = await repositoryCreates({ databaseUrl: ours.url }, docs, { ids: [] });
+      const mean = (a: { perSecond: number; p50: number; p99: number }, b: typeof a) => ({
+        perSecond: Math.round((a.perSecond + b.perSecond) / 2),
+        p50: +((a.p50 + b.p50) / 2).toFixed(2),
+        p99: +((a.p99 + b.p99) / 2).toFixed(2),
+      });
+      const baseline = mean(b1, b2);
+      const createRepository = mean(o1, o2);
+      const server = await startChildServer({ DATABASE_URL: http.url });
+      const phase = await httpPhase(server, seconds);
+      await server.stop();
+      results.push({
+        engine: 'postgres',
+        baseline,
+        createRepository,
+        ...phase,
+        createPercentOfBaseline: Math.round((100 * createRepository.perSecond) / baseline.perSecond),
+        createHttpPercentOfBaseline: Math.round((100 * phase.createHttp.requestsPerSecond) / baseline.perSecond),
+      });
+    } finally {
+      await base.drop();
+      await ours.drop();
+      await http.drop();
+    }
+  } else {
+    console.warn('PostgreSQL not reachable: PostgreSQL benchmark skipped');
+  }
+
+  const createRepository = await repositoryCreates({}, docs.slice(0, Math.min(docCount, 3000)), { ids: [] });
+  const server = await startChildServer({ DATABASE_URL: '' });
+  const phase = await httpPhase(server, Math.max(3, Math.round(seconds / 2)));
+  await server.stop();
+  results.push({ engine: 'pglite', createRepository, ...phase });
+  return results;
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
+ * `npm run bench -- --quick` runs shorter phases (smoke test).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { benchPlatform } from './platform.ts';
+import { table } from './lib.ts';
+
+const quick = process.argv.includes('--quick');
+const started = Date.now();
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  quick,
+};
+
+const platform = await benchPlatform({ quick });
+results.platform = platform;
+console.log('\n## FHIR store (create: 32 concurrent writers; read/search: 50 concurrent clients over HTTP)\n');
+console.log(
+  table(
+    platform.map((r) => ({
+      engine: r.engine,
+      'raw INSERT/s': r.baseline?.perSecond ?? '—',
+      'create/s (store)': r.createRepository.perSecond,
+      '% of raw': r.createPercentOfBaseline !== undefined ? `${r.createPercentOfBaseline}%` : '—',
+      'create/s (HTTP)': r.createHttp.requestsPerSecond,
+      'HTTP % of raw': r.createHttpPercentOfBaseline !== undefined ? `${r.createHttpPercentOfBaseline}%` : '—',
+      'create p99 ms': r.createHttp.p99,
+      'read/s': r.readHttp.requestsPerSecond,
+      'read p50/p99 ms': `${r.readHttp.p50}/${r.readHttp.p99}`,
+      'search/s': r.searchHttp.requestsPerSecond,
+      'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
+      errors: r.createHttp.errors + r.createHttp.non2xx + r.readHttp.errors + r.readHttp.non2xx + r.searchHttp.errors + r.searchHttp.non2xx,
+    })),
+  ),
+);
+
+results.seconds = Math.round((Date.now() - started) / 1000);
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`\nresults: ${file} (${results.seconds} s)`);

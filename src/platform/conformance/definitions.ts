@@ -1,0 +1,150 @@
+/**
+ * All loaded conformance resources (base R4 plus the operator's IG packages), indexed by
+ * canonical URL, with compiled profiles cached on first use.
+ */
+import type { CodeSystem, ElementDefinition, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import { CompiledProfile } from './model/compiled-profile.ts';
+import { CanonicalIndex, splitCanonical } from './registry.ts';
+import { generateSnapshot } from './snapshot/snapshot-generator.ts';
+import { Terminology } from './terminology/terminology.ts';
+
+export const FHIR_SD_BASE = 'http://hl7.org/fhir/StructureDefinition/';
+
+export interface LoadProblem {
+  severity: 'warning' | 'error';
+  source: string;
+  message: string;
+}
+
+export class Definitions {
+  readonly structures = new CanonicalIndex<StructureDefinition>();
+  readonly valueSets = new CanonicalIndex<ValueSet>();
+  readonly codeSystems = new CanonicalIndex<CodeSystem>();
+  readonly terminology = new Terminology(this.codeSystems, this.valueSets);
+  readonly problems: LoadProblem[] = [];
+  /** Concrete resource type names of R4. */
+  readonly resourceTypes = new Set<string>();
+  private readonly compiled = new Map<StructureDefinition, CompiledProfile | null>();
+  private readonly snapshots = new Map<StructureDefinition, ElementDefinition[] | null>();
+  private readonly generating = new Set<StructureDefinition>();
+  private readonly sourceOf = new Map<object, string>();
+
+  add(resource: Record<string, unknown>, source: string): void {
+    const url = resource.url;
+    if (typeof url !== 'string') return;
+    const version = typeof resource.version === 'string' ? resource.version : undefined;
+    this.sourceOf.set(resource, source);
+    switch (resource.resourceType) {
+      case 'StructureDefinition': {
+        const sd = resource as unknown as StructureDefinition;
+        this.structures.add(url, version, sd, source);
+        if (sd.kind === 'resource' && sd.derivation === 'specialization' && !sd.abstract && sd.type && url === FHIR_SD_BASE + sd.type) {
+          this.resourceTypes.add(sd.type);
+        }
+        break;
+      }
+      case 'ValueSet':
+        this.valueSets.add(url, version, resource as unknown as ValueSet, source);
+        break;
+      case 'CodeSystem':
+        this.codeSystems.add(url, version, resource as unknown as CodeSystem, source);
+        break;
+      default:
+    }
+  }
+
+  /** A compiled profile by canonical (`url` or `url|version`), or undefined when not loaded / not usable. */
+  profile(ref: string): CompiledProfile | undefined {
+    const sd = this.structures.get(ref);
+    return sd ? this.compile(sd) : undefined;
+  }
+
+  /** The base definition of a FHIR type (`Observation`, `Quantity`, `string`…). */
+  baseType(code: string): CompiledProfile | undefined {
+    return this.profile(FHIR_SD_BASE + code);
+  }
+
+  /** Eagerly compiles every profile whose URL matches (used to surface load problems early). */
+  compileAll(filter: (sd: StructureDefinition) => boolean): number {
+    let n = 0;
+    for (const e of this.structures.latest()) {
+      if (filter(e.resource) && this.compile(e.resource)) n++;
+    }
+    return n;
+  }
+
+  private compile(sd: StructureDefinition): CompiledProfile | undefined {
+    const cached = this.compiled.get(sd);
+    if (cached !== undefined) return cached ?? undefined;
+    let result: CompiledProfile | null = null;
+    const elements = this.snapshotElements(sd);
+    if (elements?.length) {
+      try {
+        result = new CompiledProfile(sd, elements, this.sourceOf.get(sd) ?? '');
+        result.ancestors = this.ancestorsOf(sd);
+      } catch (e) {
+        this.problems.push({ severity: 'error', source: sd.url ?? '', message: `cannot compile: ${(e as Error).message}` });
+      }
+    }
+    this.compiled.set(sd, result);
+    return result ?? undefined;
+  }
+
+  private ancestorsOf(sd: StructureDefinition): Set<string> {
+    const out = new Set<string>();
+    let cur: StructureDefinition | undefined = sd;
+    for (let guard = 0; cur && guard < 30; guard++) {
+      if (cur.url) {
+        if (out.has(cur.url)) break;
+        out.add(cur.url);
+      }
+      cur = cur.baseDefinition ? this.structures.get(cur.baseDefinition) : undefined;
+    }
+    return out;
+  }
+
+  /** Snapshot elements; generated from the differential when the package ships none. */
+  snapshotElements(sd: StructureDefinition): ElementDefinition[] | undefined {
+    if (sd.snapshot?.element?.length) return sd.snapshot.element;
+    const cached = this.snapshots.get(sd);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.generating.has(sd)) return undefined;
+    this.generating.add(sd);
+    let elements: ElementDefinition[] | null = null;
+    try {
+      const res = generateSnapshot(sd, {
+        snapshotOf: (url) => {
+          const base = this.structures.get(url);
+          return base ? this.snapshotElements(base) : undefined;
+        },
+        typeSnapshot: (code) => {
+          const base = this.structures.get(FHIR_SD_BASE + code);
+          return base ? this.snapshotElements(base) : undefined;
+        },
+      });
+      elements = res.elements;
+      for (const id of res.unplaced) {
+        this.problems.push({ severity: 'warning', source: sd.url ?? '', message: `snapshot generation: differential element ${id} could not be placed` });
+      }
+    } catch (e) {
+      this.problems.push({ severity: 'error', source: sd.url ?? '', message: (e as Error).message });
+    } finally {
+      this.generating.delete(sd);
+    }
+    this.snapshots.set(sd, elements);
+    return elements ?? undefined;
+  }
+
+  /** Where a canonical resource came from (package id), for reporting. */
+  sourceOfCanonical(ref: string): string | undefined {
+    return this.structures.resolve(ref)?.source ?? this.valueSets.resolve(ref)?.source ?? this.codeSystems.resolve(ref)?.source;
+  }
+
+  isLoadedStructure(ref: string): boolean {
+    return this.structures.resolve(ref) !== undefined;
+  }
+
+  urlOf(ref: string): string {
+    return splitCanonical(ref).url;
+  }
+}

@@ -1,0 +1,83 @@
+/** A CodeSystem (コードシステム) indexed for lookups: concepts by code, hierarchy for is-a filters. */
+import type { CodeSystem, CodeSystemConcept } from '@medplum/fhirtypes';
+
+export interface ConceptInfo {
+  code: string;
+  display?: string;
+  parents: string[];
+  properties: Map<string, unknown[]>;
+}
+
+export class CodeSystemIndex {
+  readonly url: string;
+  readonly version?: string;
+  /** complete | fragment | example | not-present | supplement */
+  readonly content: string;
+  readonly caseSensitive: boolean;
+  private readonly concepts = new Map<string, ConceptInfo>();
+
+  constructor(cs: CodeSystem) {
+    this.url = cs.url ?? '';
+    this.version = cs.version;
+    this.content = cs.content ?? 'complete';
+    this.caseSensitive = cs.caseSensitive !== false;
+    this.addConcepts(cs.concept ?? [], undefined);
+  }
+
+  /** True when a code that is absent can be called unknown (the system lists all its codes). */
+  get isComplete(): boolean {
+    return this.content === 'complete';
+  }
+
+  get size(): number {
+    return this.concepts.size;
+  }
+
+  lookup(code: string): ConceptInfo | undefined {
+    return this.concepts.get(this.caseSensitive ? code : code.toLowerCase());
+  }
+
+  /** `code` is `ancestor` or one of its descendants. */
+  isA(code: string, ancestor: string): boolean {
+    return code === ancestor || this.isDescendantOf(code, ancestor);
+  }
+
+  isDescendantOf(code: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const queue = [...(this.lookup(code)?.parents ?? [])];
+    while (queue.length) {
+      const p = queue.pop() as string;
+      if (p === ancestor) return true;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      queue.push(...(this.lookup(p)?.parents ?? []));
+    }
+    return false;
+  }
+
+  private addConcepts(list: CodeSystemConcept[], parent: string | undefined): void {
+    for (const c of list) {
+      if (!c.code) continue;
+      const key = this.caseSensitive ? c.code : c.code.toLowerCase();
+      const info: ConceptInfo = this.concepts.get(key) ?? { code: c.code, display: c.display, parents: [], properties: new Map() };
+      if (parent) info.parents.push(parent);
+      for (const p of c.property ?? []) {
+        if (!p.code) continue;
+        const value = firstValue(p as unknown as Record<string, unknown>);
+        if (p.code === 'parent' || p.code === 'subsumedBy') {
+          if (typeof value === 'string') info.parents.push(value);
+        }
+        const values = info.properties.get(p.code) ?? [];
+        values.push(value);
+        info.properties.set(p.code, values);
+      }
+      this.concepts.set(key, info);
+      if (c.concept?.length) this.addConcepts(c.concept, c.code);
+    }
+  }
+}
+
+function firstValue(p: Record<string, unknown>): unknown {
+  for (const k in p) if (k.startsWith('value')) return p[k];
+  return undefined;
+}

@@ -1,0 +1,254 @@
+/**
+ * Local terminology (用語) service: code lookups in loaded CodeSystems and ValueSet membership
+ * computed from `compose` (whole systems, concept lists, filters is-a / descendent-of / = / in /
+ * regex / exists, imported value sets, excludes) or from a stored `expansion`. Nothing is fetched
+ * from a terminology server: what cannot be decided locally is reported as `unknown`.
+ */
+import type { CodeSystem, ValueSet, ValueSetComposeInclude } from '@medplum/fhirtypes';
+import type { CanonicalIndex } from '../registry.ts';
+import { splitCanonical } from '../registry.ts';
+import { CodeSystemIndex } from './code-system-index.ts';
+import { checkGrammarCode, isGrammarSystem } from './grammar-systems.ts';
+
+/** yes / no, or unknown with the reason it cannot be decided. */
+export type Tri = { result: 'yes' } | { result: 'no' } | { result: 'unknown'; reason: string };
+
+const YES: Tri = { result: 'yes' };
+const NO: Tri = { result: 'no' };
+const unknown = (reason: string): Tri => ({ result: 'unknown', reason });
+
+type Matcher = (system: string, code: string) => Tri;
+
+export interface CompiledValueSet {
+  url: string;
+  /** Systems named by the value set's includes (used when a bare `code` has no system). */
+  systems: string[];
+  contains: Matcher;
+}
+
+export class Terminology {
+  private readonly csCache = new Map<CodeSystem, CodeSystemIndex>();
+  private readonly vsCache = new Map<string, CompiledValueSet | null>();
+
+  constructor(
+    private readonly codeSystems: CanonicalIndex<CodeSystem>,
+    private readonly valueSets: CanonicalIndex<ValueSet>,
+  ) {}
+
+  codeSystem(system: string): CodeSystemIndex | undefined {
+    const cs = this.codeSystems.get(system);
+    if (!cs || cs.content === 'supplement') return undefined;
+    let idx = this.csCache.get(cs);
+    if (!idx) {
+      idx = new CodeSystemIndex(cs);
+      this.csCache.set(cs, idx);
+    }
+    return idx;
+  }
+
+  /** Is `code` defined in `system`? unknown when the system is not loaded or not listed completely. */
+  codeInSystem(system: string, code: string): Tri {
+    const grammar = checkGrammarCode(system, code);
+    if (grammar !== undefined) return grammar ? YES : NO;
+    const cs = this.codeSystem(system);
+    if (!cs) return unknown(`CodeSystem ${system} is not loaded`);
+    if (cs.lookup(code)) return YES;
+    if (cs.isComplete) return NO;
+    return unknown(`CodeSystem ${system} is loaded as ${cs.content}, not complete`);
+  }
+
+  /** True when the system is known locally (loaded, or checkable by grammar). */
+  knowsSystem(system: string): boolean {
+    return isGrammarSystem(system) || this.codeSystem(system) !== undefined;
+  }
+
+  display(system: string, code: string): string | undefined {
+    return this.codeSystem(system)?.lookup(code)?.display;
+  }
+
+  valueSet(ref: string): CompiledValueSet | undefined {
+    const cached = this.vsCache.get(ref);
+    if (cached !== undefined) return cached ?? undefined;
+    const vs = this.valueSets.get(ref);
+    const compiled = vs ? this.compile(vs, new Set([ref])) : null;
+    this.vsCache.set(ref, compiled);
+    return compiled ?? undefined;
+  }
+
+  /** Membership of (system, code) in a value set. A missing system tries each system the value set names. */
+  inValueSet(ref: string, system: string | undefined, code: string): Tri {
+    const vs = this.valueSet(ref);
+    if (!vs) return unknown(`ValueSet ${ref} is not loaded`);
+    if (system) return vs.contains(system, code);
+    let sawUnknown: Tri | undefined;
+    for (const s of vs.systems) {
+      const r = vs.contains(s, code);
+      if (r.result === 'yes') return r;
+      if (r.result === 'unknown') sawUnknown ??= r;
+    }
+    return sawUnknown ?? NO;
+  }
+
+  private compile(vs: ValueSet, stack: Set<string>): CompiledValueSet {
+    const url = vs.url ?? '';
+    const compose = vs.compose;
+    if (!compose?.include?.length) {
+      return this.fromExpansion(vs) ?? { url, systems: [], contains: () => unknown(`ValueSet ${url} has no compose or expansion`) };
+    }
+    const includes = compose.include.map((inc) => this.includeMatcher(inc, stack));
+    const excludes = (compose.exclude ?? []).map((inc) => this.includeMatcher(inc, stack));
+    const systems = [...new Set(compose.include.flatMap((i) => (i.system ? [i.system] : this.importedSystems(i, stack))))];
+    const expansion = this.fromExpansion(vs);
+    const contains: Matcher = (system, code) => {
+      let result: Tri = NO;
+      for (const m of includes) {
+        const r = m(system, code);
+        if (r.result === 'yes') {
+          result = r;
+          break;
+        }
+        if (r.result === 'unknown' && result.result === 'no') result = r;
+      }
+      if (result.result === 'yes') {
+        for (const m of excludes) {
+          const r = m(system, code);
+          if (r.result === 'yes') return NO;
+        }
+        return YES;
+      }
+      // A stored expansion can settle what compose alone could not.
+      if (result.result === 'unknown' && expansion) {
+        const e = expansion.contains(system, code);
+        if (e.result === 'yes') return e;
+      }
+      return result;
+    };
+    return { url, systems, contains };
+  }
+
+  private importedSystems(inc: ValueSetComposeInclude, stack: Set<string>): string[] {
+    const out: string[] = [];
+    for (const ref of inc.valueSet ?? []) {
+      if (stack.has(ref)) continue;
+      const vs = this.valueSets.get(ref);
+      if (vs) out.push(...this.compile(vs, new Set([...stack, ref])).systems);
+    }
+    return out;
+  }
+
+  private fromExpansion(vs: ValueSet): CompiledValueSet | undefined {
+    const contains = vs.expansion?.contains;
+    if (!contains?.length) return undefined;
+    const codes = new Set<string>();
+    const systems = new Set<string>();
+    const walk = (list: typeof contains) => {
+      for (const c of list ?? []) {
+        if (c.system && c.code) {
+          codes.add(`${c.system}|${c.code}`);
+          systems.add(c.system);
+        }
+        if (c.contains) walk(c.contains);
+      }
+    };
+    walk(contains);
+    const complete = !vs.expansion?.total || vs.expansion.total <= codes.size;
+    return {
+      url: vs.url ?? '',
+      systems: [...systems],
+      contains: (system, code) =>
+        codes.has(`${system}|${code}`) ? YES : complete ? NO : unknown(`expansion of ${vs.url} is partial`),
+    };
+  }
+
+  /** One compose.include (or exclude): system part AND every imported value set. */
+  private includeMatcher(inc: ValueSetComposeInclude, stack: Set<string>): Matcher {
+    const parts: Matcher[] = [];
+    if (inc.system) parts.push(this.systemPart(inc));
+    for (const ref of inc.valueSet ?? []) {
+      const key = splitCanonical(ref).url;
+      if (stack.has(key) || stack.has(ref)) {
+        parts.push(() => unknown(`ValueSet ${ref} imports itself`));
+        continue;
+      }
+      const vs = this.valueSets.get(ref);
+      if (!vs) {
+        parts.push(() => unknown(`ValueSet ${ref} is not loaded`));
+        continue;
+      }
+      const compiled = this.compile(vs, new Set([...stack, key]));
+      parts.push(compiled.contains);
+    }
+    return (system, code) => {
+      let out: Tri = YES;
+      for (const p of parts) {
+        const r = p(system, code);
+        if (r.result === 'no') return NO;
+        if (r.result === 'unknown') out = r;
+      }
+      return out;
+    };
+  }
+
+  private systemPart(inc: ValueSetComposeInclude): Matcher {
+    const system = inc.system as string;
+    if (inc.concept?.length) {
+      const codes = new Set(inc.concept.map((c) => c.code));
+      return (s, code) => (s !== system ? NO : codes.has(code) ? YES : NO);
+    }
+    const filters = inc.filter ?? [];
+    return (s, code) => {
+      if (s !== system) return NO;
+      const grammar = checkGrammarCode(system, code);
+      if (grammar !== undefined && !filters.length) return grammar ? YES : NO;
+      const cs = this.codeSystem(system);
+      if (!cs) return unknown(`CodeSystem ${system} is not loaded`);
+      const concept = cs.lookup(code);
+      if (!concept) return cs.isComplete ? NO : unknown(`CodeSystem ${system} is not complete (${cs.content})`);
+      for (const f of filters) {
+        const r = applyFilter(cs, code, f.property ?? '', f.op ?? '', f.value ?? '');
+        if (r.result !== 'yes') return r;
+      }
+      return YES;
+    };
+  }
+}
+
+function applyFilter(cs: CodeSystemIndex, code: string, property: string, op: string, value: string): Tri {
+  const concept = cs.lookup(code);
+  if (!concept) return NO;
+  const onConcept = property === 'concept' || property === 'code';
+  switch (op) {
+    case 'is-a':
+      return onConcept ? (cs.isA(concept.code, value) ? YES : NO) : unknown(`filter ${property} is-a`);
+    case 'descendent-of':
+      return onConcept ? (cs.isDescendantOf(concept.code, value) ? YES : NO) : unknown(`filter ${property} descendent-of`);
+    case 'is-not-a':
+      return onConcept ? (cs.isA(concept.code, value) ? NO : YES) : unknown(`filter ${property} is-not-a`);
+    case 'in':
+      return onConcept ? (value.split(',').map((v) => v.trim()).includes(concept.code) ? YES : NO) : unknown(`filter ${property} in`);
+    case 'regex': {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${value})$`);
+      } catch {
+        return unknown(`invalid regex filter ${value}`);
+      }
+      if (onConcept) return re.test(concept.code) ? YES : NO;
+      const vals = concept.properties.get(property) ?? [];
+      return vals.some((v) => re.test(String(v))) ? YES : NO;
+    }
+    case '=': {
+      if (onConcept) return concept.code === value ? YES : NO;
+      if (property === 'display') return concept.display === value ? YES : NO;
+      const vals = concept.properties.get(property);
+      if (!vals) return NO;
+      return vals.some((v) => String(v) === value) ? YES : NO;
+    }
+    case 'exists': {
+      const has = concept.properties.has(property);
+      return has === (value === 'true') ? YES : NO;
+    }
+    default:
+      return unknown(`filter operator ${op} is not supported locally`);
+  }
+}

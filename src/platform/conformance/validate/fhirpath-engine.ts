@@ -1,0 +1,138 @@
+/**
+ * FHIRPath evaluation of invariants (不変条件) with fhirpath.js (pinned 5.1.1) and the R4 model.
+ * Each (base path, expression) pair is compiled once and cached for the life of the process.
+ * Functions fhirpath.js lacks or cannot run synchronously are supplied here: htmlChecks(),
+ * conformsTo(), memberOf() (local terminology) and resolve() (contained resources and Bundle
+ * entries of the resource being validated).
+ */
+import fhirpath from 'fhirpath';
+import r4 from 'fhirpath/fhir-context/r4';
+import { xhtmlProblem } from './xhtml.ts';
+
+/** What custom functions need from the validation in progress. */
+export interface FhirPathHost {
+  resolveReference(ref: string): unknown;
+  conformsTo(value: unknown, profile: string): boolean | undefined;
+  memberOf(system: string | undefined, code: string, valueSet: string): boolean | undefined;
+}
+
+type Compiled = (data: unknown, env?: Record<string, unknown>) => unknown[];
+
+interface FpUtil {
+  valData(v: unknown): unknown;
+}
+
+const util = (fhirpath as unknown as { util: FpUtil }).util;
+
+let host: FhirPathHost | undefined;
+
+const unwrap = (v: unknown): unknown => util.valData(v);
+
+const userInvocationTable = {
+  htmlChecks: {
+    fn: (coll: unknown[]) => [coll.every((x) => {
+      const v = unwrap(x);
+      return typeof v !== 'string' || xhtmlProblem(v) === undefined;
+    })],
+  },
+  conformsTo: {
+    fn: (coll: unknown[], url: string) => {
+      const results = coll.map((x) => host?.conformsTo(unwrap(x), url));
+      if (results.some((r) => r === undefined)) return [];
+      return [results.every(Boolean)];
+    },
+    arity: { 1: ['String'] },
+  },
+  memberOf: {
+    fn: (coll: unknown[], vs: string) => {
+      const out: boolean[] = [];
+      for (const x of coll) {
+        const v = unwrap(x) as unknown;
+        const codings: { system?: string; code?: string }[] =
+          typeof v === 'string'
+            ? [{ code: v }]
+            : v && typeof v === 'object' && Array.isArray((v as { coding?: unknown }).coding)
+              ? ((v as { coding: { system?: string; code?: string }[] }).coding)
+              : v && typeof v === 'object'
+                ? [v as { system?: string; code?: string }]
+                : [];
+        let any: boolean | undefined = false;
+        for (const c of codings) {
+          if (!c.code) continue;
+          const r = host?.memberOf(c.system, c.code, vs);
+          if (r === true) {
+            any = true;
+            break;
+          }
+          if (r === undefined) any = undefined;
+        }
+        if (any === undefined) return [];
+        out.push(any);
+      }
+      return out;
+    },
+    arity: { 1: ['String'] },
+  },
+  resolve: {
+    fn: (coll: unknown[]) => {
+      const out: unknown[] = [];
+      for (const x of coll) {
+        const v = unwrap(x);
+        const ref = typeof v === 'string' ? v : v && typeof v === 'object' ? (v as { reference?: unknown }).reference : undefined;
+        if (typeof ref !== 'string') continue;
+        const target = host?.resolveReference(ref);
+        if (target) out.push(target);
+      }
+      return out;
+    },
+  },
+};
+
+const cache = new Map<string, Compiled | Error>();
+
+function compiled(base: string, expression: string): Compiled | Error {
+  const key = `${base}\u0000${expression}`;
+  let fn = cache.get(key);
+  if (!fn) {
+    try {
+      fn = fhirpath.compile({ base, expression }, r4, { userInvocationTable } as never) as unknown as Compiled;
+    } catch (e) {
+      fn = e as Error;
+    }
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+export type InvariantResult = { ok: boolean } | { error: string };
+
+/**
+ * Evaluates a boolean invariant on `value` (the element at `base`). Per the FHIR validator's
+ * convention an empty result counts as false.
+ */
+export function evaluateInvariant(
+  expression: string,
+  base: string,
+  value: unknown,
+  env: { resource: unknown; rootResource: unknown },
+  currentHost: FhirPathHost,
+): InvariantResult {
+  const fn = compiled(base, expression);
+  if (fn instanceof Error) return { error: `cannot compile: ${fn.message}` };
+  const previous = host;
+  host = currentHost;
+  try {
+    const res = fn(value, { resource: env.resource, rootResource: env.rootResource, context: value });
+    if (res.length === 1 && typeof res[0] === 'boolean') return { ok: res[0] };
+    return { ok: res.length > 0 && res.every((x) => x !== false) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  } finally {
+    host = previous;
+  }
+}
+
+/** Number of compiled expressions held (for diagnostics). */
+export function compiledExpressionCount(): number {
+  return cache.size;
+}

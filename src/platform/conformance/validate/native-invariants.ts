@@ -1,0 +1,92 @@
+/**
+ * Native implementations of the base invariants that sit on (almost) every element or resource.
+ * Evaluating them through FHIRPath would dominate validation time (ele-1 alone runs on every
+ * element), so they are implemented here, keyed by their exact R4 expression: a profile that
+ * redefines a key with another expression still goes through FHIRPath.
+ */
+import { xhtmlProblem } from './xhtml.ts';
+
+type Native = (value: unknown) => boolean;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const has = (o: Record<string, unknown>, k: string) => o[k] !== undefined && !(Array.isArray(o[k]) && (o[k] as unknown[]).length === 0);
+
+/** ele-1: a value, or children other than id. */
+const ele1: Native = (v) => {
+  if (!isObj(v)) return v !== undefined && v !== null;
+  for (const k in v) if (k !== 'id' && has(v, k)) return true;
+  return false;
+};
+
+/** ext-1: an extension has either nested extensions or a value, not both. */
+const ext1: Native = (v) => {
+  if (!isObj(v)) return true;
+  const hasExt = has(v, 'extension');
+  let hasValue = false;
+  for (const k in v) if (k.startsWith('value') && k.length > 5 && v[k] !== undefined) hasValue = true;
+  return hasExt !== hasValue;
+};
+
+const containedOf = (v: unknown): Record<string, unknown>[] =>
+  isObj(v) && Array.isArray(v.contained) ? (v.contained as unknown[]).filter(isObj) : [];
+
+const dom2: Native = (v) => containedOf(v).every((c) => !has(c, 'contained'));
+
+const dom4: Native = (v) =>
+  containedOf(v).every((c) => !isObj(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined));
+
+const dom5: Native = (v) => containedOf(v).every((c) => !isObj(c.meta) || !has(c.meta, 'security'));
+
+const dom6: Native = (v) => isObj(v) && isObj(v.text) && v.text.div !== undefined;
+
+/** Every string in a tree that starts with '#': local references (and canonical/uri pointers). */
+function localPointers(v: unknown, out: Set<string>): void {
+  if (typeof v === 'string') {
+    if (v.startsWith('#')) out.add(v);
+  } else if (Array.isArray(v)) {
+    for (const x of v) localPointers(x, out);
+  } else if (isObj(v)) {
+    for (const k in v) localPointers(v[k], out);
+  }
+}
+
+/** dom-3: every contained resource is referenced from the container, or references it ('#'). */
+const dom3: Native = (v) => {
+  const contained = containedOf(v);
+  if (!contained.length) return true;
+  const pointers = new Set<string>();
+  localPointers(v, pointers);
+  return contained.every((c) => {
+    if (typeof c.id === 'string' && pointers.has(`#${c.id}`)) return true;
+    const inner = new Set<string>();
+    localPointers(c, inner);
+    return inner.has('#');
+  });
+};
+
+const htmlChecks: Native = (v) => typeof v !== 'string' || xhtmlProblem(v) === undefined;
+
+const NATIVE: Record<string, Native> = {
+  'hasValue() or (children().count() > id.count())': ele1,
+  'hasValue() or (children().count() > id.count()) or $this is Parameters': (v) => ele1(v) || (isObj(v) && v.resourceType === 'Parameters'),
+  'extension.exists() != value.exists()': ext1,
+  'contained.contained.empty()': dom2,
+  'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()': dom4,
+  'contained.meta.security.empty()': dom5,
+  'text.`div`.exists()': dom6,
+  "contained.where(((id.exists() and ('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url)))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(uri) = '#').exists()).not()).trace('unmatched', id).empty()":
+    dom3,
+  "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()":
+    dom3,
+  'htmlChecks()': htmlChecks,
+};
+
+/** The native implementation of an invariant expression, if there is one. */
+export function nativeInvariant(expression: string): Native | undefined {
+  return NATIVE[expression];
+}
+
+/** ele-1 is enforced structurally by the validator (empty objects, arrays, strings are reported). */
+export function isStructuralInvariant(expression: string): boolean {
+  return expression.startsWith('hasValue() or (children().count() > id.count())');
+}
