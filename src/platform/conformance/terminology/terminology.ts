@@ -36,7 +36,7 @@ export class Terminology {
   ) {}
 
   codeSystem(system: string): CodeSystemIndex | undefined {
-    const cs = this.codeSystems.get(system);
+    const cs = this.codeSystems.get(system) ?? this.codeSystems.get(splitCanonical(system).url);
     if (!cs || cs.content === 'supplement') return undefined;
     let idx = this.csCache.get(cs);
     if (!idx) {
@@ -69,7 +69,8 @@ export class Terminology {
   valueSet(ref: string): CompiledValueSet | undefined {
     const cached = this.vsCache.get(ref);
     if (cached !== undefined) return cached ?? undefined;
-    const vs = this.valueSets.get(ref);
+    // A version the packages do not carry (e.g. `|4.0.1` on a terminology.hl7.org value set) falls back to the loaded one.
+    const vs = this.valueSets.get(ref) ?? this.valueSets.get(splitCanonical(ref).url);
     const compiled = vs ? this.compile(vs, new Set([ref])) : null;
     this.vsCache.set(ref, compiled);
     return compiled ?? undefined;
@@ -130,7 +131,7 @@ export class Terminology {
     const out: string[] = [];
     for (const ref of inc.valueSet ?? []) {
       if (stack.has(ref)) continue;
-      const vs = this.valueSets.get(ref);
+      const vs = this.valueSets.get(ref) ?? this.valueSets.get(splitCanonical(ref).url);
       if (vs) out.push(...this.compile(vs, new Set([...stack, ref])).systems);
     }
     return out;
@@ -170,7 +171,7 @@ export class Terminology {
         parts.push(() => unknown(`ValueSet ${ref} imports itself`));
         continue;
       }
-      const vs = this.valueSets.get(ref);
+      const vs = this.valueSets.get(ref) ?? this.valueSets.get(key);
       if (!vs) {
         parts.push(() => unknown(`ValueSet ${ref} is not loaded`));
         continue;

@@ -95,7 +95,7 @@ function compiled(base: string, expression: string): Compiled | Error {
   let fn = cache.get(key);
   if (!fn) {
     try {
-      fn = fhirpath.compile({ base, expression }, r4, { userInvocationTable } as never) as unknown as Compiled;
+      fn = fhirpath.compile({ base, expression }, r4, { userInvocationTable, traceFn: () => undefined } as never) as unknown as Compiled;
     } catch (e) {
       fn = e as Error;
     }
@@ -107,8 +107,9 @@ function compiled(base: string, expression: string): Compiled | Error {
 export type InvariantResult = { ok: boolean } | { error: string };
 
 /**
- * Evaluates a boolean invariant on `value` (the element at `base`). Per the FHIR validator's
- * convention an empty result counts as false.
+ * Evaluates a boolean invariant on `value` (the element at `base`). Only an explicit `false`
+ * fails: an empty result (e.g. ref-1 on a Reference with only an identifier, or per-1 comparing
+ * a date with a dateTime) is not a violation — the behaviour validators converge on in practice.
  */
 export function evaluateInvariant(
   expression: string,
@@ -124,7 +125,7 @@ export function evaluateInvariant(
   try {
     const res = fn(value, { resource: env.resource, rootResource: env.rootResource, context: value });
     if (res.length === 1 && typeof res[0] === 'boolean') return { ok: res[0] };
-    return { ok: res.length > 0 && res.every((x) => x !== false) };
+    return { ok: res.every((x) => x !== false) };
   } catch (e) {
     return { error: (e as Error).message };
   } finally {

@@ -1,0 +1,100 @@
+/**
+ * loadConformance(): base R4 always, then the IG packages the operator names (in order, later
+ * ones win ties), then any declared dependency found next to them or in the FHIR package cache
+ * (~/.fhir/packages or $FHIR_PACKAGE_CACHE). Missing dependencies are load problems, not failures.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Conformance, type LoadedPackageInfo } from './conformance.ts';
+import { Definitions } from './definitions.ts';
+import { BASE_PACKAGE_ID, BASE_PACKAGE_NAMES, baseR4Resources } from './packages/base-r4.ts';
+import { readFhirPackage, type FhirPackage } from './packages/package-reader.ts';
+
+export interface LoadOptions {
+  /** Paths to `.tgz` packages or unpacked package folders. */
+  packages: string[];
+}
+
+export async function loadConformance(opts: LoadOptions): Promise<Conformance> {
+  return loadConformanceSync(opts);
+}
+
+export function loadConformanceSync(opts: LoadOptions): Conformance {
+  const t0 = performance.now();
+  const defs = new Definitions();
+  const base = baseR4Resources();
+  for (const r of base.resources) defs.add(r, BASE_PACKAGE_ID);
+  const tBase = performance.now();
+
+  const infos: LoadedPackageInfo[] = [];
+  const loadedNames = new Set<string>();
+  const queue = opts.packages.map((p) => ({ path: p, requiredBy: undefined as string | undefined }));
+  const read: FhirPackage[] = [];
+  while (queue.length) {
+    const { path } = queue.shift() as { path: string };
+    const pkg = readFhirPackage(path);
+    if (loadedNames.has(pkg.id)) continue;
+    loadedNames.add(pkg.id);
+    read.push(pkg);
+    for (const s of pkg.skipped) defs.problems.push({ severity: 'warning', source: pkg.id, message: `${s.file}: ${s.reason}` });
+  }
+  for (const pkg of read) {
+    const counts = { sd: 0, vs: 0, cs: 0 };
+    for (const { resource } of pkg.resources) {
+      defs.add(resource, pkg.id);
+      if (resource.resourceType === 'StructureDefinition') counts.sd++;
+      else if (resource.resourceType === 'ValueSet') counts.vs++;
+      else if (resource.resourceType === 'CodeSystem') counts.cs++;
+    }
+    infos.push({
+      id: pkg.id,
+      name: pkg.manifest.name,
+      version: pkg.manifest.version,
+      canonical: pkg.manifest.canonical,
+      source: pkg.source,
+      structureDefinitions: counts.sd,
+      valueSets: counts.vs,
+      codeSystems: counts.cs,
+    });
+  }
+  // Declared dependencies: satisfied by base R4, by another given package, or found on disk.
+  const names = new Set(read.map((p) => p.manifest.name));
+  for (const pkg of read) {
+    for (const [dep, version] of Object.entries(pkg.manifest.dependencies ?? {})) {
+      if (BASE_PACKAGE_NAMES.has(dep) || names.has(dep)) continue;
+      const found = findDependency(dep, version, pkg.source);
+      if (!found) {
+        defs.problems.push({ severity: 'warning', source: pkg.id, message: `dependency ${dep}#${version} is not loaded (give it with the other packages)` });
+        continue;
+      }
+      const depPkg = readFhirPackage(found);
+      names.add(depPkg.manifest.name);
+      for (const { resource } of depPkg.resources) defs.add(resource, depPkg.id);
+      infos.push({
+        id: depPkg.id,
+        name: depPkg.manifest.name,
+        version: depPkg.manifest.version,
+        canonical: depPkg.manifest.canonical,
+        source: found,
+        structureDefinitions: depPkg.resources.filter((r) => r.resource.resourceType === 'StructureDefinition').length,
+        valueSets: depPkg.resources.filter((r) => r.resource.resourceType === 'ValueSet').length,
+        codeSystems: depPkg.resources.filter((r) => r.resource.resourceType === 'CodeSystem').length,
+      });
+    }
+  }
+  const t1 = performance.now();
+  return new Conformance(defs, infos, { baseMs: base.loadMs + (tBase - t0), packagesMs: t1 - tBase, totalMs: t1 - t0 });
+}
+
+function findDependency(name: string, version: string, from: string): string | undefined {
+  const dir = dirname(from);
+  const cache = process.env.FHIR_PACKAGE_CACHE ?? join(homedir(), '.fhir', 'packages');
+  const candidates = [
+    join(dir, `${name}-${version}.tgz`),
+    join(dir, `${name}#${version}`),
+    join(dir, `${name}#${version}.tgz`),
+    join(cache, `${name}#${version}`),
+  ];
+  return candidates.find((c) => existsSync(c));
+}

@@ -1,0 +1,556 @@
+/**
+ * One validation (検証) of one resource: walks the instance alongside the compiled element trees
+ * of every applicable profile (base definition of its type, meta.profile claims, profiles asked
+ * for, profiles required by the element holding it) and reports each finding once.
+ */
+import type { ChildIndex, ChildResolver } from '../model/child-index.ts';
+import type { CompiledProfile } from '../model/compiled-profile.ts';
+import type { ElementNode } from '../model/element-node.ts';
+import { isPrimitiveType } from '../model/type-names.ts';
+import type { Definitions } from '../definitions.ts';
+import { IssueCollector } from '../issues.ts';
+import { msg } from '../messages.ts';
+import { checkBinding } from './bindings.ts';
+import { evaluateInvariant, type FhirPathHost } from './fhirpath-engine.ts';
+import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
+import { isStructuralInvariant, nativeInvariant } from './native-invariants.ts';
+import { checkPrimitive, comparePrimitive } from './primitives.ts';
+import {
+  indexBundle,
+  referenceKind,
+  resolveContained,
+  resolveInBundle,
+  type BundleIndex,
+  type Json,
+} from './references.ts';
+import { assignSlices, type SlicingHost } from './slicing.ts';
+import { checkGrammarCode } from '../terminology/grammar-systems.ts';
+
+interface Ctx {
+  /** %resource: the resource holding the element. */
+  resource: Json;
+  /** %rootResource: the container of a contained resource, else the resource itself. */
+  rootResource: Json;
+  bundle?: BundleIndex;
+  /** fullUrl of the Bundle entry holding the resource. */
+  fullUrl?: string;
+}
+
+interface Item {
+  value: unknown;
+  /** The `_name` part of a primitive (id / extensions). */
+  ext?: unknown;
+  type?: string;
+  loc: string;
+}
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const jsonTypeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const QUANTITY_TYPES = new Set(['Quantity', 'SimpleQuantity', 'Age', 'Duration', 'Count', 'Distance', 'MoneyQuantity']);
+
+interface WalkResult {
+  loc: string;
+  issues: IssueCollector;
+}
+
+export class ValidationRun implements FhirPathHost, SlicingHost {
+  issues: IssueCollector;
+  private ctx: Ctx | undefined;
+  /** Profile walks already done, per value: profile canonical → result (and where it was done). */
+  private readonly walks = new WeakMap<object, Map<string, WalkResult>>();
+  private readonly inProgress = new WeakMap<object, Set<string>>();
+  /** Invariant results per value (objects only), so several profile walks do not re-evaluate them. */
+  private readonly invariantResults = new WeakMap<object, Map<string, boolean | string>>();
+
+  constructor(
+    readonly defs: Definitions,
+    readonly children: ChildResolver,
+  ) {
+    this.issues = new IssueCollector();
+  }
+
+  /** Validates a top-level resource against its type, its meta.profile claims and `profiles`. */
+  validate(resource: unknown, profiles: string[]): void {
+    const loc = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : '';
+    this.validateResource(resource, loc, profiles, undefined, false, undefined);
+  }
+
+  // ---------------------------------------------------------------- resources
+
+  private validateResource(res: unknown, loc: string, required: string[], parent: Ctx | undefined, contained: boolean, fullUrl: string | undefined): void {
+    if (!isObj(res)) {
+      this.issues.error('structure', msg.notAnObject(), loc);
+      return;
+    }
+    const rt = res.resourceType;
+    if (typeof rt !== 'string') {
+      this.issues.error('structure', msg.noResourceType(), loc);
+      return;
+    }
+    if (!this.defs.resourceTypes.has(rt)) {
+      this.issues.error('structure', msg.unknownResourceType(rt), loc);
+      return;
+    }
+    const ctx = this.resourceCtx(res, parent, contained, fullUrl);
+    for (const p of this.profilesFor(res, rt, loc, required)) {
+      this.issues.merge(this.profileWalk(res, p, loc, ctx).issues);
+    }
+  }
+
+  private resourceCtx(res: Json, parent: Ctx | undefined, contained: boolean, fullUrl: string | undefined): Ctx {
+    const ctx: Ctx = {
+      resource: res,
+      rootResource: contained && parent ? parent.rootResource : res,
+      bundle: parent?.bundle,
+      fullUrl: contained ? parent?.fullUrl : fullUrl,
+    };
+    if (res.resourceType === 'Bundle') ctx.bundle = indexBundle(res);
+    return ctx;
+  }
+
+  /** Profiles to walk: claims, required ones and the base type, minus those another one derives from. */
+  private profilesFor(res: Json, rt: string, loc: string, required: string[]): CompiledProfile[] {
+    const list: CompiledProfile[] = [];
+    const meta = isObj(res.meta) ? res.meta : undefined;
+    const claims = Array.isArray(meta?.profile) ? (meta.profile as unknown[]) : [];
+    claims.forEach((claim, i) => {
+      if (typeof claim !== 'string') return;
+      this.addProfile(list, claim, rt, `${loc}.meta.profile[${i}]`);
+    });
+    for (const r of required) this.addProfile(list, r, rt, loc);
+    const base = this.defs.baseType(rt);
+    if (base) list.push(base);
+    const unique = [...new Set(list)];
+    return unique.filter((p) => !unique.some((q) => q !== p && q.url !== p.url && q.derivesFrom(p.url)));
+  }
+
+  private addProfile(list: CompiledProfile[], ref: string, rt: string, loc: string): void {
+    const prof = this.defs.profile(ref);
+    if (!prof) {
+      this.issues.warning('not-supported', msg.profileNotLoaded(ref), loc);
+      return;
+    }
+    if (prof.type !== rt && prof.type !== 'Resource' && prof.type !== 'DomainResource') {
+      this.issues.error('invalid', msg.profileWrongType(ref, prof.type, rt), loc);
+      return;
+    }
+    list.push(prof);
+  }
+
+  /** Walks a value (resource or data type) against one profile, once per value and location. */
+  private profileWalk(value: Json, prof: CompiledProfile, loc: string, ctx: Ctx): WalkResult {
+    let perValue = this.walks.get(value);
+    if (!perValue) {
+      perValue = new Map();
+      this.walks.set(value, perValue);
+    }
+    const key = prof.canonical;
+    const cached = perValue.get(key);
+    if (cached && cached.loc === loc) return cached;
+    if (this.inProgress.get(value)?.has(key)) return { loc, issues: new IssueCollector() }; // re-entered: already being walked
+    const saved = this.issues;
+    const savedCtx = this.ctx;
+    const sub = new IssueCollector();
+    this.issues = sub;
+    this.ctx = ctx;
+    const running = this.inProgress.get(value) ?? new Set<string>();
+    running.add(key);
+    this.inProgress.set(value, running);
+    try {
+      if (typeof value.resourceType === 'string' && prof.kind === 'resource') {
+        this.validateObject(value, this.children.index(prof.root, prof.type), loc, ctx, true);
+        this.checkInvariants(prof.root, prof.type, value, loc, ctx);
+      } else {
+        this.validateComplex(value, prof.root, prof.type, loc, ctx);
+      }
+    } finally {
+      running.delete(key);
+      this.issues = saved;
+      this.ctx = savedCtx;
+    }
+    const result = { loc, issues: sub };
+    if (!cached) perValue.set(key, result);
+    return result;
+  }
+
+  /** SlicingHost / FHIRPath conformsTo(): true when the value has no errors against the profile. */
+  conformsTo(value: unknown, profile: string, loc?: string): boolean {
+    if (!isObj(value)) return false;
+    const prof = this.defs.profile(profile);
+    if (!prof) return false;
+    if (this.inProgress.get(value)?.has(prof.canonical)) return true; // reference cycle: assume yes
+    const known = this.walks.get(value)?.get(prof.canonical);
+    if (known) return !known.issues.hasLocalErrors;
+    const ctx = this.ctxFor(value);
+    return !this.profileWalk(value, prof, loc ?? String(value.resourceType ?? prof.type), ctx).issues.hasLocalErrors;
+  }
+
+  /** Context of a resource met in a slicing or reference check (entry of the current Bundle, contained…). */
+  private ctxFor(value: Json): Ctx {
+    const cur = this.ctx;
+    if (cur && Array.isArray(cur.rootResource.contained) && cur.rootResource.contained.includes(value)) {
+      return { resource: value, rootResource: cur.rootResource, bundle: cur.bundle, fullUrl: cur.fullUrl };
+    }
+    if (typeof value.resourceType === 'string') {
+      let fullUrl: string | undefined;
+      if (cur?.bundle) for (const [u, r] of cur.bundle.byFullUrl) if (r === value) fullUrl = u;
+      const ctx: Ctx = { resource: value, rootResource: value, bundle: cur?.bundle, fullUrl };
+      if (value.resourceType === 'Bundle') ctx.bundle = indexBundle(value);
+      return ctx;
+    }
+    return cur ?? { resource: value, rootResource: value };
+  }
+
+  // ---------------------------------------------------------------- objects and elements
+
+  /** Validates the properties of an object against the children of its definition. */
+  private validateObject(obj: Json, idx: ChildIndex, loc: string, ctx: Ctx, isResourceRoot: boolean): void {
+    const present = new Map<ElementNode, string[]>();
+    for (const key of Object.keys(obj)) {
+      if (isResourceRoot && key === 'resourceType') continue;
+      const isExtPart = key.charCodeAt(0) === 95; // '_'
+      const name = isExtPart ? key.slice(1) : key;
+      const ref = idx.byJsonName.get(name);
+      if (!ref) {
+        this.issues.error('structure', msg.unknownProperty(key), `${loc}.${key}`);
+        continue;
+      }
+      const type = ref.type ?? singleType(ref.node);
+      if (isExtPart) {
+        if (!type || !isPrimitiveType(type)) {
+          this.issues.error('structure', msg.extensionOnNonPrimitive(name), `${loc}.${key}`);
+          continue;
+        }
+        if (obj[name] !== undefined) continue; // counted with its value
+      }
+      const names = present.get(ref.node);
+      if (names) {
+        if (!names.includes(name)) names.push(name);
+      } else present.set(ref.node, [name]);
+    }
+    for (const node of idx.nodes) {
+      const names = present.get(node);
+      if (!names) {
+        if (node.min > 0) this.issues.error('required', msg.minCardinality(node.path, node.min, 0), loc);
+        continue;
+      }
+      if (names.length > 1) this.issues.error('structure', msg.multipleChoice(node.jsonName, names), `${loc}.${node.jsonName}`);
+      const items: Item[] = [];
+      for (const name of names) {
+        const ref = idx.byJsonName.get(name);
+        const type = ref?.type ?? singleType(node);
+        this.collectItems(obj, name, node, type, loc, items);
+      }
+      if (items.length < node.min) this.issues.error('required', msg.minCardinality(node.path, node.min, items.length), loc);
+      if (items.length > node.max) this.issues.error('structure', msg.maxCardinality(node.path, node.max, items.length), `${loc}.${node.jsonName}`);
+      const targets = node.slices.length ? assignSlices(node, items, this, loc) : undefined;
+      items.forEach((item, i) => this.validateItem(item, targets?.[i] ?? node, ctx, obj));
+    }
+  }
+
+  /** Items of one JSON property (arrays unrolled, `_name` parts aligned), reporting shape errors. */
+  private collectItems(obj: Json, name: string, node: ElementNode, type: string | undefined, loc: string, out: Item[]): void {
+    let value = obj[name];
+    let ext = obj[`_${name}`];
+    const locName = node.isChoice && type ? `${node.jsonName}.ofType(${type})` : name;
+    if (node.isArray) {
+      if (value !== undefined && !Array.isArray(value)) {
+        this.issues.error('structure', msg.mustBeArray(name), `${loc}.${locName}`);
+        value = [value];
+      }
+      if (ext !== undefined && !Array.isArray(ext)) {
+        this.issues.error('structure', msg.mustBeArray(`_${name}`), `${loc}._${name}`);
+        ext = [ext];
+      }
+      const vals = (value ?? []) as unknown[];
+      const exts = (ext ?? []) as unknown[];
+      if (value !== undefined && vals.length === 0) this.issues.error('structure', msg.emptyArray(name), `${loc}.${locName}`);
+      if (value !== undefined && ext !== undefined && vals.length !== exts.length) {
+        this.issues.error('structure', msg.primitiveObjectMismatch(name), `${loc}.${locName}`);
+      }
+      const n = Math.max(vals.length, exts.length);
+      for (let i = 0; i < n; i++) {
+        const v = vals[i];
+        const e = exts[i];
+        const itemLoc = `${loc}.${locName}[${i}]`;
+        if ((v === null || v === undefined) && (e === null || e === undefined)) {
+          this.issues.error('structure', msg.nullValue(name), itemLoc);
+          continue;
+        }
+        out.push({ value: v === null ? undefined : v, ext: e === null ? undefined : e, type, loc: itemLoc });
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.issues.error('structure', msg.mustNotBeArray(name), `${loc}.${locName}`);
+      value = value[0];
+    }
+    if (Array.isArray(ext)) {
+      this.issues.error('structure', msg.mustNotBeArray(`_${name}`), `${loc}._${name}`);
+      ext = ext[0];
+    }
+    if ((value === null || value === undefined) && (ext === null || ext === undefined)) {
+      this.issues.error('structure', msg.nullValue(name), `${loc}.${locName}`);
+      return;
+    }
+    out.push({ value: value === null ? undefined : value, ext: ext === null ? undefined : ext, type, loc: `${loc}.${locName}` });
+  }
+
+  private validateItem(item: Item, node: ElementNode, ctx: Ctx, parent: Json): void {
+    const type = item.type ?? singleType(node);
+    if (type && node.types.length && !node.types.some((t) => t.code === type)) {
+      this.issues.error('structure', msg.typeNotAllowed(type, node.types.map((t) => t.code)), item.loc);
+      return;
+    }
+    if (type && (type === 'Resource' || type === 'DomainResource' || this.defs.resourceTypes.has(type))) {
+      const rt = isObj(item.value) ? item.value.resourceType : undefined;
+      if (type !== 'Resource' && type !== 'DomainResource' && typeof rt === 'string' && rt !== type) {
+        this.issues.error('structure', msg.typeNotAllowed(rt, [type]), item.loc);
+        return;
+      }
+      const profiles = node.types.filter((t) => t.code === type || t.code === rt).flatMap((t) => t.profiles);
+      const contained = node.path.endsWith('.contained');
+      const fullUrl = typeof parent.fullUrl === 'string' ? parent.fullUrl : undefined;
+      this.validateResource(item.value, item.loc, profiles, ctx, contained, fullUrl);
+      return;
+    }
+    if (type && isPrimitiveType(type)) {
+      this.validatePrimitive(item, node, type, ctx);
+      return;
+    }
+    this.validateComplex(item.value, node, type, item.loc, ctx);
+  }
+
+  private validatePrimitive(item: Item, node: ElementNode, type: string, ctx: Ctx): void {
+    const { value, ext, loc } = item;
+    if (value !== undefined) {
+      const effective = node.basePath === 'Resource.id' ? 'id' : type;
+      const chk = checkPrimitive(effective, value);
+      if (!chk.ok) {
+        if (chk.problem === 'json-type') this.issues.error('structure', msg.wrongJsonType(chk.expectedJson ?? '', jsonTypeName(value)), loc);
+        else if (chk.problem === 'empty') this.issues.error('value', msg.emptyString(), loc);
+        else if (chk.problem === 'range') this.issues.error('value', msg.outOfRange(effective, value), loc);
+        else this.issues.error('value', msg.invalidPrimitive(effective, value), loc);
+      } else {
+        if (effective === 'id' && typeof value === 'string' && !ID.test(value)) this.issues.error('value', msg.invalidPrimitive('id', value), loc);
+        if (node.maxLength !== undefined && typeof value === 'string' && value.length > node.maxLength) {
+          this.issues.error('value', msg.maxLength(node.maxLength, value.length), loc);
+        }
+        if (node.minValue && comparePrimitive(value, node.minValue.value) < 0) this.issues.error('value', msg.belowMin(node.minValue.value, value), loc);
+        if (node.maxValue && comparePrimitive(value, node.maxValue.value) > 0) this.issues.error('value', msg.aboveMax(node.maxValue.value, value), loc);
+        if (node.fixed && !matchesFixed(value, node.fixed.value)) this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
+        if (node.pattern && !matchesPattern(value, node.pattern.value)) this.issues.error('value', msg.fixedMismatch(node.pattern.value, value), loc);
+        if (node.binding) checkBinding(value, type, node.binding, loc, this.defs.terminology, this.issues);
+      }
+    } else if (node.fixed || node.pattern) {
+      this.issues.error('value', msg.fixedMismatch((node.fixed ?? node.pattern)?.value, null), loc);
+    }
+    if (ext !== undefined) {
+      if (!isObj(ext)) {
+        this.issues.error('structure', msg.wrongJsonType('object', jsonTypeName(ext)), loc);
+      } else {
+        const root = this.defs.baseType(type)?.root;
+        if (root) this.validateObject(ext, this.children.index(root, type), loc, ctx, false);
+      }
+    }
+    if (value !== undefined && node.invariants.length) this.checkInvariants(node, type, value, loc, ctx);
+  }
+
+  private validateComplex(value: unknown, node: ElementNode, type: string | undefined, loc: string, ctx: Ctx): void {
+    if (!isObj(value)) {
+      this.issues.error('structure', msg.wrongJsonType('object', jsonTypeName(value)), loc);
+      return;
+    }
+    if (!hasContent(value)) {
+      this.issues.error('structure', msg.emptyObject(), loc);
+      return;
+    }
+    this.validateObject(value, this.children.index(node, type), loc, ctx, false);
+    const concrete = type && type !== 'Element' && type !== 'BackboneElement' ? type : undefined;
+    if (concrete) {
+      const root = this.children.typeRoot(node, concrete);
+      if (root && root !== node) this.checkInvariants(root, concrete, value, loc, ctx);
+    }
+    this.checkInvariants(node, type, value, loc, ctx);
+    if (node.fixed && !matchesFixed(value, node.fixed.value)) this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
+    if (node.pattern && !matchesPattern(value, node.pattern.value)) this.issues.error('value', msg.patternMismatch(node.pattern.value), loc);
+    if (!concrete) return;
+    if (node.binding) checkBinding(value, concrete, node.binding, loc, this.defs.terminology, this.issues);
+    if (concrete === 'Coding') this.checkCoding(value, loc);
+    else if (QUANTITY_TYPES.has(concrete)) this.checkUcum(value, loc);
+    else if (concrete === 'Reference') this.checkReference(value, node, loc, ctx);
+    else if (concrete === 'Extension') this.checkExtension(value, node, loc, ctx);
+    this.checkTypeProfiles(value, node, concrete, loc, ctx);
+  }
+
+  /** The value must also conform to the type's profile(s) when the walk above did not go through them. */
+  private checkTypeProfiles(value: Json, node: ElementNode, type: string, loc: string, ctx: Ctx): void {
+    const ref = node.typeRef(type);
+    if (!ref?.profiles.length) return;
+    if (ref.profiles.length === 1 && !node.children.length && this.defs.profile(ref.profiles[0])?.type === type) return;
+    const loaded = ref.profiles.map((p) => this.defs.profile(p)).filter((p): p is CompiledProfile => !!p);
+    if (!loaded.length) {
+      this.issues.warning('not-supported', msg.profileNotLoaded(ref.profiles.join(', ')), loc);
+      return;
+    }
+    const walks = loaded.map((p) => this.profileWalk(value, p, loc, ctx));
+    if (walks.length === 1 || !walks.some((w) => !w.issues.hasLocalErrors)) {
+      if (walks.length > 1) this.issues.error('structure', msg.noProfileMatch(ref.profiles), loc);
+      this.issues.merge(walks[0].issues);
+    }
+  }
+
+  // ---------------------------------------------------------------- type-specific checks
+
+  /** A code in a loaded, complete code system must exist there (whatever the binding). */
+  private checkCoding(coding: Json, loc: string): void {
+    const { system, code } = coding;
+    if (typeof system !== 'string' || typeof code !== 'string') return;
+    const r = this.defs.terminology.codeInSystem(system, code);
+    if (r.result === 'no') this.issues.error('code-invalid', msg.unknownCode(system, code), `${loc}.code`);
+  }
+
+  private checkUcum(q: Json, loc: string): void {
+    if (q.system === 'http://unitsofmeasure.org' && typeof q.code === 'string' && checkGrammarCode(q.system, q.code) === false) {
+      this.issues.error('code-invalid', msg.unknownCode(q.system, q.code), `${loc}.code`);
+    }
+  }
+
+  private checkExtension(ext: Json, node: ElementNode, loc: string, ctx: Ctx): void {
+    if (node.typeRef('Extension')?.profiles.length) return; // profiled: validated through the profile
+    const url = ext.url;
+    if (typeof url !== 'string') return;
+    const prof = this.defs.profile(url);
+    if (!prof) {
+      if (node.jsonName === 'modifierExtension') this.issues.error('extension', msg.modifierExtensionUnknown(url), loc);
+      else this.issues.warning('extension', msg.extensionUnknown(url), loc);
+      return;
+    }
+    if (prof.type !== 'Extension') return;
+    this.issues.merge(this.profileWalk(ext, prof, loc, ctx).issues);
+  }
+
+  private checkReference(ref: Json, node: ElementNode, loc: string, ctx: Ctx): void {
+    const r = ref.reference;
+    if (typeof r !== 'string') return;
+    const kind = referenceKind(r);
+    const refLoc = `${loc}.reference`;
+    if (kind === 'invalid') {
+      this.issues.error('value', msg.referenceFormat(r), refLoc);
+      return;
+    }
+    let target: Json | undefined;
+    if (kind === 'contained') {
+      target = resolveContained(ctx.rootResource, r);
+      if (!target) {
+        this.issues.error('not-found', msg.containedUnresolved(r), refLoc);
+        return;
+      }
+    } else if (ctx.bundle) {
+      target = resolveInBundle(ctx.bundle, r, ctx.fullUrl);
+      if (!target) {
+        if (kind === 'uuid' || kind === 'oid') this.issues.add('error', 'not-found', msg.referenceUnresolved(r), refLoc, { remote: true });
+        else if (kind === 'relative' && (ctx.bundle.type === 'document' || ctx.bundle.type === 'message')) {
+          this.issues.warning('not-found', msg.referenceUnresolved(r), refLoc);
+        }
+        return;
+      }
+    }
+    if (!target) return;
+    const trt = String(target.resourceType ?? '');
+    if (typeof ref.type === 'string' && ref.type !== trt) this.issues.error('value', msg.referenceTypeMismatch(r, ref.type, trt), refLoc);
+    const targetProfiles = node.typeRef('Reference')?.targetProfiles ?? [];
+    if (!targetProfiles.length) return;
+    const allowed = targetProfiles.map((p) => this.defs.profile(p)?.type ?? p.split('|')[0].split('/').pop() ?? '');
+    if (allowed.includes('Resource') || allowed.includes('DomainResource')) return;
+    if (!allowed.includes(trt)) {
+      this.issues.error('structure', msg.referenceWrongType(r, trt, [...new Set(allowed)]), refLoc);
+      return;
+    }
+    const constraining = targetProfiles.filter((p) => {
+      const prof = this.defs.profile(p);
+      return prof && prof.type === trt && prof.derivation === 'constraint';
+    });
+    if (!constraining.length || targetProfiles.some((p) => this.defs.profile(p)?.type === trt && this.defs.profile(p)?.derivation === 'specialization')) return;
+    if (!constraining.some((p) => this.conformsTo(target, p))) {
+      this.issues.add('error', 'structure', msg.referenceTargetProfile(r, constraining), refLoc, { remote: true });
+    }
+  }
+
+  // ---------------------------------------------------------------- invariants
+
+  private checkInvariants(node: ElementNode, type: string | undefined, value: unknown, loc: string, ctx: Ctx): void {
+    if (!node.invariants.length) return;
+    let cache: Map<string, boolean | string> | undefined;
+    if (isObj(value)) {
+      cache = this.invariantResults.get(value);
+      if (!cache) {
+        cache = new Map();
+        this.invariantResults.set(value, cache);
+      }
+    }
+    for (const inv of node.invariants) {
+      if (isStructuralInvariant(inv.expression)) continue;
+      const key = `${inv.key}\u0000${inv.expression}`;
+      let result = cache?.get(key);
+      if (result === undefined) {
+        const native = nativeInvariant(inv.expression);
+        if (native) result = native(value);
+        else {
+          const base = fhirpathBase(node, type);
+          const r = evaluateInvariant(inv.expression, base, value, { resource: ctx.resource, rootResource: ctx.rootResource }, this);
+          result = 'error' in r ? r.error : r.ok;
+        }
+        cache?.set(key, result);
+      }
+      if (typeof result === 'string') this.issues.warning('invariant', msg.invariantNotEvaluated(inv.key, result), loc);
+      else if (!result) {
+        this.issues.add(inv.severity === 'error' ? 'error' : 'warning', 'invariant', msg.invariantFailed(inv.key, inv.human, inv.expression), loc, { key });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- hosts (FHIRPath, slicing)
+
+  resolve(ref: string): unknown {
+    return this.resolveReference(ref);
+  }
+
+  resolveReference(ref: string): unknown {
+    const ctx = this.ctx;
+    if (!ctx) return undefined;
+    if (ref.startsWith('#')) return resolveContained(ctx.rootResource, ref);
+    return ctx.bundle ? resolveInBundle(ctx.bundle, ref, ctx.fullUrl) : undefined;
+  }
+
+  memberOf(system: string | undefined, code: string, valueSet: string): boolean | undefined {
+    const r = this.defs.terminology.inValueSet(valueSet, system, code);
+    return r.result === 'unknown' ? undefined : r.result === 'yes';
+  }
+
+  inValueSet(valueSet: string, system: string | undefined, code: string): boolean {
+    return this.defs.terminology.inValueSet(valueSet, system, code).result === 'yes';
+  }
+}
+
+function singleType(node: ElementNode): string | undefined {
+  return node.types.length === 1 ? node.types[0].code : undefined;
+}
+
+function hasContent(v: Json): boolean {
+  for (const k in v) {
+    if (k === 'id') continue;
+    const x = v[k];
+    if (x !== undefined && !(Array.isArray(x) && x.length === 0)) return true;
+  }
+  return false;
+}
+
+/** FHIRPath base path for evaluating an element's invariants: its type, else its base path. */
+function fhirpathBase(node: ElementNode, type: string | undefined): string {
+  if (type && type !== 'Element' && type !== 'BackboneElement') return type;
+  return node.basePath.replace(/\[x\]/g, '');
+}
