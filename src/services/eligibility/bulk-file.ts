@@ -36,7 +36,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseCalendarDate } from './calendar-date.ts';
-import { readCsvRecords, type CsvErrorKind } from './csv-records.ts';
+import { readCsvBatches, type CsvErrorKind, type CsvEvent } from './csv-records.ts';
 import { checkName } from './names.ts';
 import { parseInsuredPersonNumber, parsePublicExpensePayerNumber, parsePublicExpenseRecipientNumber } from './numbers.ts';
 import {
@@ -388,77 +388,92 @@ export async function* parseBulkFile(
   source: AsyncIterable<Buffer | Uint8Array | string>,
   options: BulkParseOptions = {},
 ): AsyncGenerator<BulkLine> {
+  for await (const batch of parseBulkBatches(source, options)) yield* batch;
+}
+
+/** As parseBulkFile, in batches (one per input chunk) — what a loader inserting many rows at once wants. */
+export async function* parseBulkBatches(
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  options: BulkParseOptions = {},
+): AsyncGenerator<BulkLine[]> {
   const detectDuplicates = options.detectDuplicates ?? true;
   const seen = new Map<string, number>();
   let order: (BulkColumnName | null)[] | null = null;
-  const csv = readCsvRecords(source, {
+  const csv = readCsvBatches(source, {
     onBytes: options.onBytes,
     maxRecordChars: options.maxRecordChars,
     // A quoted line break is legitimate only if it yields a well-formed row.
     acceptMultiline: (fields) => order !== null && fields.length === order.length,
   });
-  for await (const ev of csv) {
-    if (order === null) {
-      if (ev.error !== undefined) {
-        yield errorLine(ev.line, [CSV_ERRORS[ev.error]], true);
-        return;
-      }
-      const header = readHeader(ev.fields);
-      if (header.problems.length > 0) {
-        yield errorLine(ev.line, header.problems, true);
-        return;
-      }
-      order = header.order;
-      continue;
-    }
-    if (ev.error !== undefined) {
-      yield errorLine(ev.line, [CSV_ERRORS[ev.error]]);
-      continue;
-    }
-    if (ev.fields.length !== order.length) {
-      yield errorLine(ev.line, [
+
+  const rowOf = (ev: CsvEvent, columns: (BulkColumnName | null)[]): BulkLine => {
+    if (ev.error !== undefined) return errorLine(ev.line, [CSV_ERRORS[ev.error]]);
+    if (ev.fields.length !== columns.length) {
+      return errorLine(ev.line, [
         {
-          ja: `項目数が ${ev.fields.length} です（見出し行は ${order.length} 項目）`,
-          en: `the row has ${ev.fields.length} fields but the header has ${order.length}`,
+          ja: `項目数が ${ev.fields.length} です（見出し行は ${columns.length} 項目）`,
+          en: `the row has ${ev.fields.length} fields but the header has ${columns.length}`,
         },
       ]);
-      continue;
     }
     const row: Row = {};
-    for (let i = 0; i < order.length; i++) {
-      const name = order[i];
+    for (let i = 0; i < columns.length; i++) {
+      const name = columns[i];
       if (name) row[name] = ev.fields[i];
     }
     const parsed = parseBulkRow(row);
-    if ('problems' in parsed) {
-      yield errorLine(ev.line, parsed.problems);
-      continue;
-    }
+    if ('problems' in parsed) return errorLine(ev.line, parsed.problems);
     if (detectDuplicates) {
       const key = recordKey(parsed.record);
       const earlier = seen.get(key);
       if (earlier !== undefined) {
-        yield errorLine(ev.line, [
+        return errorLine(ev.line, [
           { ja: `${earlier} 行目と同じ資格情報（${key}）です`, en: `same eligibility record (${key}) as line ${earlier}` },
         ]);
-        continue;
       }
       seen.set(key, ev.line);
     }
-    yield { kind: 'record', line: ev.line, record: parsed.record };
+    return { kind: 'record', line: ev.line, record: parsed.record };
+  };
+
+  for await (const events of csv) {
+    const out: BulkLine[] = [];
+    for (const ev of events) {
+      if (order === null) {
+        if (ev.error !== undefined) {
+          yield [errorLine(ev.line, [CSV_ERRORS[ev.error]], true)];
+          return;
+        }
+        const header = readHeader(ev.fields);
+        if (header.problems.length > 0) {
+          yield [errorLine(ev.line, header.problems, true)];
+          return;
+        }
+        order = header.order;
+        continue;
+      }
+      out.push(rowOf(ev, order));
+    }
+    if (out.length > 0) yield out;
   }
-  if (order === null) yield errorLine(1, [{ ja: '見出し行がありません（空のファイル）', en: 'the file is empty (no header row)' }], true);
+  if (order === null) yield [errorLine(1, [{ ja: '見出し行がありません（空のファイル）', en: 'the file is empty (no header row)' }], true)];
 }
 
 /** Opens a bulk file by path; `onProgress(bytesRead, totalBytes)` drives a progress bar. */
-export async function* readBulkFile(
-  path: string,
-  options: Omit<BulkParseOptions, 'onBytes'> & { onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
-): AsyncGenerator<BulkLine> {
+export async function* readBulkFile(path: string, options: ReadBulkFileOptions = {}): AsyncGenerator<BulkLine> {
+  for await (const batch of readBulkFileBatches(path, options)) yield* batch;
+}
+
+export type ReadBulkFileOptions = Omit<BulkParseOptions, 'onBytes'> & {
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+};
+
+/** Batched variant of readBulkFile. */
+export async function* readBulkFileBatches(path: string, options: ReadBulkFileOptions = {}): AsyncGenerator<BulkLine[]> {
   const total = (await stat(path)).size;
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   try {
-    yield* parseBulkFile(stream, { ...options, onBytes: options.onProgress ? (n) => options.onProgress!(n, total) : undefined });
+    yield* parseBulkBatches(stream, { ...options, onBytes: options.onProgress ? (n) => options.onProgress!(n, total) : undefined });
   } finally {
     stream.destroy();
   }

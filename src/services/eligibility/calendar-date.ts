@@ -4,8 +4,16 @@
  */
 import { fail, ok, type Result } from './reason.ts';
 
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Accepts `YYYY-MM-DD`, `YYYYMMDD` or `YYYY/MM/DD` (full-width digits too) and checks the day exists. */
 export function parseCalendarDate(input: string): Result<string, 'date'> {
+  if (ISO.test(input)) {
+    const month = Number(input.slice(5, 7));
+    const day = Number(input.slice(8, 10));
+    const year = Number(input.slice(0, 4));
+    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && year >= 1868) return ok(input);
+  }
   const s = input.normalize('NFKC').trim();
   const m = /^(\d{4})(?:-(\d{2})-(\d{2})|\/(\d{1,2})\/(\d{1,2})|(\d{2})(\d{2}))$/.exec(s);
   if (!m) return fail('date', `日付「${input}」は YYYY-MM-DD の形ではありません`, `date "${input}" is not in YYYY-MM-DD form`);
@@ -19,11 +27,14 @@ export function parseCalendarDate(input: string): Result<string, 'date'> {
 }
 
 export function isCalendarDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && parseCalendarDate(s).ok;
+  return ISO.test(s) && parseCalendarDate(s).ok;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
+  return DAYS[month - 1];
 }
 
 /** The calendar date in Japan (UTC+9, no daylight saving) of an instant. */

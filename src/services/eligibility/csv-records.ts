@@ -132,11 +132,19 @@ function isBlank(fields: string[]): boolean {
   return fields.length === 1 && fields[0].trim() === '';
 }
 
-/** Reads CSV records from a byte or text stream. */
+/** Reads CSV records from a byte or text stream, one record (or error) at a time. */
 export async function* readCsvRecords(
   source: AsyncIterable<Buffer | Uint8Array | string>,
   options: CsvReadOptions = {},
 ): AsyncGenerator<CsvEvent> {
+  for await (const batch of readCsvBatches(source, options)) yield* batch;
+}
+
+/** Reads CSV records in batches (all records completed by one input chunk), in order. */
+export async function* readCsvBatches(
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  options: CsvReadOptions = {},
+): AsyncGenerator<CsvEvent[]> {
   const maxRecordChars = options.maxRecordChars ?? 65_536;
   const decoder = new TextDecoder('utf-8');
   let buf = '';
@@ -147,7 +155,8 @@ export async function* readCsvRecords(
   /** Set after abandoning a record whose first line has not ended yet: discard up to the next line end. */
   let skipping = false;
 
-  function* drain(final: boolean): Generator<CsvEvent> {
+  function drain(final: boolean): CsvEvent[] {
+    const out: CsvEvent[] = [];
     let pos = 0;
     while (pos < buf.length) {
       if (skipping) {
@@ -166,28 +175,29 @@ export async function* readCsvRecords(
       if (scan.kind === 'incomplete') {
         if (!final && buf.length - pos <= maxRecordChars) break;
         // Abandon this record: report it and resume on the next physical line.
-        yield { line, error: scan.inQuote ? 'unterminated-quote' : 'record-too-long' };
+        out.push({ line, error: scan.inQuote ? 'unterminated-quote' : 'record-too-long' });
         skipping = true;
         continue;
       }
       if (scan.kind === 'text-after-quote') {
-        yield { line, error: 'text-after-quote' };
+        out.push({ line, error: 'text-after-quote' });
         skipping = true;
         continue;
       }
       if (scan.newlines > 1 && options.acceptMultiline && !options.acceptMultiline(scan.fields)) {
-        yield { line, error: 'unbalanced-quote' };
+        out.push({ line, error: 'unbalanced-quote' });
         skipping = true;
         continue;
       }
       if (!isBlank(scan.fields)) {
-        if (scan.fields.some((f) => f.includes('\uFFFD'))) yield { line, error: 'encoding' };
-        else yield { line, fields: scan.fields };
+        if (scan.fields.some((f) => f.includes('\uFFFD'))) out.push({ line, error: 'encoding' });
+        else out.push({ line, fields: scan.fields });
       }
       line += scan.newlines;
       pos = scan.end;
     }
     buf = buf.slice(pos);
+    return out;
   }
 
   for await (const chunk of source) {
@@ -204,9 +214,11 @@ export async function* readCsvRecords(
       first = false;
     }
     buf += text;
-    yield* drain(false);
+    const batch = drain(false);
     options.onBytes?.(bytes);
+    if (batch.length > 0) yield batch;
   }
   buf += decoder.decode();
-  yield* drain(true);
+  const last = drain(true);
+  if (last.length > 0) yield last;
 }

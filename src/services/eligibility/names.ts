@@ -33,11 +33,11 @@ export const MAX_NAME_LENGTH = 100;
  */
 export function checkName(name: string): Result<string, NameProblemCode> {
   if (name.trim() === '') return fail('empty', '氏名が空です', 'the name is empty');
-  if (/\p{Cs}/u.test(name))
+  const bad = /[\p{Cs}\p{Cc}]/u.exec(name);
+  if (bad && /\p{Cs}/u.test(bad[0]))
     return fail('lone-surrogate', '氏名に壊れた文字（対になっていないサロゲート）があります', 'the name contains an unpaired surrogate');
-  if (/\p{Cc}/u.test(name))
-    return fail('control-character', '氏名に制御文字があります', 'the name contains a control character');
-  if ([...name].length > MAX_NAME_LENGTH)
+  if (bad) return fail('control-character', '氏名に制御文字があります', 'the name contains a control character');
+  if (name.length > MAX_NAME_LENGTH && [...name].length > MAX_NAME_LENGTH)
     return fail('too-long', `氏名が長すぎます（${MAX_NAME_LENGTH}文字まで）`, `the name is longer than ${MAX_NAME_LENGTH} characters`);
   return ok(name);
 }
