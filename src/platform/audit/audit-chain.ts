@@ -52,21 +52,34 @@ export class AuditChains {
   appendCtes(p: StatementParams, rows: AuditRow[]): string[] {
     const chain = this.pickChain();
     const c = p.add(chain, 'integer');
-    const col = <K extends keyof AuditRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
     const ipad = p.add(this.key.ipad, 'bytea');
     const opad = p.add(this.key.opad, 'bytea');
+    const link = (prev: string, seq: string, material: string) =>
+      `sha256(${opad} || sha256(${ipad} || ${prev} || sha256(convert_to(${seq}::text || '|' || ${material}, 'UTF8'))))`;
+    const guard = `audit_guard AS (SELECT CASE WHEN (SELECT count(*) FROM audit_link) <> ${p.add(rows.length, 'integer')} THEN tsunagu_fail('audit chain ' || ${c} || ' is missing: nothing written') END AS failed)`;
+    const columns = 'chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content';
+    if (rows.length === 1) {
+      // One row (a write): bump the head in place; the row lock is held until the transaction ends.
+      const r = rows[0];
+      return [
+        `audit_link AS (UPDATE audit_chains SET seq = seq + 1, head = ${link('head', '(seq + 1)', p.add(auditMaterial(chain, r), 'text'))} WHERE chain = ${c} RETURNING seq, head)`,
+        `audit_row AS (INSERT INTO audit_events (${columns}) SELECT ${c}, seq, head, ${p.add(r.recorded, 'timestamptz')}, ${p.add(r.patientKey, 'text')}, ${p.add(r.clientId, 'text')}, ${p.add(r.facilityCode, 'text')}, ${p.add(r.action, 'text')}, ${p.add(r.outcome, 'text')}, ${p.add(r.purpose, 'text')}, ${p.add(r.entities, 'text[]')}, ${p.add(r.content, 'text')} FROM audit_link)`,
+        guard,
+      ];
+    }
+    // Several rows (a batch of reads or a transaction): lock the head, walk the rows computing each link.
+    const col = <K extends keyof AuditRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
     return [
-      `audit_in AS (SELECT * FROM unnest(${col('id', 'text[]')}, ${col('recorded', 'timestamptz[]')}, ${col('patientKey', 'text[]')}, ${col('clientId', 'text[]')}, ${col('facilityCode', 'text[]')}, ${col('action', 'text[]')}, ${col('outcome', 'text[]')}, ${col('purpose', 'text[]')}, ` +
+      `audit_in AS (SELECT * FROM unnest(${col('recorded', 'timestamptz[]')}, ${col('patientKey', 'text[]')}, ${col('clientId', 'text[]')}, ${col('facilityCode', 'text[]')}, ${col('action', 'text[]')}, ${col('outcome', 'text[]')}, ${col('purpose', 'text[]')}, ` +
         `${p.add(rows.map((r) => r.entities.join('\u001f')), 'text[]')}, ${col('content', 'text[]')}, ${p.add(rows.map((r) => auditMaterial(chain, r)), 'text[]')}) ` +
-        `WITH ORDINALITY AS t(id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content, material, n))`,
+        `WITH ORDINALITY AS t(recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content, material, n))`,
       `audit_head AS (SELECT seq, head FROM audit_chains WHERE chain = ${c} FOR UPDATE)`,
       `audit_link AS (WITH RECURSIVE walk(n, seq, link) AS (SELECT 0::bigint, seq, head FROM audit_head UNION ALL ` +
-        `SELECT w.n + 1, w.seq + 1, sha256(${opad} || sha256(${ipad} || w.link || sha256(convert_to((w.seq + 1)::text || '|' || i.material, 'UTF8')))) ` +
-        `FROM walk w JOIN audit_in i ON i.n = w.n + 1) SELECT n, seq, link FROM walk WHERE n > 0)`,
-      `audit_row AS (INSERT INTO audit_events (chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content) ` +
-        `SELECT ${c}, l.seq, l.link, i.id, i.recorded, i.patient_key, i.client_id, i.facility_code, i.action, i.outcome, i.purpose, string_to_array(i.entities, chr(31)), i.content FROM audit_link l JOIN audit_in i ON i.n = l.n)`,
+        `SELECT w.n + 1, w.seq + 1, ${link('w.link', '(w.seq + 1)', 'i.material')} FROM walk w JOIN audit_in i ON i.n = w.n + 1) SELECT n, seq, link FROM walk WHERE n > 0)`,
+      `audit_row AS (INSERT INTO audit_events (${columns}) ` +
+        `SELECT ${c}, l.seq, l.link, i.recorded, i.patient_key, i.client_id, i.facility_code, i.action, i.outcome, i.purpose, string_to_array(i.entities, chr(31)), i.content FROM audit_link l JOIN audit_in i ON i.n = l.n)`,
       `audit_tip AS (UPDATE audit_chains SET seq = t.seq, head = t.link FROM (SELECT seq, link FROM audit_link ORDER BY n DESC LIMIT 1) t WHERE chain = ${c})`,
-      `audit_guard AS (SELECT CASE WHEN (SELECT count(*) FROM audit_link) <> ${p.add(rows.length, 'integer')} THEN tsunagu_fail('audit chain ' || ${c} || ' is missing: nothing written') END AS failed)`,
+      guard,
     ];
   }
 
@@ -75,6 +88,6 @@ export class AuditChains {
     if (rows.length === 0) return;
     const p = new StatementParams();
     const ctes = this.appendCtes(p, rows);
-    await q.query(`WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, p.values, { name: 'audit_append' });
+    await q.query(`WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, p.values, { name: rows.length === 1 ? 'audit_append_1' : 'audit_append_n' });
   }
 }

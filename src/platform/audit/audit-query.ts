@@ -6,6 +6,7 @@ import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
 import { parseDateRange } from '../search/dates.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
+import { auditEventId, auditEventJson, parseAuditEventId } from './audit-record.ts';
 import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 
@@ -19,7 +20,7 @@ function visibility(ctx: RequestContext, p: StatementParams): string {
 }
 
 export interface AuditPage {
-  contents: string[];
+  events: { id: string; json: string }[];
   total: number;
   count: number;
   offset: number;
@@ -64,9 +65,11 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
       case 'outcome':
         conds.push(`outcome = ${p.add(value)}`);
         break;
-      case '_id':
-        conds.push(`id = ${p.add(value)}`);
+      case '_id': {
+        const pos = parseAuditEventId(value);
+        conds.push(pos ? `chain = ${p.add(pos.chain)} AND seq = ${p.add(pos.seq)}` : 'FALSE');
         break;
+      }
       case '_count':
         count = Math.min(Number(value), MAX_COUNT);
         if (!Number.isInteger(count) || count < 0) throw badRequest('_count は0以上の整数です', '_count must be a non-negative integer');
@@ -82,22 +85,24 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
     }
   }
   const where = conds.join(' AND ');
-  const rows = await db.query<{ content: string }>(
-    `SELECT content FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`,
+  const rows = await db.query<{ chain: number; seq: number; content: string }>(
+    `SELECT chain, seq, content FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`,
     p.values,
   );
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
-  return { contents: rows.rows.map((r) => r.content), total: total.rows[0].n, count, offset };
+  return { events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: auditEventJson(r.chain, r.seq, r.content) })), total: total.rows[0].n, count, offset };
 }
 
 export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
+  const pos = parseAuditEventId(id);
+  if (!pos) throw notFound(`AuditEvent/${id}`);
   const p = new StatementParams();
   const res = await db.query<{ content: string; visible: boolean }>(
-    `SELECT content, (${visibility(ctx, p)}) AS visible FROM audit_events WHERE id = ${p.add(id)}`,
+    `SELECT content, (${visibility(ctx, p)}) AS visible FROM audit_events WHERE chain = ${p.add(pos.chain)} AND seq = ${p.add(pos.seq)}`,
     p.values,
   );
   const row = res.rows[0];
   if (!row) throw notFound(`AuditEvent/${id}`);
   if (!row.visible) throw forbidden('この監査記録は閲覧できません', 'this audit event is not visible to you');
-  return row.content;
+  return auditEventJson(pos.chain, pos.seq, row.content);
 }

@@ -2,7 +2,6 @@
  * What is audited, and how it becomes a FHIR AuditEvent (P4: who, facility, action, what, outcome, purpose,
  * consent basis, when).
  */
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '@medplum/fhirtypes';
 
 /** C create, R read/search, U update, D delete, E execute (operations). */
@@ -41,7 +40,6 @@ export interface AuditRecord {
 
 /** An audit row as stored (columns + the AuditEvent JSON) before its chain position is assigned. */
 export interface AuditRow {
-  id: string;
   recorded: string;
   patientKey: string;
   clientId: string | null;
@@ -58,11 +56,9 @@ const PURPOSE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 export const CLIENT_ID_SYSTEM = 'urn:tsunagu:client-id';
 
 export function toAuditRow(rec: AuditRecord): AuditRow {
-  const id = randomUUID();
   const recorded = (rec.recorded ?? new Date()).toISOString();
-  const event: AuditEvent = {
-    resourceType: 'AuditEvent',
-    id,
+  // resourceType and id are added when the event is read (auditEventJson): the id is its chain position.
+  const event: Omit<AuditEvent, 'resourceType'> = {
     type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
     subtype: [{ system: INTERACTION_SYSTEM, code: rec.subtype }],
     action: rec.action,
@@ -90,7 +86,6 @@ export function toAuditRow(rec: AuditRecord): AuditRow {
     ],
   };
   return {
-    id,
     recorded,
     patientKey: rec.patientKey,
     clientId: rec.actor.clientId ?? null,
@@ -107,7 +102,6 @@ export function toAuditRow(rec: AuditRecord): AuditRow {
 export function auditMaterial(chain: number, row: AuditRow): string {
   return JSON.stringify([
     chain,
-    row.id,
     row.recorded,
     row.patientKey,
     row.clientId,
@@ -118,4 +112,17 @@ export function auditMaterial(chain: number, row: AuditRow): string {
     row.entities,
     row.content,
   ]);
+}
+
+/** The FHIR id of the event at a chain position. */
+export const auditEventId = (chain: number, seq: number) => `${chain}-${seq}`;
+
+export function parseAuditEventId(id: string): { chain: number; seq: number } | undefined {
+  const m = /^(\d{1,9})-(\d{1,15})$/.exec(id);
+  return m ? { chain: Number(m[1]), seq: Number(m[2]) } : undefined;
+}
+
+/** The AuditEvent as served: stored JSON with resourceType and id put in front. */
+export function auditEventJson(chain: number, seq: number, content: string): string {
+  return `{"resourceType":"AuditEvent","id":"${auditEventId(chain, seq)}",${content.slice(1)}`;
 }

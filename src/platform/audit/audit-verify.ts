@@ -5,7 +5,7 @@
 import type { Queryable } from '../storage/database.ts';
 import type { AuditKey } from './audit-key.ts';
 import { genesisLink, nextLink } from './audit-chain.ts';
-import { auditMaterial, type AuditAction, type AuditOutcome } from './audit-record.ts';
+import { auditEventId, auditMaterial, type AuditAction, type AuditOutcome } from './audit-record.ts';
 
 export interface AuditProblem {
   chain: number;
@@ -25,7 +25,6 @@ interface StoredRow {
   chain: number;
   seq: number;
   hash: Uint8Array;
-  id: string;
   recorded: Date;
   patient_key: string;
   client_id: string | null;
@@ -59,7 +58,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
     let expectedSeq = 1;
     for (;;) {
       const page = await db.query<StoredRow>(
-        `SELECT chain, seq, hash, id, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content
+        `SELECT chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content
          FROM audit_events WHERE chain = $1 AND seq >= $2 ORDER BY seq LIMIT ${PAGE}`,
         [head.chain, expectedSeq],
       );
@@ -78,7 +77,6 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
           continue;
         }
         const material = auditMaterial(r.chain, {
-          id: r.id,
           recorded: new Date(r.recorded).toISOString(),
           patientKey: r.patient_key,
           clientId: r.client_id,
@@ -91,7 +89,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
         });
         const expected = nextLink(key, link, r.seq, material);
         if (!same(expected, r.hash)) {
-          problems.push({ chain: r.chain, seq: r.seq, kind: 'altered', message: `event ${r.id} does not match its link` });
+          problems.push({ chain: r.chain, seq: r.seq, kind: 'altered', message: `event ${auditEventId(r.chain, r.seq)} does not match its link` });
         }
         link = r.hash;
         expectedSeq++;

@@ -34,7 +34,7 @@ export async function auditRoutes(app: FastifyInstance, deps: { db: Queryable; t
     }
     const body = bundleText(
       { type: 'searchset', total: page.total, link },
-      page.contents.map((c) => ({ fullUrl: `${base}/AuditEvent/${JSON.parse(c).id}`, resource: c, extra: { search: { mode: 'match' } } })),
+      page.events.map((e) => ({ fullUrl: `${base}/AuditEvent/${e.id}`, resource: e.json, extra: { search: { mode: 'match' } } })),
     );
     return sendFhir(reply, 200, body);
   });

@@ -7,7 +7,7 @@ import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { bundleText } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
-import { STORED_COLUMNS, etagOf, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
+import { ALL_VERSIONS, STORED_COLUMNS, etagOf, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
 export interface HistoryQuery {
   type?: string;
@@ -48,7 +48,7 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
   }
   if (ctx.principal.kind === 'patient') conds.push(`patient_key IN ('', ${p.add(ctx.principal.patientId ?? '')})`);
   const res = await repo.db.query<StoredRow>(
-    `SELECT ${STORED_COLUMNS} FROM resource_versions ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
+    `SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
      ORDER BY last_updated DESC, version_id DESC LIMIT ${Math.min(count, MAX_COUNT)} OFFSET ${offset}`,
     p.values,
   );

@@ -137,7 +137,8 @@ export class Repository {
     if (!scope.allow) throw forbidden(scope.ja, scope.en);
     if (!isValidId(id) || !/^\d{1,9}$/.test(versionId)) throw notFound(`${resourceType}/${id}/_history/${versionId}`);
     const res = await this.db.query<StoredRow>(
-      `SELECT ${STORED_COLUMNS} FROM resource_versions WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
+      `SELECT ${STORED_COLUMNS} FROM resources WHERE resource_type = $1 AND id = $2 AND version_id = $3
+       UNION ALL SELECT ${STORED_COLUMNS} FROM resource_versions WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
       [resourceType, id, Number(versionId)],
       { name: 'vread' },
     );

@@ -22,6 +22,9 @@ export interface StoredRow {
 
 export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, content';
 
+/** Every version, current and superseded, as one relation (for vread and history). */
+export const ALL_VERSIONS = `(SELECT ${STORED_COLUMNS} FROM resources UNION ALL SELECT ${STORED_COLUMNS} FROM resource_versions)`;
+
 export function fromRow(r: StoredRow): StoredResource {
   return {
     resourceType: r.resource_type,

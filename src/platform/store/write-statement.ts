@@ -1,5 +1,6 @@
 /**
- * The single SQL statement that writes one resource version: current row, version row, the index tables and
+ * The single SQL statement that writes one resource version: current row (the one it replaces moves to history),
+ * the index tables and
  * (outside transaction Bundles) its audit event. One statement = one round trip and one atomic unit.
  * The text is fixed per shape so PostgreSQL prepares it once per connection.
  */
@@ -87,7 +88,11 @@ export function buildWriteStatement(
     shape.mode === 'upsert'
       ? ' ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content'
       : '';
-  const ctes = [`cur AS (INSERT INTO resources ${cols} VALUES ${values}${upsert})`, `ver AS (INSERT INTO resource_versions ${cols} VALUES ${values})`];
+  const ctes: string[] = [];
+  // The version being replaced moves to resource_versions (every CTE sees the rows as they were before the statement).
+  if (shape.mode === 'upsert')
+    ctes.push(`prev AS (INSERT INTO resource_versions ${cols} SELECT ${cols.slice(1, -1)} FROM resources WHERE resource_type = ${t} AND id = ${id})`);
+  ctes.push(`cur AS (INSERT INTO resources ${cols} VALUES ${values}${upsert})`);
   if (shape.replaceIndex)
     for (const table of INDEX_TABLES)
       ctes.push(`del_${table} AS (DELETE FROM ${table} WHERE resource_type = ${t} AND resource_id = ${id})`);

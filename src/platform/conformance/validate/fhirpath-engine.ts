@@ -119,6 +119,7 @@ export function evaluateInvariant(
   currentHost: FhirPathHost,
 ): InvariantResult {
   const fn = compiled(base, expression);
+  evaluations.set(expression, (evaluations.get(expression) ?? 0) + 1);
   if (fn instanceof Error) return { error: `cannot compile: ${fn.message}` };
   const previous = host;
   host = currentHost;
@@ -131,6 +132,13 @@ export function evaluateInvariant(
   } finally {
     host = previous;
   }
+}
+
+const evaluations = new Map<string, number>();
+
+/** How often each expression was evaluated through FHIRPath in this process (for profiling). */
+export function fhirPathEvaluationCounts(): Map<string, number> {
+  return evaluations;
 }
 
 /** Number of compiled expressions held (for diagnostics). */

@@ -78,18 +78,40 @@ export function assignSlices(node: ElementNode, items: SliceItem[], host: Slicin
   return assigned;
 }
 
+/** What a slice's definition says at one discriminator path: computed once per slice and path. */
+interface SliceCriterion {
+  segs: Segment[];
+  def: DefinitionAt | undefined;
+  req: Required | undefined;
+}
+
+const criteriaCache = new WeakMap<ElementNode, Map<string, SliceCriterion>>();
+
+function criterion(slice: ElementNode, path: string, host: SlicingHost): SliceCriterion {
+  let perSlice = criteriaCache.get(slice);
+  if (!perSlice) {
+    perSlice = new Map();
+    criteriaCache.set(slice, perSlice);
+  }
+  let c = perSlice.get(path);
+  if (!c) {
+    const segs = parseDiscriminatorPath(path);
+    c = { segs, def: definitionAt(slice, segs, host.children, host.defs), req: requiredAt(slice, segs, host) };
+    perSlice.set(path, c);
+  }
+  return c;
+}
+
 function sliceMatches(slice: ElementNode, item: SliceItem, discriminators: { type: string; path: string }[], host: SlicingHost): boolean {
   if (!discriminators.length) return false;
   // Type pre-check: a slice restricted to certain types cannot hold an item of another type.
   if (item.type && slice.types.length && !slice.types.some((t) => t.code === item.type || t.code === 'Resource')) return false;
   for (const d of discriminators) {
-    const segs = parseDiscriminatorPath(d.path);
+    const { segs, def, req } = criterion(slice, d.path, host);
     const inst = instanceValuesAt({ value: item.value, type: item.type ?? resourceTypeOf(item.value) }, segs, (r) => host.resolve(r));
-    const def = definitionAt(slice, segs, host.children, host.defs);
     switch (d.type) {
       case 'value':
       case 'pattern': {
-        const req = requiredAt(slice, segs, host);
         if (!req) continue;
         if (!inst.length) return false;
         if (!inst.some((v) => satisfies(v.value, req, host))) return false;
@@ -159,7 +181,6 @@ function satisfies(value: unknown, req: Required, host: SlicingHost): boolean {
 /** What a slice requires at a discriminator path: fixed / pattern value(s), or a required binding. */
 function requiredAt(slice: ElementNode, segs: Segment[], host: SlicingHost): Required | undefined {
   let node: ElementNode = slice;
-  let type: string | undefined = slice.types.length === 1 ? slice.types[0].code : undefined;
   for (let i = 0; i < segs.length; i++) {
     const seg = segs[i];
     if (node.fixed || node.pattern) {
@@ -171,7 +192,6 @@ function requiredAt(slice: ElementNode, segs: Segment[], host: SlicingHost): Req
     const next = definitionAt(node, [seg], host.children, host.defs);
     if (!next) return undefined;
     node = next.node;
-    type = next.type;
   }
   if (node.fixed) return { kind: 'fixed', values: [node.fixed.value] };
   if (node.pattern) return { kind: 'pattern', values: [node.pattern.value] };
@@ -185,7 +205,6 @@ function requiredAt(slice: ElementNode, segs: Segment[], host: SlicingHost): Req
   const composite = compositePattern(node, 0);
   if (composite !== undefined) return { kind: 'pattern', values: [composite] };
   if (node.binding?.valueSet && node.binding.strength === 'required') return { kind: 'binding', valueSet: node.binding.valueSet };
-  void type;
   return undefined;
 }
 

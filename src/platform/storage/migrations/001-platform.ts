@@ -17,6 +17,7 @@ CREATE TABLE resources (
 CREATE INDEX resources_type_updated ON resources (resource_type, last_updated);
 CREATE INDEX resources_patient ON resources (patient_key) WHERE patient_key <> '';
 
+-- Superseded versions only (the current one lives in resources): a create writes its JSON once.
 CREATE TABLE resource_versions (
   resource_type text NOT NULL,
   id text NOT NULL,
@@ -27,7 +28,7 @@ CREATE TABLE resource_versions (
   content text,
   PRIMARY KEY (resource_type, id, version_id)
 );
-CREATE INDEX resource_versions_updated ON resource_versions (last_updated);
+CREATE INDEX resource_versions_type_updated ON resource_versions (resource_type, last_updated);
 
 CREATE TABLE sp_token (
   resource_type text NOT NULL, resource_id text NOT NULL, patient_key text NOT NULL,
@@ -90,7 +91,6 @@ CREATE TABLE audit_events (
   chain integer NOT NULL,
   seq bigint NOT NULL,
   hash bytea NOT NULL,
-  id text NOT NULL,
   recorded timestamptz NOT NULL,
   patient_key text NOT NULL,
   client_id text,
@@ -99,12 +99,14 @@ CREATE TABLE audit_events (
   outcome text NOT NULL,
   purpose text,
   entities text[] NOT NULL,
+  -- The AuditEvent JSON without resourceType and id; its id is "<chain>-<seq>".
   content text NOT NULL,
   PRIMARY KEY (chain, seq)
 );
-CREATE UNIQUE INDEX audit_events_id ON audit_events (id);
 CREATE INDEX audit_events_patient ON audit_events (patient_key, recorded);
-CREATE INDEX audit_events_recorded ON audit_events (recorded);
+CREATE INDEX audit_events_client ON audit_events (client_id, recorded);
+-- recorded grows with insertion order: a BRIN index costs almost nothing to maintain.
+CREATE INDEX audit_events_recorded ON audit_events USING brin (recorded);
 
 -- Raises an error from plain SQL (used as a guard inside data-modifying statements).
 CREATE FUNCTION tsunagu_fail(message text) RETURNS integer LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''%'', message; END';
