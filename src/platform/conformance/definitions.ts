@@ -10,6 +10,17 @@ import { Terminology } from './terminology/terminology.ts';
 
 export const FHIR_SD_BASE = 'http://hl7.org/fhir/StructureDefinition/';
 
+/** An invariant added to an element of a profile by the product (not in the IG package). */
+export interface SupplementaryInvariant {
+  profile: string;
+  elementId: string;
+  key: string;
+  severity: 'error' | 'warning';
+  human: string;
+  expression: string;
+  source: string;
+}
+
 export interface LoadProblem {
   severity: 'warning' | 'error';
   source: string;
@@ -28,6 +39,12 @@ export class Definitions {
   private readonly snapshots = new Map<StructureDefinition, ElementDefinition[] | null>();
   private readonly generating = new Set<StructureDefinition>();
   private readonly sourceOf = new Map<object, string>();
+  private readonly supplementary: SupplementaryInvariant[] = [];
+
+  /** Adds a product rule to a profile's element; applied when the profile is compiled. */
+  addSupplementaryInvariant(rule: SupplementaryInvariant): void {
+    this.supplementary.push(rule);
+  }
 
   add(resource: Record<string, unknown>, source: string): void {
     const url = resource.url;
@@ -82,6 +99,15 @@ export class Definitions {
       try {
         result = new CompiledProfile(sd, elements, this.sourceOf.get(sd) ?? '');
         result.ancestors = this.ancestorsOf(sd);
+        for (const rule of this.supplementary) {
+          if (rule.profile !== sd.url) continue;
+          const node = result.byId.get(rule.elementId);
+          if (!node) {
+            this.problems.push({ severity: 'warning', source: rule.source, message: `${rule.key}: element ${rule.elementId} not in ${sd.url}` });
+            continue;
+          }
+          node.invariants.push({ key: rule.key, severity: rule.severity, human: rule.human, expression: rule.expression, source: rule.source });
+        }
       } catch (e) {
         this.problems.push({ severity: 'error', source: sd.url ?? '', message: `cannot compile: ${(e as Error).message}` });
       }

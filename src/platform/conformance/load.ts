@@ -3,17 +3,25 @@
  * ones win ties), then any declared dependency found next to them or in the FHIR package cache
  * (~/.fhir/packages or $FHIR_PACKAGE_CACHE). Missing dependencies are load problems, not failures.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { CLINS_REGISTRATION_RULES } from './rules/clins-registration.ts';
 import { Conformance, type LoadedPackageInfo } from './conformance.ts';
 import { Definitions } from './definitions.ts';
 import { BASE_PACKAGE_ID, BASE_PACKAGE_NAMES, baseR4Resources } from './packages/base-r4.ts';
-import { readFhirPackage, type FhirPackage } from './packages/package-reader.ts';
+import { PackageReadError, readFhirPackage, type FhirPackage } from './packages/package-reader.ts';
 
 export interface LoadOptions {
   /** Paths to `.tgz` packages or unpacked package folders. */
   packages: string[];
+  /**
+   * Extra terminology: JSON files holding CodeSystem / ValueSet resources (one, an array, or a
+   * Bundle), e.g. a national master converted to a CodeSystem. Loaded after the packages.
+   */
+  terminology?: string[];
+  /** Apply the JP-CLINS registration rules that the IG packages do not encode (default true). */
+  registrationRules?: boolean;
 }
 
 export async function loadConformance(opts: LoadOptions): Promise<Conformance> {
@@ -83,6 +91,20 @@ export function loadConformanceSync(opts: LoadOptions): Conformance {
       });
     }
   }
+  for (const file of opts.terminology ?? []) {
+    const resources = readTerminologyFile(file);
+    for (const r of resources) defs.add(r, `terminology:${basename(file)}`);
+    infos.push({
+      id: `terminology:${basename(file)}`,
+      name: basename(file),
+      version: '',
+      source: file,
+      structureDefinitions: 0,
+      valueSets: resources.filter((r) => r.resourceType === 'ValueSet').length,
+      codeSystems: resources.filter((r) => r.resourceType === 'CodeSystem').length,
+    });
+  }
+  if (opts.registrationRules !== false) for (const rule of CLINS_REGISTRATION_RULES) defs.addSupplementaryInvariant(rule);
   const t1 = performance.now();
   return new Conformance(defs, infos, { baseMs: base.loadMs + (tBase - t0), packagesMs: t1 - tBase, totalMs: t1 - t0 });
 }
@@ -97,4 +119,25 @@ function findDependency(name: string, version: string, from: string): string | u
     join(cache, `${name}#${version}`),
   ];
   return candidates.find((c) => existsSync(c));
+}
+
+/** CodeSystem / ValueSet resources from a JSON file (a resource, an array, or a Bundle). */
+function readTerminologyFile(file: string): Record<string, unknown>[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PackageReadError(`terminology file ${file}: ${(e as Error).message}`);
+  }
+  const list: unknown[] = Array.isArray(parsed)
+    ? parsed
+    : parsed && typeof parsed === 'object' && (parsed as { resourceType?: unknown }).resourceType === 'Bundle'
+      ? ((parsed as { entry?: { resource?: unknown }[] }).entry ?? []).map((e) => e.resource)
+      : [parsed];
+  const out = list.filter(
+    (r): r is Record<string, unknown> =>
+      !!r && typeof r === 'object' && ((r as { resourceType?: unknown }).resourceType === 'CodeSystem' || (r as { resourceType?: unknown }).resourceType === 'ValueSet'),
+  );
+  if (!out.length) throw new PackageReadError(`terminology file ${file} holds no CodeSystem or ValueSet`);
+  return out;
 }

@@ -12,6 +12,8 @@ import { IssueCollector } from '../issues.ts';
 import { msg } from '../messages.ts';
 import { checkBinding } from './bindings.ts';
 import { evaluateInvariant, type FhirPathHost } from './fhirpath-engine.ts';
+import { fastInvariant, Unsupported, type FastHost } from './fast-fhirpath.ts';
+import { xhtmlProblem } from './xhtml.ts';
 import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
 import { isStructuralInvariant, nativeInvariant } from './native-invariants.ts';
 import { checkPrimitive, comparePrimitive } from './primitives.ts';
@@ -56,7 +58,7 @@ interface WalkResult {
   issues: IssueCollector;
 }
 
-export class ValidationRun implements FhirPathHost, SlicingHost {
+export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   issues: IssueCollector;
   private ctx: Ctx | undefined;
   /** Profile walks already done, per value: profile canonical → result (and where it was done). */
@@ -499,11 +501,7 @@ export class ValidationRun implements FhirPathHost, SlicingHost {
       if (result === undefined) {
         const native = nativeInvariant(inv.expression);
         if (native) result = native(value);
-        else {
-          const base = fhirpathBase(node, type);
-          const r = evaluateInvariant(inv.expression, base, value, { resource: ctx.resource, rootResource: ctx.rootResource }, this);
-          result = 'error' in r ? r.error : r.ok;
-        }
+        else result = this.evaluate(inv.expression, fhirpathBase(node, type), value, ctx);
         cache?.set(key, result);
       }
       if (typeof result === 'string') this.issues.warning('invariant', msg.invariantNotEvaluated(inv.key, result), loc);
@@ -513,7 +511,26 @@ export class ValidationRun implements FhirPathHost, SlicingHost {
     }
   }
 
+  /** Fast path first; fhirpath.js when the expression or the data needs the full engine. Error text when it fails. */
+  private evaluate(expression: string, base: string, value: unknown, ctx: Ctx): boolean | string {
+    const env = { resource: ctx.resource, rootResource: ctx.rootResource };
+    const fast = fastInvariant(base, expression);
+    if (fast) {
+      try {
+        return fast(value, env, this) !== false;
+      } catch (e) {
+        if (!(e instanceof Unsupported)) return (e as Error).message;
+      }
+    }
+    const r = evaluateInvariant(expression, base, value, env, this);
+    return 'error' in r ? r.error : r.ok;
+  }
+
   // ---------------------------------------------------------------- hosts (FHIRPath, slicing)
+
+  htmlChecks(div: string): boolean {
+    return xhtmlProblem(div) === undefined;
+  }
 
   resolve(ref: string): unknown {
     return this.resolveReference(ref);
