@@ -98,6 +98,21 @@ describe.each(ENGINES)('search on %s', (engine) => {
     expect(json(ambiguous).issue[0].diagnostics).toMatch(/several types/);
   });
 
+  it('parameters answered from other parameters\' rows (patient, combo-code, phonetic)', async () => {
+    expect(ids_of(await search('/fhir/Observation?combo-code=2823-3'))).toEqual([ids.k1, ids.k2, ids.k3].sort());
+    expect(ids_of(await search('/fhir/Observation?combo-value-quantity=gt50'))).toEqual([ids.egfr]);
+    expect(ids_of(await search(`/fhir/Patient?phonetic=${encodeURIComponent('やまだ')}`))).toEqual([ids.yamada]);
+    // patient= is subject= restricted to Patient targets.
+    const group = await s.request({ method: 'POST', url: '/fhir/Group', token: admin.token, body: { resourceType: 'Group', id: ids.yamada, type: 'person', actual: true } });
+    expect(group.statusCode).toBe(201);
+    await s.request({ method: 'POST', url: '/fhir/Observation', token: admin.token, body: observation(`Group/${json(group).id}`, { code: '99999-9' }) });
+    expect(ids_of(await search(`/fhir/Observation?patient=${ids.yamada}`))).toEqual([ids.k1, ids.k2].sort());
+    expect((await search(`/fhir/Observation?subject=${json(group).id}`)).total).toBe(1);
+    // No rows are written for the derived parameters.
+    const rows = await s.t.platform.db.query<{ n: number }>("SELECT count(*)::int AS n FROM sp_token WHERE param = 'combo-code'");
+    expect(rows.rows[0].n).toBe(0);
+  });
+
   it(':missing', async () => {
     expect(ids_of(await search('/fhir/Patient?organization:missing=false'))).toEqual([ids.yamada]);
     expect(ids_of(await search('/fhir/Patient?organization:missing=true'))).toEqual([ids.suzuki, ids.takahashi].sort());

@@ -153,6 +153,16 @@ function fallbackEvaluator(term: string): Evaluator {
   };
 }
 
+/** The union terms of `expression` that apply to `resourceType`, whitespace-normalised. */
+export function termsForType(expression: string, resourceType: string): string[] {
+  return splitTopLevel(expression, '|')
+    .map((t) => t.replace(/\s+/g, ' ').trim())
+    .filter((t) => {
+      const root = /^\(?\s*([A-Z][A-Za-z]+)/.exec(t)?.[1];
+      return root === resourceType || (root !== undefined && ABSTRACT_ROOTS.has(root));
+    });
+}
+
 /** Exposed for tests: whether a term is handled by the fast path. */
 export function isFastPath(term: string): boolean {
   return compileTerm(term) !== undefined;

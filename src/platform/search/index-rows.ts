@@ -9,8 +9,8 @@ import type { FoundValue } from './expression.ts';
 import type { SearchParam, SearchRegistry } from './registry.ts';
 
 export interface IndexRows {
-  token: { param: string[]; system: (string | null)[]; code: (string | null)[]; display: (string | null)[] };
-  string: { param: string[]; norm: string[]; exact: string[] };
+  token: { param: string[]; system: (string | null)[]; code: (string | null)[] };
+  string: { param: string[]; norm: string[]; exact: (string | null)[] };
   date: { param: string[]; low: string[]; high: string[] };
   reference: { param: string[]; targetType: (string | null)[]; targetId: (string | null)[]; targetUrl: (string | null)[] };
   number: { param: string[]; value: string[] };
@@ -20,7 +20,7 @@ export interface IndexRows {
 
 export function emptyIndexRows(): IndexRows {
   return {
-    token: { param: [], system: [], code: [], display: [] },
+    token: { param: [], system: [], code: [] },
     string: { param: [], norm: [], exact: [] },
     date: { param: [], low: [], high: [] },
     reference: { param: [], targetType: [], targetId: [], targetUrl: [] },
@@ -34,7 +34,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 
-function addToken(rows: IndexRows, param: string, system: string | null, code: string | null, display: string | null) {
+function addToken(rows: IndexRows, param: string, system: string | null, code: string | null) {
   if (code === null && system === null) return;
   const t = rows.token;
   for (let i = 0; i < t.param.length; i++)
@@ -42,38 +42,38 @@ function addToken(rows: IndexRows, param: string, system: string | null, code: s
   t.param.push(param);
   t.system.push(system);
   t.code.push(code);
-  t.display.push(display);
 }
 
 /** ContactPoint.system codes: for a ContactPoint the token is its value alone. */
 const CONTACT_SYSTEMS = new Set(['phone', 'fax', 'email', 'pager', 'url', 'sms', 'other']);
 
 function indexToken(rows: IndexRows, p: string, { value }: FoundValue) {
-  if (typeof value === 'string') return addToken(rows, p, null, value, null);
-  if (typeof value === 'boolean') return addToken(rows, p, null, String(value), null);
+  if (typeof value === 'string') return addToken(rows, p, null, value);
+  if (typeof value === 'boolean') return addToken(rows, p, null, String(value));
   if (!isObj(value)) return;
   if (Array.isArray(value.coding) || 'text' in value) {
     // CodeableConcept
     for (const c of (value.coding as unknown[]) ?? [])
-      if (isObj(c)) addToken(rows, p, str(c.system), str(c.code), str(c.display));
+      if (isObj(c)) addToken(rows, p, str(c.system), str(c.code));
     return;
   }
   if (typeof value.value === 'string' && !('code' in value)) {
     // Identifier or ContactPoint
     const system = CONTACT_SYSTEMS.has(value.system as string) ? null : str(value.system);
-    return addToken(rows, p, system, str(value.value), null);
+    return addToken(rows, p, system, str(value.value));
   }
   if ('code' in value || 'system' in value) {
     // Coding (also Quantity/Money used as a token)
-    return addToken(rows, p, str(value.system), str(value.code), str(value.display));
+    return addToken(rows, p, str(value.system), str(value.code));
   }
 }
 
 function addString(rows: IndexRows, p: string, s: unknown) {
   if (typeof s !== 'string' || s.length === 0) return;
+  const norm = normalizeForSearch(s);
   rows.string.param.push(p);
-  rows.string.norm.push(normalizeForSearch(s));
-  rows.string.exact.push(s);
+  rows.string.norm.push(norm);
+  rows.string.exact.push(norm === s ? null : s);
 }
 
 function indexString(rows: IndexRows, p: string, { value }: FoundValue) {
@@ -126,7 +126,7 @@ function indexReference(rows: IndexRows, p: string, { value }: FoundValue) {
   rows.reference.param.push(p);
   rows.reference.targetType.push(parsed?.resourceType ?? null);
   rows.reference.targetId.push(parsed?.id ?? null);
-  rows.reference.targetUrl.push(ref);
+  rows.reference.targetUrl.push(parsed && !ref.includes('://') ? null : ref);
 }
 
 function indexNumber(rows: IndexRows, p: string, { value }: FoundValue) {
@@ -170,6 +170,7 @@ const INDEXERS: Record<SearchParam['type'], (rows: IndexRows, p: string, v: Foun
 export function buildIndexRows(resource: Obj, registry: SearchRegistry): IndexRows {
   const rows = emptyIndexRows();
   for (const param of registry.forType(resource.resourceType as string).values()) {
+    if (param.stored.codes[0] !== param.code || param.stored.targetType) continue; // answered from other rows
     const index = INDEXERS[param.type];
     for (const found of param.evaluate(resource)) index(rows, param.code, found);
   }

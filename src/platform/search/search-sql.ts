@@ -8,6 +8,7 @@ import { parseReference } from '../fhir/references.ts';
 import type { StatementParams } from '../storage/sql-params.ts';
 import { parseDateRange } from './dates.ts';
 import { normalizeForSearch } from './normalize.ts';
+import type { SearchParam } from './registry.ts';
 import { unescapeValue, type Filter, type SearchRequest, type SortRule } from './search-request.ts';
 
 const PREFIX = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/s;
@@ -151,7 +152,8 @@ function valueCondition(filter: Filter, raw: string, p: StatementParams, a: stri
     }
     case 'string': {
       const v = unescapeValue(raw);
-      if (filter.modifier === 'exact') return `${a}.exact = ${p.add(v)}`;
+      if (filter.modifier === 'exact')
+        return `(${a}.norm = ${p.add(normalizeForSearch(v))} AND coalesce(${a}.exact, ${a}.norm) = ${p.add(v)})`;
       const norm = escapeLike(normalizeForSearch(v));
       if (filter.modifier === 'contains') return `${a}.norm LIKE ${p.add('%' + norm + '%')}`;
       return `${a}.norm LIKE ${p.add(norm + '%')}`;
@@ -200,12 +202,19 @@ function columnCondition(filter: Filter, p: StatementParams, r: string): string 
   return '(' + filter.values.map((v) => dateValueCondition(v, p, `${r}.last_updated`, `${r}.last_updated`)).join(' OR ') + ')';
 }
 
+/** Selects the index rows that hold a parameter's values (its own, or those of the parameters it is derived from). */
+export function storedParamCondition(param: SearchParam, p: StatementParams, a: string): string {
+  const { codes, targetType } = param.stored;
+  const which = codes.length === 1 ? `${a}.param = ${p.add(codes[0])}` : `${a}.param = ANY(${p.add(codes, 'text[]')})`;
+  return targetType ? `${which} AND ${a}.target_type = ${p.add(targetType)}` : which;
+}
+
 /** The condition one filter puts on the row aliased `r` of type `type`. */
 export function filterCondition(filter: Filter, p: StatementParams, r: string, type: string): string {
   const param = filter.param;
   if (!('evaluate' in param)) return columnCondition(filter, p, r);
   const a = nextAlias();
-  const owner = `${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${a}.param = ${p.add(param.code)}`;
+  const owner = `${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${storedParamCondition(param, p, a)}`;
   if (filter.chain) {
     const t = nextAlias();
     const inner = filterCondition(filter.chain.filter, p, t, filter.chain.targetType);
@@ -226,10 +235,9 @@ export function filterCondition(filter: Filter, p: StatementParams, r: string, t
 }
 
 function sortExpression(rule: SortRule, p: StatementParams, r: string): string {
-  const param = rule.param;
   const dir = rule.descending ? 'DESC' : 'ASC';
-  if (param.code === '_id') return `${r}.id ${dir}`;
-  if (param.code === '_lastUpdated') return `${r}.last_updated ${dir}`;
+  if (!('evaluate' in rule.param)) return rule.param.code === '_id' ? `${r}.id ${dir}` : `${r}.last_updated ${dir}`;
+  const param = rule.param;
   const a = nextAlias();
   const agg = rule.descending ? 'max' : 'min';
   const column: Record<string, string> = {
@@ -240,7 +248,7 @@ function sortExpression(rule: SortRule, p: StatementParams, r: string): string {
     quantity: 'value',
   };
   const table = TABLE[param.type];
-  return `(SELECT ${agg}(${a}.${column[param.type]}) FROM ${table} ${a} WHERE ${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${a}.param = ${p.add(param.code)}) ${dir} NULLS LAST`;
+  return `(SELECT ${agg}(${a}.${column[param.type]}) FROM ${table} ${a} WHERE ${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${storedParamCondition(param, p, a)}) ${dir} NULLS LAST`;
 }
 
 export interface SearchRestriction {

@@ -4,7 +4,7 @@
  * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET; `urn:uuid:` and other
  * fullUrls of created resources are rewritten to the ids the server assigns.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../fhir/ids.ts';
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
 import type { RequestContext } from '../auth/principal.ts';
 import { FhirError, badRequest, notFound, preconditionFailed } from '../fhir/errors.ts';
@@ -131,7 +131,7 @@ export class BundleProcessor {
         seenFullUrls.add(e.fullUrl);
       }
       if (e.method === 'POST') {
-        const id = randomUUID();
+        const id = newId();
         assigned.set(e.index, id);
         if (e.fullUrl) refMap.set(e.fullUrl, `${e.type}/${id}`);
       } else if (e.method === 'PUT' && e.id && e.fullUrl) {
@@ -183,7 +183,7 @@ export class BundleProcessor {
           continue;
         }
         const session = undefined;
-        results.push(await this.write(ctx, e, session, base, e.method === 'POST' ? randomUUID() : undefined));
+        results.push(await this.write(ctx, e, session, base, e.method === 'POST' ? newId() : undefined));
       } catch (err) {
         const fe = err instanceof FhirError ? err : FhirError.of(500, 'exception', '処理中にエラーが発生しました', (err as Error).message);
         results.push({ response: { status: String(fe.status), outcome: fe.outcome } });
@@ -192,11 +192,11 @@ export class BundleProcessor {
     return { resourceType: 'Bundle', type: 'batch-response', entry: results };
   }
 
-  private async write(ctx: RequestContext, e: ParsedEntry, session: WriteSession | undefined, base: string, newId?: string): Promise<BundleEntry> {
+  private async write(ctx: RequestContext, e: ParsedEntry, session: WriteSession | undefined, base: string, assignedId?: string): Promise<BundleEntry> {
     const repo = this.repo;
     switch (e.method) {
       case 'POST': {
-        const r = await repo.create(ctx, e.resource, { type: e.type, session, ifNoneExist: e.ifNoneExist, id: newId });
+        const r = await repo.create(ctx, e.resource, { type: e.type, session, ifNoneExist: e.ifNoneExist, id: assignedId });
         return responseEntry(r.stored, statusText(r), base, r.outcome);
       }
       case 'PUT': {
@@ -204,7 +204,7 @@ export class BundleProcessor {
         if (!id) {
           const matches = await searchIds(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query));
           if (matches.length > 1) throw preconditionFailed('条件に一致するリソースが複数あります', 'conditional update matched more than one resource');
-          id = matches[0]?.id ?? (e.resource?.id as string | undefined) ?? randomUUID();
+          id = matches[0]?.id ?? (e.resource?.id as string | undefined) ?? newId();
           if (e.resource && e.resource.id === undefined) e.resource.id = id;
         }
         const r = await repo.update(ctx, e.type, id, e.resource, { ifMatch: e.ifMatch, session });

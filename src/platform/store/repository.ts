@@ -3,7 +3,7 @@
  * is rewritten in the same statement as the data; every access to a person's data is checked by the access
  * policy and leaves an audit event (writes: in the same transaction; reads: committed before data is returned).
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../fhir/ids.ts';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { AuditChains } from '../audit/audit-chain.ts';
 import { toAuditRow, type AuditAction, type AuditRecord, type AuditRow } from '../audit/audit-record.ts';
@@ -223,7 +223,7 @@ export class Repository {
     opts: { type?: string; session?: WriteSession; ifNoneExist?: string; id?: string } = {},
   ): Promise<WriteResult> {
     const now = new Date().toISOString();
-    const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? randomUUID(), versionId: 1, now });
+    const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? newId(), versionId: 1, now });
     const type = prepared.resource.resourceType as string;
     const entity = `${type}/${prepared.resource.id}`;
     const basis = await this.authorize(ctx, 'create', type, prepared.patientKey, entity, prepared.resource);

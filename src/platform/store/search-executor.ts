@@ -10,7 +10,7 @@ import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { isPatientCompartmentType } from '../search/patient-key.ts';
 import { parseSearch, type IncludeRule, type SearchRequest } from '../search/search-request.ts';
-import { orderClause, whereClause, type SearchRestriction } from '../search/search-sql.ts';
+import { orderClause, storedParamCondition, whereClause, type SearchRestriction } from '../search/search-sql.ts';
 import { bundleText, type TextEntry } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
@@ -59,13 +59,13 @@ async function includes(repo: Repository, ctx: RequestContext, matches: StoredRe
       if (rule.sourceType !== type) continue;
       sql =
         `SELECT DISTINCT ${cols('r')} FROM sp_reference s JOIN resources r ON r.resource_type = s.target_type AND r.id = s.target_id AND NOT r.deleted ` +
-        `WHERE s.resource_type = ${p.add(type)} AND s.resource_id = ANY(${p.add(ids, 'text[]')}) AND s.param = ${p.add(rule.param.code)}` +
+        `WHERE s.resource_type = ${p.add(type)} AND s.resource_id = ANY(${p.add(ids, 'text[]')}) AND ${storedParamCondition(rule.param, p, 's')}` +
         (rule.targetType ? ` AND s.target_type = ${p.add(rule.targetType)}` : '');
     } else {
       if (rule.targetType && rule.targetType !== type) continue;
       sql =
         `SELECT DISTINCT ${cols('r')} FROM sp_reference s JOIN resources r ON r.resource_type = s.resource_type AND r.id = s.resource_id AND NOT r.deleted ` +
-        `WHERE s.resource_type = ${p.add(rule.sourceType)} AND s.param = ${p.add(rule.param.code)} AND s.target_type = ${p.add(type)} AND s.target_id = ANY(${p.add(ids, 'text[]')})`;
+        `WHERE s.resource_type = ${p.add(rule.sourceType)} AND ${storedParamCondition(rule.param, p, 's')} AND s.target_type = ${p.add(type)} AND s.target_id = ANY(${p.add(ids, 'text[]')})`;
     }
     const res = await repo.db.query<StoredRow>(sql + ' LIMIT 5000', p.values);
     for (const row of res.rows.map(fromRow)) {

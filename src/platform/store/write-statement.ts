@@ -38,7 +38,7 @@ type Cols = Record<string, unknown[]>;
 
 /** Column lists of each index table after (resource_type, resource_id, patient_key), with their array casts. */
 const INDEX_COLUMNS: Record<keyof IndexRows, [table: string, columns: [name: string, key: string, cast: string][]]> = {
-  token: ['sp_token', [['param', 'param', 'text[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]'], ['display', 'display', 'text[]']]],
+  token: ['sp_token', [['param', 'param', 'text[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]']]],
   string: ['sp_string', [['param', 'param', 'text[]'], ['norm', 'norm', 'text[]'], ['exact', 'exact', 'text[]']]],
   date: ['sp_date', [['param', 'param', 'text[]'], ['low', 'low', 'timestamptz[]'], ['high', 'high', 'timestamptz[]']]],
   reference: ['sp_reference', [['param', 'param', 'text[]'], ['target_type', 'targetType', 'text[]'], ['target_id', 'targetId', 'text[]'], ['target_url', 'targetUrl', 'text[]']]],

@@ -32,14 +32,15 @@ CREATE INDEX resource_versions_type_updated ON resource_versions (resource_type,
 
 CREATE TABLE sp_token (
   resource_type text NOT NULL, resource_id text NOT NULL, patient_key text NOT NULL,
-  param text NOT NULL, system text, code text, display text
+  param text NOT NULL, system text, code text
 );
 CREATE INDEX sp_token_code ON sp_token (resource_type, param, code, system);
 CREATE INDEX sp_token_owner ON sp_token (resource_type, resource_id);
 
 CREATE TABLE sp_string (
   resource_type text NOT NULL, resource_id text NOT NULL, patient_key text NOT NULL,
-  param text NOT NULL, norm text NOT NULL, exact text NOT NULL
+  param text NOT NULL, norm text NOT NULL,
+  exact text -- the text as written, when it differs from norm
 );
 CREATE INDEX sp_string_norm ON sp_string (resource_type, param, norm text_pattern_ops);
 CREATE INDEX sp_string_owner ON sp_string (resource_type, resource_id);
@@ -54,7 +55,8 @@ CREATE INDEX sp_date_owner ON sp_date (resource_type, resource_id);
 
 CREATE TABLE sp_reference (
   resource_type text NOT NULL, resource_id text NOT NULL, patient_key text NOT NULL,
-  param text NOT NULL, target_type text, target_id text, target_url text
+  param text NOT NULL, target_type text, target_id text,
+  target_url text -- only for references that are not Type/id (absolute URLs, canonicals)
 );
 CREATE INDEX sp_reference_target ON sp_reference (resource_type, param, target_id);
 CREATE INDEX sp_reference_reverse ON sp_reference (target_type, target_id);
