@@ -25,7 +25,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
   console.log(`Tsunagu ${t.platform.db.engine === 'pglite' ? '(embedded database: ' + t.platform.db.location + ')' : '(PostgreSQL: ' + t.platform.db.location + ')'}`);
   console.log(`  FHIR API:   ${shown}/fhir   (CapabilityStatement: ${shown}/fhir/metadata)`);
   console.log(`  Token:      ${shown}/auth/token`);
-  console.log(`  Web:        ${shown}/`);
   const stop = async () => {
     await t.close();
     process.exit(0);

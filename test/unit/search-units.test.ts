@@ -1,0 +1,110 @@
+/** Unit tests of the search building blocks: dates, normalisation, expressions, scopes, ids. */
+import { describe, expect, it } from 'vitest';
+import { parseDateRange } from '../../src/platform/search/dates.ts';
+import { normalizeForSearch } from '../../src/platform/search/normalize.ts';
+import { compileForType, isFastPath } from '../../src/platform/search/expression.ts';
+import { r4SearchRegistry } from '../../src/platform/search/registry.ts';
+import { patientKeyOf } from '../../src/platform/search/patient-key.ts';
+import { allows, intersectScopes, parseScope, parseScopes } from '../../src/platform/auth/scopes.ts';
+import { checkFacilityCodeShape } from '../../src/platform/auth/facility-code.ts';
+import { newId } from '../../src/platform/fhir/ids.ts';
+import { parseReference } from '../../src/platform/fhir/references.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('date ranges', () => {
+  it('widens partial dates to their whole precision, in Japan time when no zone is given', () => {
+    const y = parseDateRange('2024')!;
+    expect(iso(y.low)).toBe('2023-12-31T15:00:00.000Z');
+    expect(iso(y.high)).toBe('2024-12-31T14:59:59.999Z');
+    const m = parseDateRange('2024-02')!;
+    expect(iso(m.high)).toBe('2024-02-29T14:59:59.999Z'); // leap year
+    const s = parseDateRange('2024-05-01T10:00:00Z')!;
+    expect(iso(s.low)).toBe('2024-05-01T10:00:00.000Z');
+    expect(iso(s.high)).toBe('2024-05-01T10:00:00.999Z');
+    const ms = parseDateRange('2024-05-01T10:00:00.123+09:00')!;
+    expect(ms.low).toBe(ms.high);
+  });
+  it('rejects impossible dates', () => {
+    for (const bad of ['2023-02-30', '2024-13', '2024-00-10', '24-01-01', '2024-01-01T25:00:00Z', 'today', '2024-1-1']) expect(parseDateRange(bad), bad).toBeUndefined();
+  });
+});
+
+describe('string normalisation', () => {
+  it('folds width, case, Latin accents and katakana, keeps voicing marks and old kanji', () => {
+    expect(normalizeForSearch('ＹＡＭＡＤＡ')).toBe('yamada');
+    expect(normalizeForSearch('ﾔﾏﾀﾞ')).toBe('やまだ');
+    expect(normalizeForSearch('ヤマダ')).toBe('やまだ');
+    expect(normalizeForSearch('José')).toBe('jose');
+    expect(normalizeForSearch('ガ')).not.toBe(normalizeForSearch('カ'));
+    expect(normalizeForSearch('髙橋')).toBe('髙橋');
+    expect(normalizeForSearch('山田\u3000 太郎')).toBe('山田 太郎');
+  });
+});
+
+describe('search parameter expressions', () => {
+  it('compiles the R4 expressions to fast paths, narrowing choice types', () => {
+    expect(isFastPath('(Observation.value as Quantity)')).toBe(true);
+    expect(isFastPath("Patient.telecom.where(system='phone')")).toBe(true);
+    expect(isFastPath('Condition.subject.where(resolve() is Patient)')).toBe(true);
+    const ev = compileForType('(Observation.value as Quantity) | (Observation.value as SampledData)', 'Observation')!;
+    expect(ev({ resourceType: 'Observation', valueQuantity: { value: 1 } }).map((v) => v.value)).toEqual([{ value: 1 }]);
+    expect(ev({ resourceType: 'Observation', valueString: 'x' })).toEqual([]);
+    const phone = compileForType("Patient.telecom.where(system='phone') | Practitioner.telecom.where(system='phone')", 'Patient')!;
+    expect(phone({ resourceType: 'Patient', telecom: [{ system: 'email', value: 'a@b' }, { system: 'phone', value: '03' }] }).map((v) => v.value)).toEqual([{ system: 'phone', value: '03' }]);
+  });
+  it('falls back to FHIRPath for the rest', () => {
+    const deceased = r4SearchRegistry().get('Patient', 'deceased')!;
+    expect(deceased.evaluate({ resourceType: 'Patient', deceasedBoolean: true }).map((v) => v.value)).toEqual([true]);
+  });
+  it('finds the patient key through the compartment parameters', () => {
+    const reg = r4SearchRegistry();
+    expect(patientKeyOf({ resourceType: 'Observation', subject: { reference: 'Patient/p1' } }, reg)).toBe('p1');
+    expect(patientKeyOf({ resourceType: 'Observation', subject: { reference: 'Group/g1' } }, reg)).toBe('');
+    expect(patientKeyOf({ resourceType: 'Patient', id: 'me' }, reg)).toBe('me');
+    expect(patientKeyOf({ resourceType: 'Organization', id: 'o' }, reg)).toBe('');
+    expect(patientKeyOf({ resourceType: 'Coverage', beneficiary: { reference: 'Patient/b' } }, reg)).toBe('b');
+  });
+});
+
+describe('scopes', () => {
+  it('parses SMART v1 and v2 scopes and checks permissions', () => {
+    expect(parseScope('system/Observation.read')!.permissions).toEqual(new Set(['r', 's']));
+    expect(parseScope('system/*.cruds')!.permissions.size).toBe(5);
+    expect(parseScope('system/Observation.sr')).toBeUndefined(); // v2 letters must be in order
+    expect(parseScope('openid')).toBeUndefined();
+    const s = parseScopes('system/Patient.rs system/Observation.write');
+    expect(allows(s, 'Patient', 'r')).toBe(true);
+    expect(allows(s, 'Patient', 'c')).toBe(false);
+    expect(allows(s, 'Observation', 'c')).toBe(true);
+    expect(allows(s, 'Observation', 'r')).toBe(false);
+  });
+  it('grants the intersection of what was asked and what was registered', () => {
+    const granted = intersectScopes(parseScopes('system/*.cruds'), parseScopes('system/Patient.read'));
+    expect(granted.map((g) => g.raw)).toEqual([]);
+    const g2 = intersectScopes(parseScopes('system/Patient.cruds'), parseScopes('system/*.read'));
+    expect(g2.map((g) => g.raw)).toEqual(['system/Patient.rs']);
+  });
+});
+
+describe('identifiers', () => {
+  it('checks the shape of a facility code', () => {
+    expect(checkFacilityCodeShape('1312345678')).toBeUndefined();
+    expect(checkFacilityCodeShape('4812345678')?.en).toMatch(/prefecture/);
+    expect(checkFacilityCodeShape('1392345678')?.en).toMatch(/score table/);
+    expect(checkFacilityCodeShape('131234567')?.en).toMatch(/10 digits/);
+  });
+  it('assigns UUIDv7 ids in time order', () => {
+    const a = newId(1_700_000_000_000);
+    const b = newId(1_700_000_000_001);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a < b).toBe(true);
+    expect(new Set(Array.from({ length: 1000 }, () => newId())).size).toBe(1000);
+  });
+  it('parses references', () => {
+    expect(parseReference('Patient/1')).toEqual({ resourceType: 'Patient', id: '1' });
+    expect(parseReference('https://x.jp/fhir/Patient/1/_history/2')).toEqual({ resourceType: 'Patient', id: '1', versionId: '2' });
+    expect(parseReference('urn:uuid:abc')).toBeUndefined();
+    expect(parseReference('#contained')).toBeUndefined();
+  });
+});
