@@ -70,9 +70,12 @@ export class Definitions {
     }
   }
 
-  /** A compiled profile by canonical (`url` or `url|version`), or undefined when not loaded / not usable. */
-  profile(ref: string): CompiledProfile | undefined {
-    const sd = this.structures.get(ref);
+  /**
+   * A compiled profile by canonical (`url` or `url|version`), or undefined when not loaded / not
+   * usable. `from` is the package of the referring definition, whose own copy is preferred.
+   */
+  profile(ref: string, from?: string): CompiledProfile | undefined {
+    const sd = this.structures.get(ref, from);
     return sd ? this.compile(sd) : undefined;
   }
 
@@ -124,7 +127,7 @@ export class Definitions {
         if (out.has(cur.url)) break;
         out.add(cur.url);
       }
-      cur = cur.baseDefinition ? this.structures.get(cur.baseDefinition) : undefined;
+      cur = cur.baseDefinition ? this.structures.get(cur.baseDefinition, this.sourceOf.get(cur)) : undefined;
     }
     return out;
   }
@@ -140,7 +143,7 @@ export class Definitions {
     try {
       const res = generateSnapshot(sd, {
         snapshotOf: (url) => {
-          const base = this.structures.get(url);
+          const base = this.structures.get(url, this.sourceOf.get(sd));
           return base ? this.snapshotElements(base) : undefined;
         },
         typeSnapshot: (code) => {

@@ -60,18 +60,33 @@ export class CanonicalIndex<T> {
     this.byUrl.set(url, list);
   }
 
-  /** Resolves `url` or `url|version`; undefined when not loaded (or not in that version). */
-  resolve(ref: string): CanonicalEntry<T> | undefined {
+  /**
+   * Resolves `url` or `url|version`; undefined when not loaded (or not in that version). When the
+   * same URL comes from several packages, `preferSource` (the package of the definition that makes
+   * the reference) wins: an IG is validated with its own copy of a shared definition.
+   */
+  resolve(ref: string, preferSource?: string): CanonicalEntry<T> | undefined {
     const { url, version } = splitCanonical(ref);
     const list = this.byUrl.get(url);
     if (!list?.length) return undefined;
+    if (preferSource && list.length > 1) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const e = list[i];
+        if (e.source === preferSource && (version === undefined || versionMatches(version, e.version))) return e;
+      }
+    }
     if (version === undefined) return list[list.length - 1];
     for (let i = list.length - 1; i >= 0; i--) if (versionMatches(version, list[i].version)) return list[i];
     return undefined;
   }
 
-  get(ref: string): T | undefined {
-    return this.resolve(ref)?.resource;
+  get(ref: string, preferSource?: string): T | undefined {
+    return this.resolve(ref, preferSource)?.resource;
+  }
+
+  /** Every loaded version of a URL. */
+  all(ref: string): T[] {
+    return (this.byUrl.get(splitCanonical(ref).url) ?? []).map((e) => e.resource);
   }
 
   /** True when some version of the URL is loaded (even if not the requested one). */

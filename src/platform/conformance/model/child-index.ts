@@ -67,7 +67,7 @@ export class ChildResolver {
     if (!code || code === 'Element' || code === 'BackboneElement') return undefined;
     const ref = node.typeRef(code);
     if (ref && ref.profiles.length === 1) {
-      const p = this.defs.profile(ref.profiles[0]);
+      const p = this.defs.profile(ref.profiles[0], node.owner.source);
       if (p && p.type === code) return p.root;
     }
     return this.defs.baseType(code)?.root;

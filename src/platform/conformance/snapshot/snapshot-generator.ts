@@ -32,10 +32,16 @@ export function generateSnapshot(sd: StructureDefinition, sources: SnapshotSourc
   if (!base) throw new Error(`cannot generate snapshot of ${sd.url}: base ${sd.baseDefinition} is not loaded`);
   const out: ElementDefinition[] = base.map(clone);
   const unplaced: string[] = [];
+  const renames: [string, string][] = [];
   for (const diff of sd.differential?.element ?? []) {
-    const id = diff.id ?? (diff.sliceName ? `${diff.path}:${diff.sliceName}` : diff.path);
+    let id = diff.id ?? (diff.sliceName ? `${diff.path}:${diff.sliceName}` : diff.path);
     if (!id) continue;
+    for (const [from, to] of renames) if (id === from || id.startsWith(`${from}.`)) id = to + id.slice(from.length);
     let idx = indexOfId(out, id);
+    if (idx < 0) {
+      idx = indexOfRenamedSlice(out, id);
+      if (idx >= 0) renames.push([id, out[idx].id ?? id]);
+    }
     if (idx < 0) idx = placeSlice(out, id, diff);
     if (idx < 0) idx = expandTowards(out, id, sources);
     if (idx < 0) {
@@ -61,6 +67,18 @@ function clone(ed: ElementDefinition): ElementDefinition {
 function indexOfId(list: ElementDefinition[], id: string): number {
   for (let i = 0; i < list.length; i++) if (list[i].id === id) return i;
   return -1;
+}
+
+/**
+ * A differential written against an older base may name a slice with different letter case
+ * (`identifier:RpNumber` for the base's `identifier:rpNumber`): treat it as that slice.
+ */
+function indexOfRenamedSlice(list: ElementDefinition[], id: string): number {
+  if (!id.includes(':')) return -1;
+  const lower = id.toLowerCase();
+  const matches = list.filter((e) => e.id?.toLowerCase() === lower);
+  if (matches.length !== 1) return -1;
+  return list.indexOf(matches[0]);
 }
 
 /** Index just past the subtree of the element at `idx` (its descendants and its slices). */
@@ -89,6 +107,9 @@ function placeSlice(out: ElementDefinition[], id: string, diff: ElementDefinitio
   delete head.slicing;
   head.id = id;
   head.sliceName = diff.sliceName;
+  // A new slice takes its own cardinality from the differential; the sliced element's minimum
+  // applies to all slices together, not to each.
+  head.min = 0;
   copies.push(head);
   for (let i = slicedIdx + 1; i < out.length; i++) {
     const other = out[i].id ?? '';
@@ -160,7 +181,7 @@ function merge(target: ElementDefinition, diff: ElementDefinition): void {
   const t = target as unknown as Record<string, unknown>;
   const d = diff as unknown as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (key === 'id' || key === 'path') continue;
+    if (key === 'id' || key === 'path' || key === 'sliceName') continue;
     if (key === 'constraint') {
       const existing = new Set((target.constraint ?? []).map((c) => c.key));
       target.constraint = [...(target.constraint ?? []), ...(diff.constraint ?? []).filter((c) => !existing.has(c.key))];

@@ -16,10 +16,14 @@ export class CodeSystemIndex {
   readonly caseSensitive: boolean;
   private readonly concepts = new Map<string, ConceptInfo>();
 
-  constructor(cs: CodeSystem) {
+  /** A subset published for an external terminology (never complete, whatever it says). */
+  readonly isExternal: boolean;
+
+  constructor(cs: CodeSystem, external = false) {
     this.url = cs.url ?? '';
     this.version = cs.version;
-    this.content = cs.content ?? 'complete';
+    this.isExternal = external;
+    this.content = external ? 'fragment' : (cs.content ?? 'complete');
     this.caseSensitive = cs.caseSensitive !== false;
     this.addConcepts(cs.concept ?? [], undefined);
   }

@@ -19,6 +19,24 @@ const unknown = (reason: string): Tri => ({ result: 'unknown', reason });
 
 type Matcher = (system: string, code: string) => Tri;
 
+/**
+ * Large external terminologies (LOINC, SNOMED CT…): a package may publish a CodeSystem with one
+ * of these URLs holding a few codes (even marked complete); it is only ever a subset.
+ */
+const EXTERNAL_SYSTEMS = new Set([
+  'http://loinc.org',
+  'http://snomed.info/sct',
+  'http://www.nlm.nih.gov/research/umls/rxnorm',
+  'http://hl7.org/fhir/sid/icd-10',
+  'http://hl7.org/fhir/sid/icd-10-cm',
+  'http://hl7.org/fhir/sid/icd-9-cm',
+  'http://hl7.org/fhir/sid/ndc',
+  'http://www.ama-assn.org/go/cpt',
+  'http://dicom.nema.org/resources/ontology/DCM',
+  'urn:iso:std:iso:3166',
+  'http://unitsofmeasure.org',
+]);
+
 export interface CompiledValueSet {
   url: string;
   /** Systems named by the value set's includes (used when a bare `code` has no system). */
@@ -35,26 +53,35 @@ export class Terminology {
     private readonly valueSets: CanonicalIndex<ValueSet>,
   ) {}
 
-  codeSystem(system: string): CodeSystemIndex | undefined {
-    const cs = this.codeSystems.get(system) ?? this.codeSystems.get(splitCanonical(system).url);
-    if (!cs || cs.content === 'supplement') return undefined;
+  /** The CodeSystem for a system URL (the copy from package `from` when there are several). */
+  codeSystem(system: string, from?: string): CodeSystemIndex | undefined {
+    const cs = this.codeSystems.get(system, from) ?? this.codeSystems.get(splitCanonical(system).url, from);
+    return cs ? this.index(cs) : undefined;
+  }
+
+  private index(cs: CodeSystem): CodeSystemIndex | undefined {
+    if (cs.content === 'supplement') return undefined;
     let idx = this.csCache.get(cs);
     if (!idx) {
-      idx = new CodeSystemIndex(cs);
+      idx = new CodeSystemIndex(cs, EXTERNAL_SYSTEMS.has(cs.url ?? ''));
       this.csCache.set(cs, idx);
     }
     return idx;
   }
 
-  /** Is `code` defined in `system`? unknown when the system is not loaded or not listed completely. */
+  /**
+   * Is `code` defined in `system`? A code found in any loaded version counts; absent from a system
+   * listed completely is a no; otherwise (not loaded, fragment, external terminology) unknown.
+   */
   codeInSystem(system: string, code: string): Tri {
     const grammar = checkGrammarCode(system, code);
     if (grammar !== undefined) return grammar ? YES : NO;
-    const cs = this.codeSystem(system);
-    if (!cs) return unknown(`CodeSystem ${system} is not loaded`);
-    if (cs.lookup(code)) return YES;
-    if (cs.isComplete) return NO;
-    return unknown(`CodeSystem ${system} is loaded as ${cs.content}, not complete`);
+    const versions = this.codeSystems.all(system).map((cs) => this.index(cs)).filter((x): x is CodeSystemIndex => !!x);
+    if (!versions.length) return unknown(`CodeSystem ${system} is not loaded`);
+    if (versions.some((cs) => cs.lookup(code))) return YES;
+    const latest = this.codeSystem(system) ?? versions[versions.length - 1];
+    if (latest.isComplete) return NO;
+    return unknown(`CodeSystem ${system} is loaded as ${latest.isExternal ? 'a subset of an external terminology' : latest.content}, not complete`);
   }
 
   /** True when the system is known locally (loaded, or checkable by grammar). */
@@ -66,19 +93,23 @@ export class Terminology {
     return this.codeSystem(system)?.lookup(code)?.display;
   }
 
-  valueSet(ref: string): CompiledValueSet | undefined {
-    const cached = this.vsCache.get(ref);
+  valueSet(ref: string, from?: string): CompiledValueSet | undefined {
+    const key = from ? `${from}\u0000${ref}` : ref;
+    const cached = this.vsCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     // A version the packages do not carry (e.g. `|4.0.1` on a terminology.hl7.org value set) falls back to the loaded one.
-    const vs = this.valueSets.get(ref) ?? this.valueSets.get(splitCanonical(ref).url);
-    const compiled = vs ? this.compile(vs, new Set([ref])) : null;
-    this.vsCache.set(ref, compiled);
+    const entry = this.valueSets.resolve(ref, from) ?? this.valueSets.resolve(splitCanonical(ref).url, from);
+    const compiled = entry ? this.compile(entry.resource, new Set([ref]), entry.source) : null;
+    this.vsCache.set(key, compiled);
     return compiled ?? undefined;
   }
 
-  /** Membership of (system, code) in a value set. A missing system tries each system the value set names. */
-  inValueSet(ref: string, system: string | undefined, code: string): Tri {
-    const vs = this.valueSet(ref);
+  /**
+   * Membership of (system, code) in a value set (the copy from package `from` when there are
+   * several). A missing system tries each system the value set names.
+   */
+  inValueSet(from: string | undefined, ref: string, system: string | undefined, code: string): Tri {
+    const vs = this.valueSet(ref, from);
     if (!vs) return unknown(`ValueSet ${ref} is not loaded`);
     if (system) return vs.contains(system, code);
     let sawUnknown: Tri | undefined;
@@ -90,14 +121,14 @@ export class Terminology {
     return sawUnknown ?? NO;
   }
 
-  private compile(vs: ValueSet, stack: Set<string>): CompiledValueSet {
+  private compile(vs: ValueSet, stack: Set<string>, source?: string): CompiledValueSet {
     const url = vs.url ?? '';
     const compose = vs.compose;
     if (!compose?.include?.length) {
       return this.fromExpansion(vs) ?? { url, systems: [], contains: () => unknown(`ValueSet ${url} has no compose or expansion`) };
     }
-    const includes = compose.include.map((inc) => this.includeMatcher(inc, stack));
-    const excludes = (compose.exclude ?? []).map((inc) => this.includeMatcher(inc, stack));
+    const includes = compose.include.map((inc) => this.includeMatcher(inc, stack, source));
+    const excludes = (compose.exclude ?? []).map((inc) => this.includeMatcher(inc, stack, source));
     const systems = [...new Set(compose.include.flatMap((i) => (i.system ? [i.system] : this.importedSystems(i, stack))))];
     const expansion = this.fromExpansion(vs);
     const contains: Matcher = (system, code) => {
@@ -162,21 +193,21 @@ export class Terminology {
   }
 
   /** One compose.include (or exclude): system part AND every imported value set. */
-  private includeMatcher(inc: ValueSetComposeInclude, stack: Set<string>): Matcher {
+  private includeMatcher(inc: ValueSetComposeInclude, stack: Set<string>, source: string | undefined): Matcher {
     const parts: Matcher[] = [];
-    if (inc.system) parts.push(this.systemPart(inc));
+    if (inc.system) parts.push(this.systemPart(inc, source));
     for (const ref of inc.valueSet ?? []) {
       const key = splitCanonical(ref).url;
       if (stack.has(key) || stack.has(ref)) {
         parts.push(() => unknown(`ValueSet ${ref} imports itself`));
         continue;
       }
-      const vs = this.valueSets.get(ref) ?? this.valueSets.get(key);
-      if (!vs) {
+      const entry = this.valueSets.resolve(ref, source) ?? this.valueSets.resolve(key, source);
+      if (!entry) {
         parts.push(() => unknown(`ValueSet ${ref} is not loaded`));
         continue;
       }
-      const compiled = this.compile(vs, new Set([...stack, key]));
+      const compiled = this.compile(entry.resource, new Set([...stack, key]), entry.source);
       parts.push(compiled.contains);
     }
     return (system, code) => {
@@ -190,7 +221,7 @@ export class Terminology {
     };
   }
 
-  private systemPart(inc: ValueSetComposeInclude): Matcher {
+  private systemPart(inc: ValueSetComposeInclude, source: string | undefined): Matcher {
     const system = inc.system as string;
     if (inc.concept?.length) {
       const codes = new Set(inc.concept.map((c) => c.code));
@@ -201,10 +232,13 @@ export class Terminology {
       if (s !== system) return NO;
       const grammar = checkGrammarCode(system, code);
       if (grammar !== undefined && !filters.length) return grammar ? YES : NO;
-      const cs = this.codeSystem(system);
+      const cs = this.codeSystem(system, source);
       if (!cs) return unknown(`CodeSystem ${system} is not loaded`);
       const concept = cs.lookup(code);
-      if (!concept) return cs.isComplete ? NO : unknown(`CodeSystem ${system} is not complete (${cs.content})`);
+      if (!concept) {
+        if (!filters.length && this.codeInSystem(system, code).result === 'yes') return YES; // found in another loaded version
+        return cs.isComplete ? NO : unknown(`CodeSystem ${system} is not complete (${cs.content})`);
+      }
       for (const f of filters) {
         const r = applyFilter(cs, code, f.property ?? '', f.op ?? '', f.value ?? '');
         if (r.result !== 'yes') return r;

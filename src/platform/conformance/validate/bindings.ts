@@ -11,18 +11,18 @@ import type { Terminology, Tri } from '../terminology/terminology.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function checkBinding(value: unknown, type: string, binding: Binding, loc: string, term: Terminology, issues: IssueCollector): void {
+export function checkBinding(value: unknown, type: string, binding: Binding, loc: string, term: Terminology, issues: IssueCollector, from?: string): void {
   if (binding.strength !== 'required' || !binding.valueSet) return;
   const vs = binding.valueSet;
   switch (type) {
     case 'code':
     case 'string':
     case 'uri':
-      if (typeof value === 'string') report(term.inValueSet(vs, undefined, value), vs, undefined, value, loc, issues);
+      if (typeof value === 'string') report(term.inValueSet(from, vs, undefined, value), vs, undefined, value, loc, issues);
       return;
     case 'Coding':
       if (isObj(value) && typeof value.code === 'string') {
-        report(term.inValueSet(vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
+        report(term.inValueSet(from, vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
       }
       return;
     case 'Quantity':
@@ -33,7 +33,7 @@ export function checkBinding(value: unknown, type: string, binding: Binding, loc
     case 'Distance':
     case 'MoneyQuantity':
       if (isObj(value) && typeof value.code === 'string') {
-        report(term.inValueSet(vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
+        report(term.inValueSet(from, vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
       }
       return;
     case 'CodeableConcept': {
@@ -46,7 +46,7 @@ export function checkBinding(value: unknown, type: string, binding: Binding, loc
       let uncheckable: { reason: string; code: string; i: number } | undefined;
       for (let i = 0; i < codings.length; i++) {
         const c = codings[i];
-        const r = term.inValueSet(vs, c.system as string | undefined, c.code as string);
+        const r = term.inValueSet(from, vs, c.system as string | undefined, c.code as string);
         if (r.result === 'yes') return;
         if (r.result === 'unknown') uncheckable ??= { reason: r.reason, code: String(c.code), i };
       }

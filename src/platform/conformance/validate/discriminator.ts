@@ -158,7 +158,7 @@ export function definitionAt(start: ElementNode, segs: Segment[], children: Chil
           cur = { node: slice, type: 'Extension' };
           break;
         }
-        const root = defs.profile(seg.url)?.root;
+        const root = defs.profile(seg.url, start.owner.source)?.root;
         if (!root) return undefined;
         cur = { node: root, type: 'Extension' };
         break;

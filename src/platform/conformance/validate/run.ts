@@ -149,7 +149,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       perValue = new Map();
       this.walks.set(value, perValue);
     }
-    const key = prof.canonical;
+    const key = walkKey(prof);
     const cached = perValue.get(key);
     if (cached && cached.loc === loc) return cached;
     if (this.inProgress.get(value)?.has(key)) return { loc, issues: new IssueCollector() }; // re-entered: already being walked
@@ -179,12 +179,12 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   }
 
   /** SlicingHost / FHIRPath conformsTo(): true when the value has no errors against the profile. */
-  conformsTo(value: unknown, profile: string, loc?: string): boolean {
+  conformsTo(value: unknown, profile: string, loc?: string, from?: string): boolean {
     if (!isObj(value)) return false;
-    const prof = this.defs.profile(profile);
+    const prof = this.defs.profile(profile, from);
     if (!prof) return false;
-    if (this.inProgress.get(value)?.has(prof.canonical)) return true; // reference cycle: assume yes
-    const known = this.walks.get(value)?.get(prof.canonical);
+    if (this.inProgress.get(value)?.has(walkKey(prof))) return true; // reference cycle: assume yes
+    const known = this.walks.get(value)?.get(walkKey(prof));
     if (known) return !known.issues.hasLocalErrors;
     const ctx = this.ctxFor(value);
     return !this.profileWalk(value, prof, loc ?? String(value.resourceType ?? prof.type), ctx).issues.hasLocalErrors;
@@ -345,7 +345,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         if (node.maxValue && comparePrimitive(value, node.maxValue.value) > 0) this.issues.error('value', msg.aboveMax(node.maxValue.value, value), loc);
         if (node.fixed && !matchesFixed(value, node.fixed.value)) this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
         if (node.pattern && !matchesPattern(value, node.pattern.value)) this.issues.error('value', msg.fixedMismatch(node.pattern.value, value), loc);
-        if (node.binding) checkBinding(value, type, node.binding, loc, this.defs.terminology, this.issues);
+        if (node.binding) checkBinding(value, type, node.binding, loc, this.defs.terminology, this.issues, node.owner.source);
       }
     } else if (node.fixed || node.pattern) {
       this.issues.error('value', msg.fixedMismatch((node.fixed ?? node.pattern)?.value, null), loc);
@@ -380,7 +380,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (node.fixed && !matchesFixed(value, node.fixed.value)) this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
     if (node.pattern && !matchesPattern(value, node.pattern.value)) this.issues.error('value', msg.patternMismatch(node.pattern.value), loc);
     if (!concrete) return;
-    if (node.binding) checkBinding(value, concrete, node.binding, loc, this.defs.terminology, this.issues);
+    if (node.binding) checkBinding(value, concrete, node.binding, loc, this.defs.terminology, this.issues, node.owner.source);
     if (concrete === 'Coding') this.checkCoding(value, loc);
     else if (QUANTITY_TYPES.has(concrete)) this.checkUcum(value, loc);
     else if (concrete === 'Reference') this.checkReference(value, node, loc, ctx);
@@ -392,8 +392,9 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   private checkTypeProfiles(value: Json, node: ElementNode, type: string, loc: string, ctx: Ctx): void {
     const ref = node.typeRef(type);
     if (!ref?.profiles.length) return;
-    if (ref.profiles.length === 1 && !node.children.length && this.defs.profile(ref.profiles[0])?.type === type) return;
-    const loaded = ref.profiles.map((p) => this.defs.profile(p)).filter((p): p is CompiledProfile => !!p);
+    const from = node.owner.source;
+    if (ref.profiles.length === 1 && !node.children.length && this.defs.profile(ref.profiles[0], from)?.type === type) return;
+    const loaded = ref.profiles.map((p) => this.defs.profile(p, from)).filter((p): p is CompiledProfile => !!p);
     if (!loaded.length) {
       this.issues.warning('not-supported', msg.profileNotLoaded(ref.profiles.join(', ')), loc);
       return;
@@ -425,7 +426,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (node.typeRef('Extension')?.profiles.length) return; // profiled: validated through the profile
     const url = ext.url;
     if (typeof url !== 'string') return;
-    const prof = this.defs.profile(url);
+    const prof = this.defs.profile(url, node.owner.source);
     if (!prof) {
       if (node.jsonName === 'modifierExtension') this.issues.error('extension', msg.modifierExtensionUnknown(url), loc);
       else this.issues.warning('extension', msg.extensionUnknown(url), loc);
@@ -466,18 +467,19 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (typeof ref.type === 'string' && ref.type !== trt) this.issues.error('value', msg.referenceTypeMismatch(r, ref.type, trt), refLoc);
     const targetProfiles = node.typeRef('Reference')?.targetProfiles ?? [];
     if (!targetProfiles.length) return;
-    const allowed = targetProfiles.map((p) => this.defs.profile(p)?.type ?? p.split('|')[0].split('/').pop() ?? '');
+    const from = node.owner.source;
+    const allowed = targetProfiles.map((p) => this.defs.profile(p, from)?.type ?? p.split('|')[0].split('/').pop() ?? '');
     if (allowed.includes('Resource') || allowed.includes('DomainResource')) return;
     if (!allowed.includes(trt)) {
       this.issues.error('structure', msg.referenceWrongType(r, trt, [...new Set(allowed)]), refLoc);
       return;
     }
     const constraining = targetProfiles.filter((p) => {
-      const prof = this.defs.profile(p);
+      const prof = this.defs.profile(p, from);
       return prof && prof.type === trt && prof.derivation === 'constraint';
     });
-    if (!constraining.length || targetProfiles.some((p) => this.defs.profile(p)?.type === trt && this.defs.profile(p)?.derivation === 'specialization')) return;
-    if (!constraining.some((p) => this.conformsTo(target, p))) {
+    if (!constraining.length || targetProfiles.some((p) => this.defs.profile(p, from)?.type === trt && this.defs.profile(p, from)?.derivation === 'specialization')) return;
+    if (!constraining.some((p) => this.conformsTo(target, p, undefined, from))) {
       this.issues.add('error', 'structure', msg.referenceTargetProfile(r, constraining), refLoc, { remote: true });
     }
   }
@@ -544,13 +546,18 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   }
 
   memberOf(system: string | undefined, code: string, valueSet: string): boolean | undefined {
-    const r = this.defs.terminology.inValueSet(valueSet, system, code);
+    const r = this.defs.terminology.inValueSet(undefined, valueSet, system, code);
     return r.result === 'unknown' ? undefined : r.result === 'yes';
   }
 
   inValueSet(valueSet: string, system: string | undefined, code: string): boolean {
-    return this.defs.terminology.inValueSet(valueSet, system, code).result === 'yes';
+    return this.defs.terminology.inValueSet(undefined, valueSet, system, code).result === 'yes';
   }
+}
+
+/** Walks are cached per definition (a URL may be loaded from several packages). */
+function walkKey(prof: CompiledProfile): string {
+  return `${prof.source}|${prof.canonical}`;
 }
 
 function singleType(node: ElementNode): string | undefined {

@@ -23,7 +23,7 @@ export interface SlicingHost {
   issues: IssueCollector;
   resolve(ref: string): unknown;
   /** Does the value (a resource or data type) conform to the profile? */
-  conformsTo(value: unknown, profile: string, loc: string): boolean;
+  conformsTo(value: unknown, profile: string, loc: string, from?: string): boolean;
   inValueSet(valueSet: string, system: string | undefined, code: string): boolean;
 }
 
@@ -156,10 +156,11 @@ function conformsToSliceProfile(v: TypedInstance, def: DefinitionAt, host: Slici
     return !types.length || types.includes(rt ?? v.type ?? '') || types.includes('Resource');
   }
   return profiles.some((p) => {
-    const prof = host.defs.profile(p);
+    const from = def.node.owner.source;
+    const prof = host.defs.profile(p, from);
     if (!prof) return false;
     if (rt && prof.type !== rt && prof.type !== 'Resource' && prof.type !== 'DomainResource') return false;
-    return host.conformsTo(v.value, p, loc);
+    return host.conformsTo(v.value, p, loc, from);
   });
 }
 
