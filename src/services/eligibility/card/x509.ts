@@ -1,0 +1,11 @@
+/**
+ * @peculiar/x509 with its runtime requirements met (Reflect metadata, Node's WebCrypto as provider).
+ * Import X.509 building blocks from here, never from '@peculiar/x509' directly.
+ */
+import './reflect-metadata-shim.ts';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+export { x509 };
