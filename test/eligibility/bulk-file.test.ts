@@ -93,6 +93,11 @@ describe('parseBulkFile: rows', () => {
     });
   });
 
+  it('trims only the padding around a name', async () => {
+    const [line] = await parseText(`${HEADER}\n${row({ family_name: '"　山﨑 "', given_name: '" 太郎"' })}\n`);
+    expect(line.kind === 'record' && [line.record.familyName, line.record.givenName]).toEqual(['山﨑', '太郎']);
+  });
+
   it('keeps both spellings of 記号・番号 and pads a 国保 insurer number', async () => {
     const nhi = makeInsurerNumber(null, '13', '805');
     const [line] = await parseText(`${HEADER}\n${row({ insurer_number: nhi, symbol: 'ｾﾀ', number: '１２３' })}\n`);

@@ -12,7 +12,7 @@
  * | number               | 番号                       | yes      | as printed                                          |
  * | branch               | 枝番                       | no       | 2 digits (1 digit is zero-padded)                    |
  * | relationship         | 本人家族区分               | yes      | 1 / 本人 / insured, 2 / 家族 / dependant             |
- * | family_name          | 氏名（姓）                 | yes      | exact Unicode, never rewritten                      |
+ * | family_name          | 氏名（姓）                 | yes      | exact Unicode (outer spaces trimmed, nothing else)  |
  * | given_name           | 氏名（名）                 | no       | exact Unicode                                       |
  * | family_name_kana     | カナ氏名（姓）             | yes      | katakana (full or half width)                       |
  * | given_name_kana      | カナ氏名（名）             | no       | katakana                                            |
@@ -234,15 +234,15 @@ class RowReader {
   }
 
   name(col: BulkColumnName, required: boolean, kana: boolean): string {
-    const raw = this.row[col] ?? '';
-    if (raw.trim() === '') {
+    // Only surrounding whitespace (CSV padding) is dropped; the name itself is never rewritten.
+    const raw = (this.row[col] ?? '').trim();
+    if (raw === '') {
       if (required) this.problem(col, '必須項目が空です', 'required value is empty');
       return '';
     }
     const checked = checkName(raw);
     if (!checked.ok) this.problem(col, checked.ja, checked.en);
     else if (kana && !KANA.test(raw)) this.problem(col, `「${raw}」はカタカナではありません`, `"${raw}" is not katakana`);
-    // Names are kept exactly as given (no trim, no normalisation): the registered spelling is the truth.
     return raw;
   }
 }
@@ -280,8 +280,8 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord } | { proble
   const r = new RowReader(row);
   const person = parseInsuredPersonNumber({
     insurerNumber: r.text('insurer_number'),
-    symbol: row.symbol ?? '',
-    number: row.number ?? '',
+    symbol: r.text('symbol'),
+    number: r.text('number'),
     branch: r.text('branch'),
   });
   if (!person.ok) {

@@ -10,7 +10,7 @@
  * - Sub-entitlements (高齢受給者, 特定疾病, 公費) are filtered to those valid on the visit date; the copay
  *   ratio in force is the 高齢受給者証 ratio when one is valid, otherwise the record's.
  */
-import { isCalendarDate, withinDates as within } from './calendar-date.ts';
+import { isCalendarDate, parseCalendarDate, withinDates as within } from './calendar-date.ts';
 import { parseInsuredPersonNumber, type FieldProblem } from './numbers.ts';
 import type { CopayRatio, EligibilityRecord, ElderlyRecipient, PublicExpense, SpecificDisease } from './record.ts';
 import type { Reason } from './reason.ts';
@@ -173,8 +173,11 @@ export function eligibilityByInsuranceNumber(
       };
     }
   }
-  const birthDate = query.birthDate.normalize('NFKC').trim();
-  candidates = candidates.filter((r) => r.birthDate === birthDate);
+  const birth = parseCalendarDate(query.birthDate);
+  if (!birth.ok) {
+    return { ok: false, visitDate, code: 'invalid-date', ja: `生年月日：${birth.ja}`, en: `birth date: ${birth.en}` };
+  }
+  candidates = candidates.filter((r) => r.birthDate === birth.value);
   if (candidates.length === 0) {
     return {
       ok: false,
