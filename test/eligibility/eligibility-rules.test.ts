@@ -1,5 +1,6 @@
 /** Eligibility decisions: the visit date decides, and every refusal has a precise reason. */
 import { describe, expect, it } from 'vitest';
+import { addDays, japanDateOf, parseCalendarDate } from '../../src/services/eligibility/calendar-date.ts';
 import { eligibilityByInsuranceNumber, eligibilityOn } from '../../src/services/eligibility/eligibility-rules.ts';
 import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
 import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
@@ -166,5 +167,21 @@ describe('eligibilityByInsuranceNumber (被保険者証・資格確認書の番�
     const query = { ...q, branch: '00', birthDate: '1980-05-05' };
     expect(eligibilityByInsuranceNumber(history, query, '2024-06-15').ok).toBe(true);
     expect(eligibilityByInsuranceNumber(history, query, '2024-06-16')).toMatchObject({ ok: false, code: 'lost' });
+  });
+});
+
+describe('calendar dates', () => {
+  it('parses the accepted spellings and refuses days that do not exist', () => {
+    expect(parseCalendarDate('2024-02-29')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(parseCalendarDate('20240301')).toEqual({ ok: true, value: '2024-03-01' });
+    expect(parseCalendarDate('2024/3/1')).toEqual({ ok: true, value: '2024-03-01' });
+    expect(parseCalendarDate('２０２４－０３－０１').ok).toBe(true);
+    for (const bad of ['2023-02-29', '2024-04-31', '2024-13-01', '2024-1-1', 'R6.3.1', '']) expect(parseCalendarDate(bad).ok, bad).toBe(false);
+  });
+  it('takes the visit date in Japan time', () => {
+    expect(japanDateOf(new Date('2024-06-15T15:30:00Z'))).toBe('2024-06-16');
+    expect(japanDateOf(new Date('2024-06-15T14:59:59Z'))).toBe('2024-06-15');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
   });
 });

@@ -56,6 +56,7 @@ const BLOCKED = () =>
 
 export class Card {
   private state: CardFile;
+  private certificates: { certificate: Buffer; chain: Buffer[] };
   private queue: Promise<unknown> = Promise.resolve();
   /** After one successful unwrap: the private key, and a keyed tag of the PIN that opened it. */
   private unlocked: { key: KeyObject; pinTag?: Buffer } | null = null;
@@ -66,6 +67,14 @@ export class Card {
     state: CardFile,
   ) {
     this.state = state;
+    this.certificates = Card.certificatesOf(state);
+  }
+
+  private static certificatesOf(state: CardFile): { certificate: Buffer; chain: Buffer[] } {
+    return {
+      certificate: fromPem(state.certificate, 'CERTIFICATE')[0],
+      chain: state.chain.flatMap((pem) => fromPem(pem, 'CERTIFICATE')),
+    };
   }
 
   static async open(path: string): Promise<Card> {
@@ -103,10 +112,7 @@ export class Card {
 
   /** Public part of the chip: the user certificate and its intermediates, DER. No PIN needed. */
   readCertificate(): { certificate: Buffer; chain: Buffer[] } {
-    return {
-      certificate: fromPem(this.state.certificate, 'CERTIFICATE')[0],
-      chain: this.state.chain.flatMap((pem) => fromPem(pem, 'CERTIFICATE')),
-    };
+    return this.certificates;
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {
@@ -262,6 +268,7 @@ export class Card {
   reload(): Promise<void> {
     return this.serial(async () => {
       this.state = await readCardFile(this.path);
+      this.certificates = Card.certificatesOf(this.state);
       this.unlocked = null;
     });
   }

@@ -11,7 +11,7 @@
  * old certificate to the new one — the person keeps one identity.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { fingerprintOf, generateKeyPair, normalizeSerial, toPem, type CardKeyType } from './algorithms.ts';
+import { fingerprintOf, fromPem, generateKeyPair, normalizeSerial, toPem, type CardKeyType } from './algorithms.ts';
 import type { CardAuthority } from './authority.ts';
 import { ADMIN_TRIES, CARD_FILE_FORMAT, PIN_TRIES, readCardFile, writeCardFile, type CardFile } from './card-file.ts';
 import { PIN_PATTERN, slotAad, type CardFailure } from './card.ts';
@@ -141,8 +141,7 @@ export async function renewCard(options: RenewCardOptions): Promise<RenewedCard 
   if (!dataKey) return { ok: false, code: 'wrong-pin', ja: '暗証番号が違います', en: 'wrong PIN' };
   const now = options.now ?? new Date();
   const keyType = options.keyType ?? state.keyType;
-  const previousDer = Buffer.from(state.certificate.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const previousFingerprint = fingerprintOf(previousDer);
+  const previousFingerprint = fingerprintOf(fromPem(state.certificate, 'CERTIFICATE')[0]);
   const previous = (await authority.issued()).find((e) => e.fingerprint === previousFingerprint);
   if (!previous) throw new Error(`card ${state.cardId} was not issued by the CA in ${authority.dir}`);
   const cert = await newCertificate(authority, state.cardId, keyType, now, options.validDays);

@@ -65,10 +65,16 @@ function isOlder(thisUpdate: Date, crlNumber: bigint | null, held: CrlIndex): bo
   return thisUpdate < held.thisUpdate;
 }
 
-function caCertificate(der: Buffer): CaCertificate {
+/** Parses a certificate into the shape path building uses (no CA check). Throws on bad DER. */
+export function describeCertificate(der: Buffer): CaCertificate {
   const certificate = new X509Certificate(der);
-  if (!certificate.ca) throw new Error(`not a CA certificate: ${certificate.subject}`);
   return { der, certificate, fingerprint: fingerprintOf(der), subject: certificate.subject, publicKey: certificate.publicKey };
+}
+
+function caCertificate(der: Buffer): CaCertificate {
+  const ca = describeCertificate(der);
+  if (!ca.certificate.ca) throw new Error(`not a CA certificate: ${ca.subject}`);
+  return ca;
 }
 
 /** Trust anchors, intermediates and CRLs from PEM text or files. */

@@ -20,7 +20,7 @@ import { fingerprintOf, keyTypeOf, normalizeSerial, verifyData, type CardKeyType
 import type { CardAssertion } from './card.ts';
 import { challengeSigningInput, type ChallengeFailure, type ChallengeIssuer } from './challenge.ts';
 import { REVOCATION_REASONS } from './revocation.ts';
-import type { CaCertificate, TrustStore } from './trust-store.ts';
+import { describeCertificate, type CaCertificate, type TrustStore } from './trust-store.ts';
 import { x509 } from './x509.ts';
 
 export type CardVerificationFailure =
@@ -212,11 +212,7 @@ export class CardVerifier {
       leafDer = Buffer.from(certificateB64, 'base64');
       leaf = new X509Certificate(leafDer);
       leafInfo = new x509.X509Certificate(leafDer);
-      presented = chainB64.map((b64) => {
-        const der = Buffer.from(b64, 'base64');
-        const certificate = new X509Certificate(der);
-        return { der, certificate, fingerprint: fingerprintOf(der), subject: certificate.subject, publicKey: certificate.publicKey };
-      });
+      presented = chainB64.map((b64) => describeCertificate(Buffer.from(b64, 'base64')));
     } catch {
       const m = MALFORMED('certificate');
       return { ...m, version };
