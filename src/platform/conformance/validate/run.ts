@@ -212,7 +212,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   private validateObject(obj: Json, idx: ChildIndex, loc: string, ctx: Ctx, isResourceRoot: boolean): void {
     const present = new Map<ElementNode, string[]>();
     for (const key of Object.keys(obj)) {
-      if (isResourceRoot && key === 'resourceType') continue;
+      if ((isResourceRoot && key === 'resourceType') || obj[key] === undefined) continue;
       const isExtPart = key.charCodeAt(0) === 95; // '_'
       const name = isExtPart ? key.slice(1) : key;
       const ref = idx.byJsonName.get(name);
@@ -236,7 +236,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     for (const node of idx.nodes) {
       const names = present.get(node);
       if (!names) {
-        if (node.min > 0) this.issues.error('required', msg.minCardinality(node.path, node.min, 0), loc);
+        if (node.min > 0) this.issues.error('required', msg.minCardinality(`${loc}.${node.name}`, node.min, 0), loc);
         continue;
       }
       if (names.length > 1) this.issues.error('structure', msg.multipleChoice(node.jsonName, names), `${loc}.${node.jsonName}`);
@@ -246,8 +246,10 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         const type = ref?.type ?? singleType(node);
         this.collectItems(obj, name, node, type, loc, items);
       }
-      if (items.length < node.min) this.issues.error('required', msg.minCardinality(node.path, node.min, items.length), loc);
-      if (items.length > node.max) this.issues.error('structure', msg.maxCardinality(node.path, node.max, items.length), `${loc}.${node.jsonName}`);
+      if (items.length < node.min) this.issues.error('required', msg.minCardinality(`${loc}.${node.name}`, node.min, items.length), loc);
+      if (items.length > node.max) {
+        this.issues.error('structure', msg.maxCardinality(`${loc}.${node.name}`, node.max, items.length), `${loc}.${node.jsonName}`);
+      }
       const targets = node.slices.length ? assignSlices(node, items, this, loc) : undefined;
       items.forEach((item, i) => this.validateItem(item, targets?.[i] ?? node, ctx, obj));
     }
@@ -302,7 +304,10 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   }
 
   private validateItem(item: Item, node: ElementNode, ctx: Ctx, parent: Json): void {
-    const type = item.type ?? singleType(node);
+    let type = item.type ?? singleType(node);
+    if ((type === 'Resource' || type === 'DomainResource') && isObj(item.value) && typeof item.value.resourceType === 'string' && !node.typeRef(type)) {
+      type = item.value.resourceType; // a slice of a Resource element typed to one resource type
+    }
     if (type && node.types.length && !node.types.some((t) => t.code === type)) {
       this.issues.error('structure', msg.typeNotAllowed(type, node.types.map((t) => t.code)), item.loc);
       return;

@@ -105,7 +105,8 @@ function criterion(slice: ElementNode, path: string, host: SlicingHost): SliceCr
 function sliceMatches(slice: ElementNode, item: SliceItem, discriminators: { type: string; path: string }[], host: SlicingHost): boolean {
   if (!discriminators.length) return false;
   // Type pre-check: a slice restricted to certain types cannot hold an item of another type.
-  if (item.type && slice.types.length && !slice.types.some((t) => t.code === item.type || t.code === 'Resource')) return false;
+  const itemType = item.type === 'Resource' || item.type === 'DomainResource' ? (resourceTypeOf(item.value) ?? item.type) : item.type;
+  if (itemType && slice.types.length && !slice.types.some((t) => t.code === itemType || t.code === 'Resource' || t.code === 'DomainResource')) return false;
   for (const d of discriminators) {
     const { segs, def, req } = criterion(slice, d.path, host);
     const inst = instanceValuesAt({ value: item.value, type: item.type ?? resourceTypeOf(item.value) }, segs, (r) => host.resolve(r));
