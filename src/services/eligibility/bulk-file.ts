@@ -94,7 +94,10 @@ export type BulkLine =
   | { kind: 'error'; line: number; reason_ja: string; reason_en: string; problems: LineProblem[]; fatal?: boolean };
 
 export interface BulkParseOptions {
-  /** Report a second row with the same record key as an error (default true; keeps one key per row seen). */
+  /**
+   * Report a second row with the same record key as an error (default true). Holds one key per row
+   * (about 140 bytes each); turn off for files of millions of rows and let the store's unique key decide.
+   */
   detectDuplicates?: boolean;
   /** Progress callback: bytes consumed so far. */
   onBytes?: (bytesRead: number) => void;
