@@ -15,6 +15,7 @@
  * linking layer's job — the My Number is never involved.
  */
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { japanDateOf } from '../calendar-date.ts';
 import type { Reason } from '../reason.ts';
 import { fingerprintOf, keyTypeOf, normalizeSerial, verifyData, type CardKeyType } from './algorithms.ts';
 import type { CardAssertion } from './card.ts';
@@ -103,7 +104,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 function jpDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return japanDateOf(new Date(ms));
 }
 
 export class CardVerifier {
