@@ -65,6 +65,11 @@ describe('readCsvRecords', () => {
     ]);
   });
 
+  it('judges a multi-line record at the very end (no final line break) too', async () => {
+    const events = await read('h1,h2\n"a\nb",c,d', 3, { acceptMultiline: (f: string[]) => f.length === 2 });
+    expect(events[1]).toEqual({ line: 2, error: 'unbalanced-quote' });
+  });
+
   it('abandons an over-long record and resumes on the next line', async () => {
     const text = `x\n"${'a'.repeat(200)}\n${'b'.repeat(50)}\nok\n`;
     const events = await read(text, 16, { maxRecordChars: 64 });

@@ -38,7 +38,7 @@ const LF = 10;
 const CR = 13;
 
 type Scan =
-  | { kind: 'record'; fields: string[]; end: number; newlines: number }
+  | { kind: 'record'; fields: string[]; end: number; newlines: number; multiline: boolean }
   | { kind: 'incomplete'; inQuote: boolean }
   | { kind: 'text-after-quote' };
 
@@ -98,12 +98,12 @@ function scanRecord(buf: string, start: number, final: boolean): Scan {
       }
       if (i >= buf.length) {
         if (!final) return { kind: 'incomplete', inQuote: false };
-        return { kind: 'record', fields, end: i, newlines };
+        return { kind: 'record', fields, end: i, newlines, multiline: newlines > 0 };
       }
       if (c === LF || c === CR) {
         const end = skipTerminator(buf, i, final);
         if (end < 0) return { kind: 'incomplete', inQuote: false };
-        return { kind: 'record', fields, end, newlines: newlines + 1 };
+        return { kind: 'record', fields, end, newlines: newlines + 1, multiline: newlines > 0 };
       }
       return { kind: 'text-after-quote' };
     }
@@ -116,7 +116,7 @@ function scanRecord(buf: string, start: number, final: boolean): Scan {
     fields.push(buf.slice(i, j));
     if (j >= buf.length) {
       if (!final) return { kind: 'incomplete', inQuote: false };
-      return { kind: 'record', fields, end: j, newlines };
+      return { kind: 'record', fields, end: j, newlines, multiline: newlines > 0 };
     }
     if (buf.charCodeAt(j) === COMMA) {
       i = j + 1;
@@ -124,7 +124,7 @@ function scanRecord(buf: string, start: number, final: boolean): Scan {
     }
     const end = skipTerminator(buf, j, final);
     if (end < 0) return { kind: 'incomplete', inQuote: false };
-    return { kind: 'record', fields, end, newlines: newlines + 1 };
+    return { kind: 'record', fields, end, newlines: newlines + 1, multiline: newlines > 0 };
   }
 }
 
@@ -184,7 +184,7 @@ export async function* readCsvBatches(
         skipping = true;
         continue;
       }
-      if (scan.newlines > 1 && options.acceptMultiline && !options.acceptMultiline(scan.fields)) {
+      if (scan.multiline && options.acceptMultiline && !options.acceptMultiline(scan.fields)) {
         out.push({ line, error: 'unbalanced-quote' });
         skipping = true;
         continue;
