@@ -718,6 +718,14 @@ export type FastInvariant = (value: unknown, env: { resource: unknown; rootResou
 
 const compiledCache = new Map<string, FastInvariant | null>();
 
+/** Called after each fast evaluation (tests compare it with fhirpath.js). */
+export type FastPathObserver = (e: { base: string; expression: string; value: unknown; env: { resource: unknown; rootResource: unknown }; host: FastHost; result: boolean | undefined }) => void;
+let observer: FastPathObserver | undefined;
+
+export function setFastPathObserver(o: FastPathObserver | undefined): void {
+  observer = o;
+}
+
 function rootItem(v: unknown, fallbackType: string): Item {
   return { v, t: isObj(v) && typeof v.resourceType === 'string' ? v.resourceType : fallbackType };
 }
@@ -743,9 +751,10 @@ export function fastInvariant(base: string, expression: string): FastInvariant |
         context: focus,
         host,
       });
-      if (!out.length) return undefined;
       if (out.length > 1) unsupported('collection result');
-      return typeof out[0].v === 'boolean' ? out[0].v : true;
+      const r = out.length ? (typeof out[0].v === 'boolean' ? out[0].v : true) : undefined;
+      observer?.({ base, expression, value, env, host, result: r });
+      return r;
     };
   } catch (e) {
     if (!(e instanceof Unsupported)) result = null;

@@ -106,6 +106,27 @@ function compiled(base: string, expression: string): Compiled | Error {
 
 export type InvariantResult = { ok: boolean } | { error: string };
 
+/** The raw FHIRPath result (or the error) — the reference the fast path is tested against. */
+export function evaluateRaw(
+  expression: string,
+  base: string,
+  value: unknown,
+  env: { resource: unknown; rootResource: unknown },
+  currentHost: FhirPathHost,
+): unknown[] | Error {
+  const fn = compiled(base, expression);
+  if (fn instanceof Error) return fn;
+  const previous = host;
+  host = currentHost;
+  try {
+    return fn(value, { resource: env.resource, rootResource: env.rootResource, context: value });
+  } catch (e) {
+    return e as Error;
+  } finally {
+    host = previous;
+  }
+}
+
 /**
  * Evaluates a boolean invariant on `value` (the element at `base`). Only an explicit `false`
  * fails: an empty result (e.g. ref-1 on a Reference with only an identifier, or per-1 comparing
