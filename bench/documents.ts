@@ -27,7 +27,7 @@ export function labObservation(patientId: string, i: number): Record<string, unk
 export function benchPatient(i: number): Record<string, unknown> {
   return {
     resourceType: 'Patient',
-    identifier: [{ system: 'urn:oid:1.2.392.100495.20.3.51.11312345678', value: `B${String(i).padStart(7, '0')}` }],
+    identifier: [{ system: 'urn:oid:1.2.392.100495.20.3.51.11312345679', value: `B${String(i).padStart(7, '0')}` }],
     name: [
       { use: 'official', text: '山田 太郎', family: '山田', given: ['太郎'] },
       { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation', valueCode: 'SYL' }], use: 'official', family: 'ヤマダ', given: ['タロウ'] },

@@ -63,8 +63,8 @@ interface EngineResult {
 async function repositoryCreates(env: { databaseUrl?: string }, docs: Record<string, unknown>[], patientIds: { ids: string[] }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-repo-'));
   const t = await createTsunagu(configFromEnv({}, { dataDir, databaseUrl: env.databaseUrl, auditKeyFile: join(dataDir, 'k') }));
-  const client = await registerClient(t.platform.db, { name: 'bench', kind: 'facility', facilityCode: '1312345678', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
-  const ctx: RequestContext = { principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345678', scopes: parseScopes(client.scopes) }, purpose: 'TREAT' };
+  const client = await registerClient(t.platform.db, { name: 'bench', kind: 'facility', facilityCode: '1312345679', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
+  const ctx: RequestContext = { principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(client.scopes) }, purpose: 'TREAT' };
   const patients = await Promise.all(Array.from({ length: 50 }, (_, i) => t.platform.repo.create(ctx, benchPatient(i))));
   patientIds.ids = patients.map((p) => p.stored.id);
   const r = await workers(docs.length, CONCURRENCY, (i) => t.platform.repo.create(ctx, { ...docs[i], subject: { reference: `Patient/${patientIds.ids[i % 50]}` } }));

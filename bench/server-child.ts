@@ -12,7 +12,7 @@ const t = await createTsunagu(configFromEnv(process.env, { port: 0, host: '127.0
 const client = await registerClient(t.platform.db, {
   name: 'bench facility',
   kind: 'facility',
-  facilityCode: '1312345678',
+  facilityCode: '1312345679',
   scopes: ['system/*.*'],
   jwks: { keys: [(await generateClientKey()).publicJwk] },
 });

@@ -7,6 +7,8 @@ import { configFromEnv, type PlatformConfig } from './platform/config.ts';
 import { openPlatform, type PlatformParts } from './platform/platform.ts';
 import { buildServer } from './platform/http/server.ts';
 import type { Database } from './platform/storage/database.ts';
+import type { ServiceModule } from './platform/service.ts';
+import { allServices } from './services/index.ts';
 
 export const VERSION = '0.1.0';
 
@@ -16,9 +18,23 @@ export interface Tsunagu {
   close(): Promise<void>;
 }
 
-export async function createTsunagu(config: PlatformConfig = configFromEnv(), opts: { db?: Database; logger?: boolean } = {}): Promise<Tsunagu> {
-  const platform = await openPlatform(config, { db: opts.db });
-  const app = await buildServer(platform, { logger: opts.logger, version: VERSION });
+export interface CreateOptions {
+  /** Use an already open database (tests). */
+  db?: Database;
+  logger?: boolean;
+  /** Services to run; all of them by default. */
+  services?: ServiceModule[];
+}
+
+export async function createTsunagu(config: PlatformConfig = configFromEnv(), opts: CreateOptions = {}): Promise<Tsunagu> {
+  const services = opts.services ?? allServices;
+  const platform = await openPlatform(config, { db: opts.db, migrations: services.flatMap((s) => s.migrations ?? []) });
+  const app = await buildServer(platform, {
+    logger: opts.logger,
+    version: VERSION,
+    plugins: services.map((service) => (app: FastifyInstance) => service.register({ platform, app })),
+    capability: { operations: services.flatMap((s) => s.operations ?? []) },
+  });
   return {
     platform,
     app,

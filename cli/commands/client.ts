@@ -16,7 +16,7 @@ const REGISTER_USAGE = `tsunagu client register --name <name> --kind <${PRINCIPA
     (--public-key <jwk-or-jwks.json> | --generate-key <private-key-out.json>) [--data-dir ./data]
 
 Example (a clinic's EHR):
-  tsunagu client register --name "つなぐ内科クリニック" --kind facility --facility-code 1312345678 \\
+  tsunagu client register --name "つなぐ内科クリニック" --kind facility --facility-code 1312345679 \\
     --scopes "system/*.read system/*.write" --generate-key clinic-key.json`;
 
 const ASSERTION_USAGE = `tsunagu client assertion --key <private-key.json> --client-id <id> --aud <https://host/auth/token>`;

@@ -1,6 +1,6 @@
 /** Insurance identifiers: every rule, with real-looking valid numbers and each way a number can be wrong. */
 import { describe, expect, it } from 'vitest';
-import { hasValidCheckDigit, mod10Weight21 } from '../../src/services/eligibility/check-digit.ts';
+import { hasValidCheckDigit, mod10Weight21 } from '../../src/platform/identity/check-digit.ts';
 import {
   INSURED_PERSON_IDENTIFIER_SYSTEM,
   formatInsuredPersonIdentifierValue,

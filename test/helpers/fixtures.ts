@@ -4,7 +4,7 @@ export function patient(opts: { family?: string; given?: string; kanaFamily?: st
   return {
     resourceType: 'Patient',
     ...(opts.id ? { id: opts.id } : {}),
-    identifier: [{ system: 'urn:oid:1.2.392.100495.20.3.51.11312345678', value: opts.identifier ?? '00012345' }],
+    identifier: [{ system: 'urn:oid:1.2.392.100495.20.3.51.11312345679', value: opts.identifier ?? '00012345' }],
     name: [
       { use: 'official', text: `${opts.family ?? '山田'} ${opts.given ?? '太郎'}`, family: opts.family ?? '山田', given: [opts.given ?? '太郎'] },
       {
@@ -30,7 +30,7 @@ export function observation(patientRef: string, opts: { code?: string; value?: n
   };
 }
 
-export function organization(name: string, code = '1312345678') {
+export function organization(name: string, code = '1312345679') {
   return {
     resourceType: 'Organization',
     identifier: [{ system: 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no', value: code }],

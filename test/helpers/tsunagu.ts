@@ -54,7 +54,7 @@ export async function startTestServer(engineName: 'pglite' | 'postgres', configO
         clientId: `${kind}-${++n}`,
         name: name ?? `${kind} ${n}`,
         kind,
-        facilityCode: facilityCode ?? (kind === 'facility' ? '1312345678' : kind === 'pharmacy' ? '1342345678' : undefined),
+        facilityCode: facilityCode ?? (kind === 'facility' ? '1312345679' : kind === 'pharmacy' ? '1342345673' : undefined),
         patientId,
         scopes,
         jwks: { keys: [publicJwk] },

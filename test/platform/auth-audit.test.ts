@@ -120,7 +120,7 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
       const log = json(await s.request({ method: 'GET', url: `/fhir/AuditEvent?entity=Observation/${obsB}&action=R`, token: operator.token }));
       const ev = log.entry[0].resource;
       expect(ev.agent[0].who.display).toBe('つなぐ内科クリニック');
-      expect(ev.agent[0].altId).toBe('1312345678');
+      expect(ev.agent[0].altId).toBe('1312345679');
       expect(ev.purposeOfEvent[0].coding[0].code).toBe('TREAT');
       expect(ev.outcome).toBe('0');
     });

@@ -181,9 +181,9 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
   describe('conditional create', () => {
     it('returns the existing resource (200) or creates (201), 412 on several matches', async () => {
       const ident = `cond-${Date.now()}`;
-      const first = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|${ident}` });
+      const first = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}` });
       expect(first.statusCode).toBe(201);
-      const again = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345678|${ident}` });
+      const again = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}` });
       expect(again.statusCode).toBe(200);
       expect(json(again).id).toBe(json(first).id);
       await post('/fhir/Patient', patient({ identifier: ident }));

@@ -6,7 +6,7 @@ import { compileForType, isFastPath } from '../../src/platform/search/expression
 import { r4SearchRegistry } from '../../src/platform/search/registry.ts';
 import { patientKeyOf } from '../../src/platform/search/patient-key.ts';
 import { allows, intersectScopes, parseScope, parseScopes } from '../../src/platform/auth/scopes.ts';
-import { checkFacilityCodeShape } from '../../src/platform/auth/facility-code.ts';
+import { checkFacilityCodeShape } from '../../src/platform/identity/facility-code.ts';
 import { newId } from '../../src/platform/fhir/ids.ts';
 import { parseReference } from '../../src/platform/fhir/references.ts';
 
@@ -89,9 +89,10 @@ describe('scopes', () => {
 
 describe('identifiers', () => {
   it('checks the shape of a facility code', () => {
-    expect(checkFacilityCodeShape('1312345678')).toBeUndefined();
+    expect(checkFacilityCodeShape('1312345679')).toBeUndefined();
     expect(checkFacilityCodeShape('4812345678')?.en).toMatch(/prefecture/);
     expect(checkFacilityCodeShape('1392345678')?.en).toMatch(/score table/);
+    expect(checkFacilityCodeShape('1312345678')?.en).toMatch(/check digit/);
     expect(checkFacilityCodeShape('131234567')?.en).toMatch(/10 digits/);
   });
   it('assigns UUIDv7 ids in time order', () => {

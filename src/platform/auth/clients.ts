@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import type { Queryable } from '../storage/database.ts';
 import { FhirError } from '../fhir/errors.ts';
-import { checkFacilityCodeShape } from './facility-code.ts';
+import { checkFacilityCodeShape } from '../identity/facility-code.ts';
 import { PRINCIPAL_KINDS, type PrincipalKind } from './principal.ts';
 import { parseScope } from './scopes.ts';
 

@@ -40,13 +40,17 @@ export class Definitions {
   private readonly generating = new Set<StructureDefinition>();
   private readonly sourceOf = new Map<object, string>();
   private readonly supplementary: SupplementaryInvariant[] = [];
+  /** Resolved profile references (definitions do not change after loading). */
+  private readonly profileCache = new Map<string, CompiledProfile | null>();
 
   /** Adds a product rule to a profile's element; applied when the profile is compiled. */
   addSupplementaryInvariant(rule: SupplementaryInvariant): void {
+    this.profileCache.clear();
     this.supplementary.push(rule);
   }
 
   add(resource: Record<string, unknown>, source: string): void {
+    this.profileCache.clear();
     const url = resource.url;
     if (typeof url !== 'string') return;
     const version = typeof resource.version === 'string' ? resource.version : undefined;
@@ -75,8 +79,14 @@ export class Definitions {
    * usable. `from` is the package of the referring definition, whose own copy is preferred.
    */
   profile(ref: string, from?: string): CompiledProfile | undefined {
-    const sd = this.structures.get(ref, from);
-    return sd ? this.compile(sd) : undefined;
+    const key = from ? `${from}\u0000${ref}` : ref;
+    let hit = this.profileCache.get(key);
+    if (hit === undefined) {
+      const sd = this.structures.get(ref, from);
+      hit = (sd && this.compile(sd)) ?? null;
+      this.profileCache.set(key, hit);
+    }
+    return hit ?? undefined;
   }
 
   /** The base definition of a FHIR type (`Observation`, `Quantity`, `string`…). */

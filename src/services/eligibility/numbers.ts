@@ -25,7 +25,7 @@
  * - 資格確認書: carries the same 保険者番号・記号・番号・枝番 as the former 被保険者証 and has no number format of its
  *   own; a lookup "by 資格確認書" is a lookup by that insured-person number (see parseInsuredPersonNumber).
  */
-import { mod10Weight21 } from './check-digit.ts';
+import { mod10Weight21 } from '../../platform/identity/check-digit.ts';
 import { fail, ok, type Result } from './reason.ts';
 
 export const INSURED_PERSON_IDENTIFIER_SYSTEM = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID';

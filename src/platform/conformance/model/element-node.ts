@@ -37,6 +37,8 @@ export interface Invariant {
   human: string;
   expression: string;
   source?: string;
+  /** `key` + expression: identifies the rule when results are cached per value. */
+  cacheKey?: string;
 }
 
 /** A fixed[x] / pattern[x] / minValue[x] value with its FHIR type. */

@@ -88,5 +88,5 @@ export function nativeInvariant(expression: string): Native | undefined {
 
 /** ele-1 is enforced structurally by the validator (empty objects, arrays, strings are reported). */
 export function isStructuralInvariant(expression: string): boolean {
-  return expression.startsWith('hasValue() or (children().count() > id.count())');
+  return expression.charCodeAt(0) === 104 /* h */ && expression.startsWith('hasValue() or (children().count() > id.count())');
 }

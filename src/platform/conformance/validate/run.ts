@@ -502,8 +502,8 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       }
     }
     for (const inv of node.invariants) {
+      const key = (inv.cacheKey ??= `${inv.key}\u0000${inv.expression}`);
       if (isStructuralInvariant(inv.expression)) continue;
-      const key = `${inv.key}\u0000${inv.expression}`;
       let result = cache?.get(key);
       if (result === undefined) {
         const native = nativeInvariant(inv.expression);

@@ -2,7 +2,7 @@
  * @peculiar/x509 with its runtime requirements met (Reflect metadata, Node's WebCrypto as provider).
  * Import X.509 building blocks from here, never from '@peculiar/x509' directly.
  */
-import './reflect-metadata-shim.ts';
+import 'reflect-metadata'; // @peculiar/x509 needs the Reflect metadata API
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 

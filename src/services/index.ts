@@ -1,0 +1,4 @@
+/** Every service the application runs, in start order. */
+import type { ServiceModule } from '../platform/service.ts';
+
+export const allServices: ServiceModule[] = [];
