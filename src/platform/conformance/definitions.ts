@@ -42,6 +42,7 @@ export class Definitions {
   private readonly supplementary: SupplementaryInvariant[] = [];
   /** Resolved profile references (definitions do not change after loading). */
   private readonly profileCache = new Map<string, CompiledProfile | null>();
+  private readonly baseTypeCache = new Map<string, CompiledProfile | null>();
 
   /** Adds a product rule to a profile's element; applied when the profile is compiled. */
   addSupplementaryInvariant(rule: SupplementaryInvariant): void {
@@ -51,6 +52,7 @@ export class Definitions {
 
   add(resource: Record<string, unknown>, source: string): void {
     this.profileCache.clear();
+    this.baseTypeCache.clear();
     const url = resource.url;
     if (typeof url !== 'string') return;
     const version = typeof resource.version === 'string' ? resource.version : undefined;
@@ -91,7 +93,12 @@ export class Definitions {
 
   /** The base definition of a FHIR type (`Observation`, `Quantity`, `string`…). */
   baseType(code: string): CompiledProfile | undefined {
-    return this.profile(FHIR_SD_BASE + code);
+    let hit = this.baseTypeCache.get(code);
+    if (hit === undefined) {
+      hit = this.profile(FHIR_SD_BASE + code) ?? null;
+      this.baseTypeCache.set(code, hit);
+    }
+    return hit ?? undefined;
   }
 
   /** Eagerly compiles every profile whose URL matches (used to surface load problems early). */
@@ -119,7 +126,7 @@ export class Definitions {
             this.problems.push({ severity: 'warning', source: rule.source, message: `${rule.key}: element ${rule.elementId} not in ${sd.url}` });
             continue;
           }
-          node.invariants.push({ key: rule.key, severity: rule.severity, human: rule.human, expression: rule.expression, source: rule.source });
+          node.addInvariant({ key: rule.key, severity: rule.severity, human: rule.human, expression: rule.expression, source: rule.source });
         }
       } catch (e) {
         this.problems.push({ severity: 'error', source: sd.url ?? '', message: `cannot compile: ${(e as Error).message}` });

@@ -27,6 +27,7 @@ const EMPTY: ChildIndex = { byJsonName: new Map(), nodes: [], choices: new Map()
 
 export class ChildResolver {
   private readonly cache = new WeakMap<ElementNode, Map<string, ChildIndex>>();
+  private readonly rootCache = new WeakMap<ElementNode, Map<string, ElementNode | null>>();
 
   constructor(private readonly defs: Definitions) {}
 
@@ -63,6 +64,21 @@ export class ChildResolver {
    * there is exactly one (and it is loaded), otherwise the base definition of the type.
    */
   typeRoot(node: ElementNode, type: string | undefined): ElementNode | undefined {
+    let perType = this.rootCache.get(node);
+    if (!perType) {
+      perType = new Map();
+      this.rootCache.set(node, perType);
+    }
+    const key = type ?? '';
+    let hit = perType.get(key);
+    if (hit === undefined) {
+      hit = this.findTypeRoot(node, type) ?? null;
+      perType.set(key, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  private findTypeRoot(node: ElementNode, type: string | undefined): ElementNode | undefined {
     const code = type ?? (node.types.length === 1 ? node.types[0].code : undefined);
     if (!code || code === 'Element' || code === 'BackboneElement') return undefined;
     const ref = node.typeRef(code);

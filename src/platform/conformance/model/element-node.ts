@@ -129,6 +129,19 @@ export class ElementNode {
     }
   }
 
+  private active?: Invariant[];
+
+  /** Adds a rule after compilation (product rules not in the IG package). */
+  addInvariant(inv: Invariant): void {
+    this.invariants.push(inv);
+    this.active = undefined;
+  }
+
+  /** Invariants that need evaluating (ele-1 is enforced structurally by the walker). */
+  get activeInvariants(): Invariant[] {
+    return (this.active ??= this.invariants.filter((i) => !i.expression.startsWith('hasValue() or (children().count() > id.count())')));
+  }
+
   /** The type reference for a concrete type code, if this element allows it. */
   typeRef(code: string): TypeRef | undefined {
     return this.types.find((t) => t.code === code);

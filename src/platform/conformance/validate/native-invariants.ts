@@ -85,8 +85,3 @@ const NATIVE: Record<string, Native> = {
 export function nativeInvariant(expression: string): Native | undefined {
   return NATIVE[expression];
 }
-
-/** ele-1 is enforced structurally by the validator (empty objects, arrays, strings are reported). */
-export function isStructuralInvariant(expression: string): boolean {
-  return expression.charCodeAt(0) === 104 /* h */ && expression.startsWith('hasValue() or (children().count() > id.count())');
-}

@@ -15,7 +15,7 @@ import { evaluateInvariant, type FhirPathHost } from './fhirpath-engine.ts';
 import { fastInvariant, Unsupported, type FastHost } from './fast-fhirpath.ts';
 import { xhtmlProblem } from './xhtml.ts';
 import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
-import { isStructuralInvariant, nativeInvariant } from './native-invariants.ts';
+import { nativeInvariant } from './native-invariants.ts';
 import { checkPrimitive, comparePrimitive } from './primitives.ts';
 import {
   indexBundle,
@@ -363,7 +363,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         if (root) this.validateObject(ext, this.children.index(root, type), loc, ctx, false);
       }
     }
-    if (value !== undefined && node.invariants.length) this.checkInvariants(node, type, value, loc, ctx);
+    if (value !== undefined) this.checkInvariants(node, type, value, loc, ctx);
   }
 
   private validateComplex(value: unknown, node: ElementNode, type: string | undefined, loc: string, ctx: Ctx): void {
@@ -492,7 +492,8 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   // ---------------------------------------------------------------- invariants
 
   private checkInvariants(node: ElementNode, type: string | undefined, value: unknown, loc: string, ctx: Ctx): void {
-    if (!node.invariants.length) return;
+    const invariants = node.activeInvariants;
+    if (!invariants.length) return;
     let cache: Map<string, boolean | string> | undefined;
     if (isObj(value)) {
       cache = this.invariantResults.get(value);
@@ -501,9 +502,8 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         this.invariantResults.set(value, cache);
       }
     }
-    for (const inv of node.invariants) {
+    for (const inv of invariants) {
       const key = (inv.cacheKey ??= `${inv.key}\u0000${inv.expression}`);
-      if (isStructuralInvariant(inv.expression)) continue;
       let result = cache?.get(key);
       if (result === undefined) {
         const native = nativeInvariant(inv.expression);
