@@ -344,3 +344,18 @@ describe('profiles', () => {
     expect(at(oo, 'MedicationRequest.requester.reference', 'error')[0].diagnostics).toMatch(/does not conform .*JP_Practitioner/);
   });
 });
+
+describe('side effects', () => {
+  it('validation never modifies the resource', async () => {
+    const { exampleFiles } = await import('./helpers.ts');
+    for (const kind of ['valid', 'invalid'] as const) {
+      for (const f of exampleFiles(kind)) {
+        const r = example(kind, f);
+        const before = JSON.stringify(r);
+        c.validate(r);
+        c.validate(r, { profiles: ['http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS'] });
+        expect(JSON.stringify(r)).toBe(before);
+      }
+    }
+  });
+});

@@ -17,26 +17,13 @@ import { xhtmlProblem } from './xhtml.ts';
 import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
 import { nativeInvariant } from './native-invariants.ts';
 import { checkPrimitive, comparePrimitive } from './primitives.ts';
-import {
-  indexBundle,
-  referenceKind,
-  resolveContained,
-  resolveInBundle,
-  type BundleIndex,
-  type Json,
-} from './references.ts';
+import { indexBundle, resolveContained, resolveInBundle, type Json } from './references.ts';
+import { checkReference, type ReferenceContext } from './reference-check.ts';
 import { assignSlices, type SlicingHost } from './slicing.ts';
 import { checkGrammarCode } from '../terminology/grammar-systems.ts';
 
-interface Ctx {
-  /** %resource: the resource holding the element. */
-  resource: Json;
-  /** %rootResource: the container of a contained resource, else the resource itself. */
-  rootResource: Json;
-  bundle?: BundleIndex;
-  /** fullUrl of the Bundle entry holding the resource. */
-  fullUrl?: string;
-}
+/** Where a value sits: its resource, the container (for contained ones), the enclosing Bundle. */
+type Ctx = ReferenceContext;
 
 interface Item {
   value: unknown;
@@ -388,7 +375,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (node.binding) checkBinding(value, concrete, node.binding, loc, this.defs.terminology, this.issues, node.owner.source);
     if (concrete === 'Coding') this.checkCoding(value, loc);
     else if (QUANTITY_TYPES.has(concrete)) this.checkUcum(value, loc);
-    else if (concrete === 'Reference') this.checkReference(value, node, loc, ctx);
+    else if (concrete === 'Reference') checkReference(this, value, node, loc, ctx);
     else if (concrete === 'Extension') this.checkExtension(value, node, loc, ctx);
     this.checkTypeProfiles(value, node, concrete, loc, ctx);
   }
@@ -439,54 +426,6 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     }
     if (prof.type !== 'Extension') return;
     this.issues.merge(this.profileWalk(ext, prof, loc, ctx).issues);
-  }
-
-  private checkReference(ref: Json, node: ElementNode, loc: string, ctx: Ctx): void {
-    const r = ref.reference;
-    if (typeof r !== 'string') return;
-    const kind = referenceKind(r);
-    const refLoc = `${loc}.reference`;
-    if (kind === 'invalid') {
-      this.issues.error('value', msg.referenceFormat(r), refLoc);
-      return;
-    }
-    let target: Json | undefined;
-    if (kind === 'contained') {
-      target = resolveContained(ctx.rootResource, r);
-      if (!target) {
-        this.issues.error('not-found', msg.containedUnresolved(r), refLoc);
-        return;
-      }
-    } else if (ctx.bundle) {
-      target = resolveInBundle(ctx.bundle, r, ctx.fullUrl);
-      if (!target) {
-        if (kind === 'uuid' || kind === 'oid') this.issues.add('error', 'not-found', msg.referenceUnresolved(r), refLoc, { remote: true });
-        else if (kind === 'relative' && (ctx.bundle.type === 'document' || ctx.bundle.type === 'message')) {
-          this.issues.warning('not-found', msg.referenceUnresolved(r), refLoc);
-        }
-        return;
-      }
-    }
-    if (!target) return;
-    const trt = String(target.resourceType ?? '');
-    if (typeof ref.type === 'string' && ref.type !== trt) this.issues.error('value', msg.referenceTypeMismatch(r, ref.type, trt), refLoc);
-    const targetProfiles = node.typeRef('Reference')?.targetProfiles ?? [];
-    if (!targetProfiles.length) return;
-    const from = node.owner.source;
-    const allowed = targetProfiles.map((p) => this.defs.profile(p, from)?.type ?? p.split('|')[0].split('/').pop() ?? '');
-    if (allowed.includes('Resource') || allowed.includes('DomainResource')) return;
-    if (!allowed.includes(trt)) {
-      this.issues.error('structure', msg.referenceWrongType(r, trt, [...new Set(allowed)]), refLoc);
-      return;
-    }
-    const constraining = targetProfiles.filter((p) => {
-      const prof = this.defs.profile(p, from);
-      return prof && prof.type === trt && prof.derivation === 'constraint';
-    });
-    if (!constraining.length || targetProfiles.some((p) => this.defs.profile(p, from)?.type === trt && this.defs.profile(p, from)?.derivation === 'specialization')) return;
-    if (!constraining.some((p) => this.conformsTo(target, p, undefined, from))) {
-      this.issues.add('error', 'structure', msg.referenceTargetProfile(r, constraining), refLoc, { remote: true });
-    }
   }
 
   // ---------------------------------------------------------------- invariants
