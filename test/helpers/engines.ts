@@ -3,8 +3,7 @@
  * answers on 127.0.0.1:5432 (each suite gets its own fresh database, dropped afterwards). When PostgreSQL is
  * not reachable the suite says so and skips it — unless TSUNAGU_REQUIRE_PG=1 (CI), which makes it fail.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { canConnect, createScratchDatabase } from '../../src/platform/storage/pg-admin.ts';
 import type { Database } from '../../src/platform/storage/database.ts';
 import { openPglite } from '../../src/platform/storage/pglite-engine.ts';
 import { openPostgres } from '../../src/platform/storage/postgres-engine.ts';
@@ -13,18 +12,7 @@ export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.
 
 let reachable: Promise<boolean> | undefined;
 export function postgresReachable(): Promise<boolean> {
-  reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  })();
+  reachable ??= canConnect(ADMIN_URL);
   return reachable;
 }
 
@@ -33,12 +21,6 @@ export interface EngineHandle {
   open(): Promise<Database>;
   /** Drops what open() created. */
   dispose(): Promise<void>;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 export function pgliteEngine(): EngineHandle {
@@ -53,27 +35,18 @@ export function pgliteEngine(): EngineHandle {
 }
 
 export function postgresEngine(): EngineHandle {
-  const dbName = `tsunagu_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   let db: Database | undefined;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   return {
     name: 'postgres',
     async open() {
-      await admin(`CREATE DATABASE ${dbName}`);
-      db = await openPostgres({ connectionString: withDatabase(ADMIN_URL, dbName), max: 10 });
+      scratch = await createScratchDatabase(ADMIN_URL, `tsunagu_t_${process.pid}`);
+      db = await openPostgres({ connectionString: scratch.url, max: 10 });
       return db;
     },
     async dispose() {
       await db?.close();
-      await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await scratch?.drop();
     },
   };
 }

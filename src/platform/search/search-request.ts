@@ -76,15 +76,15 @@ function nonNegativeInt(name: string, v: string, max: number): number {
   return Math.min(Number(v), max);
 }
 
-/** Splits on commas not escaped with a backslash, and unescapes `\,` `\|` `\$` `\\`. */
-export function splitValues(v: string): string[] {
+/** Splits on a separator (`,` between alternatives, `|` inside a token) unless escaped with a backslash. */
+export function splitUnescaped(v: string, separator: ',' | '|'): string[] {
   const out: string[] = [];
   let cur = '';
   for (let i = 0; i < v.length; i++) {
     if (v[i] === '\\' && i + 1 < v.length) {
       cur += v[i] + v[i + 1];
       i++;
-    } else if (v[i] === ',') {
+    } else if (v[i] === separator) {
       out.push(cur);
       cur = '';
     } else cur += v[i];
@@ -146,7 +146,7 @@ function parseFilter(
     if (modifier === 'missing' && value !== 'true' && value !== 'false')
       throw badRequest(':missing の値は true か false です', ':missing takes true or false');
   }
-  const values = splitValues(value);
+  const values = splitUnescaped(value, ',');
   if (values.some((v) => v === '') && modifier !== 'missing')
     throw badRequest(`${code} の値が空です`, `empty value for '${code}'`);
   return { param, modifier, values };

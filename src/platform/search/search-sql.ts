@@ -9,7 +9,7 @@ import type { StatementParams } from '../storage/sql-params.ts';
 import { parseDateRange } from './dates.ts';
 import { normalizeForSearch } from './normalize.ts';
 import type { SearchParam } from './registry.ts';
-import { unescapeValue, type Filter, type SearchRequest, type SortRule } from './search-request.ts';
+import { splitUnescaped, unescapeValue, type Filter, type SearchRequest, type SortRule } from './search-request.ts';
 
 const PREFIX = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/s;
 const TABLE: Record<string, string> = {
@@ -121,22 +121,8 @@ function numberValueCondition(value: string, p: StatementParams, col: string): s
   throw new Error(`prefix ${prefix}`);
 }
 
-/** Splits `a|b|c` on unescaped bars. */
-function splitBars(v: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < v.length; i++) {
-    if (v[i] === '\\' && i + 1 < v.length) {
-      cur += v[i] + v[i + 1];
-      i++;
-    } else if (v[i] === '|') {
-      out.push(cur);
-      cur = '';
-    } else cur += v[i];
-  }
-  out.push(cur);
-  return out.map(unescapeValue);
-}
+/** `system|code` parts, unescaped. */
+const splitBars = (v: string) => splitUnescaped(v, '|').map(unescapeValue);
 
 function valueCondition(filter: Filter, raw: string, p: StatementParams, a: string): string {
   const type = filter.param.type;
