@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { benchPlatform } from './platform.ts';
+import { benchValidate, formatValidateBench } from './validate.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -37,6 +38,11 @@ console.log(
     })),
   ),
 );
+
+const validation = await benchValidate({ quick });
+results.validation = validation;
+console.log('\n## FHIR validation (shared JP-CLINS examples; ours vs @medplum/core on base R4)\n');
+console.log(formatValidateBench(validation));
 
 results.seconds = Math.round((Date.now() - started) / 1000);
 const dir = join(import.meta.dirname, 'results');

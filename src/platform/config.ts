@@ -16,6 +16,10 @@ export interface PlatformConfig {
   auditChains: number;
   /** FHIR IG packages (.tgz or folders) to load for validation. */
   igPackages: string[];
+  /** Extra terminology files (CodeSystem / ValueSet JSON, e.g. a drug master) for validation. */
+  terminologyFiles: string[];
+  /** Apply JP-CLINS registration rules that the IG packages do not encode. */
+  registrationRules: boolean;
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   /** Access token lifetime, seconds. */
@@ -23,6 +27,8 @@ export interface PlatformConfig {
   /** Connection pool size for PostgreSQL. */
   poolSize: number;
 }
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PlatformConfig> = {}): PlatformConfig {
   const dataDir = overrides.dataDir ?? (env.TSUNAGU_DATA_DIR ? resolve(env.TSUNAGU_DATA_DIR) : resolve('data'));
@@ -35,7 +41,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     publicUrl: env.TSUNAGU_PUBLIC_URL || undefined,
     auditKeyFile: env.TSUNAGU_AUDIT_KEY_FILE ? resolve(env.TSUNAGU_AUDIT_KEY_FILE) : join(secretsBase, 'secrets', 'audit-hmac.key'),
     auditChains: Number(env.TSUNAGU_AUDIT_CHAINS ?? 16),
-    igPackages: (env.TSUNAGU_IG ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p)),
+    igPackages: list(env.TSUNAGU_IG),
+    terminologyFiles: list(env.TSUNAGU_TX),
+    registrationRules: env.TSUNAGU_REGISTRATION_RULES !== '0',
     bodyLimit: Number(env.TSUNAGU_BODY_LIMIT ?? 16 * 1024 * 1024),
     tokenLifetime: Number(env.TSUNAGU_TOKEN_LIFETIME ?? 300),
     poolSize: Number(env.TSUNAGU_POOL_SIZE ?? 20),

