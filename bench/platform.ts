@@ -18,6 +18,8 @@ import { freshDatabase, load, percentiles, postgresAvailable, startChildServer, 
 
 const CONCURRENCY = 32;
 const READERS = 50;
+/** Steady read load for the latency figure (reads per second across all clients), per engine. */
+export const READ_RATE = { postgres: 1000, pglite: 100 };
 
 async function workers(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
   let next = 0;
@@ -55,6 +57,7 @@ interface EngineResult {
   createRepository: { perSecond: number; p50: number; p99: number };
   createHttp: LoadResult;
   readHttp: LoadResult;
+  readAtRate: LoadResult;
   searchHttp: LoadResult;
   createPercentOfBaseline?: number;
   createHttpPercentOfBaseline?: number;
@@ -72,7 +75,7 @@ async function repositoryCreates(env: { databaseUrl?: string }, docs: Record<str
   return r;
 }
 
-async function httpPhase(server: { url: string; token: string }, seconds: number) {
+async function httpPhase(server: { url: string; token: string }, seconds: number, readRate: number) {
   const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/fhir+json' };
   // Some patients and observations to read and search.
   const pids: string[] = [];
@@ -94,13 +97,11 @@ async function httpPhase(server: { url: string; token: string }, seconds: number
     duration: seconds,
   });
   let n = 0;
-  const readHttp = await load({
-    url: server.url,
-    connections: READERS,
-    duration: seconds,
-    headers,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/fhir/Observation/${obsIds[n++ % obsIds.length]}` }) }],
-  });
+  const readRequests = [{ method: 'GET' as const, setupRequest: (req: object) => ({ ...req, path: `/fhir/Observation/${obsIds[n++ % obsIds.length]}` }) }];
+  // Saturation: 50 clients each sending its next read as soon as the last one answers.
+  const readHttp = await load({ url: server.url, connections: READERS, duration: seconds, headers, requests: readRequests });
+  // Latency at a steady load: the same 50 clients, together sending READ_RATE reads per second.
+  const readAtRate = await load({ url: server.url, connections: READERS, duration: seconds, headers, requests: readRequests, overallRate: readRate });
   let m = 0;
   const searchHttp = await load({
     url: server.url,
@@ -114,7 +115,7 @@ async function httpPhase(server: { url: string; token: string }, seconds: number
       },
     ],
   });
-  return { createHttp, readHttp, searchHttp };
+  return { createHttp, readHttp, readAtRate, searchHttp };
 }
 
 export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<EngineResult[]> {
@@ -142,7 +143,7 @@ export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<Eng
       const baseline = mean(b1, b2);
       const createRepository = mean(o1, o2);
       const server = await startChildServer({ DATABASE_URL: http.url });
-      const phase = await httpPhase(server, seconds);
+      const phase = await httpPhase(server, seconds, READ_RATE.postgres);
       await server.stop();
       results.push({
         engine: 'postgres',
@@ -163,7 +164,7 @@ export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<Eng
 
   const createRepository = await repositoryCreates({}, docs.slice(0, Math.min(docCount, 3000)), { ids: [] });
   const server = await startChildServer({ DATABASE_URL: '' });
-  const phase = await httpPhase(server, Math.max(3, Math.round(seconds / 2)));
+  const phase = await httpPhase(server, Math.max(3, Math.round(seconds / 2)), READ_RATE.pglite);
   await server.stop();
   results.push({ engine: 'pglite', createRepository, ...phase });
   return results;

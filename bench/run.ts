@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { benchPlatform } from './platform.ts';
+import { READ_RATE, benchPlatform } from './platform.ts';
 import { benchValidate, formatValidateBench } from './validate.ts';
 import { table } from './lib.ts';
 
@@ -30,11 +30,13 @@ console.log(
       'create/s (HTTP)': r.createHttp.requestsPerSecond,
       'HTTP % of raw': r.createHttpPercentOfBaseline !== undefined ? `${r.createHttpPercentOfBaseline}%` : '—',
       'create p99 ms': r.createHttp.p99,
-      'read/s': r.readHttp.requestsPerSecond,
-      'read p50/p99 ms': `${r.readHttp.p50}/${r.readHttp.p99}`,
+      'read/s (max)': r.readHttp.requestsPerSecond,
+      'read p50/p99 ms at max': `${r.readHttp.p50}/${r.readHttp.p99}`,
+      'steady read/s': READ_RATE[r.engine as 'postgres' | 'pglite'],
+      'read p50/p99 ms steady': `${r.readAtRate.p50}/${r.readAtRate.p99}`,
       'search/s': r.searchHttp.requestsPerSecond,
       'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
-      errors: r.createHttp.errors + r.createHttp.non2xx + r.readHttp.errors + r.readHttp.non2xx + r.searchHttp.errors + r.searchHttp.non2xx,
+      errors: [r.createHttp, r.readHttp, r.readAtRate, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0),
     })),
   ),
 );
