@@ -7,12 +7,13 @@
  *   npx tsx bench/validate.ts [--quick]       prints a short table
  *   benchValidate({ quick })                  machine-readable results (used by bench/run.ts)
  */
+import { sharedFhirDir } from '../test/helpers/shared-dir.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConformance, type Conformance } from '../src/platform/conformance/index.ts';
 
-const SHARED = fileURLToPath(new URL('../../shared/fhir/', import.meta.url));
+const SHARED = sharedFhirDir();
 
 export interface LatencyStats {
   files: number;

@@ -1,11 +1,12 @@
 /** Shared setup for the conformance engine tests: the IG packages and examples in ../shared/fhir. */
+import { sharedFhirDir } from '../helpers/shared-dir.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { loadConformance, type Conformance } from '../../src/platform/conformance/index.ts';
 
-export const SHARED_FHIR = fileURLToPath(new URL('../../../shared/fhir/', import.meta.url));
+export const SHARED_FHIR = sharedFhirDir();
 export const PACKAGES_DIR = join(SHARED_FHIR, 'packages');
 export const EXAMPLES_DIR = join(SHARED_FHIR, 'examples');
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));

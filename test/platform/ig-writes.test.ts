@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedFhirDir } from '../helpers/shared-dir.ts';
 import { json, startTestServer, type TestClient, type TestServer } from '../helpers/tsunagu.ts';
 
-const SHARED = join(import.meta.dirname, '../../../shared/fhir');
+const SHARED = sharedFhirDir();
 const example = (kind: 'valid' | 'invalid', file: string) => JSON.parse(readFileSync(join(SHARED, 'examples', kind, file), 'utf8'));
 
 describe('IG-validated writes', () => {
