@@ -42,6 +42,7 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
       await app.close();
       // Handlers of requests the client abandoned may still be finishing: let their audit events land.
       await new Promise((resolve) => setTimeout(resolve, 50));
+      await platform.repo.drain();
       await platform.readAudit.drain();
       if (!opts.db) await platform.db.close();
     },

@@ -127,6 +127,20 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
   });
 
   describe('tamper evidence', () => {
+    it('keeps every chain intact under concurrent creates and reads (grouped writes)', async () => {
+      const created = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => s.request({ method: 'POST', url: '/fhir/Observation', token: clinic.token, body: observation(`Patient/${patientA}`, { value: i }) })),
+      );
+      expect(created.every((r) => r.statusCode === 201)).toBe(true);
+      const ids = created.map((r) => json(r).id);
+      expect(new Set(ids).size).toBe(40);
+      const reads = await Promise.all(ids.map((id) => s.request({ method: 'GET', url: `/fhir/Observation/${id}`, token: clinic.token })));
+      expect(reads.every((r) => r.statusCode === 200)).toBe(true);
+      const audited = await s.t.platform.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'C' AND entities[1] LIKE 'Observation/%' AND patient_key = $1", [patientA]);
+      expect(audited.rows[0].n).toBeGreaterThanOrEqual(40);
+      expect((await verifyAuditLog(s.t.platform.db, s.t.platform.auditKey)).problems).toEqual([]);
+    });
+
     it('verifies an intact log and detects an altered, a deleted and a truncated event', async () => {
       const { db, auditKey } = s.t.platform;
       const intact = await verifyAuditLog(db, auditKey);

@@ -19,7 +19,8 @@ import { PgCode, pgErrorCode } from '../storage/database.ts';
 import { buildIndexRows } from '../search/index-rows.ts';
 import { patientKeyOf } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
-import { buildWriteStatement, type VersionRow } from './write-statement.ts';
+import { buildCreateStatement, buildWriteStatement, type CreateItem, type VersionRow } from './write-statement.ts';
+import { GroupCommitter } from '../storage/group-committer.ts';
 import { searchIds } from './search-executor.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
@@ -54,7 +55,23 @@ export interface WriteResult {
 const AUDIT_ACTION: Record<'create' | 'update' | 'delete', AuditAction> = { create: 'C', update: 'U', delete: 'D' };
 
 export class Repository {
-  constructor(readonly deps: RepositoryDeps) {}
+  /** Plain creates from concurrent requests are written together (one statement, one commit). */
+  private readonly creates: GroupCommitter<CreateItem>;
+
+  constructor(readonly deps: RepositoryDeps) {
+    this.creates = new GroupCommitter(
+      async (items) => {
+        const stmt = buildCreateStatement(items, deps.chains);
+        await deps.db.query(stmt.sql, stmt.params, { name: stmt.name });
+      },
+      { parallel: 4, maxBatch: 64 },
+    );
+  }
+
+  /** Waits for queued writes (shutdown). */
+  drain(): Promise<void> {
+    return this.creates.drain();
+  }
 
   get db(): Database {
     return this.deps.db;
@@ -252,7 +269,17 @@ export class Repository {
       if (opts.session) return run(opts.session.tx, opts.session);
       return this.db.transaction((tx) => run(tx, undefined));
     }
-    await this.execWrite(opts.session?.tx ?? this.db, opts.session, ctx, 'create', row, prepared.index, true, basis);
+    if (opts.session) {
+      await this.execWrite(opts.session.tx, opts.session, ctx, 'create', row, prepared.index, true, basis);
+    } else {
+      try {
+        await this.creates.submit([{ row, index: prepared.index, audit: this.writeAudit(ctx, 'create', row, basis) }]);
+      } catch (err) {
+        if (pgErrorCode(err) === PgCode.uniqueViolation)
+          throw conflict(`${row.resourceType}/${row.id} は既に存在します`, `${row.resourceType}/${row.id} already exists`);
+        throw err;
+      }
+    }
     return { stored, status: 201, outcome: prepared.outcome };
   }
 

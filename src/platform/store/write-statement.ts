@@ -106,3 +106,45 @@ export function buildWriteStatement(
     params: p.values,
   };
 }
+
+/** A new resource ready to be written with its index rows and audit event. */
+export interface CreateItem {
+  row: VersionRow;
+  index: IndexRows;
+  audit: AuditRow;
+}
+
+/**
+ * One statement creating several resources (the write batcher groups concurrent creates): every column is an
+ * array, so the text is the same for any batch and is prepared once per connection.
+ */
+export function buildCreateStatement(items: CreateItem[], chains: AuditChains): WriteStatement {
+  const p = new StatementParams();
+  const rows = items.map((i) => i.row);
+  const col = <K extends keyof VersionRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
+  const ctes = [
+    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, content) SELECT * FROM unnest(` +
+      `${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('patientKey', 'text[]')}, ${col('content', 'text[]')}))`,
+  ];
+  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
+    const [table, columns] = INDEX_COLUMNS[kind];
+    const owners = { type: [] as string[], id: [] as string[], pk: [] as string[] };
+    const values: unknown[][] = columns.map(() => []);
+    for (const item of items) {
+      const data = item.index[kind] as unknown as Cols;
+      for (let r = 0; r < data.param.length; r++) {
+        owners.type.push(item.row.resourceType);
+        owners.id.push(item.row.id);
+        owners.pk.push(item.row.patientKey);
+        columns.forEach(([, key], c) => values[c].push(data[key][r]));
+      }
+    }
+    const names = columns.map(([name]) => name).join(', ');
+    const arrays = columns.map(([, , cast], c) => p.add(values[c], cast)).join(', ');
+    ctes.push(
+      `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) SELECT * FROM unnest(${p.add(owners.type, 'text[]')}, ${p.add(owners.id, 'text[]')}, ${p.add(owners.pk, 'text[]')}, ${arrays}))`,
+    );
+  }
+  ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
+  return { name: `create_${items.length === 1 ? '1' : 'n'}`, sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
+}
