@@ -41,3 +41,19 @@ describe('GroupCommitter', () => {
     expect(done).toBe(3);
   });
 });
+
+describe('GroupLoader', () => {
+  it('fetches keys requested together in one call and answers each caller', async () => {
+    const { GroupLoader } = await import('../../src/platform/storage/group-loader.ts');
+    const calls: string[][] = [];
+    const loader = new GroupLoader<number>(async (keys) => {
+      calls.push(keys);
+      await tick();
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+    }, 1);
+    const results = await Promise.all(['a', 'bb', 'ccc', 'missing', 'bb'].map((k) => loader.load(k)));
+    expect(results).toEqual([1, 2, 3, undefined, 2]);
+    expect(calls[0]).toEqual(['a']);
+    expect(calls[1].sort()).toEqual(['bb', 'ccc', 'missing']);
+  });
+});

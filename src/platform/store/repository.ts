@@ -21,6 +21,7 @@ import { patientKeyOf } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
 import { buildCreateStatement, buildWriteStatement, type CreateItem, type VersionRow } from './write-statement.ts';
 import { GroupCommitter } from '../storage/group-committer.ts';
+import { GroupLoader } from '../storage/group-loader.ts';
 import { searchIds } from './search-executor.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
@@ -57,6 +58,8 @@ const AUDIT_ACTION: Record<'create' | 'update' | 'delete', AuditAction> = { crea
 export class Repository {
   /** Plain creates from concurrent requests are written together (one statement, one commit). */
   private readonly creates: GroupCommitter<CreateItem>;
+  /** Concurrent reads by id share one SELECT. */
+  private readonly current: GroupLoader<StoredResource>;
 
   constructor(readonly deps: RepositoryDeps) {
     this.creates = new GroupCommitter(
@@ -66,6 +69,15 @@ export class Repository {
       },
       { parallel: 4, maxBatch: 64 },
     );
+    this.current = new GroupLoader(async (keys) => {
+      const pairs = keys.map((k) => k.split('/'));
+      const res = await deps.db.query<StoredRow>(
+        `SELECT ${STORED_COLUMNS} FROM resources WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+        { name: 'read_current_batch' },
+      );
+      return new Map(res.rows.map((row) => [`${row.resource_type}/${row.id}`, fromRow(row)]));
+    });
   }
 
   /** Waits for queued writes (shutdown). */
@@ -138,7 +150,7 @@ export class Repository {
     const scope = this.deps.policy.scopeDecision(ctx, resourceType, 'read');
     if (!scope.allow) throw forbidden(scope.ja, scope.en);
     if (!isValidId(id)) throw notFound(`${resourceType}/${id}`);
-    const stored = await this.loadCurrent(this.db, resourceType, id);
+    const stored = await this.current.load(`${resourceType}/${id}`);
     if (!stored) throw notFound(`${resourceType}/${id}`);
     if (stored.deleted) throw gone(`${resourceType}/${id}`);
     const entity = relativeRef(stored);
