@@ -35,7 +35,7 @@ export interface RepositoryDeps {
   readAudit: GroupAuditWriter;
   policy: AccessPolicy;
   validate?: ResourceValidator;
-  /** Matches collected before sorting a filtered search (default 10,000); tests lower it. */
+  /** Matches collected before sorting a filtered search (default 1,000); tests lower it. */
   searchMaterializeCap?: number;
 }
 

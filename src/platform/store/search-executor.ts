@@ -101,7 +101,7 @@ async function applyRules(repo: Repository, ctx: RequestContext, rows: StoredRes
 }
 
 /** Above this many matches a search pages through an index-ordered scan and reports no total. */
-export const MATERIALIZE_CAP = 10_000;
+export const MATERIALIZE_CAP = 1_000;
 
 /**
  * The page of matches and the total. With filters, the matching keys are collected first (the filters' own
