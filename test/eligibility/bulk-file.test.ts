@@ -58,6 +58,7 @@ function row(over: Record<string, string> = {}): string {
     specific_diseases: '',
     public_expenses: '',
     person_link_key: 'person-0001',
+    previous_insured_number: '',
     ...over,
   };
   return BULK_COLUMNS.map((c) => base[c.name]).join(',');

@@ -28,6 +28,7 @@
  * | specific_diseases    | 特定疾病                   | no       | `code:limitYen:from:to` items joined by `;`          |
  * | public_expenses      | 公費                       | no       | `payer:recipient:from:to` items joined by `;`        |
  * | person_link_key      | 個人連携キー               | no       | opaque key, same person across insurers (機関別符号相当) |
+ * | previous_insured_number | 前被保険者番号          | no       | `保険者番号:記号:番号:枝番` the person was registered under before (insurer change) |
  *
  * specific_diseases codes: dialysis (人工透析), hemophilia (血友病), hiv; dates in list items may be empty.
  * A row's identity is 保険者番号+記号+番号+枝番+資格取得年月日 (`recordKey`): loading the same row twice is an
@@ -38,7 +39,13 @@ import { stat } from 'node:fs/promises';
 import { parseCalendarDate } from './calendar-date.ts';
 import { readCsvBatches, type CsvErrorKind, type CsvEvent } from './csv-records.ts';
 import { checkName } from './names.ts';
-import { parseInsuredPersonNumber, parsePublicExpensePayerNumber, parsePublicExpenseRecipientNumber } from './numbers.ts';
+import {
+  formatInsuredPersonIdentifierValue,
+  parseInsuredPersonIdentifierValue,
+  parseInsuredPersonNumber,
+  parsePublicExpensePayerNumber,
+  parsePublicExpenseRecipientNumber,
+} from './numbers.ts';
 import {
   LIMIT_CATEGORIES,
   SPECIFIC_DISEASES,
@@ -77,6 +84,7 @@ export const BULK_COLUMNS = [
   { name: 'specific_diseases', ja: '特定疾病', required: false },
   { name: 'public_expenses', ja: '公費', required: false },
   { name: 'person_link_key', ja: '個人連携キー', required: false },
+  { name: 'previous_insured_number', ja: '前被保険者番号', required: false },
 ] as const;
 
 export type BulkColumnName = (typeof BULK_COLUMNS)[number]['name'];
@@ -90,7 +98,7 @@ export interface LineProblem {
 
 /** What the parser yields for each data row: the record, or every reason the row is bad. */
 export type BulkLine =
-  | { kind: 'record'; line: number; record: EligibilityRecord }
+  | { kind: 'record'; line: number; record: EligibilityRecord; previousInsuredKey?: string }
   | { kind: 'error'; line: number; reason_ja: string; reason_en: string; problems: LineProblem[]; fatal?: boolean };
 
 export interface BulkParseOptions {
@@ -153,7 +161,9 @@ function readHeader(cells: string[]): { order: (BulkColumnName | null)[]; proble
   return { order, problems };
 }
 
-type Row = Partial<Record<BulkColumnName, string>>;
+/** One data row by column name (also what the registry API accepts as JSON). */
+export type BulkRow = Partial<Record<BulkColumnName, string>>;
+type Row = BulkRow;
 
 const LIMIT_BY_LABEL: ReadonlyMap<string, LimitCategory> = (() => {
   const m = new Map<string, LimitCategory>();
@@ -279,7 +289,7 @@ function listDate(s: string | undefined): string | null | undefined {
 }
 
 /** Validates one data row; returns the record or the list of problems. */
-export function parseBulkRow(row: Row): { record: EligibilityRecord } | { problems: LineProblem[] } {
+export function parseBulkRow(row: Row): { record: EligibilityRecord; previousInsuredKey?: string } | { problems: LineProblem[] } {
   const r = new RowReader(row);
   const person = parseInsuredPersonNumber({
     insurerNumber: r.text('insurer_number'),
@@ -352,6 +362,15 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord } | { proble
   if (personLinkKey !== '' && !/^[A-Za-z0-9_-]{8,128}$/.test(personLinkKey))
     r.problem('person_link_key', '英数字・「-」「_」8〜128文字で指定してください', 'must be 8–128 letters, digits, "-" or "_"');
 
+  // 前被保険者番号: where the same person was registered before (an insurer change without a link key).
+  let previousInsuredKey: string | undefined;
+  const previousText = r.text('previous_insured_number');
+  if (previousText !== '') {
+    const prev = parseInsuredPersonIdentifierValue(previousText.normalize('NFKC'));
+    if (!prev.ok) r.problem('previous_insured_number', prev.problems.map((p) => p.ja).join('、'), prev.problems.map((p) => p.en).join('; '));
+    else previousInsuredKey = formatInsuredPersonIdentifierValue(prev.value);
+  }
+
   if (r.problems.length > 0 || !person.ok || !relationship || !sex || !birthDate || !acquiredOn || copayRatio === null)
     return { problems: r.problems };
   const p = person.value;
@@ -379,6 +398,7 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord } | { proble
       publicExpenses,
       personLinkKey: personLinkKey === '' ? null : personLinkKey,
     },
+    ...(previousInsuredKey ? { previousInsuredKey } : {}),
   };
 }
 
@@ -436,7 +456,7 @@ export async function* parseBulkBatches(
       }
       seen.set(key, ev.line);
     }
-    return { kind: 'record', line: ev.line, record: parsed.record };
+    return { kind: 'record', line: ev.line, record: parsed.record, ...(parsed.previousInsuredKey ? { previousInsuredKey: parsed.previousInsuredKey } : {}) };
   };
 
   for await (const events of csv) {

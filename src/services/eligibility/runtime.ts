@@ -1,0 +1,91 @@
+/**
+ * Per-platform state of the eligibility service: trust store (configured CA certificates and CRLs), the
+ * challenge issuer with its database replay guard, the card verifier (per-certificate path cache), visit tokens.
+ * Created once when the service registers; tests and the CLI reach it through `eligibilityRuntime(platform)`.
+ */
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { PlatformConfig } from '../../platform/config.ts';
+import type { PlatformParts } from '../../platform/platform.ts';
+import type { Queryable } from '../../platform/storage/database.ts';
+import { ChallengeIssuer } from './card/challenge.ts';
+import { CardVerifier } from './card/verifier.ts';
+import { DatabaseChallengeStore } from './challenge-store.ts';
+import { ReloadableTrustStore } from './trust.ts';
+import { VisitTokens } from './visit-token.ts';
+
+export interface EligibilityOptions {
+  /** Directory of trusted card CA certificates and CRLs (TSUNAGU_CARD_TRUST_DIR; default `<data>/card/trust`). */
+  trustDir?: string;
+  /** How often the trust directory is checked for changes, ms (TSUNAGU_CARD_TRUST_REFRESH_MS; default 5000; 0 = never). */
+  trustRefreshMs?: number;
+  /** Lifetime of a card challenge, ms (default 2 minutes). */
+  challengeTtlMs?: number;
+  /** Lifetime of a visit token (time to record the consent at the reader), ms (default 30 minutes). */
+  visitTtlMs?: number;
+}
+
+export interface EligibilityRuntime {
+  platform: PlatformParts;
+  trust: ReloadableTrustStore;
+  challenges: ChallengeIssuer;
+  nonces: DatabaseChallengeStore;
+  verifier: CardVerifier;
+  visits: VisitTokens;
+  close(): void;
+}
+
+/** Where the card files live for a data directory: the test CA, the trust directory, issued card files. */
+export function cardPaths(config: Pick<PlatformConfig, 'dataDir'>, env: NodeJS.ProcessEnv = process.env) {
+  const base = config.dataDir === 'memory://' ? resolve('.tsunagu') : config.dataDir;
+  return {
+    caDir: env.TSUNAGU_CARD_CA_DIR ? resolve(env.TSUNAGU_CARD_CA_DIR) : join(base, 'card', 'ca'),
+    trustDir: env.TSUNAGU_CARD_TRUST_DIR ? resolve(env.TSUNAGU_CARD_TRUST_DIR) : join(base, 'card', 'trust'),
+    cardsDir: join(base, 'card', 'cards'),
+  };
+}
+
+/** A secret shared by every node, created on first use (stored in the database like the platform keys). */
+export async function sharedSecret(db: Queryable, name: string): Promise<Buffer> {
+  await db.query('INSERT INTO elig_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32)]);
+  const res = await db.query<{ value: Uint8Array }>('SELECT value FROM elig_secrets WHERE name = $1', [name]);
+  return Buffer.from(res.rows[0].value);
+}
+
+const runtimes = new WeakMap<PlatformParts, EligibilityRuntime>();
+
+export async function startRuntime(platform: PlatformParts, options: EligibilityOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<EligibilityRuntime> {
+  const trustDir = options.trustDir ?? cardPaths(platform.config, env).trustDir;
+  const trust = new ReloadableTrustStore(trustDir);
+  await trust.reload(true);
+  trust.watch(options.trustRefreshMs ?? Number(env.TSUNAGU_CARD_TRUST_REFRESH_MS ?? 5000));
+  const nonces = new DatabaseChallengeStore(platform.db);
+  const challenges = new ChallengeIssuer({
+    secret: await sharedSecret(platform.db, 'card-challenge'),
+    store: nonces,
+    ttlMs: options.challengeTtlMs,
+  });
+  const verifier = new CardVerifier({ trustStore: trust, challenges });
+  const visits = new VisitTokens(await sharedSecret(platform.db, 'reception-visit'), options.visitTtlMs);
+  const runtime: EligibilityRuntime = {
+    platform,
+    trust,
+    challenges,
+    nonces,
+    verifier,
+    visits,
+    close() {
+      trust.close();
+      nonces.close();
+    },
+  };
+  runtimes.set(platform, runtime);
+  return runtime;
+}
+
+/** The running service state of a platform (throws when the eligibility service is not registered). */
+export function eligibilityRuntime(platform: PlatformParts): EligibilityRuntime {
+  const r = runtimes.get(platform);
+  if (!r) throw new Error('the eligibility service is not running on this platform');
+  return r;
+}

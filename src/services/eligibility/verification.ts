@@ -1,0 +1,389 @@
+/**
+ * Verification at reception (資格確認): by My Number card (challenge → card signature → certificate → person →
+ * eligibility on the visit date), by insurance number input (保険証・資格確認書の記号・番号・枝番 + 生年月日), and the
+ * bulk pre-check of booked patients (一括照会). Each answer is either the eligibility in force on the visit date
+ * or the precise reason it is not available, with the stage that failed:
+ *   card        the card response did not verify (untrusted CA, revoked, expired, tampered, replayed …)
+ *   link        the certificate is not linked to a registered person (or was superseded by a renewal)
+ *   eligibility the person has no eligibility on that date (lost, not yet valid, no record …)
+ *   input       the typed number or date is wrong (check digit, branch, birth date …)
+ * Every verification leaves an audit event (action E), whatever its result, before the answer is returned.
+ */
+import type { RequestContext } from '../../platform/auth/principal.ts';
+import type { AuditOutcome } from '../../platform/audit/audit-record.ts';
+import { badRequest, forbidden } from '../../platform/fhir/errors.ts';
+import { outcome } from '../../platform/fhir/outcome.ts';
+import type { PlatformParts } from '../../platform/platform.ts';
+import type { Queryable } from '../../platform/storage/database.ts';
+import { japanDateOf, parseCalendarDate } from './calendar-date.ts';
+import type { CardAssertion } from './card/card.ts';
+import type { VerifiedCard } from './card/verifier.ts';
+import { eligibilityByInsuranceNumber, eligibilityOn, type EligibilityDecision, type Eligible } from './eligibility-rules.ts';
+import { ELIGIBILITY_REASON_SYSTEM, LIMIT_CATEGORY_SYSTEM, SPECIFIC_DISEASE_SYSTEM } from './fhir-codes.ts';
+import { numberKeyOf } from './fhir-mapping.ts';
+import { bmpWithoutVariationSelectors, toDisplayable } from './names.ts';
+import { parseInsuredPersonNumber, PUBLIC_PAYER_NUMBER_SYSTEM } from './numbers.ts';
+import { ParamReader, parameters, type OutParam } from './params.ts';
+import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from './record.ts';
+import type { EligibilityRuntime } from './runtime.ts';
+import type { VisitMethod } from './visit-token.ts';
+
+export type Stage = 'card' | 'link' | 'eligibility' | 'input';
+
+export interface ReceptionResult {
+  ok: boolean;
+  stage?: Stage;
+  code: string;
+  ja: string;
+  en: string;
+  visitDate: string;
+  method: VisitMethod;
+  /** Caller's reference for this entry (bulk pre-check). */
+  ref?: string;
+  patientId?: string;
+  /** Visit token (a person was identified); consent at the reader needs a card visit. */
+  visit?: string;
+  patientJson?: string;
+  coverageJson?: string;
+  eligible?: Eligible;
+  /** The record a refusal is about (the lost one, the future one). */
+  record?: EligibilityRecord;
+  coverageId?: string;
+  card?: Pick<VerifiedCard, 'serial' | 'fingerprint' | 'cardId' | 'notAfter' | 'keyType'>;
+  problems?: { field: string; ja: string; en: string }[];
+}
+
+interface LookupRow {
+  patient_key: string;
+  patient: string | null;
+  record: string | null;
+  coverage_id: string | null;
+  coverage: string | null;
+}
+
+const ELIGIBLE = { code: 'eligible', ja: '資格が確認できました', en: 'eligible' };
+
+/** The caller must be a facility or pharmacy allowed to read Coverage. */
+export function assertReception(platform: PlatformParts, ctx: RequestContext): string {
+  const p = ctx.principal;
+  if ((p.kind !== 'facility' && p.kind !== 'pharmacy') || !p.facilityCode)
+    throw forbidden('資格確認は医療機関・薬局のみが行えます', 'eligibility verification is for facilities and pharmacies');
+  const scope = platform.policy.scopeDecision(ctx, 'Coverage', 'read');
+  if (!scope.allow) throw forbidden(scope.ja, scope.en);
+  return p.facilityCode;
+}
+
+function visitDateOf(params: ParamReader, now: Date): string {
+  const given = params.string('visitDate');
+  if (given === undefined || given === '') return japanDateOf(now);
+  const d = parseCalendarDate(given);
+  if (!d.ok) throw badRequest(`受診日：${d.ja}`, `visitDate: ${d.en}`, [params.path('visitDate')]);
+  return d.value;
+}
+
+const COVERS_SQL = (r: string, date: string) => `${r}.acquired_on <= ${date} AND (${r}.lost_on IS NULL OR ${date} < ${r}.lost_on)`;
+
+/** The person linked to a certificate, with every record and the Coverage(s) in force on the date: one round trip. */
+async function lookupCertificate(db: Queryable, issuerFingerprint: string, serial: string, visitDate: string) {
+  const res = await db.query<LookupRow & { superseded_by: string | null; unlinked_at: Date | null }>(
+    `SELECT c.patient_key, c.superseded_by, c.unlinked_at, p.content AS patient, r.record, r.coverage_id,
+            CASE WHEN ${COVERS_SQL('r', '$3')} THEN cov.content END AS coverage
+       FROM elig_cards c
+       LEFT JOIN resources p ON p.resource_type = 'Patient' AND p.id = c.patient_key
+       LEFT JOIN elig_records r ON r.patient_key = c.patient_key
+       LEFT JOIN resources cov ON cov.resource_type = 'Coverage' AND cov.id = r.coverage_id AND ${COVERS_SQL('r', '$3')}
+      WHERE c.issuer_fingerprint = $1 AND c.serial = $2`,
+    [issuerFingerprint, serial, visitDate],
+    { name: 'elig_lookup_certificate' },
+  );
+  return res.rows;
+}
+
+async function audit(platform: PlatformParts, ctx: RequestContext, subtype: string, results: ReceptionResult[]): Promise<void> {
+  await platform.readAudit.write(
+    results.map((r) => {
+      const outcomeCode: AuditOutcome = r.ok || r.stage === 'eligibility' ? '0' : '4';
+      const entities = [...(r.patientId ? [`Patient/${r.patientId}`] : []), ...(r.coverageId ? [`Coverage/${r.coverageId}`] : [])];
+      return platform.repo.auditRecord(ctx, 'E', subtype, outcomeCode, r.patientId ?? '', entities, {
+        outcomeDesc: `${r.code}${r.card ? ` (certificate ${r.card.serial})` : ''}${r.ref ? ` ref ${r.ref}` : ''}: ${r.en}`,
+        purpose: 'COVERAGE',
+      });
+    }),
+  );
+}
+
+function fromDecision(
+  decision: EligibilityDecision,
+  base: Pick<ReceptionResult, 'visitDate' | 'method' | 'patientId' | 'ref'>,
+  coverageOf: (r: EligibilityRecord) => { id: string | null; json: string | null },
+): ReceptionResult {
+  if (decision.ok) {
+    const cov = coverageOf(decision.record);
+    return { ok: true, ...ELIGIBLE, ...base, eligible: decision, coverageId: cov.id ?? undefined, coverageJson: cov.json ?? undefined };
+  }
+  const stage: Stage = ['invalid-number', 'invalid-date', 'branch-mismatch', 'birthdate-mismatch', 'ambiguous'].includes(decision.code)
+    ? 'input'
+    : 'eligibility';
+  return {
+    ok: false,
+    stage,
+    code: decision.code,
+    ja: decision.ja,
+    en: decision.en,
+    ...base,
+    record: decision.record,
+    coverageId: decision.record ? (coverageOf(decision.record).id ?? undefined) : undefined,
+    problems: decision.problems?.map((p) => ({ field: p.field, ja: p.ja, en: p.en })),
+  };
+}
+
+/** `$verify-card`: the card's signed challenge → eligibility on the visit date. */
+export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, params: ParamReader, now = new Date()): Promise<ReceptionResult> {
+  const { platform } = rt;
+  const facility = assertReception(platform, ctx);
+  const visitDate = visitDateOf(params, now);
+  const assertion: CardAssertion = {
+    challenge: params.requiredString('challenge', 'チャレンジ'),
+    signature: params.requiredString('signature', 'カードの署名'),
+    certificate: params.requiredString('certificate', '利用者証明用電子証明書'),
+    chain: params.strings('chain'),
+    method: params.requiredString('method', '本人確認の方法（pin / face）') as CardAssertion['method'],
+  };
+  const card = await rt.verifier.verify(assertion, { facilityCode: facility, now });
+  const method: VisitMethod = assertion.method === 'face' ? 'card-face' : 'card-pin';
+  let result: ReceptionResult;
+  if (!card.ok) {
+    result = { ok: false, stage: 'card', code: card.code, ja: card.ja, en: card.en, visitDate, method };
+  } else {
+    const cardInfo = { serial: card.serial, fingerprint: card.fingerprint, cardId: card.cardId, notAfter: card.notAfter, keyType: card.keyType };
+    const rows = await lookupCertificate(platform.db, card.issuerFingerprint, card.serial, visitDate);
+    const link = rows[0];
+    if (!link || link.unlinked_at || link.superseded_by) {
+      const superseded = !!link?.superseded_by;
+      result = {
+        ok: false,
+        stage: 'link',
+        code: superseded ? 'superseded' : 'not-linked',
+        ja: superseded
+          ? 'この電子証明書は更新済みです（新しい証明書で受付してください）'
+          : 'このカードは資格情報と紐付けられていません（保険者による登録または初回の利用登録が必要です）',
+        en: superseded
+          ? 'this certificate has been renewed; use the card with its new certificate'
+          : 'this card is not linked to any eligibility record (the insurer or the holder must register it first)',
+        visitDate,
+        method,
+        card: cardInfo,
+      };
+    } else {
+      const records = rows.filter((r) => r.record !== null).map((r) => JSON.parse(r.record!) as EligibilityRecord);
+      const byKey = new Map(rows.filter((r) => r.record).map((r) => [recordKey(JSON.parse(r.record!) as EligibilityRecord), r]));
+      const patientId = link.patient_key;
+      result = fromDecision(eligibilityOn(records, visitDate), { visitDate, method, patientId }, (rec) => {
+        const row = byKey.get(recordKey(rec));
+        return { id: row?.coverage_id ?? null, json: row?.coverage ?? null };
+      });
+      result.card = cardInfo;
+      result.patientJson = link.patient ?? undefined;
+      result.visit = rt.visits.issue({ patientId, facilityCode: facility, visitDate, method }, now.getTime()).token;
+    }
+  }
+  await audit(platform, ctx, 'verify-card', [result]);
+  return result;
+}
+
+export interface NumberQuery {
+  ref?: string;
+  insurerNumber: string;
+  symbol?: string;
+  number: string;
+  branch?: string;
+  birthDate: string;
+  visitDate: string;
+  method: VisitMethod;
+}
+
+function numberQueryOf(p: ParamReader, now: Date, ref?: string): NumberQuery {
+  const source = p.string('source') ?? 'insurance-card';
+  if (source !== 'insurance-card' && source !== 'eligibility-certificate')
+    throw badRequest(`source は insurance-card か eligibility-certificate です（${source}）`, `source must be insurance-card or eligibility-certificate, got ${source}`, [p.path('source')]);
+  return {
+    ref,
+    insurerNumber: p.requiredString('insurerNumber', '保険者番号'),
+    symbol: p.string('symbol'),
+    number: p.requiredString('number', '番号'),
+    branch: p.string('branch'),
+    birthDate: p.requiredString('birthDate', '生年月日'),
+    visitDate: visitDateOf(p, now),
+    method: source,
+  };
+}
+
+/** Number lookups for many queries in one round trip. */
+async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<ReceptionResult[]> {
+  const keys = new Map<NumberQuery, string | null>();
+  for (const q of queries) {
+    const parsed = parseInsuredPersonNumber(q);
+    keys.set(q, parsed.ok ? numberKeyOf({ insurerNumber: parsed.value.insurer.value, symbol: parsed.value.symbol?.normalized ?? '', number: parsed.value.number.normalized }) : null);
+  }
+  const wanted = [...new Set([...keys.values()].filter((k): k is string => k !== null))];
+  const byNumber = new Map<string, (LookupRow & { number_key: string; lost_on: string | null; acquired_on: string })[]>();
+  if (wanted.length > 0) {
+    const res = await db.query<LookupRow & { number_key: string; lost_on: string | null; acquired_on: string }>(
+      `SELECT r.number_key, r.patient_key, r.record, r.coverage_id, r.acquired_on, r.lost_on, p.content AS patient, cov.content AS coverage
+         FROM elig_records r
+         LEFT JOIN resources p ON p.resource_type = 'Patient' AND p.id = r.patient_key
+         LEFT JOIN resources cov ON cov.resource_type = 'Coverage' AND cov.id = r.coverage_id
+        WHERE r.number_key = ANY($1::text[])`,
+      [wanted],
+      { name: 'elig_lookup_numbers' },
+    );
+    for (const row of res.rows) byNumber.set(row.number_key, [...(byNumber.get(row.number_key) ?? []), row]);
+  }
+  return queries.map((q) => {
+    const rows = byNumber.get(keys.get(q) ?? '') ?? [];
+    const withRecords = rows.map((r) => ({ row: r, record: JSON.parse(r.record!) as EligibilityRecord }));
+    const decision = eligibilityByInsuranceNumber(
+      withRecords.map((x) => x.record),
+      { insurerNumber: q.insurerNumber, symbol: q.symbol, number: q.number, branch: q.branch, birthDate: q.birthDate },
+      q.visitDate,
+    );
+    const rowOf = (rec: EligibilityRecord) => withRecords.find((x) => recordKey(x.record) === recordKey(rec))?.row;
+    // The person is identified when the number, branch and birth date matched (eligible, or lost / not yet valid).
+    const person = decision.ok ? rowOf(decision.record) : decision.record && (decision.code === 'lost' || decision.code === 'not-yet-valid') ? rowOf(decision.record) : undefined;
+    const result = fromDecision(decision, { visitDate: q.visitDate, method: q.method, ref: q.ref, patientId: person?.patient_key }, (rec) => {
+      const row = rowOf(rec);
+      const covers = row && row.acquired_on <= q.visitDate && (row.lost_on === null || q.visitDate < row.lost_on);
+      return { id: row?.coverage_id ?? null, json: covers ? row.coverage : null };
+    });
+    if (person) result.patientJson = person.patient ?? undefined;
+    return result;
+  });
+}
+
+/** `$verify-insurance`: 保険証・資格確認書の番号入力 + 生年月日 → eligibility on the visit date. */
+export async function verifyInsuranceNumber(rt: EligibilityRuntime, ctx: RequestContext, params: ParamReader, now = new Date()): Promise<ReceptionResult> {
+  const facility = assertReception(rt.platform, ctx);
+  const query = numberQueryOf(params, now);
+  const [result] = await lookupNumbers(rt.platform.db, [query]);
+  if (result.patientId) result.visit = rt.visits.issue({ patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method }, now.getTime()).token;
+  await audit(rt.platform, ctx, 'verify-insurance', [result]);
+  return result;
+}
+
+export const MAX_PRECHECK = 1000;
+
+/** `$bulk-precheck` (一括照会): eligibility of many booked patients by number + birth date. */
+export async function bulkPrecheck(rt: EligibilityRuntime, ctx: RequestContext, params: ParamReader, now = new Date()): Promise<ReceptionResult[]> {
+  assertReception(rt.platform, ctx);
+  const entries = params.parts('entry');
+  if (entries.length === 0) throw badRequest('照会する患者（entry）がありません', 'no entry to check', [params.path('entry')]);
+  if (entries.length > MAX_PRECHECK)
+    throw badRequest(`一度に照会できるのは ${MAX_PRECHECK} 件までです（${entries.length} 件）`, `at most ${MAX_PRECHECK} entries per request (got ${entries.length})`, [params.path('entry')]);
+  const queries = entries.map((e, i) => numberQueryOf(e, now, e.string('ref') ?? String(i + 1)));
+  const results = await lookupNumbers(rt.platform.db, queries);
+  await audit(rt.platform, ctx, 'bulk-precheck', results);
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------------
+
+export interface OutputOptions {
+  /** `bmp`: add displayName with ● for characters outside the BMP or with variation selectors (names stay exact). */
+  nameDisplay?: 'exact' | 'bmp';
+  /** Embed the Patient and Coverage resources (default true; false in the bulk pre-check). */
+  resources?: boolean;
+}
+
+function eligibilityParts(e: Eligible): OutParam[] {
+  const r = e.record;
+  return [
+    { name: 'insurerNumber', valueString: r.insurerNumber },
+    ...(r.symbol ? [{ name: 'symbol', valueString: r.symbol }] : []),
+    { name: 'number', valueString: r.number },
+    ...(r.branch ? [{ name: 'branch', valueString: r.branch }] : []),
+    { name: 'relationship', valueCode: r.relationship },
+    { name: 'acquiredOn', valueDate: r.acquiredOn },
+    ...(r.lostOn ? [{ name: 'lostOn', valueDate: r.lostOn }] : []),
+    { name: 'copayRatio', valueInteger: e.copayRatio },
+    ...(r.limitCategory
+      ? [{ name: 'limitCategory', valueCoding: { system: LIMIT_CATEGORY_SYSTEM, code: r.limitCategory, display: LIMIT_CATEGORIES[r.limitCategory].ja } }]
+      : []),
+    ...(e.elderly ? [{ name: 'elderlyCopayRatio', valueInteger: e.elderly.copayRatio }] : []),
+    ...e.specificDiseases.map((d) => ({
+      name: 'specificDisease',
+      part: [
+        { name: 'disease', valueCoding: { system: SPECIFIC_DISEASE_SYSTEM, code: d.code, display: SPECIFIC_DISEASES[d.code].ja } },
+        { name: 'monthlyLimit', valueMoney: { value: d.monthlyLimitYen, currency: 'JPY' } },
+      ],
+    })),
+    ...e.publicExpenses.map((p) => ({
+      name: 'publicExpense',
+      part: [
+        { name: 'payer', valueIdentifier: { system: PUBLIC_PAYER_NUMBER_SYSTEM, value: p.payerNumber } },
+        { name: 'recipient', valueString: p.recipientNumber },
+        ...(p.validTo ? [{ name: 'validTo', valueDate: p.validTo }] : []),
+      ],
+    })),
+    ...(e.alsoValid.length ? [{ name: 'alsoValid', valueString: e.alsoValid.map((a) => recordKey(a)).join(' ') }] : []),
+  ];
+}
+
+function displayName(patientJson: string | undefined): string | undefined {
+  if (!patientJson) return undefined;
+  const p = JSON.parse(patientJson) as { name?: { family?: string; given?: string[] }[] };
+  const n = p.name?.[0];
+  if (!n) return undefined;
+  return toDisplayable([n.family ?? '', ...(n.given ?? [])].join(' '), bmpWithoutVariationSelectors);
+}
+
+/** The parts of one result (used alone, or inside an `entry` of the bulk answer). */
+export function resultParts(r: ReceptionResult, options: OutputOptions = {}): OutParam[] {
+  const withResources = options.resources ?? true;
+  return [
+    ...(r.ref !== undefined ? [{ name: 'ref', valueString: r.ref }] : []),
+    { name: 'result', valueBoolean: r.ok },
+    { name: 'code', valueCoding: { system: ELIGIBILITY_REASON_SYSTEM, code: r.code, display: r.ja } },
+    ...(r.stage ? [{ name: 'stage', valueCode: r.stage }] : []),
+    { name: 'message', valueString: r.ja },
+    { name: 'diagnostics', valueString: r.en },
+    { name: 'visitDate', valueDate: r.visitDate },
+    { name: 'method', valueCode: r.method },
+    ...(r.visit ? [{ name: 'visit', valueString: r.visit }] : []),
+    ...(r.patientId ? [{ name: 'patientReference', valueReference: { reference: `Patient/${r.patientId}` } }] : []),
+    ...(withResources && r.patientJson ? [{ name: 'patient', resource: JSON.parse(r.patientJson) }] : []),
+    ...(options.nameDisplay === 'bmp' && r.patientJson ? [{ name: 'displayName', valueString: displayName(r.patientJson) }] : []),
+    ...(withResources && r.coverageJson ? [{ name: 'coverage', resource: JSON.parse(r.coverageJson) }] : []),
+    ...(!withResources && r.coverageId && r.ok ? [{ name: 'coverageReference', valueReference: { reference: `Coverage/${r.coverageId}` } }] : []),
+    ...(r.eligible ? [{ name: 'eligibility', part: eligibilityParts(r.eligible) }] : []),
+    ...(r.record && !r.ok ? [{ name: 'recordConcerned', valueString: recordKey(r.record) }] : []),
+    ...(r.card ? [{ name: 'certificateSerial', valueString: r.card.serial }] : []),
+    ...(!r.ok
+      ? [
+          {
+            name: 'outcome',
+            resource: outcome(
+              r.problems?.length
+                ? r.problems.map((p) => ({ severity: 'error' as const, code: 'invalid' as const, ja: p.ja, en: p.en, expression: [`Parameters.parameter.where(name='${p.field}')`] }))
+                : [{ severity: 'error', code: r.stage === 'card' ? 'security' : r.stage === 'input' ? 'invalid' : 'not-found', ja: r.ja, en: r.en }],
+            ),
+          },
+        ]
+      : []),
+  ];
+}
+
+export function resultParameters(r: ReceptionResult, options: OutputOptions = {}) {
+  return parameters(resultParts(r, options));
+}
+
+export function bulkParameters(results: ReceptionResult[], options: OutputOptions = {}) {
+  const ok = results.filter((r) => r.ok).length;
+  return parameters([
+    { name: 'total', valueInteger: results.length },
+    { name: 'eligible', valueInteger: ok },
+    { name: 'ineligible', valueInteger: results.length - ok },
+    ...results.map((r) => ({ name: 'entry', part: resultParts(r, { ...options, resources: false }) })),
+  ]);
+}
