@@ -117,7 +117,10 @@ async function findMatches(repo: Repository, req: SearchRequest, restriction: Se
     const where = whereClause(req, p, restriction);
     const order = orderClause(req, p, 'm');
     const res = await repo.db.query<StoredRow & { total: number; rn: number }>(
-      `WITH m AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated FROM resources r WHERE ${where} LIMIT ${cap + 1}),
+      // The filter is planned for all its matches (a LIMIT here would make PostgreSQL walk the type in date
+      // order hoping to stop early); the cap is applied by the consumer, which stops pulling rows at cap + 1.
+      `WITH hits AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated FROM resources r WHERE ${where}),
+            m AS MATERIALIZED (SELECT * FROM hits LIMIT ${cap + 1}),
             page AS (SELECT m.resource_type, m.id, row_number() OVER (ORDER BY ${order}) AS rn FROM m ORDER BY rn LIMIT ${wantPage ? req.count : 0} OFFSET ${req.offset})
        SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total
        FROM (SELECT 1) one LEFT JOIN (page JOIN resources r ON r.resource_type = page.resource_type AND r.id = page.id) ON TRUE
