@@ -2,6 +2,7 @@
  * What is audited, and how it becomes a FHIR AuditEvent (P4: who, facility, action, what, outcome, purpose,
  * consent basis, when).
  */
+import { createHash } from 'node:crypto';
 import type { AuditEvent } from '@medplum/fhirtypes';
 
 /** C create, R read/search, U update, D delete, E execute (operations). */
@@ -100,19 +101,24 @@ export function toAuditRow(rec: AuditRecord): AuditRow {
 
 /** The bytes each chain link covers: every stored column except the link itself. */
 export function auditMaterial(chain: number, row: AuditRow): string {
-  return JSON.stringify([
-    chain,
+  // Unit separators between fields (none can contain one: JSON escapes control characters), a marker for NULL,
+  // and the JSON by its SHA-256 so the chain input stays small.
+  const field = (v: string | null) => (v === null ? NULL_MARK : v);
+  return [
+    String(chain),
     row.recorded,
     row.patientKey,
-    row.clientId,
-    row.facilityCode,
+    field(row.clientId),
+    field(row.facilityCode),
     row.action,
     row.outcome,
-    row.purpose,
-    row.entities,
-    row.content,
-  ]);
+    field(row.purpose),
+    row.entities.join('\u001e'),
+    createHash('sha256').update(row.content).digest('hex'),
+  ].join('\u001f');
 }
+
+const NULL_MARK = '\u0018';
 
 /** The FHIR id of the event at a chain position. */
 export const auditEventId = (chain: number, seq: number) => `${chain}-${seq}`;
