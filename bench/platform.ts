@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPatient, labObservation } from './documents.ts';
+import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { freshDatabase, load, percentiles, postgresAvailable, startChildServer, type LoadResult } from './lib.ts';
 
 const CONCURRENCY = 32;
@@ -57,7 +58,7 @@ interface EngineResult {
   createRepository: { perSecond: number; p50: number; p99: number };
   createHttp: LoadResult;
   readHttp: LoadResult;
-  readAtRate: LoadResult;
+  readAtRate: OpenLoopResult;
   searchHttp: LoadResult;
   createPercentOfBaseline?: number;
   createHttpPercentOfBaseline?: number;
@@ -100,8 +101,8 @@ async function httpPhase(server: { url: string; token: string }, seconds: number
   const readRequests = [{ method: 'GET' as const, setupRequest: (req: object) => ({ ...req, path: `/fhir/Observation/${obsIds[n++ % obsIds.length]}` }) }];
   // Saturation: 50 clients each sending its next read as soon as the last one answers.
   const readHttp = await load({ url: server.url, connections: READERS, duration: seconds, headers, requests: readRequests });
-  // Latency at a steady load: the same 50 clients, together sending READ_RATE reads per second.
-  const readAtRate = await load({ url: server.url, connections: READERS, duration: seconds, headers, requests: readRequests, overallRate: readRate });
+  // Latency at a steady load: 50 clients together sending `readRate` reads per second, evenly spread.
+  const readAtRate = await openLoop({ origin: server.url, headers, path: (i) => `/fhir/Observation/${obsIds[i % obsIds.length]}`, clients: READERS, rate: readRate, seconds });
   let m = 0;
   const searchHttp = await load({
     url: server.url,

@@ -36,7 +36,7 @@ console.log(
       'read p50/p99 ms steady': `${r.readAtRate.p50}/${r.readAtRate.p99}`,
       'search/s': r.searchHttp.requestsPerSecond,
       'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
-      errors: [r.createHttp, r.readHttp, r.readAtRate, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0),
+      errors: [r.createHttp, r.readHttp, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0) + r.readAtRate.errors,
     })),
   ),
 );
