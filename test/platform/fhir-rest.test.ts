@@ -237,6 +237,23 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
     });
   });
 
+  describe('conditional update and delete', () => {
+    it('updates the one match, creates when none, refuses several (412) and empty criteria (400)', async () => {
+      const ident = `cu-${Date.now()}`;
+      const created = await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: { ...patient({ identifier: ident }), id: `p-${ident}` } });
+      expect(created.statusCode).toBe(201);
+      const updated = await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: { ...patient({ identifier: ident, gender: 'female' }), id: `p-${ident}` } });
+      expect(updated.statusCode).toBe(200);
+      expect(json(updated).meta.versionId).toBe('2');
+      await post('/fhir/Patient', patient({ identifier: ident }));
+      expect((await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: patient({ identifier: ident }) })).statusCode).toBe(412);
+      expect((await s.request({ method: 'DELETE', url: `/fhir/Patient?identifier=${ident}`, token: admin.token })).statusCode).toBe(412);
+      expect((await s.request({ method: 'DELETE', url: '/fhir/Patient', token: admin.token })).statusCode).toBe(400);
+      expect((await s.request({ method: 'DELETE', url: `/fhir/Patient?_id=p-${ident}`, token: admin.token })).statusCode).toBe(204);
+      expect((await get(`/fhir/Patient/p-${ident}`)).statusCode).toBe(410);
+    });
+  });
+
   describe('transaction and batch', () => {
     it('creates linked resources atomically, rewriting urn:uuid references', async () => {
       const before = await countRows(s, 'audit_events');

@@ -25,16 +25,8 @@ export interface ClientRecord {
   active: boolean;
 }
 
-export interface NewClient {
-  clientId?: string;
-  name: string;
-  kind: PrincipalKind;
-  facilityCode?: string;
-  organizationId?: string;
-  patientId?: string;
-  scopes: string[];
-  jwks: { keys: JWK[] };
-}
+/** A client to register; the id is generated when not given. */
+export type NewClient = Omit<ClientRecord, 'clientId' | 'active'> & { clientId?: string };
 
 const invalid = (ja: string, en: string) => FhirError.of(400, 'invalid', ja, en);
 

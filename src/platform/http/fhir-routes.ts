@@ -1,13 +1,13 @@
 /** The FHIR REST interactions at `/fhir` (http://hl7.org/fhir/R4/http.html). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../auth/principal.ts';
-import { FhirError, badRequest } from '../fhir/errors.ts';
+import { badRequest } from '../fhir/errors.ts';
 import { outcome } from '../fhir/outcome.ts';
 import { assertResourceType } from '../fhir/resource-shape.ts';
 import { BundleProcessor } from '../store/bundle-processor.ts';
 import { historyBundle, runHistory } from '../store/history.ts';
 import type { Repository, WriteResult } from '../store/repository.ts';
-import { runSearch, searchBundle, searchIds } from '../store/search-executor.ts';
+import { conditionalTarget, runSearch, searchBundle } from '../store/search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from '../store/stored-resource.ts';
 import { sendFhir } from './fhir-json.ts';
 import { authenticate } from './request-context.ts';
@@ -120,13 +120,9 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const ctx = await ctxOf(request);
     const { type } = request.params;
     assertResourceType(type);
-    const query = queryOf(request);
-    if ([...query.keys()].length === 0) throw badRequest('更新には id か検索条件が必要です', 'PUT needs an id or search criteria');
-    const matches = await searchIds(repo, ctx, repo.db, type, query);
-    if (matches.length > 1)
-      throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', 'conditional update matched more than one resource');
+    const match = await conditionalTarget(repo, ctx, repo.db, type, queryOf(request), 'update');
     const body = request.body as Record<string, unknown> | undefined;
-    const id = matches[0]?.id ?? (typeof body?.id === 'string' ? body.id : undefined);
+    const id = match?.id ?? (typeof body?.id === 'string' ? body.id : undefined);
     if (!id) throw badRequest('一致するリソースがなく、本文にも id がありません', 'no match and the body has no id');
     const r = await repo.update(ctx, type, id, body, { ifMatch: request.headers['if-match'] as string | undefined });
     return sendWrite(request, reply, r, baseOf(request));
@@ -137,12 +133,8 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const ctx = await ctxOf(request);
     const { type } = request.params;
     assertResourceType(type);
-    const query = queryOf(request);
-    if ([...query.keys()].length === 0) throw badRequest('削除には id か検索条件が必要です', 'DELETE needs an id or search criteria');
-    const matches = await searchIds(repo, ctx, repo.db, type, query);
-    if (matches.length > 1)
-      throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', 'conditional delete matched more than one resource');
-    if (matches.length === 1) await repo.delete(ctx, type, matches[0].id);
+    const match = await conditionalTarget(repo, ctx, repo.db, type, queryOf(request), 'delete');
+    if (match) await repo.delete(ctx, type, match.id);
     return reply.code(204).send();
   });
 

@@ -7,11 +7,11 @@
 import { newId } from '../fhir/ids.ts';
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
 import type { RequestContext } from '../auth/principal.ts';
-import { FhirError, badRequest, notFound, preconditionFailed } from '../fhir/errors.ts';
+import { FhirError, badRequest, notFound } from '../fhir/errors.ts';
 import { isKnownResourceType } from '../fhir/resource-shape.ts';
 import { isValidId } from '../fhir/references.ts';
 import type { Repository, WriteResult, WriteSession } from './repository.ts';
-import { searchIds } from './search-executor.ts';
+import { conditionalTarget } from './search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from './stored-resource.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -202,9 +202,8 @@ export class BundleProcessor {
       case 'PUT': {
         let id = e.id;
         if (!id) {
-          const matches = await searchIds(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query));
-          if (matches.length > 1) throw preconditionFailed('条件に一致するリソースが複数あります', 'conditional update matched more than one resource');
-          id = matches[0]?.id ?? (e.resource?.id as string | undefined) ?? newId();
+          const match = await conditionalTarget(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query), 'update');
+          id = match?.id ?? (e.resource?.id as string | undefined) ?? newId();
           if (e.resource && e.resource.id === undefined) e.resource.id = id;
         }
         const r = await repo.update(ctx, e.type, id, e.resource, { ifMatch: e.ifMatch, session });
@@ -213,10 +212,9 @@ export class BundleProcessor {
       case 'DELETE': {
         let id = e.id;
         if (!id) {
-          const matches = await searchIds(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query));
-          if (matches.length > 1) throw preconditionFailed('条件に一致するリソースが複数あります', 'conditional delete matched more than one resource');
-          if (matches.length === 0) return { response: { status: '204 No Content' } };
-          id = matches[0].id;
+          const match = await conditionalTarget(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query), 'delete');
+          if (!match) return { response: { status: '204 No Content' } };
+          id = match.id;
         }
         await repo.delete(ctx, e.type, id, { session });
         return { response: { status: '204 No Content' } };

@@ -4,7 +4,7 @@
  */
 import type { RequestContext } from '../auth/principal.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
-import { badRequest, forbidden } from '../fhir/errors.ts';
+import { FhirError, badRequest, forbidden } from '../fhir/errors.ts';
 import { outcome } from '../fhir/outcome.ts';
 import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
@@ -45,6 +45,21 @@ export async function searchIds(
   const where = whereClause(req, p, restrictionFor(repo, ctx, type));
   const res = await q.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} LIMIT 2`, p.values);
   return res.rows.map(fromRow);
+}
+
+/** The one resource a conditional update or delete addresses (undefined: none matches; 412: several do). */
+export async function conditionalTarget(
+  repo: Repository,
+  ctx: RequestContext,
+  q: Queryable,
+  type: string,
+  query: URLSearchParams,
+  interaction: 'update' | 'delete',
+): Promise<StoredResource | undefined> {
+  const matches = await searchIds(repo, ctx, q, type, query);
+  if (matches.length > 1)
+    throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', `conditional ${interaction} matched more than one resource`);
+  return matches[0];
 }
 
 async function includes(repo: Repository, ctx: RequestContext, matches: StoredResource[], rules: IncludeRule[], rev: boolean) {
