@@ -1,6 +1,8 @@
 #!/usr/bin/env -S npx tsx
 /** `tsunagu` — the platform's command line: serve, migrate, clients and tokens, audit verification, validation. */
 import { auditCommand } from './commands/audit.ts';
+import { cardCommand } from './commands/card.ts';
+import { eligibilityCommand } from './commands/eligibility.ts';
 import { clientCommand } from './commands/client.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -15,6 +17,8 @@ const USAGE = `tsunagu <command> [options]
   token                 mint an access token for a registered client (local testing)
   audit verify          verify the audit hash chains
   validate              validate FHIR JSON files against IG packages
+  eligibility           insurer bulk load, test files, eligibility history, receipt/check-up import
+  card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation
 
 Run 'tsunagu <command> --help' for the options of a command.`;
 
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, Command> = {
   token: tokenCommand,
   audit: auditCommand,
   validate: validateCommand,
+  eligibility: eligibilityCommand,
+  card: cardCommand,
 };
 
 async function main(): Promise<number> {

@@ -346,6 +346,9 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
       ],
     );
   }
+  // A person created in this chunk is new for the first of their records only.
+  const firstOf = new Map<string, RegistryItem>();
+  for (const c of final) if (newPersons.has(c.patient) && !firstOf.has(c.patient)) firstOf.set(c.patient, c.item);
   for (const c of final) {
     out.set(c.item, {
       line: c.item.line,
@@ -353,7 +356,7 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
       recordKey: recordKey(c.item.record),
       patientId: c.patient,
       coverageId: c.coverageId,
-      newPerson: newPersons.has(c.patient),
+      newPerson: firstOf.get(c.patient) === c.item,
     });
   }
   return out;

@@ -34,6 +34,7 @@ import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue }
 import { ParamReader, parameters } from './params.ts';
 import { applyRecords, assertRegistryScopes, type RegistryItem } from './registry-store.ts';
 import type { EligibilityRuntime } from './runtime.ts';
+import { MANAGED_REFUSAL, isManaged } from './managed.ts';
 import { importSharedInformation, viewSharedInformation, VIEWS, type ViewName } from './shared-data.ts';
 import { bulkParameters, bulkPrecheck, resultParameters, verifyCard, verifyInsuranceNumber, type OutputOptions } from './verification.ts';
 
@@ -66,6 +67,19 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
 
   // Insurer bulk files arrive as CSV.
   if (!app.hasContentTypeParser('text/csv')) app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  // Registry resources are changed only through the operations. The access rule refuses generic writes too, but a
+  // refusal inside the repository's transaction writes its audit event on another connection, which the embedded
+  // engine (one connection) cannot serve until the transaction ends: refuse PUT / DELETE by id before it starts.
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'PUT' && request.method !== 'DELETE') return;
+    const m = /^\/fhir\/(Patient|Coverage|Organization|Consent)\/([A-Za-z0-9\-.]{1,64})(?:\?|$)/.exec(request.url);
+    if (!m || !request.headers.authorization) return;
+    const current = await platform.repo.loadCurrent(platform.db, m[1], m[2]);
+    if (!current?.content || !isManaged(JSON.parse(current.content) as Record<string, unknown>)) return;
+    const ctx = await ctxOf(request);
+    throw await platform.repo.deny(ctx, request.method === 'PUT' ? 'update' : 'delete', current.patientKey, `${m[1]}/${m[2]}`, MANAGED_REFUSAL.ja, MANAGED_REFUSAL.en);
+  });
 
   for (const [id, def] of Object.entries(OPERATION_DEFINITIONS)) app.get(`/fhir/OperationDefinition/${id}`, async (_req, reply) => sendFhir(reply, 200, def));
 

@@ -7,7 +7,7 @@ import { resourceOf, type AccessRule } from '../../platform/access/policy.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { ServiceModule } from '../../platform/service.ts';
 import { consentRule } from './consent.ts';
-import { MANAGED_TAG } from './fhir-codes.ts';
+import { MANAGED_REFUSAL, isManaged } from './managed.ts';
 import { ELIGIBILITY_OPERATIONS } from './operations.ts';
 import { eligibilityRoutes } from './routes.ts';
 import { startRuntime, type EligibilityOptions } from './runtime.ts';
@@ -24,14 +24,8 @@ function managedGuard(): AccessRule {
   return (req) => {
     if (req.interaction !== 'create' && req.interaction !== 'update' && req.interaction !== 'delete') return undefined;
     if (!['Patient', 'Coverage', 'Organization', 'Consent'].includes(req.resourceType)) return undefined;
-    const r = resourceOf(req) as { meta?: { tag?: { system?: string; code?: string }[] } } | undefined;
-    const managed = r?.meta?.tag?.some((t) => t.system === MANAGED_TAG.system && t.code === MANAGED_TAG.code);
-    if (!managed || serviceWriteTx()) return undefined;
-    return {
-      allow: false,
-      ja: '資格情報・同意の記録はオンライン資格確認の操作でのみ変更できます',
-      en: 'eligibility and consent records are changed only through the eligibility operations',
-    };
+    if (!isManaged(resourceOf(req)) || serviceWriteTx()) return undefined;
+    return { allow: false, ...MANAGED_REFUSAL };
   };
 }
 
