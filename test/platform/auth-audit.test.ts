@@ -147,13 +147,13 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
       expect(intact.problems).toEqual([]);
       expect(intact.events).toBeGreaterThan(5);
 
-      // Alter one event's content (e.g. hide who read the record).
-      const victim = (await db.query<{ chain: number; seq: number; content: string }>('SELECT chain, seq, content FROM audit_events ORDER BY chain, seq LIMIT 1 OFFSET 2')).rows[0];
-      await db.query('UPDATE audit_events SET content = replace(content, $3, $4) WHERE chain = $1 AND seq = $2', [victim.chain, victim.seq, '"outcome":"', '"outcome":"0","x":"']);
+      // Alter one event's details (e.g. hide who read the record).
+      const victim = (await db.query<{ chain: number; seq: number; detail: string }>('SELECT chain, seq, detail FROM audit_events ORDER BY chain, seq LIMIT 1 OFFSET 2')).rows[0];
+      await db.query('UPDATE audit_events SET detail = replace(detail, $3, $4) WHERE chain = $1 AND seq = $2', [victim.chain, victim.seq, '"n":"', '"n":"someone else, not ']);
       const altered = await verifyAuditLog(db, auditKey);
       expect(altered.ok).toBe(false);
       expect(altered.problems).toContainEqual(expect.objectContaining({ chain: victim.chain, seq: victim.seq, kind: 'altered' }));
-      await db.query('UPDATE audit_events SET content = $3 WHERE chain = $1 AND seq = $2', [victim.chain, victim.seq, victim.content]);
+      await db.query('UPDATE audit_events SET detail = $3 WHERE chain = $1 AND seq = $2', [victim.chain, victim.seq, victim.detail]);
       expect((await verifyAuditLog(db, auditKey)).ok).toBe(true);
 
       // Altering an indexed column (not just the JSON) is detected too.

@@ -57,13 +57,13 @@ export class AuditChains {
     const link = (prev: string, seq: string, material: string) =>
       `sha256(${opad} || sha256(${ipad} || ${prev} || sha256(convert_to(${seq}::text || '|' || ${material}, 'UTF8'))))`;
     const guard = `audit_guard AS (SELECT CASE WHEN (SELECT count(*) FROM audit_link) <> ${p.add(rows.length, 'integer')} THEN tsunagu_fail('audit chain ' || ${c} || ' is missing: nothing written') END AS failed)`;
-    const columns = 'chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content';
+    const columns = 'chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail';
     if (rows.length === 1) {
       // One row (a write): bump the head in place; the row lock is held until the transaction ends.
       const r = rows[0];
       return [
         `audit_link AS (UPDATE audit_chains SET seq = seq + 1, head = ${link('head', '(seq + 1)', p.add(auditMaterial(chain, r), 'text'))} WHERE chain = ${c} RETURNING seq, head)`,
-        `audit_row AS (INSERT INTO audit_events (${columns}) SELECT ${c}, seq, head, ${p.add(r.recorded, 'timestamptz')}, ${p.add(r.patientKey, 'text')}, ${p.add(r.clientId, 'text')}, ${p.add(r.facilityCode, 'text')}, ${p.add(r.action, 'text')}, ${p.add(r.outcome, 'text')}, ${p.add(r.purpose, 'text')}, ${p.add(r.entities, 'text[]')}, ${p.add(r.content, 'text')} FROM audit_link)`,
+        `audit_row AS (INSERT INTO audit_events (${columns}) SELECT ${c}, seq, head, ${p.add(r.recorded, 'timestamptz')}, ${p.add(r.patientKey, 'text')}, ${p.add(r.clientId, 'text')}, ${p.add(r.facilityCode, 'text')}, ${p.add(r.action, 'text')}, ${p.add(r.outcome, 'text')}, ${p.add(r.purpose, 'text')}, ${p.add(r.entities, 'text[]')}, ${p.add(r.detail, 'text')} FROM audit_link)`,
         guard,
       ];
     }
@@ -71,13 +71,13 @@ export class AuditChains {
     const col = <K extends keyof AuditRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
     return [
       `audit_in AS (SELECT * FROM unnest(${col('recorded', 'timestamptz[]')}, ${col('patientKey', 'text[]')}, ${col('clientId', 'text[]')}, ${col('facilityCode', 'text[]')}, ${col('action', 'text[]')}, ${col('outcome', 'text[]')}, ${col('purpose', 'text[]')}, ` +
-        `${p.add(rows.map((r) => r.entities.join('\u001f')), 'text[]')}, ${col('content', 'text[]')}, ${p.add(rows.map((r) => auditMaterial(chain, r)), 'text[]')}) ` +
-        `WITH ORDINALITY AS t(recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content, material, n))`,
+        `${p.add(rows.map((r) => r.entities.join('\u001f')), 'text[]')}, ${col('detail', 'text[]')}, ${p.add(rows.map((r) => auditMaterial(chain, r)), 'text[]')}) ` +
+        `WITH ORDINALITY AS t(recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail, material, n))`,
       `audit_head AS (SELECT seq, head FROM audit_chains WHERE chain = ${c} FOR UPDATE)`,
       `audit_link AS (WITH RECURSIVE walk(n, seq, link) AS (SELECT 0::bigint, seq, head FROM audit_head UNION ALL ` +
         `SELECT w.n + 1, w.seq + 1, ${link('w.link', '(w.seq + 1)', 'i.material')} FROM walk w JOIN audit_in i ON i.n = w.n + 1) SELECT n, seq, link FROM walk WHERE n > 0)`,
       `audit_row AS (INSERT INTO audit_events (${columns}) ` +
-        `SELECT ${c}, l.seq, l.link, i.recorded, i.patient_key, i.client_id, i.facility_code, i.action, i.outcome, i.purpose, string_to_array(i.entities, chr(31)), i.content FROM audit_link l JOIN audit_in i ON i.n = l.n)`,
+        `SELECT ${c}, l.seq, l.link, i.recorded, i.patient_key, i.client_id, i.facility_code, i.action, i.outcome, i.purpose, string_to_array(i.entities, chr(31)), i.detail FROM audit_link l JOIN audit_in i ON i.n = l.n)`,
       `audit_tip AS (UPDATE audit_chains SET seq = t.seq, head = t.link FROM (SELECT seq, link FROM audit_link ORDER BY n DESC LIMIT 1) t WHERE chain = ${c})`,
       guard,
     ];

@@ -6,7 +6,36 @@ import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
 import { parseDateRange } from '../search/dates.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
-import { auditEventId, auditEventJson, parseAuditEventId } from './audit-record.ts';
+import { auditEventId, parseAuditEventId, renderAuditEvent, type AuditAction, type AuditOutcome } from './audit-record.ts';
+
+const AUDIT_COLUMNS = 'chain, seq, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail';
+
+interface StoredAuditRow {
+  chain: number;
+  seq: number;
+  recorded: Date;
+  patient_key: string;
+  client_id: string | null;
+  facility_code: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  purpose: string | null;
+  entities: string[];
+  detail: string;
+}
+
+const render = (r: StoredAuditRow) =>
+  renderAuditEvent(r.chain, r.seq, {
+    recorded: new Date(r.recorded).toISOString(),
+    patientKey: r.patient_key,
+    clientId: r.client_id,
+    facilityCode: r.facility_code,
+    action: r.action,
+    outcome: r.outcome,
+    purpose: r.purpose,
+    entities: r.entities,
+    detail: r.detail,
+  });
 import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 
@@ -85,24 +114,21 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
     }
   }
   const where = conds.join(' AND ');
-  const rows = await db.query<{ chain: number; seq: number; content: string }>(
-    `SELECT chain, seq, content FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`,
-    p.values,
-  );
+  const rows = await db.query<StoredAuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`, p.values);
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
-  return { events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: auditEventJson(r.chain, r.seq, r.content) })), total: total.rows[0].n, count, offset };
+  return { events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r)) })), total: total.rows[0].n, count, offset };
 }
 
 export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
   const pos = parseAuditEventId(id);
   if (!pos) throw notFound(`AuditEvent/${id}`);
   const p = new StatementParams();
-  const res = await db.query<{ content: string; visible: boolean }>(
-    `SELECT content, (${visibility(ctx, p)}) AS visible FROM audit_events WHERE chain = ${p.add(pos.chain)} AND seq = ${p.add(pos.seq)}`,
+  const res = await db.query<StoredAuditRow & { visible: boolean }>(
+    `SELECT ${AUDIT_COLUMNS}, (${visibility(ctx, p)}) AS visible FROM audit_events WHERE chain = ${p.add(pos.chain)} AND seq = ${p.add(pos.seq)}`,
     p.values,
   );
   const row = res.rows[0];
   if (!row) throw notFound(`AuditEvent/${id}`);
   if (!row.visible) throw forbidden('この監査記録は閲覧できません', 'this audit event is not visible to you');
-  return auditEventJson(pos.chain, pos.seq, row.content);
+  return JSON.stringify(render(row));
 }

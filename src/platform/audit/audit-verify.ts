@@ -33,7 +33,7 @@ interface StoredRow {
   outcome: AuditOutcome;
   purpose: string | null;
   entities: string[];
-  content: string;
+  detail: string;
 }
 
 const PAGE = 5000;
@@ -58,7 +58,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
     let expectedSeq = 1;
     for (;;) {
       const page = await db.query<StoredRow>(
-        `SELECT chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, content
+        `SELECT chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail
          FROM audit_events WHERE chain = $1 AND seq >= $2 ORDER BY seq LIMIT ${PAGE}`,
         [head.chain, expectedSeq],
       );
@@ -85,7 +85,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
           outcome: r.outcome,
           purpose: r.purpose,
           entities: r.entities,
-          content: r.content,
+          detail: r.detail,
         });
         const expected = nextLink(key, link, r.seq, material);
         if (!same(expected, r.hash)) {

@@ -101,8 +101,8 @@ CREATE TABLE audit_events (
   outcome text NOT NULL,
   purpose text,
   entities text[] NOT NULL,
-  -- The AuditEvent JSON without resourceType and id; its id is "<chain>-<seq>".
-  content text NOT NULL,
+  -- The rest of the event as a small JSON object; the FHIR AuditEvent (id "<chain>-<seq>") is rendered from the row.
+  detail text NOT NULL,
   PRIMARY KEY (chain, seq)
 );
 CREATE INDEX audit_events_patient ON audit_events (patient_key, recorded);
