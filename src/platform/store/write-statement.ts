@@ -122,27 +122,29 @@ export function buildCreateStatement(items: CreateItem[], chains: AuditChains): 
   const p = new StatementParams();
   const rows = items.map((i) => i.row);
   const col = <K extends keyof VersionRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
+  // Each resource's key columns are sent once; index rows refer to their resource by position.
   const ctes = [
-    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, content) SELECT * FROM unnest(` +
-      `${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('patientKey', 'text[]')}, ${col('content', 'text[]')}))`,
+    `owners AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
+    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, content) ` +
+      `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.content FROM owners o JOIN unnest(` +
+      `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, content, n) ON v.n = o.n)`,
   ];
   for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
     const [table, columns] = INDEX_COLUMNS[kind];
-    const owners = { type: [] as string[], id: [] as string[], pk: [] as string[] };
+    const owner: number[] = [];
     const values: unknown[][] = columns.map(() => []);
-    for (const item of items) {
+    items.forEach((item, position) => {
       const data = item.index[kind] as unknown as Cols;
       for (let r = 0; r < data.param.length; r++) {
-        owners.type.push(item.row.resourceType);
-        owners.id.push(item.row.id);
-        owners.pk.push(item.row.patientKey);
+        owner.push(position + 1);
         columns.forEach(([, key], c) => values[c].push(data[key][r]));
       }
-    }
+    });
     const names = columns.map(([name]) => name).join(', ');
     const arrays = columns.map(([, , cast], c) => p.add(values[c], cast)).join(', ');
     ctes.push(
-      `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) SELECT * FROM unnest(${p.add(owners.type, 'text[]')}, ${p.add(owners.id, 'text[]')}, ${p.add(owners.pk, 'text[]')}, ${arrays}))`,
+      `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) ` +
+        `SELECT o.resource_type, o.id, o.patient_key, ${columns.map(([name]) => `x.${name}`).join(', ')} FROM unnest(${p.add(owner, 'integer[]')}, ${arrays}) AS x(owner, ${names}) JOIN owners o ON o.n = x.owner)`,
     );
   }
   ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
