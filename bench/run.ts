@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { READ_RATE, benchPlatform } from './platform.ts';
 import { benchValidate, formatValidateBench } from './validate.ts';
+import { benchEligibility, eligibilityTable } from './eligibility.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -45,6 +46,10 @@ const validation = await benchValidate({ quick });
 results.validation = validation;
 console.log('\n## FHIR validation (shared JP-CLINS examples; ours vs @medplum/core on base R4)\n');
 console.log(formatValidateBench(validation));
+
+results.eligibility = await benchEligibility({ quick });
+console.log('\n## Eligibility: My Number card verifications (challenge → card → $verify-card over HTTP, 50 readers)\n');
+console.log(table(eligibilityTable(results.eligibility as Awaited<ReturnType<typeof benchEligibility>>)));
 
 results.seconds = Math.round((Date.now() - started) / 1000);
 const dir = join(import.meta.dirname, 'results');

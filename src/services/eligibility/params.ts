@@ -109,3 +109,26 @@ export type OutParam = { name: string } & Json;
 export function parameters(list: (OutParam | undefined | false)[]): Json {
   return { resourceType: 'Parameters', parameter: list.filter((p): p is OutParam => !!p) };
 }
+
+/** Resource JSON text to embed as is (stored resources are already JSON: no parse and re-serialise). */
+export class RawJson {
+  constructor(readonly text: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/** Parameters as text, splicing RawJson values in without re-serialising them. */
+export function parametersText(list: (OutParam | undefined | false)[]): string {
+  const write = (p: OutParam): string => {
+    const members: string[] = [];
+    for (const [k, v] of Object.entries(p)) {
+      if (v === undefined) continue;
+      if (v instanceof RawJson) members.push(`${JSON.stringify(k)}:${v.text}`);
+      else if (k === 'part' && Array.isArray(v)) members.push(`"part":[${(v as OutParam[]).map(write).join(',')}]`);
+      else members.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    }
+    return `{${members.join(',')}}`;
+  };
+  return `{"resourceType":"Parameters","parameter":[${list.filter((p): p is OutParam => !!p).map(write).join(',')}]}`;
+}

@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import type { PlatformConfig } from '../../platform/config.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { Queryable } from '../../platform/storage/database.ts';
+import { GroupAuditWriter } from '../../platform/audit/audit-writer.ts';
 import { ChallengeIssuer } from './card/challenge.ts';
 import { CardVerifier } from './card/verifier.ts';
-import { DatabaseChallengeStore } from './challenge-store.ts';
+import { ReceptionBatcher } from './challenge-store.ts';
 import { ReloadableTrustStore } from './trust.ts';
 import { VisitTokens } from './visit-token.ts';
 
@@ -27,12 +28,20 @@ export interface EligibilityOptions {
 
 export interface EligibilityRuntime {
   platform: PlatformParts;
+  /**
+   * Audit events of reception (one per verification): a group writer of its own with one append in flight, so
+   * under load the events of many verifications share one statement (the platform's general writer keeps several
+   * appends in flight, for latency at light load).
+   */
+  audit: GroupAuditWriter;
+
   trust: ReloadableTrustStore;
   challenges: ChallengeIssuer;
-  nonces: DatabaseChallengeStore;
+  /** Replay guard and person lookup of card verifications, batched into one statement. */
+  reception: ReceptionBatcher;
   verifier: CardVerifier;
   visits: VisitTokens;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Where the card files live for a data directory: the test CA, the trust directory, issued card files. */
@@ -59,24 +68,28 @@ export async function startRuntime(platform: PlatformParts, options: Eligibility
   const trust = new ReloadableTrustStore(trustDir);
   await trust.reload(true);
   trust.watch(options.trustRefreshMs ?? Number(env.TSUNAGU_CARD_TRUST_REFRESH_MS ?? 5000));
-  const nonces = new DatabaseChallengeStore(platform.db);
+  const reception = new ReceptionBatcher(platform.db);
+  const audit = new GroupAuditWriter(platform.db, platform.chains, Number(env.TSUNAGU_ELIG_AUDIT_PARALLEL ?? 1));
   const challenges = new ChallengeIssuer({
     secret: await sharedSecret(platform.db, 'card-challenge'),
-    store: nonces,
+    store: reception,
     ttlMs: options.challengeTtlMs,
   });
   const verifier = new CardVerifier({ trustStore: trust, challenges });
   const visits = new VisitTokens(await sharedSecret(platform.db, 'reception-visit'), options.visitTtlMs);
   const runtime: EligibilityRuntime = {
     platform,
+    audit,
     trust,
     challenges,
-    nonces,
+    reception,
     verifier,
     visits,
-    close() {
+    async close() {
       trust.close();
-      nonces.close();
+      reception.close();
+      await reception.drain();
+      await audit.drain();
     },
   };
   runtimes.set(platform, runtime);

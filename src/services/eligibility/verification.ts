@@ -16,6 +16,7 @@ import { outcome } from '../../platform/fhir/outcome.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { Queryable } from '../../platform/storage/database.ts';
 import { japanDateOf, parseCalendarDate } from './calendar-date.ts';
+import { fingerprintOf } from './card/algorithms.ts';
 import type { CardAssertion } from './card/card.ts';
 import type { VerifiedCard } from './card/verifier.ts';
 import { eligibilityByInsuranceNumber, eligibilityOn, type EligibilityDecision, type Eligible } from './eligibility-rules.ts';
@@ -23,7 +24,7 @@ import { ELIGIBILITY_REASON_SYSTEM, LIMIT_CATEGORY_SYSTEM, SPECIFIC_DISEASE_SYST
 import { numberKeyOf } from './fhir-mapping.ts';
 import { bmpWithoutVariationSelectors, toDisplayable } from './names.ts';
 import { parseInsuredPersonNumber, PUBLIC_PAYER_NUMBER_SYSTEM } from './numbers.ts';
-import { ParamReader, parameters, type OutParam } from './params.ts';
+import { ParamReader, RawJson, parametersText, type OutParam } from './params.ts';
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from './record.ts';
 import type { EligibilityRuntime } from './runtime.ts';
 import type { VisitMethod } from './visit-token.ts';
@@ -81,26 +82,10 @@ function visitDateOf(params: ParamReader, now: Date): string {
   return d.value;
 }
 
-const COVERS_SQL = (r: string, date: string) => `${r}.acquired_on <= ${date} AND (${r}.lost_on IS NULL OR ${date} < ${r}.lost_on)`;
 
-/** The person linked to a certificate, with every record and the Coverage(s) in force on the date: one round trip. */
-async function lookupCertificate(db: Queryable, issuerFingerprint: string, serial: string, visitDate: string) {
-  const res = await db.query<LookupRow & { superseded_by: string | null; unlinked_at: Date | null }>(
-    `SELECT c.patient_key, c.superseded_by, c.unlinked_at, p.content AS patient, r.record, r.coverage_id,
-            CASE WHEN ${COVERS_SQL('r', '$3')} THEN cov.content END AS coverage
-       FROM elig_cards c
-       LEFT JOIN resources p ON p.resource_type = 'Patient' AND p.id = c.patient_key
-       LEFT JOIN elig_records r ON r.patient_key = c.patient_key
-       LEFT JOIN resources cov ON cov.resource_type = 'Coverage' AND cov.id = r.coverage_id AND ${COVERS_SQL('r', '$3')}
-      WHERE c.issuer_fingerprint = $1 AND c.serial = $2`,
-    [issuerFingerprint, serial, visitDate],
-    { name: 'elig_lookup_certificate' },
-  );
-  return res.rows;
-}
-
-async function audit(platform: PlatformParts, ctx: RequestContext, subtype: string, results: ReceptionResult[]): Promise<void> {
-  await platform.readAudit.write(
+async function audit(rt: EligibilityRuntime, ctx: RequestContext, subtype: string, results: ReceptionResult[]): Promise<void> {
+  const { platform } = rt;
+  await rt.audit.write(
     results.map((r) => {
       const outcomeCode: AuditOutcome = r.ok || r.stage === 'eligibility' ? '0' : '4';
       const entities = [...(r.patientId ? [`Patient/${r.patientId}`] : []), ...(r.coverageId ? [`Coverage/${r.coverageId}`] : [])];
@@ -149,6 +134,11 @@ export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, pa
     chain: params.strings('chain'),
     method: params.requiredString('method', '本人確認の方法（pin / face）') as CardAssertion['method'],
   };
+  // The person lookup (keyed by the certificate fingerprint) runs while the card is verified — the replay guard
+  // and the lookup are two round trips in parallel, not in sequence. Its rows are used only if the card verifies.
+  const certificateDer = typeof assertion.certificate === 'string' ? Buffer.from(assertion.certificate, 'base64') : undefined;
+  const lookup = certificateDer?.length ? rt.reception.lookup(fingerprintOf(certificateDer), visitDate) : Promise.resolve([]);
+  lookup.catch(() => undefined);
   const card = await rt.verifier.verify(assertion, { facilityCode: facility, now });
   const method: VisitMethod = assertion.method === 'face' ? 'card-face' : 'card-pin';
   let result: ReceptionResult;
@@ -156,7 +146,7 @@ export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, pa
     result = { ok: false, stage: 'card', code: card.code, ja: card.ja, en: card.en, visitDate, method };
   } else {
     const cardInfo = { serial: card.serial, fingerprint: card.fingerprint, cardId: card.cardId, notAfter: card.notAfter, keyType: card.keyType };
-    const rows = await lookupCertificate(platform.db, card.issuerFingerprint, card.serial, visitDate);
+    const rows = await lookup;
     const link = rows[0];
     if (!link || link.unlinked_at || link.superseded_by) {
       const superseded = !!link?.superseded_by;
@@ -175,8 +165,9 @@ export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, pa
         card: cardInfo,
       };
     } else {
-      const records = rows.filter((r) => r.record !== null).map((r) => JSON.parse(r.record!) as EligibilityRecord);
-      const byKey = new Map(rows.filter((r) => r.record).map((r) => [recordKey(JSON.parse(r.record!) as EligibilityRecord), r]));
+      const parsed = rows.filter((r) => r.record !== null).map((r) => ({ row: r, record: JSON.parse(r.record!) as EligibilityRecord }));
+      const records = parsed.map((x) => x.record);
+      const byKey = new Map(parsed.map((x) => [recordKey(x.record), x.row]));
       const patientId = link.patient_key;
       result = fromDecision(eligibilityOn(records, visitDate), { visitDate, method, patientId }, (rec) => {
         const row = byKey.get(recordKey(rec));
@@ -187,7 +178,7 @@ export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, pa
       result.visit = rt.visits.issue({ patientId, facilityCode: facility, visitDate, method }, now.getTime()).token;
     }
   }
-  await audit(platform, ctx, 'verify-card', [result]);
+  await audit(rt, ctx, 'verify-card', [result]);
   return result;
 }
 
@@ -229,11 +220,11 @@ async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<Rec
   const byNumber = new Map<string, (LookupRow & { number_key: string; lost_on: string | null; acquired_on: string })[]>();
   if (wanted.length > 0) {
     const res = await db.query<LookupRow & { number_key: string; lost_on: string | null; acquired_on: string }>(
-      `SELECT r.number_key, r.patient_key, r.record, r.coverage_id, r.acquired_on, r.lost_on, p.content AS patient, cov.content AS coverage
-         FROM elig_records r
-         LEFT JOIN resources p ON p.resource_type = 'Patient' AND p.id = r.patient_key
-         LEFT JOIN resources cov ON cov.resource_type = 'Coverage' AND cov.id = r.coverage_id
-        WHERE r.number_key = ANY($1::text[])`,
+      `SELECT r.number_key, r.patient_key, r.record, r.coverage_id, r.acquired_on, r.lost_on,
+              (SELECT p.content FROM resources p WHERE p.resource_type = 'Patient' AND p.id = r.patient_key) AS patient,
+              (SELECT cov.content FROM resources cov WHERE cov.resource_type = 'Coverage' AND cov.id = r.coverage_id) AS coverage
+         FROM unnest($1::text[]) AS q(number_key)
+         CROSS JOIN LATERAL (SELECT * FROM elig_records r WHERE r.number_key = q.number_key) r`,
       [wanted],
       { name: 'elig_lookup_numbers' },
     );
@@ -266,7 +257,7 @@ export async function verifyInsuranceNumber(rt: EligibilityRuntime, ctx: Request
   const query = numberQueryOf(params, now);
   const [result] = await lookupNumbers(rt.platform.db, [query]);
   if (result.patientId) result.visit = rt.visits.issue({ patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method }, now.getTime()).token;
-  await audit(rt.platform, ctx, 'verify-insurance', [result]);
+  await audit(rt, ctx, 'verify-insurance', [result]);
   return result;
 }
 
@@ -281,7 +272,7 @@ export async function bulkPrecheck(rt: EligibilityRuntime, ctx: RequestContext, 
     throw badRequest(`一度に照会できるのは ${MAX_PRECHECK} 件までです（${entries.length} 件）`, `at most ${MAX_PRECHECK} entries per request (got ${entries.length})`, [params.path('entry')]);
   const queries = entries.map((e, i) => numberQueryOf(e, now, e.string('ref') ?? String(i + 1)));
   const results = await lookupNumbers(rt.platform.db, queries);
-  await audit(rt.platform, ctx, 'bulk-precheck', results);
+  await audit(rt, ctx, 'bulk-precheck', results);
   return results;
 }
 
@@ -352,9 +343,9 @@ export function resultParts(r: ReceptionResult, options: OutputOptions = {}): Ou
     { name: 'method', valueCode: r.method },
     ...(r.visit ? [{ name: 'visit', valueString: r.visit }] : []),
     ...(r.patientId ? [{ name: 'patientReference', valueReference: { reference: `Patient/${r.patientId}` } }] : []),
-    ...(withResources && r.patientJson ? [{ name: 'patient', resource: JSON.parse(r.patientJson) }] : []),
+    ...(withResources && r.patientJson ? [{ name: 'patient', resource: new RawJson(r.patientJson) }] : []),
     ...(options.nameDisplay === 'bmp' && r.patientJson ? [{ name: 'displayName', valueString: displayName(r.patientJson) }] : []),
-    ...(withResources && r.coverageJson ? [{ name: 'coverage', resource: JSON.parse(r.coverageJson) }] : []),
+    ...(withResources && r.coverageJson ? [{ name: 'coverage', resource: new RawJson(r.coverageJson) }] : []),
     ...(!withResources && r.coverageId && r.ok ? [{ name: 'coverageReference', valueReference: { reference: `Coverage/${r.coverageId}` } }] : []),
     ...(r.eligible ? [{ name: 'eligibility', part: eligibilityParts(r.eligible) }] : []),
     ...(r.record && !r.ok ? [{ name: 'recordConcerned', valueString: recordKey(r.record) }] : []),
@@ -374,13 +365,14 @@ export function resultParts(r: ReceptionResult, options: OutputOptions = {}): Ou
   ];
 }
 
-export function resultParameters(r: ReceptionResult, options: OutputOptions = {}) {
-  return parameters(resultParts(r, options));
+/** The answer of $verify-card / $verify-insurance, as JSON text. */
+export function resultParameters(r: ReceptionResult, options: OutputOptions = {}): string {
+  return parametersText(resultParts(r, options));
 }
 
-export function bulkParameters(results: ReceptionResult[], options: OutputOptions = {}) {
+export function bulkParameters(results: ReceptionResult[], options: OutputOptions = {}): string {
   const ok = results.filter((r) => r.ok).length;
-  return parameters([
+  return parametersText([
     { name: 'total', valueInteger: results.length },
     { name: 'eligible', valueInteger: ok },
     { name: 'ineligible', valueInteger: results.length - ok },

@@ -5,7 +5,8 @@
  * The reader then records the patient's consent against that token; a consent is accepted only for a visit
  * identified with the My Number card (PIN or face), at the same facility, within the token's lifetime.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomPooled } from './random-pool.ts';
 
 export type VisitMethod = 'card-pin' | 'card-face' | 'insurance-card' | 'eligibility-certificate';
 
@@ -35,7 +36,7 @@ export class VisitTokens {
   }
 
   issue(v: Omit<Visit, 'id' | 'exp' | 'at'>, now = Date.now()): { token: string; visit: Visit } {
-    const visit: Visit = { id: randomBytes(12).toString('base64url'), ...v, at: now, exp: now + this.ttlMs };
+    const visit: Visit = { id: randomPooled(12).toString('base64url'), ...v, at: now, exp: now + this.ttlMs };
     const body = Buffer.from(JSON.stringify([visit.id, visit.patientId, visit.facilityCode, visit.visitDate, visit.method, visit.at, visit.exp])).toString('base64url');
     return { token: `v1.${body}.${this.mac(body)}`, visit };
   }

@@ -8,7 +8,8 @@
  * until they expire: the in-memory store below serves one process; the platform supplies a
  * database-backed one for several nodes (an INSERT of the nonce that fails on a duplicate).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomPooled } from '../random-pool.ts';
 import type { Reason } from '../reason.ts';
 
 /** What the card signs: a fixed context line, then the challenge (domain separation). */
@@ -100,7 +101,7 @@ export class ChallengeIssuer {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(facilityCode)) throw new Error(`bad facility code for a challenge: ${facilityCode}`);
     const issuedAt = now.getTime();
     const expiresAt = issuedAt + this.ttlMs;
-    const body = `v1.${facilityCode}.${issuedAt.toString(36)}.${expiresAt.toString(36)}.${b64url(randomBytes(18))}`;
+    const body = `v1.${facilityCode}.${issuedAt.toString(36)}.${expiresAt.toString(36)}.${b64url(randomPooled(18))}`;
     return { challenge: `${body}.${this.mac(body)}`, facilityCode, issuedAt: new Date(issuedAt), expiresAt: new Date(expiresAt) };
   }
 

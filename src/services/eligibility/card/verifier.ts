@@ -22,7 +22,7 @@ import type { CardAssertion } from './card.ts';
 import { challengeSigningInput, type ChallengeFailure, type ChallengeIssuer } from './challenge.ts';
 import { REVOCATION_REASONS } from './revocation.ts';
 import { describeCertificate, type CaCertificate, type TrustStore } from './trust-store.ts';
-import { x509 } from './x509.ts';
+import { KeyUsageBit, keyUsageOf } from './der.ts';
 
 export type CardVerificationFailure =
   | 'malformed'
@@ -207,23 +207,22 @@ export class CardVerifier {
     const fail = (code: CardVerificationFailure, ja: string, en: string): PathResult => ({ ok: false, version, code, ja, en });
     let leafDer: Buffer;
     let leaf: X509Certificate;
-    let leafInfo: x509.X509Certificate;
+    let leafUsage: ((bit: number) => boolean) | null;
     let presented: CaCertificate[];
     try {
       leafDer = Buffer.from(certificateB64, 'base64');
       leaf = new X509Certificate(leafDer);
-      leafInfo = new x509.X509Certificate(leafDer);
+      leafUsage = keyUsageOf(leafDer);
       presented = chainB64.map((b64) => describeCertificate(Buffer.from(b64, 'base64')));
     } catch {
       const m = MALFORMED('certificate');
       return { ...m, version };
     }
 
-    // The leaf: an end-entity certificate for digital signature (client authentication).
-    const basic = leafInfo.getExtension(x509.BasicConstraintsExtension);
-    const usage = leafInfo.getExtension(x509.KeyUsagesExtension);
-    const eku = leafInfo.getExtension(x509.ExtendedKeyUsageExtension);
-    if (basic?.ca || !usage || !(usage.usages & x509.KeyUsageFlags.digitalSignature) || (eku && !eku.usages.map(String).includes(CLIENT_AUTH))) {
+    // The leaf: an end-entity certificate for digital signature (client authentication). Node's parser gives the
+    // CA flag and the extended key usages; the KeyUsage bits come from a minimal DER read (der.ts).
+    const eku = leaf.keyUsage;
+    if (leaf.ca || !leafUsage || !leafUsage(KeyUsageBit.digitalSignature) || (eku && eku.length > 0 && !eku.includes(CLIENT_AUTH))) {
       return fail('bad-key-usage', '利用者証明用として使えない証明書です（鍵用途）', 'the certificate is not for user authentication (key usage)');
     }
     const keyType = keyTypeOf(leaf.publicKey);
@@ -235,34 +234,20 @@ export class CardVerifier {
     const helpers = [...presented, ...store.intermediates()];
     const links: PathLink[] = [];
     let current = leaf;
-    let currentInfo = leafInfo;
     let role: PathLink['role'] = 'leaf';
     for (let depth = 0; depth < this.maxPathLength; depth++) {
-      const link: PathLink = {
-        role,
-        subject: current.subject,
-        serial: normalizeSerial(current.serialNumber),
-        notBefore: currentInfo.notBefore.getTime(),
-        notAfter: currentInfo.notAfter.getTime(),
-      };
+      const link: PathLink = { role, subject: current.subject, serial: normalizeSerial(current.serialNumber), ...validityOf(current) };
       links.push(link);
       const anchor = anchors.find((ca) => issuedBy(current, ca));
       if (anchor) {
         link.issuerFingerprint = anchor.fingerprint;
-        const anchorInfo = new x509.X509Certificate(anchor.der);
-        links.push({
-          role: 'anchor',
-          subject: anchor.subject,
-          serial: normalizeSerial(anchor.certificate.serialNumber),
-          notBefore: anchorInfo.notBefore.getTime(),
-          notAfter: anchorInfo.notAfter.getTime(),
-        });
+        links.push({ role: 'anchor', subject: anchor.subject, serial: normalizeSerial(anchor.certificate.serialNumber), ...validityOf(anchor.certificate) });
         return {
           ok: true,
           version,
           fingerprint: fingerprintOf(leafDer),
           serial: normalizeSerial(leaf.serialNumber),
-          cardId: leafInfo.subjectName.getField('CN')[0] ?? '',
+          cardId: commonNameOf(leaf.subject),
           publicKey: leaf.publicKey,
           keyType,
           links,
@@ -272,18 +257,32 @@ export class CardVerifier {
       }
       const next = helpers.find((ca) => !links.some((l) => l.subject === ca.subject && l.role !== 'leaf') && issuedBy(current, ca));
       if (!next) break;
-      const nextInfo = new x509.X509Certificate(next.der);
-      const nextUsage = nextInfo.getExtension(x509.KeyUsagesExtension);
-      if (!next.certificate.ca || (nextUsage && !(nextUsage.usages & x509.KeyUsageFlags.keyCertSign))) {
+      let nextUsage: ((bit: number) => boolean) | null;
+      try {
+        nextUsage = keyUsageOf(next.der);
+      } catch {
+        return fail('untrusted-ca', '中間認証局の証明書を読み取れません', 'an intermediate certificate cannot be read');
+      }
+      if (!next.certificate.ca || (nextUsage && !nextUsage(KeyUsageBit.keyCertSign))) {
         return fail('untrusted-ca', '中間認証局の証明書が認証局として使えません', 'an intermediate certificate is not a CA');
       }
       link.issuerFingerprint = next.fingerprint;
       current = next.certificate;
-      currentInfo = nextInfo;
       role = 'intermediate';
     }
     return fail('untrusted-ca', '信頼する認証局が発行した証明書ではありません', 'the certificate does not chain to a trusted CA');
   }
+}
+
+/** Validity of a certificate in epoch milliseconds (Node gives the dates as RFC 5280 text, second precision). */
+function validityOf(cert: X509Certificate): { notBefore: number; notAfter: number } {
+  return { notBefore: Date.parse(cert.validFrom), notAfter: Date.parse(cert.validTo) };
+}
+
+/** The CN of a subject as Node prints it (one `key=value` per line; a multi-valued CN is joined by newlines). */
+function commonNameOf(subject: string): string {
+  const line = subject.split('\n').find((l) => l.startsWith('CN='));
+  return line ? line.slice(3) : '';
 }
 
 /** `cert` names `ca` as issuer and its signature verifies with the CA's key. */
