@@ -44,6 +44,7 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
       await new Promise((resolve) => setTimeout(resolve, 50));
       await platform.repo.drain();
       await platform.readAudit.drain();
+      await platform.statistics.close();
       if (!opts.db) await platform.db.close();
     },
   };

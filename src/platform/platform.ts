@@ -14,6 +14,7 @@ import type { Database } from './storage/database.ts';
 import { migrate, registerMigrations, type Migration } from './storage/migrate.ts';
 import { openDatabase } from './storage/open.ts';
 import { Repository, type ResourceValidator } from './store/repository.ts';
+import { StatisticsKeeper } from './storage/statistics-keeper.ts';
 import { loadConformance, type Conformance } from './conformance/index.ts';
 
 export interface PlatformParts {
@@ -27,6 +28,8 @@ export interface PlatformParts {
   registry: SearchRegistry;
   policy: AccessPolicy;
   repo: Repository;
+  /** Re-analyzes fast-growing tables (services register their own groups). */
+  statistics: StatisticsKeeper;
   /** The validation engine every write path uses (base R4 plus the configured IG packages). */
   conformance: Conformance;
 }
@@ -57,6 +60,7 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
     registrationRules: config.registrationRules,
   });
   const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
-  const repo = new Repository({ db, registry, chains, readAudit, policy, validate });
-  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo, conformance };
+  const statistics = new StatisticsKeeper(db);
+  const repo = new Repository({ db, registry, chains, readAudit, policy, validate, statistics });
+  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo, conformance, statistics };
 }

@@ -19,9 +19,10 @@ import { PgCode, pgErrorCode } from '../storage/database.ts';
 import { buildIndexRows } from '../search/index-rows.ts';
 import { patientKeyOf } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
-import { buildCreateStatement, buildWriteStatement, type CreateItem, type VersionRow } from './write-statement.ts';
+import { INDEX_TABLES, buildCreateStatement, buildWriteStatement, type CreateItem, type VersionRow } from './write-statement.ts';
 import { GroupCommitter } from '../storage/group-committer.ts';
 import { GroupLoader } from '../storage/group-loader.ts';
+import type { StatisticsKeeper } from '../storage/statistics-keeper.ts';
 import { searchIds } from './search-executor.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
@@ -37,6 +38,8 @@ export interface RepositoryDeps {
   validate?: ResourceValidator;
   /** Matches collected before sorting a filtered search (default 1,000); tests lower it. */
   searchMaterializeCap?: number;
+  /** Told how many resources were written, so search statistics follow fast growth. */
+  statistics?: StatisticsKeeper;
 }
 
 /** Writes inside a transaction Bundle: statements run on `tx`; audit rows are appended just before commit. */
@@ -53,6 +56,9 @@ export interface WriteResult {
   outcome?: OperationOutcome;
 }
 
+/** The store's tables, analyzed together as they grow. */
+const STATISTICS_GROUP = 'fhir-store';
+
 const AUDIT_ACTION: Record<'create' | 'update' | 'delete', AuditAction> = { create: 'C', update: 'U', delete: 'D' };
 
 export class Repository {
@@ -62,10 +68,12 @@ export class Repository {
   private readonly current: GroupLoader<StoredResource>;
 
   constructor(readonly deps: RepositoryDeps) {
+    deps.statistics?.register(STATISTICS_GROUP, ['resources', 'resource_versions', ...INDEX_TABLES]);
     this.creates = new GroupCommitter(
       async (items) => {
         const stmt = buildCreateStatement(items, deps.chains);
         await deps.db.query(stmt.sql, stmt.params, { name: stmt.name });
+        deps.statistics?.note(STATISTICS_GROUP, items.length);
       },
       { parallel: 4, maxBatch: 64 },
     );
@@ -239,6 +247,7 @@ export class Repository {
     );
     try {
       await q.query(stmt.sql, stmt.params, { name: stmt.name });
+      this.deps.statistics?.note(STATISTICS_GROUP);
     } catch (err) {
       if (pgErrorCode(err) === PgCode.uniqueViolation)
         throw conflict(`${row.resourceType}/${row.id} は既に存在します`, `${row.resourceType}/${row.id} already exists`);

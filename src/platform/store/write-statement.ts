@@ -66,7 +66,7 @@ function indexInserts(p: StatementParams, rows: IndexRows, t: string, id: string
   return { ctes, shape };
 }
 
-const INDEX_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_reference', 'sp_number', 'sp_quantity', 'sp_uri'];
+export const INDEX_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_reference', 'sp_number', 'sp_quantity', 'sp_uri'];
 
 export function buildWriteStatement(
   v: VersionRow,
