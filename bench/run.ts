@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test).
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { benchEligibility, eligibilityTable } from './eligibility.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (section: string) => !only || only.includes(section);
 const started = Date.now();
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -18,38 +20,44 @@ const results: Record<string, unknown> = {
   quick,
 };
 
-const platform = await benchPlatform({ quick });
-results.platform = platform;
-console.log('\n## FHIR store (create: 32 concurrent writers; read/search: 50 concurrent clients over HTTP)\n');
-console.log(
-  table(
-    platform.map((r) => ({
-      engine: r.engine,
-      'raw INSERT/s': r.baseline?.perSecond ?? '—',
-      'create/s (store)': r.createRepository.perSecond,
-      '% of raw': r.createPercentOfBaseline !== undefined ? `${r.createPercentOfBaseline}%` : '—',
-      'create/s (HTTP)': r.createHttp.requestsPerSecond,
-      'HTTP % of raw': r.createHttpPercentOfBaseline !== undefined ? `${r.createHttpPercentOfBaseline}%` : '—',
-      'create p99 ms': r.createHttp.p99,
-      'read/s (max)': r.readHttp.requestsPerSecond,
-      'read p50/p99 ms at max': `${r.readHttp.p50}/${r.readHttp.p99}`,
-      'steady read/s': READ_RATE[r.engine as 'postgres' | 'pglite'],
-      'read p50/p99 ms steady': `${r.readAtRate.p50}/${r.readAtRate.p99}`,
-      'search/s': r.searchHttp.requestsPerSecond,
-      'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
-      errors: [r.createHttp, r.readHttp, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0) + r.readAtRate.errors,
-    })),
-  ),
-);
+if (wanted('platform')) {
+  const platform = await benchPlatform({ quick });
+  results.platform = platform;
+  console.log('\n## FHIR store (create: 32 concurrent writers; read/search: 50 concurrent clients over HTTP)\n');
+  console.log(
+    table(
+      platform.map((r) => ({
+        engine: r.engine,
+        'raw INSERT/s': r.baseline?.perSecond ?? '—',
+        'create/s (store)': r.createRepository.perSecond,
+        '% of raw': r.createPercentOfBaseline !== undefined ? `${r.createPercentOfBaseline}%` : '—',
+        'create/s (HTTP)': r.createHttp.requestsPerSecond,
+        'HTTP % of raw': r.createHttpPercentOfBaseline !== undefined ? `${r.createHttpPercentOfBaseline}%` : '—',
+        'create p99 ms': r.createHttp.p99,
+        'read/s (max)': r.readHttp.requestsPerSecond,
+        'read p50/p99 ms at max': `${r.readHttp.p50}/${r.readHttp.p99}`,
+        'steady read/s': READ_RATE[r.engine as 'postgres' | 'pglite'],
+        'read p50/p99 ms steady': `${r.readAtRate.p50}/${r.readAtRate.p99}`,
+        'search/s': r.searchHttp.requestsPerSecond,
+        'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
+        errors: [r.createHttp, r.readHttp, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0) + r.readAtRate.errors,
+      })),
+    ),
+  );
+}
 
-const validation = await benchValidate({ quick });
-results.validation = validation;
-console.log('\n## FHIR validation (shared JP-CLINS examples; ours vs @medplum/core on base R4)\n');
-console.log(formatValidateBench(validation));
+if (wanted('validation')) {
+  const validation = await benchValidate({ quick });
+  results.validation = validation;
+  console.log('\n## FHIR validation (shared JP-CLINS examples; ours vs @medplum/core on base R4)\n');
+  console.log(formatValidateBench(validation));
+}
 
-results.eligibility = await benchEligibility({ quick });
-console.log('\n## Eligibility: My Number card verifications (challenge → card → $verify-card over HTTP, 50 readers)\n');
-console.log(table(eligibilityTable(results.eligibility as Awaited<ReturnType<typeof benchEligibility>>)));
+if (wanted('eligibility')) {
+  results.eligibility = await benchEligibility({ quick });
+  console.log('\n## Eligibility: My Number card verifications (challenge → card → $verify-card over HTTP, 50 readers)\n');
+  console.log(table(eligibilityTable(results.eligibility as Awaited<ReturnType<typeof benchEligibility>>)));
+}
 
 results.seconds = Math.round((Date.now() - started) / 1000);
 const dir = join(import.meta.dirname, 'results');
@@ -58,3 +66,4 @@ const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(`\nresults: ${file} (${results.seconds} s)`);
+

@@ -1,6 +1,7 @@
 /** Forward-only schema migrations, applied at start under an advisory lock (safe with several nodes). */
 import type { Database } from './database.ts';
 import { platformSchema } from './migrations/001-platform.ts';
+import { statisticsTargets } from './migrations/002-statistics-targets.ts';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,10 @@ export interface Migration {
   sql: string;
 }
 
-const platformMigrations: Migration[] = [{ version: 1, name: 'platform', sql: platformSchema }];
+const platformMigrations: Migration[] = [
+  { version: 1, name: 'platform', sql: platformSchema },
+  { version: 2, name: 'statistics-targets', sql: statisticsTargets },
+];
 const registered: Migration[] = [...platformMigrations];
 
 /** Services add their own tables here (versions are global and must be unique). */

@@ -33,8 +33,8 @@ export class StatisticsKeeper {
     private readonly db: Queryable,
     opts: StatisticsKeeperOptions = {},
   ) {
-    this.minRows = opts.minRows ?? 500;
-    this.growth = opts.growth ?? 0.2;
+    this.minRows = opts.minRows ?? 1000;
+    this.growth = opts.growth ?? 1;
   }
 
   /** Declares a group of tables analyzed together (their sizes move together, e.g. resources and index rows). */

@@ -68,14 +68,14 @@ export class Repository {
   private readonly current: GroupLoader<StoredResource>;
 
   constructor(readonly deps: RepositoryDeps) {
-    deps.statistics?.register(STATISTICS_GROUP, ['resources', 'resource_versions', ...INDEX_TABLES]);
+    deps.statistics?.register(STATISTICS_GROUP, ['resources', ...INDEX_TABLES]);
     this.creates = new GroupCommitter(
       async (items) => {
         const stmt = buildCreateStatement(items, deps.chains);
         await deps.db.query(stmt.sql, stmt.params, { name: stmt.name });
         deps.statistics?.note(STATISTICS_GROUP, items.length);
       },
-      { parallel: 4, maxBatch: 64 },
+      { parallel: 4, maxBatch: 16 },
     );
     this.current = new GroupLoader(async (keys) => {
       const pairs = keys.map((k) => k.split('/'));
