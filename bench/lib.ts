@@ -22,7 +22,8 @@ export interface ChildServer {
 export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-'));
   const child: ChildProcess = fork(new URL('./server-child.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+    // TSUNAGU_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+    execArgv: ['--import', 'tsx', ...(process.env.TSUNAGU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TSUNAGU_BENCH_PROFILE}`] : [])],
     env: { ...process.env, TSUNAGU_DATA_DIR: dataDir, TSUNAGU_AUDIT_KEY_FILE: join(dataDir, 'audit.key'), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

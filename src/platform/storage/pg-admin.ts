@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   await c.connect();
   try {
