@@ -168,19 +168,17 @@ function stats(seconds: number, verify: number[], flows: number[], eligible: num
   };
 }
 
-export async function saturation(origin: URL, token: string, cards: Card[], seconds: number): Promise<FlowStats> {
+/** 50 readers, each running card flows back to back while `nextCard` gives one. */
+async function closedLoop(origin: URL, token: string, nextCard: () => Card | undefined): Promise<FlowStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: READERS });
   const verify: number[] = [];
   const flows: number[] = [];
   let eligible = 0;
   let errors = 0;
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: READERS }, async () => {
-      while (performance.now() < end) {
-        const card = cards[n++ % cards.length];
+      for (let card = nextCard(); card; card = nextCard()) {
         const t0 = performance.now();
         try {
           const r = await flow(agent, origin, token, card);
@@ -198,6 +196,12 @@ export async function saturation(origin: URL, token: string, cards: Card[], seco
   );
   agent.destroy();
   return stats((performance.now() - started) / 1000, verify, flows, eligible, errors);
+}
+
+export function saturation(origin: URL, token: string, cards: Card[], seconds: number): Promise<FlowStats> {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  return closedLoop(origin, token, () => (performance.now() < end ? cards[n++ % cards.length] : undefined));
 }
 
 export async function steady(origin: URL, token: string, cards: Card[], seconds: number, rate: number): Promise<FlowStats & { offeredRate: number }> {
@@ -234,35 +238,9 @@ export async function steady(origin: URL, token: string, cards: Card[], seconds:
 }
 
 /** Every card once, 50 readers at a time: first verifications (no certificate path in the server's cache). */
-export async function firstUse(origin: URL, token: string, cards: Card[]): Promise<FlowStats> {
-  const agent = new Agent({ keepAlive: true, maxSockets: READERS });
-  const verify: number[] = [];
-  const flows: number[] = [];
-  let eligible = 0;
-  let errors = 0;
+export function firstUse(origin: URL, token: string, cards: Card[]): Promise<FlowStats> {
   let n = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: READERS }, async () => {
-      while (n < cards.length) {
-        const card = cards[n++];
-        const t0 = performance.now();
-        try {
-          const r = await flow(agent, origin, token, card);
-          if (!r.ok) errors++;
-          else {
-            verify.push(r.verifyMs);
-            flows.push(performance.now() - t0);
-            if (r.eligible) eligible++;
-          }
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  agent.destroy();
-  return stats((performance.now() - started) / 1000, verify, flows, eligible, errors);
+  return closedLoop(origin, token, () => cards[n++]);
 }
 
 async function runEngine(engine: 'postgres' | 'pglite', opts: { people: number; cards: number; firstUseCards?: number; seconds: number; rate?: number }): Promise<EligibilityBenchResult> {

@@ -25,13 +25,12 @@ import {
 } from '../../src/services/eligibility/card/index.ts';
 import { fingerprintOf, fromPem, normalizeSerial } from '../../src/services/eligibility/card/algorithms.ts';
 import { StaticTrustStore } from '../../src/services/eligibility/card/trust-store.ts';
-import { describeUserCertificate, linkCertificate, personByInsuredKey, relinkRenewed } from '../../src/services/eligibility/cards.ts';
-import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from '../../src/services/eligibility/numbers.ts';
+import { describeUserCertificate, linkCertificate, relinkRenewed } from '../../src/services/eligibility/cards.ts';
 import { ReceptionClient, httpTransport } from '../../src/services/eligibility/reception-client.ts';
 import { cardPaths } from '../../src/services/eligibility/runtime.ts';
 import { configFromEnv } from '../../src/platform/config.ts';
 import { parse } from '../common.ts';
-import { describeError, openServicePlatform, operatorContext } from './eligibility-common.ts';
+import { describeError, openServicePlatform, operatorContext, personArgument } from './eligibility-common.ts';
 
 const USAGE = `tsunagu card <command> [options]   (data: --data-dir ./data, or DATABASE_URL=postgres://…)
 
@@ -138,19 +137,10 @@ async function issue(argv: string[]): Promise<number> {
   const authority = await openAuthority(v['data-dir']);
   const platform = await openServicePlatform(v['data-dir']);
   try {
-    let patientId = v.patient?.replace(/^Patient\//, '');
-    if (!patientId) {
-      const parsed = parseInsuredPersonIdentifierValue(v.insured!.normalize('NFKC'));
-      if (!parsed.ok) {
-        console.error(`番号が正しくありません / invalid number: ${parsed.problems.map((p) => `${p.ja} / ${p.en}`).join('; ')}`);
-        return 2;
-      }
-      patientId = await personByInsuredKey(platform.db, formatInsuredPersonIdentifierValue(parsed.value), v['birth-date']);
-      if (!patientId) {
-        console.error('該当する方がいません（番号と生年月日を確認してください） / no registered person matches the number and birth date');
-        return 1;
-      }
-    } else if ((await platform.db.query('SELECT 1 FROM elig_records WHERE patient_key = $1 LIMIT 1', [patientId])).rowCount === 0) {
+    const person = await personArgument(platform, v);
+    if ('exitCode' in person) return person.exitCode;
+    const { patientId } = person;
+    if (v.patient && (await platform.db.query('SELECT 1 FROM elig_records WHERE patient_key = $1 LIMIT 1', [patientId])).rowCount === 0) {
       console.error(`Patient/${patientId} の資格情報は登録されていません / Patient/${patientId} has no registered eligibility`);
       return 1;
     }

@@ -10,12 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { generateBulkFile } from '../../src/services/eligibility/bulk-file.ts';
 import { loadBulkFile, type LoadReport } from '../../src/services/eligibility/bulk-load.ts';
-import { personByInsuredKey } from '../../src/services/eligibility/cards.ts';
-import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from '../../src/services/eligibility/numbers.ts';
 import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
 import { importSharedInformation } from '../../src/services/eligibility/shared-data.ts';
 import { parse } from '../common.ts';
-import { describeError, openServicePlatform, operatorContext } from './eligibility-common.ts';
+import { describeError, openServicePlatform, operatorContext, personArgument } from './eligibility-common.ts';
 
 const USAGE = `tsunagu eligibility <command> [options]   (data: --data-dir ./data, or DATABASE_URL=postgres://…)
 
@@ -118,19 +116,9 @@ async function history(argv: string[]): Promise<number> {
   }
   const platform = await openServicePlatform(v['data-dir']);
   try {
-    let patientId = v.patient;
-    if (!patientId) {
-      const parsed = parseInsuredPersonIdentifierValue(v.insured!.normalize('NFKC'));
-      if (!parsed.ok) {
-        console.error(`番号が正しくありません / invalid number: ${parsed.problems.map((p) => `${p.ja} / ${p.en}`).join('; ')}`);
-        return 2;
-      }
-      patientId = await personByInsuredKey(platform.db, formatInsuredPersonIdentifierValue(parsed.value), v['birth-date']);
-      if (!patientId) {
-        console.error('該当する方がいません / no registered person matches');
-        return 1;
-      }
-    }
+    const person = await personArgument(platform, v);
+    if ('exitCode' in person) return person.exitCode;
+    const { patientId } = person;
     const rows = (
       await platform.db.query<{ record: string; coverage_id: string }>('SELECT record, coverage_id FROM elig_records WHERE patient_key = $1 ORDER BY acquired_on', [patientId])
     ).rows;

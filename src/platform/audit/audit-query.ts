@@ -6,38 +6,13 @@ import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
 import { parseDateRange } from '../search/dates.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
-import { auditEventId, parseAuditEventId, renderAuditEvent, type AuditAction, type AuditOutcome } from './audit-record.ts';
+import type { Queryable } from '../storage/database.ts';
+import { StatementParams } from '../storage/sql-params.ts';
+import { auditEventId, fromStoredAuditRow, parseAuditEventId, renderAuditEvent, type StoredAuditRow } from './audit-record.ts';
 
 const AUDIT_COLUMNS = 'chain, seq, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail';
 
-interface StoredAuditRow {
-  chain: number;
-  seq: number;
-  recorded: Date;
-  patient_key: string;
-  client_id: string | null;
-  facility_code: string | null;
-  action: AuditAction;
-  outcome: AuditOutcome;
-  purpose: string | null;
-  entities: string[];
-  detail: string;
-}
-
-const render = (r: StoredAuditRow) =>
-  renderAuditEvent(r.chain, r.seq, {
-    recorded: new Date(r.recorded).toISOString(),
-    patientKey: r.patient_key,
-    clientId: r.client_id,
-    facilityCode: r.facility_code,
-    action: r.action,
-    outcome: r.outcome,
-    purpose: r.purpose,
-    entities: r.entities,
-    detail: r.detail,
-  });
-import type { Queryable } from '../storage/database.ts';
-import { StatementParams } from '../storage/sql-params.ts';
+const render = (r: StoredAuditRow) => renderAuditEvent(r.chain, r.seq, fromStoredAuditRow(r));
 
 const SUPPORTED = new Set(['patient', 'date', 'agent', 'entity', 'action', 'outcome', 'altid', '_id', '_count', '_offset', '_sort', '_format']);
 

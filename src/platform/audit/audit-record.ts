@@ -153,3 +153,33 @@ export function parseAuditEventId(id: string): { chain: number; seq: number } | 
   const m = /^(\d{1,9})-(\d{1,15})$/.exec(id);
   return m ? { chain: Number(m[1]), seq: Number(m[2]) } : undefined;
 }
+
+/** An `audit_events` row as selected (without its hash). */
+export interface StoredAuditRow {
+  chain: number;
+  seq: number;
+  recorded: Date;
+  patient_key: string;
+  client_id: string | null;
+  facility_code: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  purpose: string | null;
+  entities: string[];
+  detail: string;
+}
+
+/** The row as the chain and the renderer see it. */
+export function fromStoredAuditRow(r: StoredAuditRow): AuditRow {
+  return {
+    recorded: new Date(r.recorded).toISOString(),
+    patientKey: r.patient_key,
+    clientId: r.client_id,
+    facilityCode: r.facility_code,
+    action: r.action,
+    outcome: r.outcome,
+    purpose: r.purpose,
+    entities: r.entities,
+    detail: r.detail,
+  };
+}

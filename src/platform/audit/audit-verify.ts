@@ -5,7 +5,7 @@
 import type { Queryable } from '../storage/database.ts';
 import type { AuditKey } from './audit-key.ts';
 import { genesisLink, nextLink } from './audit-chain.ts';
-import { auditEventId, auditMaterial, type AuditAction, type AuditOutcome } from './audit-record.ts';
+import { auditEventId, auditMaterial, fromStoredAuditRow, type StoredAuditRow } from './audit-record.ts';
 
 export interface AuditProblem {
   chain: number;
@@ -21,20 +21,7 @@ export interface AuditVerifyResult {
   problems: AuditProblem[];
 }
 
-interface StoredRow {
-  chain: number;
-  seq: number;
-  hash: Uint8Array;
-  recorded: Date;
-  patient_key: string;
-  client_id: string | null;
-  facility_code: string | null;
-  action: AuditAction;
-  outcome: AuditOutcome;
-  purpose: string | null;
-  entities: string[];
-  detail: string;
-}
+type StoredRow = StoredAuditRow & { hash: Uint8Array };
 
 const PAGE = 5000;
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
@@ -76,17 +63,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
           expectedSeq = r.seq + 1;
           continue;
         }
-        const material = auditMaterial(r.chain, {
-          recorded: new Date(r.recorded).toISOString(),
-          patientKey: r.patient_key,
-          clientId: r.client_id,
-          facilityCode: r.facility_code,
-          action: r.action,
-          outcome: r.outcome,
-          purpose: r.purpose,
-          entities: r.entities,
-          detail: r.detail,
-        });
+        const material = auditMaterial(r.chain, fromStoredAuditRow(r));
         const expected = nextLink(key, link, r.seq, material);
         if (!same(expected, r.hash)) {
           problems.push({ chain: r.chain, seq: r.seq, kind: 'altered', message: `event ${auditEventId(r.chain, r.seq)} does not match its link` });
