@@ -24,13 +24,24 @@ export function nextLink(key: AuditKey, previous: Uint8Array, seq: number, mater
 }
 
 export class AuditChains {
+  /** Next chain to use; starts at a random one so several server processes spread over the chains. */
+  private next: number;
+
   constructor(
     readonly key: AuditKey,
     readonly chainCount: number,
-  ) {}
+  ) {
+    this.next = randomInt(chainCount);
+  }
 
+  /**
+   * Chains in turn: a chain head stays locked until its writer commits, so concurrent writers of this process
+   * must not pick the same one (at random, 4 concurrent batches on 16 chains collide a third of the time).
+   */
   pickChain(): number {
-    return randomInt(this.chainCount);
+    const chain = this.next;
+    this.next = (this.next + 1) % this.chainCount;
+    return chain;
   }
 
   /** Creates missing chain heads (idempotent). */
