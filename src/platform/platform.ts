@@ -28,7 +28,7 @@ export interface PlatformParts {
   registry: SearchRegistry;
   policy: AccessPolicy;
   repo: Repository;
-  /** Re-analyzes fast-growing tables (services register their own groups). */
+  /** Re-analyzes fast-growing tables (a service may register its own table groups). */
   statistics: StatisticsKeeper;
   /** The validation engine every write path uses (base R4 plus the configured IG packages). */
   conformance: Conformance;
