@@ -161,6 +161,46 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     expect(log.filter((e) => e.subtype === 'read' && e.outcome === '4').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('searches check each row by its own labels: mixed _revinclude types, and a lost label hint, show no surgery', async () => {
+    // State from the test above: this clinic holds consent to medication only.
+    const surgeryRef = created.surgery[0];
+    const mixed = await w.request({
+      method: 'GET',
+      url: `/fhir/Patient?_id=${patientId}&_revinclude=MedicationDispense:subject&_revinclude=Procedure:subject`,
+      token: w.tokens.clinic,
+    });
+    expect(mixed.statusCode).toBe(200);
+    const shown = (json(mixed).entry as { resource: { resourceType: string; id: string } }[]).map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+    expect(shown).toEqual(expect.arrayContaining(created.medication));
+    expect(shown).not.toContain(surgeryRef);
+    expect(shown).not.toEqual(expect.arrayContaining(created.checkup));
+
+    // The per-person index of labelled data is only a hint: without it the rows' own labels still decide.
+    await w.s.t.platform.db.query('DELETE FROM elig_labelled_data WHERE patient_key = $1', [patientId]);
+    const procedures = await w.request({ method: 'GET', url: `/fhir/Procedure?patient=Patient/${patientId}`, token: w.tokens.clinic });
+    expect(procedures.statusCode).toBe(200);
+    const ids = ((json(procedures).entry ?? []) as { resource: { id: string } }[]).map((e) => `Procedure/${e.resource.id}`);
+    expect(ids).toEqual(created.medication.filter((r) => r.startsWith('Procedure/')));
+    expect(ids).not.toContain(surgeryRef);
+    const refused = (await auditOf(w, patientId)).filter((e) => e.outcome === '4' && e.subtype === 'search-type');
+    expect(refused.some((e) => JSON.stringify(e).includes('Procedure'))).toBe(true);
+
+    // History is read access too: type and instance history show no version the caller may not see.
+    for (const url of ['/fhir/Procedure/_history', '/fhir/Observation/_history', `/fhir/${surgeryRef}/_history`]) {
+      const h = await w.request({ method: 'GET', url, token: w.tokens.clinic });
+      const seen = ((json(h).entry ?? []) as { resource?: { resourceType: string; id: string } }[]).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`);
+      expect([url, h.statusCode === 403 || h.statusCode === 200]).toEqual([url, true]);
+      expect(seen).not.toContain(surgeryRef);
+      for (const c of created.checkup) expect(seen).not.toContain(c);
+    }
+    const historyRefusals = (await auditOf(w, patientId)).filter((e) => e.outcome === '4' && e.subtype === 'history-type');
+    expect(historyRefusals.length).toBeGreaterThan(0);
+    const typeHistory = await w.request({ method: 'GET', url: '/fhir/Procedure/_history', token: w.tokens.clinic });
+    expect(((json(typeHistory).entry ?? []) as { resource: { id: string } }[]).map((e) => `Procedure/${e.resource.id}`)).toEqual(
+      created.medication.filter((r) => r.startsWith('Procedure/')),
+    );
+  });
+
   it('consent belongs to the facility: another clinic and a pharmacy are refused', async () => {
     expect((await view('medication-history', w.tokens.otherClinic)).statusCode).toBe(403);
     expect((await view('medication-history', w.tokens.pharmacy)).statusCode).toBe(403);

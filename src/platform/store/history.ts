@@ -7,6 +7,7 @@ import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { bundleText } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
+import { filterByAccess } from './row-access.ts';
 import { ALL_VERSIONS, STORED_COLUMNS, etagOf, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
 export interface HistoryQuery {
@@ -52,7 +53,8 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
      ORDER BY last_updated DESC, version_id DESC LIMIT ${Math.min(count, MAX_COUNT)} OFFSET ${offset}`,
     p.values,
   );
-  const rows = res.rows.map(fromRow);
+  // Each version is checked like a search row (its own labels decide); refused ones are left out.
+  const rows = (await filterByAccess(repo, ctx, 'history', res.rows.map(fromRow))).kept;
   const byPatient = new Map<string, string[]>();
   for (const r of rows) {
     if (!r.patientKey) continue;

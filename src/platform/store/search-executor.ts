@@ -13,6 +13,7 @@ import { parseSearch, type IncludeRule, type SearchRequest } from '../search/sea
 import { orderClause, storedParamCondition, whereClause, type SearchRestriction } from '../search/search-sql.ts';
 import { bundleText, type TextEntry } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
+import { filterByAccess } from './row-access.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
 export interface SearchOutput {
@@ -96,25 +97,6 @@ async function includes(repo: Repository, ctx: RequestContext, matches: StoredRe
   return out.filter((r) => (seen.has(relativeRef(r)) ? false : (seen.add(relativeRef(r)), true)));
 }
 
-/** Drops rows whose patient the access rules refuse; returns the audit basis per patient kept. */
-async function applyRules(repo: Repository, ctx: RequestContext, rows: StoredResource[]) {
-  const decisions = new Map<string, { allow: boolean; basis?: string }>();
-  const kept: StoredResource[] = [];
-  for (const row of rows) {
-    if (!row.patientKey) {
-      kept.push(row);
-      continue;
-    }
-    let d = decisions.get(row.patientKey);
-    if (!d) {
-      d = await repo.deps.policy.check({ ctx, interaction: 'search', resourceType: row.resourceType, patientKey: row.patientKey });
-      decisions.set(row.patientKey, d);
-    }
-    if (d.allow) kept.push(row);
-  }
-  return { kept, decisions };
-}
-
 /** Above this many matches a search pages through an index-ordered scan and reports no total. */
 export const MATERIALIZE_CAP = 1_000;
 
@@ -179,8 +161,8 @@ export async function runSearch(
   const req = parseSearch(repo.deps.registry, type, query, opts);
   const { matches, total } = await findMatches(repo, req, restrictionFor(repo, ctx, type));
   const included = [...(await includes(repo, ctx, matches, req.include, false)), ...(await includes(repo, ctx, matches, req.revinclude, true))];
-  const checkedMatches = await applyRules(repo, ctx, matches);
-  const checkedIncluded = await applyRules(repo, ctx, included);
+  const checkedMatches = await filterByAccess(repo, ctx, 'search', matches);
+  const checkedIncluded = await filterByAccess(repo, ctx, 'search', included);
   const withheld = matches.length - checkedMatches.kept.length;
   await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept], checkedMatches.decisions);
   return {

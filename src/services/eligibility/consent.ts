@@ -172,9 +172,9 @@ async function isMember(db: Queryable, patientKey: string, insurerCode: string |
 /**
  * Facilities and pharmacies need a permitting consent for every category a resource is labelled with; insurers
  * see their own members' labelled data; patients their own (enforced by the platform); operators everything;
- * other callers (municipalities, researchers) none. Reads of a resource check its labels; searches (where the
- * rule does not see rows) check the categories the person has data of for that type — coarser, see
- * docs/eligibility.md. A refused search is audited here (the platform drops the rows silently).
+ * other callers (municipalities, researchers) none. Reads, searches and histories check each resource's own labels
+ * (the platform passes every row); without a resource (an instance-history pre-check) the categories the person
+ * has data of for that type stand in. A refused search or history row is audited here (the platform leaves it out).
  */
 export function consentRule(platform: PlatformParts): AccessRule {
   return async (req) => {
@@ -228,9 +228,10 @@ export function consentRule(platform: PlatformParts): AccessRule {
     } else {
       decision = { allow: false, ja: 'この種別の利用者は診療情報を閲覧できません', en: `a ${p.kind} may not view shared clinical information` };
     }
-    if (!decision.allow && req.interaction === 'search') {
+    // Searches and histories leave refused rows out instead of failing: the refusal is recorded here.
+    if (!decision.allow && (req.interaction === 'search' || req.interaction === 'history')) {
       await platform.readAudit.write([
-        platform.repo.auditRecord(req.ctx, 'R', 'search-type', '4', req.patientKey, [], { outcomeDesc: `${req.resourceType}: ${decision.en}` }),
+        platform.repo.auditRecord(req.ctx, 'R', `${req.interaction}-type`, '4', req.patientKey, [], { outcomeDesc: `${req.resourceType}: ${decision.en}` }),
       ]);
     }
     return decision;
