@@ -19,27 +19,37 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+/**
+ * A bench server script in its own process (so the load generator does not share its event loop). The script
+ * reports `{ port, … }` over IPC once it listens and exits when sent 'stop'.
+ */
+export async function startChild<T extends { port: number }>(script: string, env: Record<string, string>): Promise<{ url: string; info: T; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-'));
-  const child: ChildProcess = fork(new URL('./server-child.ts', import.meta.url).pathname, [], {
+  const child: ChildProcess = fork(new URL(script, import.meta.url).pathname, [], {
     // TSUNAGU_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
     execArgv: ['--import', 'tsx', ...(process.env.TSUNAGU_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TSUNAGU_BENCH_PROFILE}`] : [])],
     env: { ...process.env, TSUNAGU_DATA_DIR: dataDir, TSUNAGU_AUDIT_KEY_FILE: join(dataDir, 'audit.key'), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const info = await new Promise<{ port: number; token: string }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { port: number; token: string }));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  const info = await new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`bench server ${script} exited with ${code}`)));
   });
   return {
     url: `http://127.0.0.1:${info.port}`,
-    token: info.token,
+    info,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
         child.send('stop');
       }),
   };
+}
+
+/** A Tsunagu server (bench/server-child.ts) with a facility token for it. */
+export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+  const child = await startChild<{ port: number; token: string }>('./server-child.ts', env);
+  return { url: child.url, token: child.info.token, stop: child.stop };
 }
 
 export interface LoadResult {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { benchPatient, labObservation } from './documents.ts';
 import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { adminQuery } from '../src/platform/storage/pg-admin.ts';
-import { ADMIN_URL, freshDatabase, load, percentiles, postgresAvailable, startChildServer, type LoadResult } from './lib.ts';
+import { ADMIN_URL, freshDatabase, load, percentiles, postgresAvailable, startChild, startChildServer, type LoadResult } from './lib.ts';
 
 const CONCURRENCY = 32;
 const READERS = 50;
@@ -62,6 +62,8 @@ interface EngineResult {
   createHttp: LoadResult;
   readHttp: LoadResult;
   readAtRate: OpenLoopResult;
+  /** The machine's floor at the same steady load: a bare server doing one SELECT and one durable INSERT per read. */
+  floorAtRate?: OpenLoopResult;
   searchHttp: LoadResult;
   createPercentOfBaseline?: number;
   createHttpPercentOfBaseline?: number;
@@ -131,6 +133,24 @@ async function httpPhase(server: { url: string; token: string }, seconds: number
   return { createHttp, readHttp, readAtRate, searchHttp };
 }
 
+/** Steady-rate reads from the floor server (bench/floor-server.ts) on a fresh database, after a short warm-up. */
+async function floorReads(seconds: number, rate: number): Promise<OpenLoopResult> {
+  const db = await freshDatabase('tsunagu_bench_floor');
+  try {
+    const floor = await startChild<{ port: number; ids: string[] }>('./floor-server.ts', { DATABASE_URL: db.url });
+    try {
+      const plan = { origin: floor.url, headers: {}, path: (i: number) => `/doc/${floor.info.ids[i % floor.info.ids.length]}`, clients: READERS, rate };
+      await openLoop({ ...plan, seconds: Math.ceil(seconds / 2) });
+      return await openLoop({ ...plan, seconds });
+    } finally {
+      await floor.stop();
+    }
+  } finally {
+    await db.drop();
+    await adminQuery(ADMIN_URL, 'CHECKPOINT').catch(() => undefined);
+  }
+}
+
 export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<EngineResult[]> {
   const seconds = opts.quick ? 3 : 10;
   const docCount = opts.quick ? 2000 : 10_000;
@@ -160,6 +180,7 @@ export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<Eng
       await base.drop();
       await ours.drop();
       await adminQuery(ADMIN_URL, 'CHECKPOINT').catch(() => undefined);
+      const floorAtRate = await floorReads(seconds, READ_RATE.postgres);
       const server = await startChildServer({ DATABASE_URL: http.url });
       const phase = await httpPhase(server, seconds, READ_RATE.postgres);
       await server.stop();
@@ -168,6 +189,7 @@ export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<Eng
         baseline,
         createRepository,
         ...phase,
+        floorAtRate,
         createPercentOfBaseline: Math.round((100 * createRepository.perSecond) / baseline.perSecond),
         createHttpPercentOfBaseline: Math.round((100 * phase.createHttp.requestsPerSecond) / baseline.perSecond),
       });

@@ -14,6 +14,13 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (section: string) => !only || only.includes(section);
 const started = Date.now();
+/** Seconds each section took (the whole run must stay under 5 minutes). */
+const sectionSeconds: Record<string, number> = {};
+let sectionStart = Date.now();
+const sectionDone = (name: string) => {
+  sectionSeconds[name] = Math.round((Date.now() - sectionStart) / 1000);
+  sectionStart = Date.now();
+};
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -23,6 +30,7 @@ const results: Record<string, unknown> = {
 if (wanted('platform')) {
   const platform = await benchPlatform({ quick });
   results.platform = platform;
+  sectionDone('platform');
   console.log('\n## FHIR store (create: 32 concurrent writers; read/search: 50 concurrent clients over HTTP)\n');
   console.log(
     table(
@@ -38,6 +46,7 @@ if (wanted('platform')) {
         'read p50/p99 ms at max': `${r.readHttp.p50}/${r.readHttp.p99}`,
         'steady read/s': READ_RATE[r.engine as 'postgres' | 'pglite'],
         'read p50/p99 ms steady': `${r.readAtRate.p50}/${r.readAtRate.p99}`,
+        'floor p50/p99 ms steady': r.floorAtRate ? `${r.floorAtRate.p50}/${r.floorAtRate.p99}` : '—',
         'search/s': r.searchHttp.requestsPerSecond,
         'search p50/p99 ms': `${r.searchHttp.p50}/${r.searchHttp.p99}`,
         errors: [r.createHttp, r.readHttp, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0) + r.readAtRate.errors,
@@ -49,21 +58,24 @@ if (wanted('platform')) {
 if (wanted('validation')) {
   const validation = await benchValidate({ quick });
   results.validation = validation;
+  sectionDone('validation');
   console.log('\n## FHIR validation (shared JP-CLINS examples; ours vs @medplum/core on base R4)\n');
   console.log(formatValidateBench(validation));
 }
 
 if (wanted('eligibility')) {
   results.eligibility = await benchEligibility({ quick });
+  sectionDone('eligibility');
   console.log('\n## Eligibility: My Number card verifications (challenge → card → $verify-card over HTTP, 50 readers)\n');
   console.log(table(eligibilityTable(results.eligibility as Awaited<ReturnType<typeof benchEligibility>>)));
 }
 
 results.seconds = Math.round((Date.now() - started) / 1000);
+results.sectionSeconds = sectionSeconds;
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-console.log(`\nresults: ${file} (${results.seconds} s)`);
+console.log(`\nresults: ${file} (${results.seconds} s: ${Object.entries(sectionSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
 

@@ -170,11 +170,22 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
         token: w.tokens.clinic,
         body: { insurerNumber: KYOKAI, symbol: '1234567', number: '89', branch, birthDate, visitDate: '2024-06-01' },
       });
+    // A wrong 枝番, a wrong birth date and an unknown number get one answer (no oracle for which numbers exist);
+    // the precise reason goes to the log of each person registered under the number.
     const wrongBranch = paramsMap(json(await byNumber('02', '2012-05-05')));
-    expect(codeOf(wrongBranch)).toBe('branch-mismatch');
+    expect(codeOf(wrongBranch)).toBe('no-match');
     expect(wrongBranch.stage).toBe('input');
     const otherPersonsBirth = paramsMap(json(await byNumber('01', '1985-01-01')));
-    expect(codeOf(otherPersonsBirth)).toBe('birthdate-mismatch');
+    expect(codeOf(otherPersonsBirth)).toBe('no-match');
+    const unknown = paramsMap(json(await w.request({ method: 'POST', url: '/fhir/$verify-insurance', token: w.tokens.clinic, body: { insurerNumber: KYOKAI, symbol: '1234567', number: '99999', birthDate: '2012-05-05', visitDate: '2024-06-01' } })));
+    expect(codeOf(unknown)).toBe('no-match');
+    expect([unknown.message, unknown.diagnostics]).toEqual([otherPersonsBirth.message, otherPersonsBirth.diagnostics]);
+    expect(JSON.stringify(wrongBranch)).not.toContain(people.child);
+    const childLog = await auditOf(w, people.child);
+    expect(childLog.filter((e) => e.subtype === 'verify-insurance' && e.outcome === '4').map((e) => e.desc?.split(':')[0]).sort()).toEqual([
+      'birthdate-mismatch',
+      'branch-mismatch',
+    ]);
     const right = paramsMap(json(await byNumber('01', '2012-05-05')));
     expect(codeOf(right)).toBe('eligible');
     expect((right.patient as { id: string }).id).toBe(people.child);
@@ -274,7 +285,7 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
     expect(entries.map((e) => [e.ref, codeOf(e)])).toEqual([
       ['b1', 'eligible'],
       ['b2', 'lost'],
-      ['b3', 'no-record'],
+      ['b3', 'no-match'],
       ['b4', 'eligible'],
     ]);
   });

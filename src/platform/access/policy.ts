@@ -1,9 +1,13 @@
 /**
  * Access decisions, made on the server for every interaction. Order: the token's scopes; then, for a patient,
- * their own compartment only; then the rules services add (consent at the reader, sharing flags, emergency
- * access …). The first denial wins. An allowing rule may name the basis (e.g. the Consent) for the audit.
+ * their own compartment only; then the rules services add (consent at the reader, membership, sharing flags,
+ * emergency access …). The first denial wins. An allowing rule may name the basis (e.g. the Consent) for the audit.
+ *
+ * A person's data is open without a further basis only to the person, to operators and to the organisation that
+ * registered it (its owner). Anyone else — another clinic, an insurer, a municipality — needs a rule that grants
+ * the access (returns allow); with none, the access is refused. Rules never refuse an organisation its own records.
  */
-import type { RequestContext } from '../auth/principal.ts';
+import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import { allows, type Interaction as ScopeLetter } from '../auth/scopes.ts';
 import type { SearchRestriction } from '../search/search-sql.ts';
 
@@ -17,6 +21,13 @@ export interface AccessRequest {
   patientKey: string;
   /** The resource, when known (reads: the stored one, parsed on first call; writes: the new one). */
   resource?: Record<string, unknown> | (() => Record<string, unknown>);
+  /** Who registered the stored resource (StoredResource.owner); absent for a resource being created. */
+  owner?: string;
+}
+
+/** An access request as rules see it: `owned` tells whether the caller's organisation registered the data. */
+export interface RuleRequest extends AccessRequest {
+  owned: boolean;
 }
 
 /** The resource of an access request, parsing stored JSON only when a rule asks for it. */
@@ -25,7 +36,7 @@ export function resourceOf(req: AccessRequest): Record<string, unknown> | undefi
 }
 
 export type Decision = { allow: true; basis?: string } | { allow: false; ja: string; en: string };
-export type AccessRule = (req: AccessRequest) => Decision | undefined | Promise<Decision | undefined>;
+export type AccessRule = (req: RuleRequest) => Decision | undefined | Promise<Decision | undefined>;
 /** A service may narrow searches (e.g. to patients who consented); return undefined to leave them as they are. */
 export type SearchRule = (ctx: RequestContext, resourceType: string) => SearchRestriction | undefined;
 
@@ -37,6 +48,12 @@ const LETTER: Record<Interaction, ScopeLetter> = {
   create: 'c',
   update: 'u',
   delete: 'd',
+};
+
+const FOREIGN_DATA: Decision = {
+  allow: false,
+  ja: '他の機関が登録した本人の情報で、閲覧・変更の根拠（本人の同意など）がありません',
+  en: "this person's data was registered by another organisation and there is no basis (such as the person's consent) for this access",
 };
 
 export class AccessPolicy {
@@ -68,13 +85,18 @@ export class AccessPolicy {
     if (p.kind === 'patient' && req.patientKey && req.patientKey !== p.patientId) {
       return { allow: false, ja: '本人以外の情報は閲覧できません', en: "a patient may only access their own data" };
     }
+    const owned = req.owner === undefined || req.owner === ownerKey(p);
+    let granted = !req.patientKey || owned || p.kind === 'patient' || p.kind === 'operator';
     let basis: string | undefined;
+    const ruleReq: RuleRequest = { ...req, owned };
     for (const rule of this.rules) {
-      const d = await rule(req);
+      const d = await rule(ruleReq);
       if (!d) continue;
       if (!d.allow) return d;
+      granted = true;
       basis ??= d.basis;
     }
+    if (!granted) return FOREIGN_DATA;
     return { allow: true, basis };
   }
 

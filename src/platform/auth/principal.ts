@@ -22,3 +22,15 @@ export interface RequestContext {
   purpose: string;
   ip?: string;
 }
+
+/**
+ * The organisation a principal writes for, as recorded on the resources it registers (登録者): facilities,
+ * pharmacies, insurers and municipalities by their code (several clients of one hospital share it), a patient by
+ * their Patient id, anyone else by client id.
+ */
+export function ownerKey(p: Principal): string {
+  if (p.kind === 'patient') return `patient:${p.patientId ?? ''}`;
+  if (p.facilityCode && (p.kind === 'facility' || p.kind === 'pharmacy' || p.kind === 'insurer' || p.kind === 'municipality'))
+    return `${p.kind}:${p.facilityCode}`;
+  return `client:${p.clientId}`;
+}

@@ -120,7 +120,7 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const ctx = await ctxOf(request);
     const { type } = request.params;
     assertResourceType(type);
-    const match = await conditionalTarget(repo, ctx, repo.db, type, queryOf(request), 'update');
+    const match = await conditionalTarget(repo, ctx, type, queryOf(request), 'update');
     const body = request.body as Record<string, unknown> | undefined;
     const id = match?.id ?? (typeof body?.id === 'string' ? body.id : undefined);
     if (!id) throw badRequest('一致するリソースがなく、本文にも id がありません', 'no match and the body has no id');
@@ -133,7 +133,7 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const ctx = await ctxOf(request);
     const { type } = request.params;
     assertResourceType(type);
-    const match = await conditionalTarget(repo, ctx, repo.db, type, queryOf(request), 'delete');
+    const match = await conditionalTarget(repo, ctx, type, queryOf(request), 'delete');
     if (match) await repo.delete(ctx, type, match.id);
     return reply.code(204).send();
   });

@@ -2,6 +2,7 @@
 import type { Database } from './database.ts';
 import { platformSchema } from './migrations/001-platform.ts';
 import { statisticsTargets } from './migrations/002-statistics-targets.ts';
+import { resourceOwner } from './migrations/003-resource-owner.ts';
 
 export interface Migration {
   version: number;
@@ -12,6 +13,7 @@ export interface Migration {
 const platformMigrations: Migration[] = [
   { version: 1, name: 'platform', sql: platformSchema },
   { version: 2, name: 'statistics-targets', sql: statisticsTargets },
+  { version: 3, name: 'resource-owner', sql: resourceOwner },
 ];
 const registered: Migration[] = [...platformMigrations];
 

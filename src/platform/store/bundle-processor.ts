@@ -4,6 +4,7 @@
  * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET; `urn:uuid:` and other
  * fullUrls of created resources are rewritten to the ids the server assigns.
  */
+import type { AuditRecord } from '../audit/audit-record.ts';
 import { newId } from '../fhir/ids.ts';
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
 import type { RequestContext } from '../auth/principal.ts';
@@ -154,18 +155,25 @@ export class BundleProcessor {
     const results = new Array<BundleEntry>(parsed.length);
     const order = [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
     // Conditional creates that found an existing resource also map their fullUrl to it.
-    await this.repo.db.transaction(async (tx) => {
-      const session: WriteSession = { tx, audits: [] };
-      for (const e of order) {
-        if (e.method === 'GET') continue;
-        try {
-          results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index));
-        } catch (err) {
-          throw entryError(e.index, err);
+    // Refusals inside the transaction are recorded once it has rolled back.
+    const denials: AuditRecord[] = [];
+    try {
+      await this.repo.db.transaction(async (tx) => {
+        const session: WriteSession = { tx, audits: [], denials };
+        for (const e of order) {
+          if (e.method === 'GET') continue;
+          try {
+            results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index));
+          } catch (err) {
+            throw entryError(e.index, err);
+          }
         }
-      }
-      await this.repo.deps.chains.appendBatch(tx, session.audits);
-    });
+        await this.repo.deps.chains.appendBatch(tx, session.audits);
+      });
+    } catch (err) {
+      if (denials.length) await this.repo.deps.readAudit.write(denials);
+      throw err;
+    }
     for (const e of order) {
       if (e.method !== 'GET') continue;
       results[e.index] = await this.getEntry(ctx, e, base);
@@ -202,7 +210,7 @@ export class BundleProcessor {
       case 'PUT': {
         let id = e.id;
         if (!id) {
-          const match = await conditionalTarget(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query), 'update');
+          const match = await conditionalTarget(repo, ctx, e.type, new URLSearchParams(e.query), 'update', session);
           id = match?.id ?? (e.resource?.id as string | undefined) ?? newId();
           if (e.resource && e.resource.id === undefined) e.resource.id = id;
         }
@@ -212,7 +220,7 @@ export class BundleProcessor {
       case 'DELETE': {
         let id = e.id;
         if (!id) {
-          const match = await conditionalTarget(repo, ctx, session?.tx ?? repo.db, e.type, new URLSearchParams(e.query), 'delete');
+          const match = await conditionalTarget(repo, ctx, e.type, new URLSearchParams(e.query), 'delete', session);
           if (!match) return { response: { status: '204 No Content' } };
           id = match.id;
         }

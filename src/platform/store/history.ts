@@ -16,7 +16,15 @@ export interface HistoryQuery {
   params: URLSearchParams;
 }
 
-export async function runHistory(repo: Repository, ctx: RequestContext, hq: HistoryQuery): Promise<{ rows: StoredResource[]; count: number; offset: number }> {
+export interface HistoryResult {
+  rows: StoredResource[];
+  count: number;
+  offset: number;
+  /** A full page was read (before rows the caller may not see were left out): there may be more. */
+  more: boolean;
+}
+
+export async function runHistory(repo: Repository, ctx: RequestContext, hq: HistoryQuery): Promise<HistoryResult> {
   const count = hq.params.has('_count') ? Number(hq.params.get('_count')) : DEFAULT_COUNT;
   const offset = hq.params.has('_offset') ? Number(hq.params.get('_offset')) : 0;
   if (!Number.isInteger(count) || count < 0 || !Number.isInteger(offset) || offset < 0)
@@ -37,7 +45,7 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
   if (hq.id) {
     const current = await repo.loadCurrent(repo.db, hq.type!, hq.id);
     if (!current) throw notFound(`${hq.type}/${hq.id}`);
-    const d = await repo.deps.policy.check({ ctx, interaction: 'history', resourceType: hq.type!, patientKey: current.patientKey });
+    const d = await repo.deps.policy.check({ ctx, interaction: 'history', resourceType: hq.type!, patientKey: current.patientKey, owner: current.owner });
     if (!d.allow) throw await repo.deny(ctx, 'history', current.patientKey, `${hq.type}/${hq.id}`, d.ja, d.en);
     conds.push(`id = ${p.add(hq.id)}`);
   }
@@ -63,10 +71,10 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
   await repo.deps.readAudit.write(
     [...byPatient].map(([pk, entities]) => repo.auditRecord(ctx, 'R', hq.id ? 'history-instance' : hq.type ? 'history-type' : 'history-system', '0', pk, entities)),
   );
-  return { rows, count: Math.min(count, MAX_COUNT), offset };
+  return { rows, count: Math.min(count, MAX_COUNT), offset, more: res.rows.length === Math.min(count, MAX_COUNT) && count > 0 };
 }
 
-export function historyBundle(base: string, hq: HistoryQuery, result: { rows: StoredResource[]; count: number; offset: number }): string {
+export function historyBundle(base: string, hq: HistoryQuery, result: HistoryResult): string {
   const path = [hq.type, hq.id].filter(Boolean).join('/');
   const url = (offset: number) => {
     const q = new URLSearchParams(hq.params);
@@ -76,7 +84,7 @@ export function historyBundle(base: string, hq: HistoryQuery, result: { rows: St
     return `${base}/${path ? path + '/' : ''}_history${s ? '?' + s : ''}`;
   };
   const link = [{ relation: 'self', url: url(result.offset) }];
-  if (result.rows.length === result.count && result.count > 0) link.push({ relation: 'next', url: url(result.offset + result.count) });
+  if (result.more) link.push({ relation: 'next', url: url(result.offset + result.count) });
   if (result.offset > 0) link.push({ relation: 'previous', url: url(Math.max(0, result.offset - result.count)) });
   return bundleText(
     { type: 'history', link },

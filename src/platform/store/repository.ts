@@ -8,7 +8,7 @@ import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { AuditChains } from '../audit/audit-chain.ts';
 import { toAuditRow, type AuditAction, type AuditRecord, type AuditRow } from '../audit/audit-record.ts';
 import type { GroupAuditWriter } from '../audit/audit-writer.ts';
-import type { RequestContext } from '../auth/principal.ts';
+import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import type { AccessPolicy, Interaction } from '../access/policy.ts';
 import { FhirError, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/errors.ts';
 import { hasErrors } from '../fhir/outcome.ts';
@@ -19,7 +19,7 @@ import { PgCode, pgErrorCode } from '../storage/database.ts';
 import { buildIndexRows } from '../search/index-rows.ts';
 import { patientKeyOf } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
-import { INDEX_TABLES, buildCreateStatement, buildWriteStatement, type CreateItem, type VersionRow } from './write-statement.ts';
+import { INDEX_TABLES, buildCreateStatement, buildWriteManyStatement, buildWriteStatement, type CreateItem, type ManyWriteItem, type VersionRow } from './write-statement.ts';
 import { GroupCommitter } from '../storage/group-committer.ts';
 import { GroupLoader } from '../storage/group-loader.ts';
 import type { StatisticsKeeper } from '../storage/statistics-keeper.ts';
@@ -46,6 +46,11 @@ export interface RepositoryDeps {
 export interface WriteSession {
   tx: Queryable;
   audits: AuditRow[];
+  /**
+   * Refusals met inside the transaction, recorded by whoever runs it once it has ended (an embedded database has
+   * one connection: the audit write would wait for the transaction). Without it they are recorded unawaited.
+   */
+  denials?: AuditRecord[];
 }
 
 export interface WriteResult {
@@ -123,9 +128,35 @@ export class Repository {
 
   /** Records a refused attempt and returns the 403 to throw. */
   async deny(ctx: RequestContext, interaction: string, patientKey: string, entity: string, ja: string, en: string): Promise<FhirError> {
-    const action: AuditAction = interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : interaction === 'delete' ? 'D' : 'R';
-    await this.deps.readAudit.write([this.auditRecord(ctx, action, interaction, '4', patientKey, entity ? [entity] : [], { outcomeDesc: en })]);
+    await this.deps.readAudit.write([this.denialRecord(ctx, interaction, patientKey, entity, en)]);
     return forbidden(ja, en);
+  }
+
+  private denialRecord(ctx: RequestContext, interaction: string, patientKey: string, entity: string, en: string): AuditRecord {
+    const action: AuditAction = interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : interaction === 'delete' ? 'D' : 'R';
+    return this.auditRecord(ctx, action, interaction, '4', patientKey, entity ? [entity] : [], { outcomeDesc: en });
+  }
+
+  /**
+   * A refusal inside a transaction: kept in `denials` for the caller to record after the transaction ends (or, in
+   * a session without a list, recorded unawaited), and the 403 to throw.
+   */
+  private denyInTransaction(denials: AuditRecord[] | undefined, ctx: RequestContext, interaction: string, patientKey: string, entity: string, ja: string, en: string): FhirError {
+    const record = this.denialRecord(ctx, interaction, patientKey, entity, en);
+    if (denials) denials.push(record);
+    else void this.deps.readAudit.write([record]).catch(() => undefined);
+    return forbidden(ja, en);
+  }
+
+  /** A write transaction whose refusals are recorded once it has rolled back. */
+  private async writeTransaction<T>(run: (tx: Queryable, denials: AuditRecord[]) => Promise<T>): Promise<T> {
+    const denials: AuditRecord[] = [];
+    try {
+      return await this.db.transaction((tx) => run(tx, denials));
+    } catch (err) {
+      if (denials.length) await this.deps.readAudit.write(denials);
+      throw err;
+    }
   }
 
   private async authorize(
@@ -135,10 +166,14 @@ export class Repository {
     patientKey: string,
     entity: string,
     resource?: Record<string, unknown> | (() => Record<string, unknown>),
+    owner?: string,
+    /** Inside a transaction: where the refusal goes (see denyInTransaction). */
+    inTransaction?: { denials?: AuditRecord[] },
   ): Promise<string | undefined> {
-    const d = await this.deps.policy.check({ ctx, interaction, resourceType, patientKey, resource });
-    if (!d.allow) throw await this.deny(ctx, interaction, patientKey, entity, d.ja, d.en);
-    return d.basis;
+    const d = await this.deps.policy.check({ ctx, interaction, resourceType, patientKey, resource, owner });
+    if (d.allow) return d.basis;
+    if (inTransaction) throw this.denyInTransaction(inTransaction.denials, ctx, interaction, patientKey, entity, d.ja, d.en);
+    throw await this.deny(ctx, interaction, patientKey, entity, d.ja, d.en);
   }
 
   // ---------- reads ----------
@@ -162,7 +197,7 @@ export class Repository {
     if (!stored) throw notFound(`${resourceType}/${id}`);
     if (stored.deleted) throw gone(`${resourceType}/${id}`);
     const entity = relativeRef(stored);
-    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, lazyResource(stored));
+    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, lazyResource(stored), stored.owner);
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -183,7 +218,7 @@ export class Repository {
     const stored = fromRow(res.rows[0]);
     if (stored.deleted) throw gone(`${resourceType}/${id}/_history/${versionId}`);
     const entity = `${resourceType}/${id}/_history/${versionId}`;
-    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, lazyResource(stored));
+    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, lazyResource(stored), stored.owner);
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -264,7 +299,7 @@ export class Repository {
     const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? newId(), versionId: 1, now });
     const type = prepared.resource.resourceType as string;
     const entity = `${type}/${prepared.resource.id}`;
-    const basis = await this.authorize(ctx, 'create', type, prepared.patientKey, entity, prepared.resource);
+    const basis = await this.authorize(ctx, 'create', type, prepared.patientKey, entity, prepared.resource, undefined, opts.session);
     const row: VersionRow = {
       resourceType: type,
       id: prepared.resource.id as string,
@@ -272,23 +307,36 @@ export class Repository {
       lastUpdated: now,
       deleted: false,
       patientKey: prepared.patientKey,
+      owner: ownerKey(ctx.principal),
       content: prepared.content,
     };
     const stored: StoredResource = { ...row, lastUpdated: new Date(now) };
     if (opts.ifNoneExist !== undefined) {
-      const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult> => {
-        const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!);
+      // A conditional create is a search: it needs the search scope, and it finds only what the caller may see.
+      const scope = this.deps.policy.scopeDecision(ctx, type, 'search');
+      if (!scope.allow) throw forbidden(scope.ja, scope.en);
+      const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined): Promise<WriteResult & { found?: AuditRecord }> => {
+        const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!, 'create', denials);
         if (existing.length > 1)
           throw preconditionFailed(
             `条件 (${opts.ifNoneExist}) に一致するリソースが複数あります`,
             `If-None-Exist matched ${existing.length} resources`,
           );
-        if (existing.length === 1) return { stored: existing[0], status: 200 };
+        if (existing.length === 1) {
+          // The existing resource is returned: a read of it, recorded with the session or after the transaction.
+          const match = existing[0];
+          if (!match.patientKey) return { stored: match, status: 200 };
+          const found = this.auditRecord(ctx, 'R', 'read', '0', match.patientKey, [relativeRef(match)], { query: `${type}?${opts.ifNoneExist}` });
+          if (session) session.audits.push(toAuditRow(found));
+          return { stored: match, status: 200, found: session ? undefined : found };
+        }
         await this.execWrite(q, session, ctx, 'create', row, prepared.index, true, basis);
         return { stored, status: 201, outcome: prepared.outcome };
       };
-      if (opts.session) return run(opts.session.tx, opts.session);
-      return this.db.transaction((tx) => run(tx, undefined));
+      if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
+      const { found, ...result } = await this.writeTransaction((tx, denials) => run(tx, undefined, denials));
+      if (found) await this.deps.readAudit.write([found]);
+      return result;
     }
     if (opts.session) {
       await this.execWrite(opts.session.tx, opts.session, ctx, 'create', row, prepared.index, true, basis);
@@ -308,9 +356,47 @@ export class Repository {
    * Resources matching a conditional-create query, serialised against concurrent identical conditions with an
    * advisory lock held until the transaction ends.
    */
-  private async conditionalMatches(ctx: RequestContext, q: Queryable, type: string, query: string): Promise<StoredResource[]> {
+  private async conditionalMatches(
+    ctx: RequestContext,
+    q: Queryable,
+    type: string,
+    query: string,
+    interaction: 'create' | 'update' | 'delete',
+    denials: AuditRecord[] | undefined,
+  ): Promise<StoredResource[]> {
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${type}?${query}`]);
-    return searchIds(this, ctx, q, type, new URLSearchParams(query));
+    const matches = await searchIds(this, ctx, q, type, new URLSearchParams(query));
+    this.assertConditionalMatches(ctx, matches, type, query, interaction, denials);
+    return matches;
+  }
+
+  /**
+   * Conditional interactions resolve only among what the caller may use without anyone's consent: records its
+   * organisation registered (a patient: their own; operators: all). A match among other people's records is
+   * refused (403, recorded) before anything about it — content, or even how many there are — is revealed.
+   */
+  assertConditionalMatches(
+    ctx: RequestContext,
+    matches: StoredResource[],
+    type: string,
+    query: string,
+    interaction: 'create' | 'update' | 'delete',
+    denials: AuditRecord[] | undefined,
+  ): void {
+    const p = ctx.principal;
+    if (p.kind === 'operator') return;
+    const me = ownerKey(p);
+    const foreign = matches.find((m) => m.patientKey && m.owner !== me && !(p.kind === 'patient' && m.patientKey === p.patientId));
+    if (!foreign) return;
+    throw this.denyInTransaction(
+      denials,
+      ctx,
+      interaction,
+      foreign.patientKey,
+      '',
+      `条件 (${type}?${query}) が他の機関の登録した情報に一致するため、条件付きの操作はできません`,
+      `the condition ${type}?${query} matches data registered by another organisation: conditional ${interaction} refused`,
+    );
   }
 
   async update(
@@ -327,7 +413,8 @@ export class Repository {
     if (input.id !== id)
       throw FhirError.of(400, 'invalid', `本文の id (${input.id}) が URL の id (${id}) と一致しません`, `body id ${input.id} does not match URL id ${id}`, [`${type}.id`]);
     const expected = opts.ifMatch !== undefined ? parseIfMatch(opts.ifMatch) : undefined;
-    const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult> => {
+    const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined): Promise<WriteResult> => {
+      const inTransaction = { denials };
       const current = await this.loadCurrent(q, type, id, true);
       if (expected !== undefined && (!current || current.versionId !== expected))
         throw preconditionFailed(
@@ -340,9 +427,10 @@ export class Repository {
       const entity = `${type}/${id}`;
       if (current && !current.deleted && current.patientKey !== prepared.patientKey) {
         // Moving data from one person to another is checked against both.
-        await this.authorize(ctx, 'update', type, current.patientKey, entity, lazyResource(current));
+        await this.authorize(ctx, 'update', type, current.patientKey, entity, lazyResource(current), current.owner, inTransaction);
       }
-      const basis = await this.authorize(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource);
+      // The organisation that registered a resource stays its owner through later versions.
+      const basis = await this.authorize(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource, current?.owner, inTransaction);
       const row: VersionRow = {
         resourceType: type,
         id,
@@ -350,13 +438,30 @@ export class Repository {
         lastUpdated: now,
         deleted: false,
         patientKey: prepared.patientKey,
+        owner: current?.owner ?? ownerKey(ctx.principal),
         content: prepared.content,
       };
       await this.execWrite(q, session, ctx, current ? 'update' : 'create', row, prepared.index, !current, basis);
       return { stored: { ...row, lastUpdated: new Date(now) }, status: current ? 200 : 201, outcome: prepared.outcome };
     };
-    if (opts.session) return run(opts.session.tx, opts.session);
-    return this.db.transaction((tx) => run(tx, undefined));
+    if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
+    return this.writeTransaction((tx, denials) => run(tx, undefined, denials));
+  }
+
+  /**
+   * Several creates and updates in one statement inside the caller's transaction (a service's bulk registration,
+   * after its own access checks): `items` come from `prepare` with their audit records; the caller holds row locks
+   * on the resources it updates and names each (type, id) once. New resources are registered by the caller.
+   */
+  async writeMany(ctx: RequestContext, tx: Queryable, items: (Omit<ManyWriteItem, 'audit'> & { audit: AuditRecord })[]): Promise<void> {
+    if (items.length === 0) return;
+    const stmt = buildWriteManyStatement(
+      items.map((i) => ({ ...i, audit: toAuditRow(i.audit) })),
+      ownerKey(ctx.principal),
+      this.deps.chains,
+    );
+    await tx.query(stmt.sql, stmt.params);
+    this.deps.statistics?.note(STATISTICS_GROUP, items.length);
   }
 
   /** Deletes the current version. Returns undefined when the resource was already deleted. */
@@ -368,11 +473,11 @@ export class Repository {
   ): Promise<StoredResource | undefined> {
     assertResourceType(type);
     if (!isValidId(id)) throw notFound(`${type}/${id}`);
-    const run = async (q: Queryable, session: WriteSession | undefined) => {
+    const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined) => {
       const current = await this.loadCurrent(q, type, id, true);
       if (!current) throw notFound(`${type}/${id}`);
       if (current.deleted) return undefined;
-      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current));
+      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current), current.owner, { denials });
       const now = new Date().toISOString();
       const row: VersionRow = {
         resourceType: type,
@@ -381,13 +486,14 @@ export class Repository {
         lastUpdated: now,
         deleted: true,
         patientKey: current.patientKey,
+        owner: current.owner,
         content: null,
       };
       await this.execWrite(q, session, ctx, 'delete', row, null, false, basis);
       return { ...row, lastUpdated: new Date(now) };
     };
-    if (opts.session) return run(opts.session.tx, opts.session);
-    return this.db.transaction((tx) => run(tx, undefined));
+    if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
+    return this.writeTransaction((tx, denials) => run(tx, undefined, denials));
   }
 }
 

@@ -2,7 +2,7 @@
  * Runs a parsed search: SQL from the index tables, `_include` / `_revinclude`, per-patient access checks and
  * one audit event per patient whose data is returned.
  */
-import type { RequestContext } from '../auth/principal.ts';
+import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import { FhirError, badRequest, forbidden } from '../fhir/errors.ts';
 import { outcome } from '../fhir/outcome.ts';
@@ -12,7 +12,7 @@ import { isPatientCompartmentType } from '../search/patient-key.ts';
 import { parseSearch, type IncludeRule, type SearchRequest } from '../search/search-request.ts';
 import { orderClause, storedParamCondition, whereClause, type SearchRestriction } from '../search/search-sql.ts';
 import { bundleText, type TextEntry } from './bundle-text.ts';
-import type { Repository } from './repository.ts';
+import type { Repository, WriteSession } from './repository.ts';
 import { filterByAccess } from './row-access.ts';
 import { STORED_COLUMNS, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
@@ -48,16 +48,27 @@ export async function searchIds(
   return res.rows.map(fromRow);
 }
 
-/** The one resource a conditional update or delete addresses (undefined: none matches; 412: several do). */
+/**
+ * The one resource a conditional update or delete addresses (undefined: none matches; 412: several do; 403 when it
+ * would be another organisation's record — see Repository.assertConditionalMatches). Inside a transaction Bundle
+ * pass its session: a refusal is then recorded after the rollback.
+ */
 export async function conditionalTarget(
   repo: Repository,
   ctx: RequestContext,
-  q: Queryable,
   type: string,
   query: URLSearchParams,
   interaction: 'update' | 'delete',
+  session?: WriteSession,
 ): Promise<StoredResource | undefined> {
-  const matches = await searchIds(repo, ctx, q, type, query);
+  const matches = await searchIds(repo, ctx, session?.tx ?? repo.db, type, query);
+  const denials: AuditRecord[] = [];
+  try {
+    repo.assertConditionalMatches(ctx, matches, type, query.toString(), interaction, session ? session.denials : denials);
+  } catch (err) {
+    if (denials.length) await repo.deps.readAudit.write(denials);
+    throw err;
+  }
   if (matches.length > 1)
     throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', `conditional ${interaction} matched more than one resource`);
   return matches[0];
@@ -104,28 +115,37 @@ export const MATERIALIZE_CAP = 1_000;
  * The page of matches and the total. With filters, the matching keys are collected first (the filters' own
  * indexes drive the plan) and counted, then sorted and paged, so a patient's few rows are found directly instead
  * of by walking every row of the type in date order. Past MATERIALIZE_CAP matches, or without filters, the page
- * comes from an ordered scan and the total is counted only on request.
+ * comes from an ordered scan and the total is counted only on request. With a total comes `foreign`: how many of
+ * the counted rows hold a person's data registered by someone other than `me` (undefined `me`: not counted).
  */
-async function findMatches(repo: Repository, req: SearchRequest, restriction: SearchRestriction): Promise<{ matches: StoredResource[]; total?: number }> {
+async function findMatches(
+  repo: Repository,
+  req: SearchRequest,
+  restriction: SearchRestriction,
+  me: string | undefined,
+): Promise<{ matches: StoredResource[]; total?: number; foreign: number }> {
   const cap = repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP;
   const wantPage = !req.summaryCount && req.count > 0;
+  const foreignCount = (p: StatementParams, alias: string) =>
+    `count(*) FILTER (WHERE ${me === undefined ? 'false' : `${alias}.patient_key <> '' AND ${alias}.owner <> ${p.add(me)}`})`;
   if (req.filters.length > 0 && req.total !== 'none') {
     const p = new StatementParams();
     const where = whereClause(req, p, restriction);
     const order = orderClause(req, p, 'm');
-    const res = await repo.db.query<StoredRow & { total: number; rn: number }>(
+    const foreign = foreignCount(p, 'm');
+    const res = await repo.db.query<StoredRow & { total: number; foreign: number; rn: number }>(
       // The filter is planned for all its matches (a LIMIT here would make PostgreSQL walk the type in date
       // order hoping to stop early); the cap is applied by the consumer, which stops pulling rows at cap + 1.
-      `WITH hits AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated FROM resources r WHERE ${where}),
+      `WITH hits AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated, r.patient_key, r.owner FROM resources r WHERE ${where}),
             m AS MATERIALIZED (SELECT * FROM hits LIMIT ${cap + 1}),
             page AS (SELECT m.resource_type, m.id, row_number() OVER (ORDER BY ${order}) AS rn FROM m ORDER BY rn LIMIT ${wantPage ? req.count : 0} OFFSET ${req.offset})
-       SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total
+       SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total, (SELECT ${foreign} FROM m)::int AS foreign
        FROM (SELECT 1) one LEFT JOIN (page JOIN resources r ON r.resource_type = page.resource_type AND r.id = page.id) ON TRUE
        ORDER BY page.rn`,
       p.values,
     );
     const total = res.rows[0]?.total ?? 0;
-    if (total <= cap) return { matches: res.rows.filter((r) => r.id !== null).map(fromRow), total };
+    if (total <= cap) return { matches: res.rows.filter((r) => r.id !== null).map(fromRow), total, foreign: res.rows[0]?.foreign ?? 0 };
   }
   let matches: StoredResource[] = [];
   if (wantPage) {
@@ -137,16 +157,33 @@ async function findMatches(repo: Repository, req: SearchRequest, restriction: Se
     );
     matches = res.rows.map(fromRow);
   }
-  let total: number | undefined;
-  if (req.summaryCount || req.total === 'accurate') {
-    if (!req.summaryCount && req.offset === 0 && matches.length < req.count) total = matches.length;
-    else {
-      const p = new StatementParams();
-      const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${whereClause(req, p, restriction)}`, p.values);
-      total = res.rows[0].n;
-    }
-  }
-  return { matches, total };
+  if (!req.summaryCount && req.total !== 'accurate') return { matches, foreign: 0 };
+  if (!req.summaryCount && req.offset === 0 && matches.length < req.count)
+    return { matches, total: matches.length, foreign: me === undefined ? 0 : matches.filter((m) => m.patientKey && m.owner !== me).length };
+  const p = new StatementParams();
+  const where = whereClause(req, p, restriction);
+  const res = await repo.db.query<{ n: number; foreign: number }>(`SELECT count(*)::int AS n, ${foreignCount(p, 'r')}::int AS foreign FROM resources r WHERE ${where}`, p.values);
+  return { matches, total: res.rows[0].n, foreign: res.rows[0].foreign };
+}
+
+/**
+ * The total the caller may be told: the matches that would pass the access rules as rows of the result. Rows of
+ * other registrants are loaded and checked (their refusals recorded); past the cap the total is not reported.
+ */
+async function accessibleTotal(
+  repo: Repository,
+  ctx: RequestContext,
+  req: SearchRequest,
+  restriction: SearchRestriction,
+  me: string,
+  total: number,
+): Promise<{ total?: number; counted: StoredResource[] }> {
+  if (total > (repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP)) return { counted: [] };
+  const p = new StatementParams();
+  const where = whereClause(req, p, restriction);
+  const res = await repo.db.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} AND r.patient_key <> '' AND r.owner <> ${p.add(me)}`, p.values);
+  const checked = await filterByAccess(repo, ctx, 'search', res.rows.map(fromRow));
+  return { total: total - checked.refused.length, counted: checked.kept };
 }
 
 export async function runSearch(
@@ -159,16 +196,23 @@ export async function runSearch(
   const scope = repo.deps.policy.scopeDecision(ctx, type, 'search');
   if (!scope.allow) throw forbidden(scope.ja, scope.en);
   const req = parseSearch(repo.deps.registry, type, query, opts);
-  const { matches, total } = await findMatches(repo, req, restrictionFor(repo, ctx, type));
-  const included = [...(await includes(repo, ctx, matches, req.include, false)), ...(await includes(repo, ctx, matches, req.revinclude, true))];
-  const checkedMatches = await filterByAccess(repo, ctx, 'search', matches);
+  const restriction = restrictionFor(repo, ctx, type);
+  // Everyone but operators is told only counts of what they may see.
+  const me = ctx.principal.kind === 'operator' ? undefined : ownerKey(ctx.principal);
+  const found = await findMatches(repo, req, restriction, me);
+  const included = [...(await includes(repo, ctx, found.matches, req.include, false)), ...(await includes(repo, ctx, found.matches, req.revinclude, true))];
+  const checkedMatches = await filterByAccess(repo, ctx, 'search', found.matches);
   const checkedIncluded = await filterByAccess(repo, ctx, 'search', included);
-  const withheld = matches.length - checkedMatches.kept.length;
-  await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept], checkedMatches.decisions);
+  const withheld = found.matches.length - checkedMatches.kept.length;
+  let total = found.total;
+  let counted: StoredResource[] = [];
+  if (total !== undefined && found.foreign > 0 && me !== undefined && withheld === 0) ({ total, counted } = await accessibleTotal(repo, ctx, req, restriction, me, total));
+  await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept, ...counted], checkedMatches.decisions);
   return {
     req,
     matches: checkedMatches.kept,
     included: checkedIncluded.kept,
+    // With rows withheld from the page the total would not match what paging shows: it is left out.
     total: withheld > 0 ? undefined : total,
     withheld,
   };
@@ -182,16 +226,16 @@ async function auditSearch(
   rows: StoredResource[],
   decisions: Map<string, { basis?: string }>,
 ): Promise<void> {
-  const byPatient = new Map<string, string[]>();
+  const byPatient = new Map<string, Set<string>>();
   for (const r of rows) {
     if (!r.patientKey) continue;
-    const list = byPatient.get(r.patientKey) ?? [];
-    list.push(relativeRef(r));
-    byPatient.set(r.patientKey, list);
+    const set = byPatient.get(r.patientKey) ?? new Set<string>();
+    set.add(relativeRef(r));
+    byPatient.set(r.patientKey, set);
   }
   const qs = `${type}?${query.toString()}`;
   const records: AuditRecord[] = [...byPatient].map(([pk, entities]) =>
-    repo.auditRecord(ctx, 'R', 'search-type', '0', pk, entities, { query: qs, basis: decisions.get(pk)?.basis }),
+    repo.auditRecord(ctx, 'R', 'search-type', '0', pk, [...entities], { query: qs, basis: decisions.get(pk)?.basis }),
   );
   // A search for people's data that returned nothing is still recorded.
   if (records.length === 0 && isPatientCompartmentType(type)) records.push(repo.auditRecord(ctx, 'R', 'search-type', '0', '', [], { query: qs }));
@@ -221,6 +265,21 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
     ...out.matches.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'match' } } })),
     ...out.included.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'include' } } })),
   ];
+  if (req.summaryCount && out.total === undefined) {
+    entries.push({
+      resource: JSON.stringify(
+        outcome([
+          {
+            severity: 'warning',
+            code: 'too-costly',
+            ja: `一致する件数が多く、閲覧できる件数を確かめられないため件数は返しません（${MATERIALIZE_CAP}件以下に絞り込んでください）`,
+            en: `too many matches to check which ones you may see: no count is given (narrow the search to ${MATERIALIZE_CAP} or fewer)`,
+          },
+        ]),
+      ),
+      extra: { search: { mode: 'outcome' } },
+    });
+  }
   if (req.ignored.length > 0) {
     entries.push({
       resource: JSON.stringify(

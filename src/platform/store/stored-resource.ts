@@ -6,6 +6,8 @@ export interface StoredResource {
   lastUpdated: Date;
   deleted: boolean;
   patientKey: string;
+  /** Who registered the resource (see ownerKey); '' when unknown. */
+  owner: string;
   /** JSON text; null for a deletion marker. */
   content: string | null;
 }
@@ -17,10 +19,11 @@ export interface StoredRow {
   last_updated: Date;
   deleted: boolean;
   patient_key: string;
+  owner: string;
   content: string | null;
 }
 
-export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, content';
+export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, owner, content';
 
 /** Every version, current and superseded, as one relation (for vread and history). */
 export const ALL_VERSIONS = `(SELECT ${STORED_COLUMNS} FROM resources UNION ALL SELECT ${STORED_COLUMNS} FROM resource_versions)`;
@@ -33,6 +36,7 @@ export function fromRow(r: StoredRow): StoredResource {
     lastUpdated: new Date(r.last_updated),
     deleted: r.deleted,
     patientKey: r.patient_key,
+    owner: r.owner,
     content: r.content,
   };
 }

@@ -17,6 +17,8 @@ export interface VersionRow {
   lastUpdated: string;
   deleted: boolean;
   patientKey: string;
+  /** Who registered the resource: written with the first version, never changed by later ones. */
+  owner: string;
   /** JSON text; null for a deletion. */
   content: string | null;
 }
@@ -81,9 +83,10 @@ export function buildWriteStatement(
   const updated = p.add(v.lastUpdated, 'timestamptz');
   const deleted = p.add(v.deleted, 'boolean');
   const pk = p.add(v.patientKey, 'text');
+  const owner = p.add(v.owner, 'text');
   const content = p.add(v.content, 'text');
-  const values = `(${t}, ${id}, ${vid}, ${updated}, ${deleted}, ${pk}, ${content})`;
-  const cols = '(resource_type, id, version_id, last_updated, deleted, patient_key, content)';
+  const values = `(${t}, ${id}, ${vid}, ${updated}, ${deleted}, ${pk}, ${owner}, ${content})`;
+  const cols = '(resource_type, id, version_id, last_updated, deleted, patient_key, owner, content)';
   const upsert =
     shape.mode === 'upsert'
       ? ' ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content'
@@ -107,6 +110,33 @@ export function buildWriteStatement(
   };
 }
 
+/**
+ * INSERTs of the index rows of several resources, each row naming its resource by position in the `keyed` CTE.
+ * Every table gets its CTE even without rows, so the statement text does not depend on the data.
+ */
+function indexRowInserts(p: StatementParams, indexes: IndexRows[]): string[] {
+  const ctes: string[] = [];
+  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
+    const [table, columns] = INDEX_COLUMNS[kind];
+    const resourceAt: number[] = [];
+    const values: unknown[][] = columns.map(() => []);
+    indexes.forEach((index, position) => {
+      const data = index[kind] as unknown as Cols;
+      for (let r = 0; r < data.param.length; r++) {
+        resourceAt.push(position + 1);
+        columns.forEach(([, key], c) => values[c].push(data[key][r]));
+      }
+    });
+    const names = columns.map(([name]) => name).join(', ');
+    const arrays = columns.map(([, , cast], c) => p.add(values[c], cast)).join(', ');
+    ctes.push(
+      `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) ` +
+        `SELECT o.resource_type, o.id, o.patient_key, ${columns.map(([name]) => `x.${name}`).join(', ')} FROM unnest(${p.add(resourceAt, 'integer[]')}, ${arrays}) AS x(resource_at, ${names}) JOIN keyed o ON o.n = x.resource_at)`,
+    );
+  }
+  return ctes;
+}
+
 /** A new resource ready to be written with its index rows and audit event. */
 export interface CreateItem {
   row: VersionRow;
@@ -124,29 +154,49 @@ export function buildCreateStatement(items: CreateItem[], chains: AuditChains): 
   const col = <K extends keyof VersionRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
   // Each resource's key columns are sent once; index rows refer to their resource by position.
   const ctes = [
-    `owners AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
-    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, content) ` +
-      `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.content FROM owners o JOIN unnest(` +
-      `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, content, n) ON v.n = o.n)`,
+    `keyed AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
+    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, owner, content) ` +
+      `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.owner, v.content FROM keyed o JOIN unnest(` +
+      `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('owner', 'text[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, owner, content, n) ON v.n = o.n)`,
   ];
-  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
-    const [table, columns] = INDEX_COLUMNS[kind];
-    const owner: number[] = [];
-    const values: unknown[][] = columns.map(() => []);
-    items.forEach((item, position) => {
-      const data = item.index[kind] as unknown as Cols;
-      for (let r = 0; r < data.param.length; r++) {
-        owner.push(position + 1);
-        columns.forEach(([, key], c) => values[c].push(data[key][r]));
-      }
-    });
-    const names = columns.map(([name]) => name).join(', ');
-    const arrays = columns.map(([, , cast], c) => p.add(values[c], cast)).join(', ');
-    ctes.push(
-      `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) ` +
-        `SELECT o.resource_type, o.id, o.patient_key, ${columns.map(([name]) => `x.${name}`).join(', ')} FROM unnest(${p.add(owner, 'integer[]')}, ${arrays}) AS x(owner, ${names}) JOIN owners o ON o.n = x.owner)`,
-    );
-  }
+  ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
   ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
   return { name: `create_${items.length === 1 ? '1' : 'n'}`, sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
+}
+
+/** One resource version of a multi-resource write (creates and updates mixed). */
+export interface ManyWriteItem extends Omit<VersionRow, 'deleted' | 'owner' | 'content'> {
+  content: string;
+  index: IndexRows;
+  audit: AuditRow;
+}
+
+/**
+ * Many creates and updates in one statement (bulk registration): rows with versionId > 1 replace their current
+ * version (moved to resource_versions, index rows rewritten); new rows are owned by `owner`, updated ones keep
+ * their owner. Callers hold row locks on the resources they update and name each (type, id) once.
+ */
+export function buildWriteManyStatement(items: ManyWriteItem[], owner: string, chains: AuditChains): WriteStatement {
+  const p = new StatementParams();
+  const ctes: string[] = [];
+  const cols = 'resource_type, id, version_id, last_updated, deleted, patient_key, owner, content';
+  const updates = items.filter((i) => i.versionId > 1);
+  if (updates.length > 0) {
+    const ut = p.add(updates.map((u) => u.resourceType), 'text[]');
+    const ui = p.add(updates.map((u) => u.id), 'text[]');
+    ctes.push(`upd AS (SELECT * FROM unnest(${ut}, ${ui}) AS u(resource_type, id))`);
+    ctes.push(`prev AS (INSERT INTO resource_versions (${cols}) SELECT ${cols.split(', ').map((c) => `r.${c}`).join(', ')} FROM resources r JOIN upd u ON r.resource_type = u.resource_type AND r.id = u.id)`);
+    for (const table of INDEX_TABLES) ctes.push(`del_${table} AS (DELETE FROM ${table} s USING upd u WHERE s.resource_type = u.resource_type AND s.resource_id = u.id)`);
+  }
+  const col = <K extends keyof ManyWriteItem>(k: K, cast: string) => p.add(items.map((i) => i[k]), cast);
+  ctes.push(
+    `keyed AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
+    `cur AS (INSERT INTO resources (${cols}) SELECT o.resource_type, o.id, v.version_id, v.last_updated, false, o.patient_key, ${p.add(owner, 'text')}, v.content ` +
+      `FROM keyed o JOIN unnest(${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, content, n) ON v.n = o.n ` +
+      `ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = false, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content)`,
+  );
+  ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
+  ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
+  // Unnamed: the text differs with and without updates.
+  return { name: '', sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
 }

@@ -170,11 +170,14 @@ async function isMember(db: Queryable, patientKey: string, insurerCode: string |
 }
 
 /**
- * Facilities and pharmacies need a permitting consent for every category a resource is labelled with; insurers
- * see their own members' labelled data; patients their own (enforced by the platform); operators everything;
- * other callers (municipalities, researchers) none. Reads, searches and histories check each resource's own labels
- * (the platform passes every row); without a resource (an instance-history pre-check) the categories the person
- * has data of for that type stand in. A refused search or history row is audited here (the platform leaves it out).
+ * The bases this service grants for a person's data registered by someone else (data a caller registered itself is
+ * theirs and needs none — see the platform's AccessPolicy):
+ *   insurers      their own members' data (any period of membership); anyone else's is refused;
+ *   facilities,   data labelled with consent categories, with a permitting consent of this facility for every
+ *   pharmacies    label (or an emergency override); unlabelled data of other registrants gets no basis here;
+ *   others        (municipalities, researchers) labelled data is refused; nothing is granted.
+ * Reads, searches and histories check each resource's own labels (the platform passes every row); without a
+ * resource (an instance-history pre-check) the categories the person has data of for that type stand in.
  */
 export function consentRule(platform: PlatformParts): AccessRule {
   return async (req) => {
@@ -192,49 +195,36 @@ export function consentRule(platform: PlatformParts): AccessRule {
       }
       return undefined;
     }
-    if (!READS.has(req.interaction) || !req.patientKey || !LABELLED_TYPES.has(req.resourceType)) return undefined;
+    if (!READS.has(req.interaction) || !req.patientKey || req.owned) return undefined;
     const p = req.ctx.principal;
     if (p.kind === 'patient' || p.kind === 'operator') return undefined;
+    if (p.kind === 'insurer') {
+      return (await isMember(platform.db, req.patientKey, p.facilityCode))
+        ? { allow: true, basis: `Organization?identifier=${p.facilityCode}` }
+        : { allow: false, ja: '加入者以外の情報は閲覧できません', en: 'an insurer may only view data of its own members' };
+    }
+    if (!LABELLED_TYPES.has(req.resourceType)) return undefined;
     const resource = req.resource ? resourceOf(req) : undefined;
     const categories = resource ? categoriesOf(resource) : await labelledCategories(platform.db, req.patientKey, req.resourceType);
     if (categories.length === 0) return undefined;
-    let decision: Decision;
-    if (p.kind === 'insurer') {
-      decision = (await isMember(platform.db, req.patientKey, p.facilityCode))
-        ? { allow: true, basis: `Organization?identifier=${p.facilityCode}` }
-        : { allow: false, ja: '加入者以外の情報は閲覧できません', en: 'an insurer may only view data of its own members' };
-    } else if ((p.kind === 'facility' || p.kind === 'pharmacy') && p.facilityCode) {
-      decision = { allow: true };
-      const bases: string[] = [];
-      for (const category of categories) {
-        const answer = await consentDecision(platform.db, { patientId: req.patientKey, facilityCode: p.facilityCode, category });
-        if (answer.allow) {
-          bases.push(`Consent/${answer.consentId}`);
-          continue;
-        }
-        let overridden: Decision | undefined;
-        for (const o of overrides.get(platform) ?? []) {
-          overridden = await o(req, category);
-          if (overridden) break;
-        }
-        if (overridden?.allow) {
-          if (overridden.basis) bases.push(overridden.basis);
-          continue;
-        }
-        decision = overridden ?? { allow: false, ja: answer.ja, en: answer.en };
-        break;
+    if ((p.kind !== 'facility' && p.kind !== 'pharmacy') || !p.facilityCode)
+      return { allow: false, ja: 'この種別の利用者は診療情報を閲覧できません', en: `a ${p.kind} may not view shared clinical information` };
+    const bases: string[] = [];
+    for (const category of categories) {
+      const answer = await consentDecision(platform.db, { patientId: req.patientKey, facilityCode: p.facilityCode, category });
+      if (answer.allow) {
+        bases.push(`Consent/${answer.consentId}`);
+        continue;
       }
-      if (decision.allow) decision = { allow: true, basis: bases.join(' ') || undefined };
-    } else {
-      decision = { allow: false, ja: 'この種別の利用者は診療情報を閲覧できません', en: `a ${p.kind} may not view shared clinical information` };
+      let overridden: Decision | undefined;
+      for (const o of overrides.get(platform) ?? []) {
+        overridden = await o(req, category);
+        if (overridden) break;
+      }
+      if (!overridden?.allow) return overridden ?? { allow: false, ja: answer.ja, en: answer.en };
+      if (overridden.basis) bases.push(overridden.basis);
     }
-    // Searches and histories leave refused rows out instead of failing: the refusal is recorded here.
-    if (!decision.allow && (req.interaction === 'search' || req.interaction === 'history')) {
-      await platform.readAudit.write([
-        platform.repo.auditRecord(req.ctx, 'R', `${req.interaction}-type`, '4', req.patientKey, [], { outcomeDesc: `${req.resourceType}: ${decision.en}` }),
-      ]);
-    }
-    return decision;
+    return { allow: true, basis: bases.join(' ') || undefined };
   };
 }
 

@@ -28,7 +28,7 @@ interface OpSpec {
 
 const RESULT: P[] = [
   { name: 'result', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'true when eligible on the visit date' },
-  { name: 'code', use: 'out', min: 1, max: '1', type: 'Coding', documentation: `eligible, or the reason (${TSUNAGU_CANONICAL}/CodeSystem/eligibility-reason): expired-certificate, revoked, untrusted-ca, bad-signature, replayed-challenge, expired-challenge, not-linked, superseded, lost, not-yet-valid, no-record, branch-mismatch, birthdate-mismatch, invalid-number …` },
+  { name: 'code', use: 'out', min: 1, max: '1', type: 'Coding', documentation: `eligible, or the reason (${TSUNAGU_CANONICAL}/CodeSystem/eligibility-reason): expired-certificate, revoked, untrusted-ca, bad-signature, replayed-challenge, expired-challenge, not-linked, superseded, lost, not-yet-valid, no-record (card), no-match (number input: nothing registered, or the branch or birth date differs), invalid-number …` },
   { name: 'stage', use: 'out', min: 0, max: '1', type: 'code', documentation: 'card | link | eligibility | input — where a refusal happened' },
   { name: 'message', use: 'out', min: 1, max: '1', type: 'string', documentation: 'Japanese message for the desk' },
   { name: 'diagnostics', use: 'out', min: 1, max: '1', type: 'string', documentation: 'English message' },

@@ -19,7 +19,6 @@ import { newId } from '../../platform/fhir/ids.ts';
 import { FhirError } from '../../platform/fhir/errors.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { Queryable } from '../../platform/storage/database.ts';
-import { writeResources, type BulkResourceWrite } from './bulk-writer.ts';
 import { coverageResource, insuredKeyOf, insurerOrganization, numberKeyOf, patientResource, sameContent } from './fhir-mapping.ts';
 import { recordKey, type EligibilityRecord } from './record.ts';
 
@@ -38,6 +37,9 @@ export type RegistryOutcome =
   | { line: number; status: 'error'; recordKey: string; code: RegistryErrorCode; reason_ja: string; reason_en: string };
 
 const LOCK = 'tsunagu:eligibility-registry';
+
+/** A resource version the registry writes (Repository.writeMany). */
+type RegistryWrite = Parameters<PlatformParts['repo']['writeMany']>[2][number];
 /** Records per transaction (and per multi-row write statement). */
 export const REGISTRY_CHUNK = 400;
 
@@ -201,7 +203,7 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
     orgs.set(row.insurer_number, row.organization_id);
 
   const now = new Date().toISOString();
-  const writes: BulkResourceWrite[] = [];
+  const writes: RegistryWrite[] = [];
   const newOrgs: [string, string][] = [];
   const prepare = (body: Record<string, unknown>, versionId: number) =>
     platform.repo.prepare(body, { type: body.resourceType as string, id: body.id as string, versionId, now });
@@ -269,7 +271,7 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
     m.set(recordKey(c.item.record), c.item.record);
     recordsOf.set(c.patient, m);
   }
-  const patientWrites = new Map<string, BulkResourceWrite>();
+  const patientWrites = new Map<string, RegistryWrite>();
   const rejectedPersons = new Set<string>();
   for (const patient of new Set(accepted.map((c) => c.patient))) {
     const body = patientResource(patient, [...recordsOf.get(patient)!.values()]);
@@ -310,7 +312,7 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
       audit: auditOf(c.isNew ? 'C' : 'U', 'Coverage', c.coverageId, version, prepared.patientKey),
     });
   }
-  await writeResources(tx, platform.chains, writes);
+  await platform.repo.writeMany(ctx, tx, writes);
 
   // 5. Reception tables, same transaction.
   if (newOrgs.length > 0)

@@ -52,6 +52,8 @@ export interface ReceptionResult {
   coverageId?: string;
   card?: Pick<VerifiedCard, 'serial' | 'fingerprint' | 'cardId' | 'notAfter' | 'keyType'>;
   problems?: { field: string; ja: string; en: string }[];
+  /** People registered under the number typed in, when the branch or birth date did not match (number input). */
+  probed?: string[];
 }
 
 interface LookupRow {
@@ -83,18 +85,40 @@ function visitDateOf(params: ParamReader, now: Date): string {
 }
 
 
+/**
+ * One event per answer, in the identified person's log; a number that matched someone but not their branch or
+ * birth date is recorded in the log of each person registered under it (so people see attempts on their number).
+ */
 async function audit(rt: EligibilityRuntime, ctx: RequestContext, subtype: string, results: ReceptionResult[]): Promise<void> {
   const { platform } = rt;
   await rt.audit.write(
-    results.map((r) => {
+    results.flatMap((r) => {
       const outcomeCode: AuditOutcome = r.ok || r.stage === 'eligibility' ? '0' : '4';
       const entities = [...(r.patientId ? [`Patient/${r.patientId}`] : []), ...(r.coverageId ? [`Coverage/${r.coverageId}`] : [])];
-      return platform.repo.auditRecord(ctx, 'E', subtype, outcomeCode, r.patientId ?? '', entities, {
+      const extra = {
         outcomeDesc: `${r.code}${r.card ? ` (certificate ${r.card.serial})` : ''}${r.ref ? ` ref ${r.ref}` : ''}: ${r.en}`,
         purpose: 'COVERAGE',
-      });
+      };
+      const people = r.probed?.length ? r.probed : [r.patientId ?? ''];
+      return people.map((pk) => platform.repo.auditRecord(ctx, 'E', subtype, outcomeCode, pk, pk && !r.patientId ? [`Patient/${pk}`] : entities, extra));
     }),
   );
+}
+
+/**
+ * What a number-input refusal tells the caller: whether nothing is registered under the number, or the branch or the
+ * birth date is wrong, is one answer — otherwise anyone at a reception desk could learn which numbers exist and then
+ * try birth dates. The precise reason stays in the audit log.
+ */
+const NO_MATCH_CODES = new Set(['no-record', 'branch-mismatch', 'birthdate-mismatch']);
+const NO_MATCH = {
+  code: 'no-match',
+  ja: '入力された保険者番号・記号・番号・枝番と生年月日に一致する資格情報はありません。券面と生年月日をご確認ください',
+  en: 'no eligibility matches the insurer number, symbol, number, branch and birth date entered; check the card and the birth date',
+};
+
+function publicAnswer(r: ReceptionResult): ReceptionResult {
+  return r.method !== 'card-pin' && r.method !== 'card-face' && NO_MATCH_CODES.has(r.code) ? { ...r, ...NO_MATCH, stage: 'input' } : r;
 }
 
 function fromDecision(
@@ -241,12 +265,14 @@ async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<Rec
     const rowOf = (rec: EligibilityRecord) => withRecords.find((x) => recordKey(x.record) === recordKey(rec))?.row;
     // The person is identified when the number, branch and birth date matched (eligible, or lost / not yet valid).
     const person = decision.ok ? rowOf(decision.record) : decision.record && (decision.code === 'lost' || decision.code === 'not-yet-valid') ? rowOf(decision.record) : undefined;
+    const probed = !decision.ok && (decision.code === 'branch-mismatch' || decision.code === 'birthdate-mismatch') ? [...new Set(rows.map((r) => r.patient_key))] : undefined;
     const result = fromDecision(decision, { visitDate: q.visitDate, method: q.method, ref: q.ref, patientId: person?.patient_key }, (rec) => {
       const row = rowOf(rec);
       const covers = row && row.acquired_on <= q.visitDate && (row.lost_on === null || q.visitDate < row.lost_on);
       return { id: row?.coverage_id ?? null, json: covers ? row.coverage : null };
     });
     if (person) result.patientJson = person.patient ?? undefined;
+    if (probed) result.probed = probed;
     return result;
   });
 }
@@ -330,7 +356,8 @@ function displayName(patientJson: string | undefined): string | undefined {
 }
 
 /** The parts of one result (used alone, or inside an `entry` of the bulk answer). */
-export function resultParts(r: ReceptionResult, options: OutputOptions = {}): OutParam[] {
+export function resultParts(answer: ReceptionResult, options: OutputOptions = {}): OutParam[] {
+  const r = publicAnswer(answer);
   const withResources = options.resources ?? true;
   return [
     ...(r.ref !== undefined ? [{ name: 'ref', valueString: r.ref }] : []),
