@@ -196,4 +196,17 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
     expect(refusals.some((e) => e.subtype === 'update' && e.entities.includes(`Observation/${obsA}`))).toBe(true);
     expect(refusals.some((e) => e.subtype === 'delete')).toBe(true);
   });
+  it('an operator reading a person’s access log is recorded in it; the person reading their own log is not', async () => {
+    const byOperator = (events: Awaited<ReturnType<typeof log>>) => events.filter((e) => e.agent === tok.operatorId).length;
+    const first = await log();
+    const before = first.length;
+    expect((await log()).length).toBe(before); // the person's own reads add nothing
+    const r = await req(tok.operator, 'GET', `/fhir/AuditEvent?patient=Patient/${patientId}&_count=5`);
+    expect(r.statusCode).toBe(200);
+    const one = json(r).entry[0].resource.id as string;
+    expect((await req(tok.operator, 'GET', `/fhir/AuditEvent/${one}`)).statusCode).toBe(200);
+    const after = await log();
+    expect(after.length).toBe(before + 2);
+    expect(byOperator(after) - byOperator(first)).toBe(2);
+  });
 });

@@ -24,7 +24,8 @@ function visibility(ctx: RequestContext, p: StatementParams): string {
 }
 
 export interface AuditPage {
-  events: { id: string; json: string }[];
+  /** `patientKey`: whose log the event belongs to ('' for none). */
+  events: { id: string; json: string; patientKey: string }[];
   total: number;
   count: number;
   offset: number;
@@ -91,10 +92,15 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
   const where = conds.join(' AND ');
   const rows = await db.query<StoredAuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`, p.values);
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
-  return { events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r)) })), total: total.rows[0].n, count, offset };
+  return {
+    events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r)), patientKey: r.patient_key })),
+    total: total.rows[0].n,
+    count,
+    offset,
+  };
 }
 
-export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<string> {
+export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<{ json: string; patientKey: string }> {
   const pos = parseAuditEventId(id);
   if (!pos) throw notFound(`AuditEvent/${id}`);
   const p = new StatementParams();
@@ -105,5 +111,5 @@ export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: str
   const row = res.rows[0];
   if (!row) throw notFound(`AuditEvent/${id}`);
   if (!row.visible) throw forbidden('この監査記録は閲覧できません', 'this audit event is not visible to you');
-  return JSON.stringify(render(row));
+  return { json: JSON.stringify(render(row)), patientKey: row.patient_key };
 }

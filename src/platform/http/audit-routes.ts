@@ -8,8 +8,29 @@ import { bundleText } from '../store/bundle-text.ts';
 import { sendFhir } from './fhir-json.ts';
 import { authenticate } from './request-context.ts';
 import { allows } from '../auth/scopes.ts';
+import type { RequestContext } from '../auth/principal.ts';
+import type { GroupAuditWriter } from '../audit/audit-writer.ts';
+import type { Repository } from '../store/repository.ts';
 
-export async function auditRoutes(app: FastifyInstance, deps: { db: Queryable; tokens: AccessTokens; baseUrl?: string }) {
+/**
+ * Someone other than the person reading a person's access log (an operator) is itself recorded in that log; the
+ * person reading their own log, and a client reading the events it caused, are not.
+ */
+async function recordLogViews(deps: AuditRouteDeps, ctx: RequestContext, subtype: string, patientKeys: string[]): Promise<void> {
+  if (ctx.principal.kind !== 'operator') return;
+  const people = [...new Set(patientKeys.filter(Boolean))];
+  if (people.length) await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
+}
+
+interface AuditRouteDeps {
+  db: Queryable;
+  tokens: AccessTokens;
+  readAudit: GroupAuditWriter;
+  repo: Pick<Repository, 'auditRecord'>;
+  baseUrl?: string;
+}
+
+export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
   const baseOf = (request: FastifyRequest) => deps.baseUrl ?? `${request.protocol}://${request.host}/fhir`;
   const ctxOf = async (request: FastifyRequest) => {
     const ctx = await authenticate(request, deps.tokens);
@@ -25,6 +46,7 @@ export async function auditRoutes(app: FastifyInstance, deps: { db: Queryable; t
     const i = request.url.indexOf('?');
     const query = new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
     const page = await searchAuditEvents(deps.db, ctx, query);
+    await recordLogViews(deps, ctx, 'search-type', page.events.map((e) => e.patientKey));
     const base = baseOf(request);
     const link = [{ relation: 'self', url: `${base}/AuditEvent?${query}` }];
     if (page.offset + page.count < page.total) {
@@ -40,7 +62,9 @@ export async function auditRoutes(app: FastifyInstance, deps: { db: Queryable; t
   });
   app.get<{ Params: { id: string } }>('/fhir/AuditEvent/:id', async (request, reply) => {
     const ctx = await ctxOf(request);
-    return sendFhir(reply, 200, await readAuditEvent(deps.db, ctx, request.params.id));
+    const event = await readAuditEvent(deps.db, ctx, request.params.id);
+    await recordLogViews(deps, ctx, 'read', [event.patientKey]);
+    return sendFhir(reply, 200, event.json);
   });
   for (const url of ['/fhir/AuditEvent', '/fhir/AuditEvent/:id']) {
     app.post(url, readOnly);

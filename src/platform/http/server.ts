@@ -38,7 +38,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   registerErrorHandler(app);
   const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
   await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl });
-  await auditRoutes(app, { db: platform.db, tokens: platform.tokens, baseUrl });
+  await auditRoutes(app, { db: platform.db, tokens: platform.tokens, readAudit: platform.readAudit, repo: platform.repo, baseUrl });
   // $validate: any authenticated caller (it reads and writes nothing).
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {

@@ -55,8 +55,19 @@ async function auditLink(platform: PlatformParts, tx: Queryable, ctx: RequestCon
   await platform.chains.appendBatch(tx, [toAuditRow(platform.repo.auditRecord(ctx, 'C', 'link-card', '0', patientId, [`Patient/${patientId}`], { outcomeDesc: what }))]);
 }
 
-/** Links a certificate to a registered person (idempotent for the same person; 409 for another). */
-export async function linkCertificate(platform: PlatformParts, ctx: RequestContext, cert: CertificateInfo, patientId: string): Promise<'linked' | 'already-linked'> {
+/**
+ * Links a certificate to a registered person (idempotent for the same person; 409 for another). An insurer may
+ * not add a second certificate to a person who still has a valid one (not superseded, unexpired, not revoked per
+ * `isRevoked`): a wrong link would let another card identify as the member, so a replacement card goes through
+ * revocation of the old certificate (or renewal, which moves the link) first. Operators may.
+ */
+export async function linkCertificate(
+  platform: PlatformParts,
+  ctx: RequestContext,
+  cert: CertificateInfo,
+  patientId: string,
+  isRevoked: (issuerFingerprint: string, serial: string) => boolean = () => false,
+): Promise<'linked' | 'already-linked'> {
   return platform.db.transaction(async (tx) => {
     const person = await tx.query('SELECT 1 FROM elig_records WHERE patient_key = $1 LIMIT 1', [patientId]);
     if (person.rowCount === 0) throw notFound(`Patient/${patientId}（資格情報が登録された方）`);
@@ -68,6 +79,18 @@ export async function linkCertificate(platform: PlatformParts, ctx: RequestConte
       if (existing.rows[0].patient_key !== patientId)
         throw conflict('この電子証明書は別の方に紐付けられています', 'the certificate is already linked to another person');
       return 'already-linked';
+    }
+    if (ctx.principal.kind !== 'operator') {
+      const current = await tx.query<{ issuer_fingerprint: string; serial: string }>(
+        `SELECT issuer_fingerprint, serial FROM elig_cards
+          WHERE patient_key = $1 AND superseded_by IS NULL AND unlinked_at IS NULL AND (not_after IS NULL OR not_after > now()) FOR UPDATE`,
+        [patientId],
+      );
+      if (current.rows.some((r) => !isRevoked(r.issuer_fingerprint, r.serial)))
+        throw conflict(
+          'この方には有効な電子証明書が既に紐付いています。再発行の場合は旧証明書の失効後に、更新の場合は更新手続きで紐付けてください',
+          'the person already has a valid linked certificate: link a re-issued card after the old certificate is revoked, or renew it',
+        );
     }
     await tx.query(
       `INSERT INTO elig_cards (issuer_fingerprint, serial, fingerprint, card_id, patient_key, not_after) VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -238,7 +238,7 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     } else if (p.kind === 'insurer') {
       throw forbidden('保険者は被保険者番号で指定してください', 'insurers name the person by insured number');
     }
-    const outcome = await linkCertificate(platform, ctx, cert, patientId);
+    const outcome = await linkCertificate(platform, ctx, cert, patientId, (issuer, serial) => Boolean(rt.trust.revocation(issuer, serial)));
     return reply.code(outcome === 'linked' ? 201 : 200).send({ outcome, patient: `Patient/${patientId}`, serial: cert.serial, fingerprint: cert.fingerprint });
   });
 
