@@ -165,4 +165,16 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
     expect(badHeader.statusCode).toBe(400);
     expect(json(badHeader).issue[0].details.text).toContain('1 行目');
   });
+  it('GET /eligibility/openapi.json describes the endpoints outside FHIR, with the record columns of the bulk file', async () => {
+    const r = await w.request({ method: 'GET', url: '/eligibility/openapi.json' });
+    expect(r.statusCode).toBe(200);
+    const doc = json(r);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/eligibility/cards', '/eligibility/records', '/eligibility/records/$bulk']);
+    const record = doc.paths['/eligibility/records'].post.requestBody.content['application/json'].schema.oneOf[0];
+    expect(Object.keys(record.properties)).toEqual(BULK_COLUMNS.map((c) => c.name));
+    expect(record.required).toEqual(BULK_COLUMNS.filter((c) => c.required).map((c) => c.name));
+    // Every refusal status the endpoint actually returns is documented.
+    expect(Object.keys(doc.paths['/eligibility/cards'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '409', '422']));
+  });
 });

@@ -15,7 +15,8 @@
  *   POST /eligibility/cards               link a user certificate to a registered person
  *   POST /fhir/$import-shared-information receipt and check-up data (Bundle)
  *   GET  /fhir/Patient/:id/$eligibility-history
- * Anyone: GET /fhir/OperationDefinition/<id> for the operations above.
+ * Anyone: GET /fhir/OperationDefinition/<id> for the operations above; GET /eligibility/openapi.json for the
+ * endpoints outside FHIR.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../../platform/auth/principal.ts';
@@ -35,6 +36,7 @@ import { ParamReader, parameters } from './params.ts';
 import { applyRecords, assertRegistryScopes, type RegistryItem } from './registry-store.ts';
 import type { EligibilityRuntime } from './runtime.ts';
 import { MANAGED_REFUSAL, isManaged } from './managed.ts';
+import { eligibilityOpenApi } from './openapi.ts';
 import { importSharedInformation, viewSharedInformation, VIEWS, type ViewName } from './shared-data.ts';
 import { bulkParameters, bulkPrecheck, resultParameters, verifyCard, verifyInsuranceNumber, type OutputOptions } from './verification.ts';
 
@@ -82,6 +84,9 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
   });
 
   for (const [id, def] of Object.entries(OPERATION_DEFINITIONS)) app.get(`/fhir/OperationDefinition/${id}`, async (_req, reply) => sendFhir(reply, 200, def));
+  app.get('/eligibility/openapi.json', async (request, reply) =>
+    reply.type('application/json').send(eligibilityOpenApi(platform.config.publicUrl ?? `${request.protocol}://${request.host}`)),
+  );
 
   // ---------------- reception ----------------
 
