@@ -4,7 +4,7 @@
  * `tsunagu client assertion` — signs a client assertion JWT for calling /auth/token by hand (curl).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { registerClient } from '../../src/platform/auth/clients.ts';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../../src/platform/auth/principal.ts';
@@ -66,10 +66,15 @@ async function register(argv: string[]): Promise<number> {
     return 2;
   }
   let jwks: { keys: JWK[] };
+  let privateJwk: JWK | undefined;
   if (v['generate-key']) {
-    const { privateJwk, publicJwk } = await generateClientKey();
-    writeFileSync(v['generate-key'], JSON.stringify(privateJwk, null, 2) + '\n', { mode: 0o600 });
-    jwks = { keys: [publicJwk] };
+    if (existsSync(v['generate-key'])) {
+      console.error(`${v['generate-key']} は既にあります（上書きしません） / ${v['generate-key']} exists: not overwritten`);
+      return 2;
+    }
+    const pair = await generateClientKey();
+    privateJwk = pair.privateJwk;
+    jwks = { keys: [pair.publicJwk] };
   } else {
     const parsed = JSON.parse(readFileSync(v['public-key']!, 'utf8'));
     jwks = Array.isArray(parsed.keys) ? parsed : { keys: [parsed] };
@@ -85,6 +90,8 @@ async function register(argv: string[]): Promise<number> {
       scopes: v.scopes.split(/\s+/).filter(Boolean),
       jwks,
     });
+    // The private key is written only once the client is registered (a refused registration leaves no key file).
+    if (privateJwk) writeFileSync(v['generate-key']!, JSON.stringify(privateJwk, null, 2) + '\n', { mode: 0o600 });
     console.log(JSON.stringify({ client_id: client.clientId, kind: client.kind, scopes: client.scopes, private_key: v['generate-key'] ?? null }, null, 2));
     return 0;
   } catch (err) {

@@ -21,7 +21,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (v.ig) config.igPackages = [...config.igPackages, ...v.ig.map((p) => resolve(p))];
   const t = await createTsunagu(config, { logger: process.env.TSUNAGU_LOG === '1' });
   await t.app.listen({ port: config.port, host: config.host });
-  const shown = config.publicUrl ?? `http://localhost:${config.port}`;
+  // The port actually bound (PORT=0 picks a free one).
+  const address = t.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shown = config.publicUrl ?? `http://localhost:${port}`;
   console.log(`Tsunagu ${t.platform.db.engine === 'pglite' ? '(embedded database: ' + t.platform.db.location + ')' : '(PostgreSQL: ' + t.platform.db.location + ')'}`);
   console.log(`  FHIR API:   ${shown}/fhir   (CapabilityStatement: ${shown}/fhir/metadata)`);
   console.log(`  Token:      ${shown}/auth/token`);

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from './database.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { openPglite } from './pglite-engine.ts';
 import { openPostgres } from './postgres-engine.ts';
 
@@ -18,7 +19,24 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (!opts.dataDir || opts.dataDir === 'memory://') return openPglite(undefined);
   const dir = resolve(opts.dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
-  return openPglite(dir);
+  const release = lockDataDir(dir);
+  try {
+    const db = await openPglite(dir);
+    const close = db.close.bind(db);
+    return {
+      ...db,
+      close: async () => {
+        try {
+          await close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 export function dataDirOf(dataDir: string | undefined): string {
