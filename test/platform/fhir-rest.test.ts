@@ -1,5 +1,6 @@
 /** FHIR REST interactions end to end (in-process HTTP), on every available engine, including deny paths. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json, startTestServer, type TestClient, type TestServer } from '../helpers/tsunagu.ts';
 import { observation, organization, patient } from '../helpers/fixtures.ts';
@@ -139,6 +140,54 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       expect(r.meta.versionId).toBe('1');
       expect(r.meta.lastUpdated).not.toBe('1999-01-01T00:00:00Z');
       expect(r.meta.profile).toEqual(['http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient']);
+    });
+  });
+
+  describe('history (type and system level) and conflicts', () => {
+    it('type history lists every version of the type, newest first, pages with next links and filters by _since', async () => {
+      const a = json(await post('/fhir/Practitioner', { resourceType: 'Practitioner', name: [{ family: '履歴' }] }));
+      const t0 = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
+      await s.request({ method: 'PUT', url: `/fhir/Practitioner/${a.id}`, token: admin.token, body: { ...a, name: [{ family: '履歴二' }] } });
+      const b = json(await post('/fhir/Practitioner', { resourceType: 'Practitioner', name: [{ family: '別' }] }));
+      const h = json(await get('/fhir/Practitioner/_history'));
+      expect(h.type).toBe('history');
+      const seen = h.entry.map((e: { resource: { id: string; meta: { versionId: string } } }) => `${e.resource.id}/${e.resource.meta.versionId}`);
+      expect(seen.slice(0, 3)).toEqual([`${b.id}/1`, `${a.id}/2`, `${a.id}/1`]);
+      expect(h.entry[1].request).toEqual({ method: 'PUT', url: `Practitioner/${a.id}` });
+      const since = json(await get(`/fhir/Practitioner/_history?_since=${encodeURIComponent(t0)}`));
+      expect(since.entry.map((e: { resource: { id: string } }) => e.resource.id).sort()).toEqual([a.id, b.id].sort());
+      const page = json(await get('/fhir/Practitioner/_history?_count=1'));
+      expect(page.entry).toHaveLength(1);
+      const next = page.link.find((l: { relation: string }) => l.relation === 'next').url as string;
+      expect(next).toContain('_offset=1');
+      const page2 = json(await get(next.slice(next.indexOf('/fhir/'))));
+      expect(page2.entry[0].resource.meta.versionId).toBe('2');
+      expect((await get('/fhir/Practitioner/_history?_since=yesterday')).statusCode).toBe(400);
+      expect((await get('/fhir/Practitioner/_history?name=x')).statusCode).toBe(400);
+    });
+
+    it('system history is for operators; others get 403', async () => {
+      expect((await get('/fhir/_history')).statusCode).toBe(403);
+      const op = await s.addClient({ kind: 'operator', scopes: ['system/*.*'] });
+      const h = await get('/fhir/_history?_count=5', op.token);
+      expect(h.statusCode).toBe(200);
+      expect(json(h).entry.length).toBe(5);
+    });
+
+    it('a create with an id that exists is a 409 conflict and changes nothing', async () => {
+      const p = json(await post('/fhir/Patient', patient({ identifier: 'conflict-1' })));
+      const err = await s.t.platform.repo
+        .create(
+          { principal: { clientId: admin.client.clientId, name: 'x', kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(admin.client.scopes) }, purpose: 'TREAT' },
+          patient({ identifier: 'conflict-2' }),
+          { id: p.id },
+        )
+        .catch((e: { status?: number }) => e);
+      expect((err as { status?: number }).status).toBe(409);
+      const still = json(await get(`/fhir/Patient/${p.id}`));
+      expect(still.meta.versionId).toBe('1');
+      expect(still.identifier[0].value).toBe('conflict-1');
     });
   });
 
