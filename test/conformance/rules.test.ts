@@ -244,6 +244,14 @@ describe('bindings and code systems', () => {
     expect(describeErrors(base)).toEqual([]);
   });
 
+  it('required binding on a CodeableConcept: no coding in the value set is an error at the element', () => {
+    const r = example('valid', 'AllergyIntolerance-Example-JP-Allergy-eCS-01.json');
+    expect(describeErrors(c.validate(r))).toEqual([]);
+    // A real code of a loaded code system, but of another value set (condition, not allergy, clinical status).
+    r.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'remission' }] };
+    expectError(r, 'AllergyIntolerance.clinicalStatus', /None of the codings provided are in the value set http:\/\/hl7\.org\/fhir\/ValueSet\/allergyintolerance-clinical/, 'code-invalid');
+  });
+
   it('required binding whose value set is not loaded: a warning, never silence', () => {
     const r = example('valid', MEDREQ);
     const oo = c.validate(r);
@@ -333,7 +341,9 @@ describe('profiles', () => {
     const r = example('valid', 'Patient-Example-JP-Patient-minimun.json');
     expect(describeErrors(c.validate(r))).toEqual([]);
     const oo = c.validate(r, { profiles: ['http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS'] });
-    expect(errors(oo).length).toBeGreaterThan(0);
+    // JP_Patient_eCS requires name, gender, birthDate and address, which the minimal example leaves out.
+    for (const element of ['name', 'gender', 'birthDate', 'address'])
+      expect(at(oo, 'Patient', 'error').some((i) => (i.diagnostics ?? '').startsWith(`Patient.${element}: minimum required = 1`)), element).toBe(true);
   });
 
   it('contained resources are validated with their own claims', () => {

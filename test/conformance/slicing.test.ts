@@ -71,6 +71,16 @@ describe('pattern discriminator (category by $this)', () => {
     expect(at(c.validate(r), 'Observation', 'error')[0].diagnostics).toMatch(/Slice 'Observation\.category:lab': minimum required = 1/);
   });
 
+  it('open slicing: items matching no slice are allowed, in any position', () => {
+    const r = observation();
+    r.category = [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'imaging' }] },
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] },
+      { text: 'unsliced' },
+    ];
+    expect(only(c.validate(r))).toEqual([]);
+  });
+
   it('a pattern matches with extra content present', () => {
     const r = observation();
     r.category = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory', display: 'Laboratory' }], text: 'lab' }];
