@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadConformance } from '../../src/platform/conformance/index.ts';
 import { hasErrors } from '../../src/platform/fhir/outcome.ts';
+import { consentResource } from '../../src/services/eligibility/consent.ts';
 import { coverageResource, insurerOrganization, insuranceCategory, patientResource } from '../../src/services/eligibility/fhir-mapping.ts';
 import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
 import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
@@ -73,12 +74,28 @@ describe('FHIR mapping', () => {
       }),
       insurerOrganization('o1', KYOKAI),
       insurerOrganization('o2', KOKUHO, '世田谷区国民健康保険'),
+      ...(['medication', 'surgery'] as const).map((category, i) =>
+        consentResource({
+          id: `consent-${i}`,
+          patientId: 'p1',
+          facilityCode: '1312345679',
+          facilityName: 'つなぐ内科クリニック',
+          category,
+          decision: i === 0 ? 'permit' : 'deny',
+          validFrom: new Date('2024-06-01T01:00:00Z'),
+          validTo: new Date('2024-06-02T01:00:00Z'),
+          visitId: 'visit-1',
+          setting: 'outpatient',
+        }),
+      ),
     ];
     for (const r of resources) {
       const oo = conformance.validate(r);
       const errors = (oo.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
       expect(errors, `${r.resourceType}/${r.id}: ${JSON.stringify(errors)}`).toEqual([]);
       expect(hasErrors(oo)).toBe(false);
+      // Each resource's JP Core profile was found and applied (a claimed profile that is not loaded only warns).
+      expect((oo.issue ?? []).filter((i) => i.expression?.some((e) => e.startsWith(`${r.resourceType}.meta.profile`))), `${r.resourceType}/${r.id}`).toEqual([]);
     }
   }, 60_000);
 });

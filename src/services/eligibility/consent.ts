@@ -241,7 +241,7 @@ export interface RecordedConsent {
   content: string;
 }
 
-function consentResource(o: {
+export function consentResource(o: {
   id: string;
   patientId: string;
   facilityCode: string;
