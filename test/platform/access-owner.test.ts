@@ -11,7 +11,7 @@ import { observation, patient } from '../helpers/fixtures.ts';
 
 const CLINIC_A = '1312345679';
 const CLINIC_B = '1311234569';
-const SCOPES = ['system/Patient.cruds', 'system/Observation.cruds'];
+const SCOPES = ['system/Patient.cruds', 'system/Observation.cruds', 'system/AuditEvent.rs'];
 
 describe.each(ENGINES)('access to data another organisation registered (%s)', (engine) => {
   let s: TestServer;
@@ -208,5 +208,16 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
     const after = await log();
     expect(after.length).toBe(before + 2);
     expect(byOperator(after) - byOperator(first)).toBe(2);
+  });
+  it('a clinic does not learn from its own log whose data it was refused', async () => {
+    const own = await req(tok.clinicB, 'GET', '/fhir/AuditEvent?_count=500');
+    expect(own.statusCode).toBe(200);
+    const events = (json(own).entry ?? []) as { resource: { outcome: string } }[];
+    expect(events.length).toBeGreaterThan(0); // its successful accesses are there
+    expect(events.filter((e) => e.resource.outcome === '4')).toEqual([]);
+    const probe = json(await req(tok.clinicB, 'GET', `/fhir/AuditEvent?patient=Patient/${patientId}&outcome=4`));
+    expect(probe.total).toBe(0);
+    // The person and operators see the refusals.
+    expect((await refusalsBy(tok.clinicBId, 'search-type')).length).toBeGreaterThan(0);
   });
 });

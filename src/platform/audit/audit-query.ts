@@ -1,6 +1,8 @@
 /**
  * Reading the audit log as FHIR AuditEvents (`GET /fhir/AuditEvent`). A patient sees who accessed their data;
- * an operator sees everything; any other client sees the events it caused itself.
+ * an operator sees everything; any other client sees the events it caused itself, except its refused attempts: a
+ * refusal records whose data was withheld (rows of a search the caller could not see), which the caller must not
+ * learn from its own log.
  */
 import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
@@ -20,7 +22,7 @@ function visibility(ctx: RequestContext, p: StatementParams): string {
   const pr = ctx.principal;
   if (pr.kind === 'operator') return 'TRUE';
   if (pr.kind === 'patient') return `patient_key = ${p.add(pr.patientId ?? '')}`;
-  return `client_id = ${p.add(pr.clientId)}`;
+  return `client_id = ${p.add(pr.clientId)} AND outcome <> '4'`;
 }
 
 export interface AuditPage {
