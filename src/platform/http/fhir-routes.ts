@@ -1,12 +1,12 @@
 /** The FHIR REST interactions at `/fhir` (http://hl7.org/fhir/R4/http.html). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../auth/principal.ts';
-import { badRequest } from '../fhir/errors.ts';
 import { outcome } from '../fhir/outcome.ts';
 import { assertResourceType } from '../fhir/resource-shape.ts';
 import { BundleProcessor } from '../store/bundle-processor.ts';
 import { historyBundle, runHistory } from '../store/history.ts';
 import type { Repository, WriteResult } from '../store/repository.ts';
+import { newId } from '../fhir/ids.ts';
 import { conditionalTarget, runSearch, searchBundle } from '../store/search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from '../store/stored-resource.ts';
 import { sendFhir } from './fhir-json.ts';
@@ -122,9 +122,11 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     assertResourceType(type);
     const match = await conditionalTarget(repo, ctx, type, queryOf(request), 'update');
     const body = request.body as Record<string, unknown> | undefined;
-    const id = match?.id ?? (typeof body?.id === 'string' ? body.id : undefined);
-    if (!id) throw badRequest('一致するリソースがなく、本文にも id がありません', 'no match and the body has no id');
-    const r = await repo.update(ctx, type, id, body, { ifMatch: request.headers['if-match'] as string | undefined });
+    // No match: the resource is created — with the body's id if it has one, else a new one (as in a Bundle).
+    const id = match?.id ?? (typeof body?.id === 'string' ? body.id : newId());
+    const r = await repo.update(ctx, type, id, body && typeof body === 'object' && body.id === undefined ? { ...body, id } : body, {
+      ifMatch: request.headers['if-match'] as string | undefined,
+    });
     return sendWrite(request, reply, r, baseOf(request));
   });
 

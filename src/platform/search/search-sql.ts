@@ -240,11 +240,14 @@ function sortExpression(rule: SortRule, p: StatementParams, r: string): string {
 export interface SearchRestriction {
   /** Only rows of these patients (a patient principal sees their own compartment). */
   patientKeys?: string[];
+  /** Only rows registered by this owner, or belonging to no person (conditional interactions resolve there). */
+  ownOrShared?: string;
 }
 
 export function whereClause(req: SearchRequest, p: StatementParams, restriction: SearchRestriction = {}): string {
   const conds = [`r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   if (restriction.patientKeys) conds.push(`r.patient_key = ANY(${p.add(restriction.patientKeys, 'text[]')})`);
+  if (restriction.ownOrShared !== undefined) conds.push(`(r.owner = ${p.add(restriction.ownOrShared)} OR r.patient_key = '')`);
   for (const f of req.filters) conds.push(filterCondition(f, p, 'r', req.resourceType));
   return conds.join(' AND ');
 }

@@ -312,11 +312,11 @@ export class Repository {
     };
     const stored: StoredResource = { ...row, lastUpdated: new Date(now) };
     if (opts.ifNoneExist !== undefined) {
-      // A conditional create is a search: it needs the search scope, and it finds only what the caller may see.
+      // A conditional create is a search: it needs the search scope, and it looks only among the caller's records.
       const scope = this.deps.policy.scopeDecision(ctx, type, 'search');
       if (!scope.allow) throw forbidden(scope.ja, scope.en);
-      const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined): Promise<WriteResult & { found?: AuditRecord }> => {
-        const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!, 'create', denials);
+      const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult & { found?: AuditRecord }> => {
+        const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!);
         if (existing.length > 1)
           throw preconditionFailed(
             `条件 (${opts.ifNoneExist}) に一致するリソースが複数あります`,
@@ -333,8 +333,8 @@ export class Repository {
         await this.execWrite(q, session, ctx, 'create', row, prepared.index, true, basis);
         return { stored, status: 201, outcome: prepared.outcome };
       };
-      if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
-      const { found, ...result } = await this.writeTransaction((tx, denials) => run(tx, undefined, denials));
+      if (opts.session) return run(opts.session.tx, opts.session);
+      const { found, ...result } = await this.db.transaction((tx) => run(tx, undefined));
       if (found) await this.deps.readAudit.write([found]);
       return result;
     }
@@ -353,50 +353,12 @@ export class Repository {
   }
 
   /**
-   * Resources matching a conditional-create query, serialised against concurrent identical conditions with an
-   * advisory lock held until the transaction ends.
+   * Resources matching a conditional-create query among the caller's own records (searchIds), serialised against
+   * concurrent identical conditions with an advisory lock held until the transaction ends.
    */
-  private async conditionalMatches(
-    ctx: RequestContext,
-    q: Queryable,
-    type: string,
-    query: string,
-    interaction: 'create' | 'update' | 'delete',
-    denials: AuditRecord[] | undefined,
-  ): Promise<StoredResource[]> {
+  private async conditionalMatches(ctx: RequestContext, q: Queryable, type: string, query: string): Promise<StoredResource[]> {
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${type}?${query}`]);
-    const matches = await searchIds(this, ctx, q, type, new URLSearchParams(query));
-    this.assertConditionalMatches(ctx, matches, type, query, interaction, denials);
-    return matches;
-  }
-
-  /**
-   * Conditional interactions resolve only among what the caller may use without anyone's consent: records its
-   * organisation registered (a patient: their own; operators: all). A match among other people's records is
-   * refused (403, recorded) before anything about it — content, or even how many there are — is revealed.
-   */
-  assertConditionalMatches(
-    ctx: RequestContext,
-    matches: StoredResource[],
-    type: string,
-    query: string,
-    interaction: 'create' | 'update' | 'delete',
-    denials: AuditRecord[] | undefined,
-  ): void {
-    const p = ctx.principal;
-    if (p.kind === 'operator') return;
-    const me = ownerKey(p);
-    const foreign = matches.find((m) => m.patientKey && m.owner !== me && !(p.kind === 'patient' && m.patientKey === p.patientId));
-    if (!foreign) return;
-    throw this.denyInTransaction(
-      denials,
-      ctx,
-      interaction,
-      foreign.patientKey,
-      '',
-      `条件 (${type}?${query}) が他の機関の登録した情報に一致するため、条件付きの操作はできません`,
-      `the condition ${type}?${query} matches data registered by another organisation: conditional ${interaction} refused`,
-    );
+    return searchIds(this, ctx, q, type, new URLSearchParams(query));
   }
 
   async update(

@@ -31,7 +31,12 @@ function restrictionFor(repo: Repository, ctx: RequestContext, type: string): Se
   return repo.deps.policy.searchRestriction(ctx, type, isPatientCompartmentType(type));
 }
 
-/** Matching rows without audit — for conditional interactions (If-None-Exist, conditional update). */
+/**
+ * The rows a conditional interaction (If-None-Exist, conditional update or delete) resolves among: what matches
+ * the criteria within the caller's own registrations and data belonging to no person (a patient: their own record;
+ * operators: everything). Other organisations' records are out of its reach — neither matched nor counted, so the
+ * answer tells nothing about them. At most two rows (enough to tell one match from several).
+ */
 export async function searchIds(
   repo: Repository,
   ctx: RequestContext,
@@ -43,15 +48,16 @@ export async function searchIds(
   if (req.filters.length === 0)
     throw badRequest('条件付き操作には検索条件が必要です', 'a conditional interaction needs at least one search criterion');
   const p = new StatementParams();
-  const where = whereClause(req, p, restrictionFor(repo, ctx, type));
-  const res = await q.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} LIMIT 2`, p.values);
+  const restriction = restrictionFor(repo, ctx, type);
+  const kind = ctx.principal.kind;
+  if (kind !== 'operator' && kind !== 'patient') restriction.ownOrShared = ownerKey(ctx.principal);
+  const res = await q.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${whereClause(req, p, restriction)} LIMIT 2`, p.values);
   return res.rows.map(fromRow);
 }
 
 /**
- * The one resource a conditional update or delete addresses (undefined: none matches; 412: several do; 403 when it
- * would be another organisation's record — see Repository.assertConditionalMatches). Inside a transaction Bundle
- * pass its session: a refusal is then recorded after the rollback.
+ * The one resource a conditional update or delete addresses (undefined: none matches; 412: several do), among the
+ * caller's own records (see searchIds). Inside a transaction Bundle pass its session.
  */
 export async function conditionalTarget(
   repo: Repository,
@@ -62,13 +68,6 @@ export async function conditionalTarget(
   session?: WriteSession,
 ): Promise<StoredResource | undefined> {
   const matches = await searchIds(repo, ctx, session?.tx ?? repo.db, type, query);
-  const denials: AuditRecord[] = [];
-  try {
-    repo.assertConditionalMatches(ctx, matches, type, query.toString(), interaction, session ? session.denials : denials);
-  } catch (err) {
-    if (denials.length) await repo.deps.readAudit.write(denials);
-    throw err;
-  }
   if (matches.length > 1)
     throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', `conditional ${interaction} matched more than one resource`);
   return matches[0];
