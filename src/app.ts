@@ -21,7 +21,8 @@ export interface Tsunagu {
 export interface CreateOptions {
   /** Use an already open database (tests). */
   db?: Database;
-  logger?: boolean;
+  /** true: log every request; false (default): errors only; 'silent': nothing (tests that provoke failures on purpose). */
+  logger?: boolean | 'silent';
   /** Services to run; all of them by default. */
   services?: ServiceModule[];
 }

@@ -14,7 +14,7 @@ export interface ServerExtras {
   /** Registered before the generic FHIR routes (services, $validate, web apps). */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   capability?: Omit<CapabilityOptions, 'version' | 'tokenUrl'>;
-  logger?: boolean;
+  logger?: boolean | 'silent';
   version?: string;
 }
 
@@ -30,7 +30,7 @@ function profilesByType(platform: PlatformParts): Record<string, string[]> {
 export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<FastifyInstance> {
   const { config } = platform;
   const app = Fastify({
-    logger: { level: extras.logger ? 'info' : 'error' },
+    logger: { level: extras.logger === 'silent' ? 'silent' : extras.logger ? 'info' : 'error' },
     bodyLimit: config.bodyLimit,
     trustProxy: Boolean(config.publicUrl),
   });
