@@ -4,7 +4,6 @@
  * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET; `urn:uuid:` and other
  * fullUrls of created resources are rewritten to the ids the server assigns.
  */
-import type { AuditRecord } from '../audit/audit-record.ts';
 import { newId } from '../fhir/ids.ts';
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
 import type { RequestContext } from '../auth/principal.ts';
@@ -156,24 +155,18 @@ export class BundleProcessor {
     const order = [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
     // Conditional creates that found an existing resource also map their fullUrl to it.
     // Refusals inside the transaction are recorded once it has rolled back.
-    const denials: AuditRecord[] = [];
-    try {
-      await this.repo.db.transaction(async (tx) => {
-        const session: WriteSession = { tx, audits: [], denials };
-        for (const e of order) {
-          if (e.method === 'GET') continue;
-          try {
-            results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index));
-          } catch (err) {
-            throw entryError(e.index, err);
-          }
+    await this.repo.writeTransaction(async (tx, denials) => {
+      const session: WriteSession = { tx, audits: [], denials };
+      for (const e of order) {
+        if (e.method === 'GET') continue;
+        try {
+          results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index));
+        } catch (err) {
+          throw entryError(e.index, err);
         }
-        await this.repo.deps.chains.appendBatch(tx, session.audits);
-      });
-    } catch (err) {
-      if (denials.length) await this.repo.deps.readAudit.write(denials);
-      throw err;
-    }
+      }
+      await this.repo.deps.chains.appendBatch(tx, session.audits);
+    });
     for (const e of order) {
       if (e.method !== 'GET') continue;
       results[e.index] = await this.getEntry(ctx, e, base);

@@ -148,8 +148,8 @@ export class Repository {
     return forbidden(ja, en);
   }
 
-  /** A write transaction whose refusals are recorded once it has rolled back. */
-  private async writeTransaction<T>(run: (tx: Queryable, denials: AuditRecord[]) => Promise<T>): Promise<T> {
+  /** A write transaction whose refusals (collected in `denials`) are recorded once it has rolled back. */
+  async writeTransaction<T>(run: (tx: Queryable, denials: AuditRecord[]) => Promise<T>): Promise<T> {
     const denials: AuditRecord[] = [];
     try {
       return await this.db.transaction((tx) => run(tx, denials));

@@ -5,7 +5,7 @@
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import { FhirError, badRequest, forbidden } from '../fhir/errors.ts';
-import { outcome } from '../fhir/outcome.ts';
+import { outcome, type Issue } from '../fhir/outcome.ts';
 import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { isPatientCompartmentType } from '../search/patient-key.ts';
@@ -264,36 +264,23 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
     ...out.matches.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'match' } } })),
     ...out.included.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'include' } } })),
   ];
-  if (req.summaryCount && out.total === undefined) {
-    entries.push({
-      resource: JSON.stringify(
-        outcome([
-          {
-            severity: 'warning',
-            code: 'too-costly',
-            ja: `一致する件数が多く、閲覧できる件数を確かめられないため件数は返しません（${MATERIALIZE_CAP}件以下に絞り込んでください）`,
-            en: `too many matches to check which ones you may see: no count is given (narrow the search to ${MATERIALIZE_CAP} or fewer)`,
-          },
-        ]),
-      ),
-      extra: { search: { mode: 'outcome' } },
+  // Warnings about the search itself go in one OperationOutcome entry.
+  const warnings: Issue[] = [];
+  if (req.summaryCount && out.total === undefined)
+    warnings.push({
+      severity: 'warning',
+      code: 'too-costly',
+      ja: `一致する件数が多く、閲覧できる件数を確かめられないため件数は返しません（${MATERIALIZE_CAP}件以下に絞り込んでください）`,
+      en: `too many matches to check which ones you may see: no count is given (narrow the search to ${MATERIALIZE_CAP} or fewer)`,
     });
-  }
-  if (req.ignored.length > 0) {
-    entries.push({
-      resource: JSON.stringify(
-        outcome([
-          {
-            severity: 'warning',
-            code: 'not-supported',
-            ja: `次の検索パラメータは無視されました: ${req.ignored.join(', ')}`,
-            en: `ignored search parameters: ${req.ignored.join(', ')}`,
-          },
-        ]),
-      ),
-      extra: { search: { mode: 'outcome' } },
+  if (req.ignored.length > 0)
+    warnings.push({
+      severity: 'warning',
+      code: 'not-supported',
+      ja: `次の検索パラメータは無視されました: ${req.ignored.join(', ')}`,
+      en: `ignored search parameters: ${req.ignored.join(', ')}`,
     });
-  }
+  if (warnings.length) entries.push({ resource: JSON.stringify(outcome(warnings)), extra: { search: { mode: 'outcome' } } });
   const head: Record<string, unknown> = { type: 'searchset' };
   if (out.total !== undefined) head.total = out.total;
   head.link = link;

@@ -9,6 +9,7 @@ import type { AuditRow } from '../audit/audit-record.ts';
 import type { IndexRows } from '../search/index-rows.ts';
 import { emptyIndexRows } from '../search/index-rows.ts';
 import { StatementParams } from '../storage/sql-params.ts';
+import { STORED_COLUMNS } from './stored-resource.ts';
 
 export interface VersionRow {
   resourceType: string;
@@ -86,7 +87,7 @@ export function buildWriteStatement(
   const owner = p.add(v.owner, 'text');
   const content = p.add(v.content, 'text');
   const values = `(${t}, ${id}, ${vid}, ${updated}, ${deleted}, ${pk}, ${owner}, ${content})`;
-  const cols = '(resource_type, id, version_id, last_updated, deleted, patient_key, owner, content)';
+  const cols = `(${STORED_COLUMNS})`;
   const upsert =
     shape.mode === 'upsert'
       ? ' ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content'
@@ -137,6 +138,12 @@ function indexRowInserts(p: StatementParams, indexes: IndexRows[]): string[] {
   return ctes;
 }
 
+/** The resources' key columns, sent once as arrays; index rows and versions refer to them by position `n`. */
+function keyedCte(p: StatementParams, rows: Pick<VersionRow, 'resourceType' | 'id' | 'patientKey'>[]): string {
+  const col = (k: 'resourceType' | 'id' | 'patientKey') => p.add(rows.map((r) => r[k]), 'text[]');
+  return `keyed AS (SELECT * FROM unnest(${col('resourceType')}, ${col('id')}, ${col('patientKey')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`;
+}
+
 /** A new resource ready to be written with its index rows and audit event. */
 export interface CreateItem {
   row: VersionRow;
@@ -152,10 +159,9 @@ export function buildCreateStatement(items: CreateItem[], chains: AuditChains): 
   const p = new StatementParams();
   const rows = items.map((i) => i.row);
   const col = <K extends keyof VersionRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
-  // Each resource's key columns are sent once; index rows refer to their resource by position.
   const ctes = [
-    `keyed AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
-    `cur AS (INSERT INTO resources (resource_type, id, version_id, last_updated, deleted, patient_key, owner, content) ` +
+    keyedCte(p, rows),
+    `cur AS (INSERT INTO resources (${STORED_COLUMNS}) ` +
       `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.owner, v.content FROM keyed o JOIN unnest(` +
       `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('owner', 'text[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, owner, content, n) ON v.n = o.n)`,
   ];
@@ -179,7 +185,7 @@ export interface ManyWriteItem extends Omit<VersionRow, 'deleted' | 'owner' | 'c
 export function buildWriteManyStatement(items: ManyWriteItem[], owner: string, chains: AuditChains): WriteStatement {
   const p = new StatementParams();
   const ctes: string[] = [];
-  const cols = 'resource_type, id, version_id, last_updated, deleted, patient_key, owner, content';
+  const cols = STORED_COLUMNS;
   const updates = items.filter((i) => i.versionId > 1);
   if (updates.length > 0) {
     const ut = p.add(updates.map((u) => u.resourceType), 'text[]');
@@ -190,7 +196,7 @@ export function buildWriteManyStatement(items: ManyWriteItem[], owner: string, c
   }
   const col = <K extends keyof ManyWriteItem>(k: K, cast: string) => p.add(items.map((i) => i[k]), cast);
   ctes.push(
-    `keyed AS (SELECT * FROM unnest(${col('resourceType', 'text[]')}, ${col('id', 'text[]')}, ${col('patientKey', 'text[]')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`,
+    keyedCte(p, items),
     `cur AS (INSERT INTO resources (${cols}) SELECT o.resource_type, o.id, v.version_id, v.last_updated, false, o.patient_key, ${p.add(owner, 'text')}, v.content ` +
       `FROM keyed o JOIN unnest(${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, content, n) ON v.n = o.n ` +
       `ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = false, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content)`,
