@@ -26,6 +26,22 @@ export interface PlatformConfig {
   tokenLifetime: number;
   /** Connection pool size for PostgreSQL. */
   poolSize: number;
+  /** File the signed audit chain checkpoints are appended to (keep it outside the database's storage). */
+  auditAnchorFile: string;
+  /** Seconds between audit chain checkpoints (0: only at shutdown and on demand). */
+  auditAnchorInterval: number;
+  /** Most entries in one batch or transaction Bundle (413 above). */
+  bundleMaxEntries: number;
+  /** Most items in any one JSON array of a request body (413 above). */
+  maxArrayItems: number;
+  /** Seconds a client has to send a whole request (408 after). */
+  requestTimeout: number;
+  /** Embedded engine: sync written files to disk before a write is acknowledged (fsync). */
+  embeddedFsync: boolean;
+  /** Reception number input: entries (lookups) one client may look up per hour. */
+  numberLookupsPerHour: number;
+  /** Reception number input: failed lookups of one number (any client) per day before it is locked. */
+  numberFailuresPerDay: number;
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
@@ -47,6 +63,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     bodyLimit: Number(env.TSUNAGU_BODY_LIMIT ?? 16 * 1024 * 1024),
     tokenLifetime: Number(env.TSUNAGU_TOKEN_LIFETIME ?? 300),
     poolSize: Number(env.TSUNAGU_POOL_SIZE ?? 20),
+    auditAnchorFile: env.TSUNAGU_AUDIT_ANCHOR_FILE ? resolve(env.TSUNAGU_AUDIT_ANCHOR_FILE) : join(secretsBase, 'audit', 'anchors.log'),
+    auditAnchorInterval: Number(env.TSUNAGU_AUDIT_ANCHOR_INTERVAL ?? 10),
+    bundleMaxEntries: Number(env.TSUNAGU_BUNDLE_MAX_ENTRIES ?? 1000),
+    maxArrayItems: Number(env.TSUNAGU_MAX_ARRAY_ITEMS ?? 10_000),
+    requestTimeout: Number(env.TSUNAGU_REQUEST_TIMEOUT ?? 30),
+    embeddedFsync: env.TSUNAGU_EMBEDDED_FSYNC !== '0',
+    numberLookupsPerHour: Number(env.TSUNAGU_NUMBER_LOOKUPS_PER_HOUR ?? 3000),
+    numberFailuresPerDay: Number(env.TSUNAGU_NUMBER_FAILURES_PER_DAY ?? 5),
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@
  * The platform assembled: database (migrated), audit chains and writer, token keys, search registry, access
  * policy and the resource repository. Services receive this object and build on it.
  */
+import { AccessGrants } from './access/grants.ts';
 import { AccessPolicy } from './access/policy.ts';
 import { AuditChains } from './audit/audit-chain.ts';
 import { loadOrCreateAuditKey, type AuditKey } from './audit/audit-key.ts';
@@ -27,6 +28,8 @@ export interface PlatformParts {
   tokens: AccessTokens;
   registry: SearchRegistry;
   policy: AccessPolicy;
+  /** Bases for reading other registrants' data (consent, membership, emergency): services write, the platform decides. */
+  grants: AccessGrants;
   repo: Repository;
   /** Re-analyzes fast-growing tables (a service may register its own table groups). */
   statistics: StatisticsKeeper;
@@ -53,7 +56,8 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   const platformKey = await loadOrCreatePlatformKey(db);
   const tokens = new AccessTokens(platformKey, config.tokenLifetime);
   const registry = r4SearchRegistry();
-  const policy = new AccessPolicy();
+  const grants = new AccessGrants();
+  const policy = new AccessPolicy(grants);
   const conformance = await loadConformance({
     packages: config.igPackages,
     terminology: config.terminologyFiles,
@@ -62,5 +66,5 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
   const statistics = new StatisticsKeeper(db);
   const repo = new Repository({ db, registry, chains, readAudit, policy, validate, statistics });
-  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, repo, conformance, statistics };
+  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, grants, repo, conformance, statistics };
 }

@@ -8,6 +8,7 @@
  * the access (returns allow); with none, the access is refused. Rules never refuse an organisation its own records.
  */
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
+import { AccessGrants } from './grants.ts';
 import { allows, type Interaction as ScopeLetter } from '../auth/scopes.ts';
 import type { SearchRestriction } from '../search/search-sql.ts';
 
@@ -57,6 +58,8 @@ const FOREIGN_DATA: Decision = {
 };
 
 export class AccessPolicy {
+  constructor(readonly grants: AccessGrants = new AccessGrants()) {}
+
   private readonly rules: AccessRule[] = [];
   private readonly searchRules: SearchRule[] = [];
 

@@ -3,6 +3,7 @@ import type { Database } from './database.ts';
 import { platformSchema } from './migrations/001-platform.ts';
 import { statisticsTargets } from './migrations/002-statistics-targets.ts';
 import { resourceOwner } from './migrations/003-resource-owner.ts';
+import { accessGrants } from './migrations/004-access-grants.ts';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,7 @@ const platformMigrations: Migration[] = [
   { version: 1, name: 'platform', sql: platformSchema },
   { version: 2, name: 'statistics-targets', sql: statisticsTargets },
   { version: 3, name: 'resource-owner', sql: resourceOwner },
+  { version: 4, name: 'access-grants', sql: accessGrants },
 ];
 const registered: Migration[] = [...platformMigrations];
 
