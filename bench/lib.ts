@@ -87,3 +87,22 @@ export function table(rows: Record<string, string | number>[]): string {
   const line = (vals: string[]) => '| ' + vals.map((v, i) => v.padEnd(width[i])).join(' | ') + ' |';
   return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
 }
+
+/** Runs `total` tasks on `concurrency` closed-loop workers: throughput and latency percentiles (ms). */
+export async function workers(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: Math.round(total / seconds), ...percentiles(latencies) };
+}

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { benchPatient, labObservation } from './documents.ts';
 import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { adminQuery } from '../src/platform/storage/pg-admin.ts';
-import { ADMIN_URL, freshDatabase, load, percentiles, postgresAvailable, startChild, startChildServer, type LoadResult } from './lib.ts';
+import { ADMIN_URL, freshDatabase, load, percentiles, postgresAvailable, startChild, startChildServer, workers, type LoadResult } from './lib.ts';
 
 const CONCURRENCY = 32;
 const READERS = 50;
@@ -25,23 +25,6 @@ const WARM_UP_CREATES = 3000;
 /** Steady read load for the latency figure (reads per second across all clients), per engine. */
 export const READ_RATE = { postgres: 1000, pglite: 100 };
 
-async function workers(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
-  let next = 0;
-  const latencies: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  return { perSecond: Math.round(total / seconds), ...percentiles(latencies) };
-}
 
 /** Raw INSERT of the JSON text into a table with only a primary key: the floor under any write path. */
 async function rawInsertBaseline(url: string, docs: string[]): Promise<{ perSecond: number; p50: number; p99: number }> {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility` a subset.
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { READ_RATE, benchPlatform } from './platform.ts';
 import { benchValidate, formatValidateBench } from './validate.ts';
 import { benchEligibility, eligibilityTable } from './eligibility.ts';
+import { benchDurability, durabilityTable } from './durability.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -68,6 +69,13 @@ if (wanted('eligibility')) {
   sectionDone('eligibility');
   console.log('\n## Eligibility: My Number card verifications (challenge → card → $verify-card over HTTP, 50 readers)\n');
   console.log(table(eligibilityTable(results.eligibility as Awaited<ReturnType<typeof benchEligibility>>)));
+}
+
+if (wanted('durability')) {
+  results.durability = await benchDurability({ quick });
+  sectionDone('durability');
+  console.log('\n## Embedded durability: FHIR creates (store) on PGlite with fsync on (default) and off\n');
+  console.log(table(durabilityTable(results.durability as Awaited<ReturnType<typeof benchDurability>>)));
 }
 
 results.seconds = Math.round((Date.now() - started) / 1000);

@@ -2,6 +2,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { FhirError } from '../fhir/errors.ts';
 import { outcome, type IssueCode } from '../fhir/outcome.ts';
+import { isDataException } from '../storage/database.ts';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '../storage/db-unavailable.ts';
 import { FHIR_JSON } from './fhir-json.ts';
 
 const KNOWN: Record<string, { code: IssueCode; ja: string }> = {
@@ -11,10 +13,25 @@ const KNOWN: Record<string, { code: IssueCode; ja: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid', ja: 'Content-Length が正しくありません' },
 };
 
+/**
+ * Database errors that reach the handler raw: a lost connection is 503 + Retry-After (the engines throw
+ * DatabaseUnavailable already; this catches any path that did not), a data exception (SQLSTATE class 22: a byte
+ * sequence or number the database refuses) is the request's fault, 400 — a safety net behind input validation.
+ */
+function databaseError(err: unknown): FhirError | undefined {
+  if (isDatabaseUnavailable(err)) return err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable(err);
+  if (isDataException(err))
+    return FhirError.of(400, 'invalid', 'データベースに保存できない値が含まれています（不正な文字や範囲外の数値など）', `the database refused a value: ${(err as Error).message}`);
+  return undefined;
+}
+
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | FhirError, request, reply) => {
+  app.setErrorHandler((raw: FastifyError | FhirError, request, reply) => {
+    const err = raw instanceof FhirError ? raw : (databaseError(raw) ?? raw);
     if (err instanceof FhirError) {
-      if (err.status >= 500) request.log.error(err);
+      if (err instanceof DatabaseUnavailable) request.log.warn(err);
+      else if (err.status >= 500) request.log.error(err);
+      else if (err !== raw) request.log.warn(raw);
       return reply.code(err.status).headers(err.headers).header('content-type', FHIR_JSON).send(JSON.stringify(err.outcome));
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

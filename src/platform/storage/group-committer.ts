@@ -3,8 +3,9 @@
  * one `flush` call (one statement, one commit), with up to `parallel` flushes in progress at once. Under light
  * load a batch holds one item, so nobody waits for company; under heavy load the per-statement and per-commit
  * costs are shared. If a batch fails and holds several items, each is retried alone, so one bad item cannot
- * fail the others.
+ * fail the others — unless the database is unavailable, when every item of the batch fails with that error.
  */
+import { isDatabaseUnavailable } from './db-unavailable.ts';
 
 interface Pending<T> {
   item: T;
@@ -55,7 +56,9 @@ export class GroupCommitter<T> {
           await this.flush(batch.map((p) => p.item));
           for (const p of batch) p.resolve();
         } catch (err) {
-          if (batch.length === 1) batch[0].reject(err);
+          // Retrying alone helps when one item was bad, not when the database is gone (nor when the COMMIT's
+          // outcome is unknown: the batch may be in): then every item gets the failure.
+          if (batch.length === 1 || isDatabaseUnavailable(err)) for (const p of batch) p.reject(err);
           else
             for (const p of batch)
               await this.flush([p.item]).then(p.resolve, p.reject);

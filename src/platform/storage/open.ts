@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database } from './database.ts';
-import { lockDataDir } from './data-dir-lock.ts';
+import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts';
 import { openPglite } from './pglite-engine.ts';
 import { openPostgres } from './postgres-engine.ts';
 
@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** Directory for embedded data; `memory://` keeps everything in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** Embedded engine: sync to disk before a write is acknowledged (default true; TSUNAGU_EMBEDDED_FSYNC). */
+  embeddedFsync?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -21,7 +23,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   const release = lockDataDir(dir);
   try {
-    const db = await openPglite(dir);
+    const db = await openPglite(dir, { fsync: opts.embeddedFsync !== false, foreignFiles: [LOCK_FILE] });
     const close = db.close.bind(db);
     return {
       ...db,
