@@ -14,8 +14,10 @@ const USAGE = `tsunagu <command> [options]
   migrate               apply database migrations
   client register       register a system client (facility, pharmacy, insurer, …)
   client assertion      sign a client assertion JWT (to call /auth/token by hand)
+  client disable|enable|delete  stop, restore or end a client's access (its tokens stop within 5 s)
   token                 mint an access token for a registered client (local testing)
-  audit verify          verify the audit hash chains
+  audit verify          verify the audit hash chains (and their anchors)
+  audit anchor          write a signed checkpoint of the audit chain heads (cron, before a backup)
   validate              validate FHIR JSON files against IG packages
   eligibility           insurer bulk load, test files, eligibility history, receipt/check-up import
   card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation

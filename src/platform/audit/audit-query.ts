@@ -7,7 +7,7 @@
 import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
 import { parseDateRange } from '../search/dates.ts';
-import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
+import { DEFAULT_COUNT, pagingParam } from '../search/search-request.ts';
 import type { Queryable } from '../storage/database.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { auditEventId, fromStoredAuditRow, parseAuditEventId, renderAuditEvent, type StoredAuditRow } from './audit-record.ts';
@@ -49,11 +49,12 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
         const m = /^(ge|le|gt|lt|eq)?(.+)$/.exec(value)!;
         const r = parseDateRange(m[2]);
         if (!r) throw badRequest(`日付 ${value} の形式が正しくありません`, `invalid date '${value}'`);
-        const lo = p.add(new Date(r.low).toISOString(), 'timestamptz');
-        const hi = p.add(new Date(r.high).toISOString(), 'timestamptz');
+        // Only the bounds the comparison uses become parameters (an unused one is an error).
+        const lo = () => p.add(new Date(r.low).toISOString(), 'timestamptz');
+        const hi = () => p.add(new Date(r.high).toISOString(), 'timestamptz');
         const op = m[1] ?? 'eq';
         conds.push(
-          op === 'ge' ? `recorded >= ${lo}` : op === 'gt' ? `recorded > ${hi}` : op === 'le' ? `recorded <= ${hi}` : op === 'lt' ? `recorded < ${lo}` : `recorded BETWEEN ${lo} AND ${hi}`,
+          op === 'ge' ? `recorded >= ${lo()}` : op === 'gt' ? `recorded > ${hi()}` : op === 'le' ? `recorded <= ${hi()}` : op === 'lt' ? `recorded < ${lo()}` : `recorded BETWEEN ${lo()} AND ${hi()}`,
         );
         break;
       }
@@ -78,12 +79,10 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
         break;
       }
       case '_count':
-        count = Math.min(Number(value), MAX_COUNT);
-        if (!Number.isInteger(count) || count < 0) throw badRequest('_count は0以上の整数です', '_count must be a non-negative integer');
+        count = pagingParam('_count', value);
         break;
       case '_offset':
-        offset = Number(value);
-        if (!Number.isInteger(offset) || offset < 0) throw badRequest('_offset は0以上の整数です', '_offset must be a non-negative integer');
+        offset = pagingParam('_offset', value);
         break;
       case '_sort':
         if (value === 'date') order = 'recorded, chain, seq';

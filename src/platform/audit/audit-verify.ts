@@ -1,17 +1,35 @@
 /**
  * `tsunagu audit verify`: walks every chain and recomputes each link. Detects an altered row (link mismatch),
- * a deleted row (gap in seq), rows removed from the end (head mismatch) and rows on unknown chains.
+ * a deleted row (gap in seq), rows removed from the end (head mismatch) and rows on unknown chains. Rows removed
+ * from the end together with a rewound head leave a consistent chain: only the anchor files (signed checkpoints
+ * kept outside the database, audit-anchor-verify.ts) reveal them.
  */
 import type { Queryable } from '../storage/database.ts';
 import type { AuditKey } from './audit-key.ts';
 import { genesisLink, nextLink } from './audit-chain.ts';
+import { verifyAnchors, type AnchorCoverage } from './audit-anchor-verify.ts';
 import { auditEventId, auditMaterial, fromStoredAuditRow, type StoredAuditRow } from './audit-record.ts';
 
-export interface AuditProblem {
-  chain: number;
-  seq: number;
-  kind: 'altered' | 'missing' | 'truncated' | 'unknown-chain' | 'bad-genesis';
-  message: string;
+export type AuditProblem =
+  | {
+      kind: 'altered' | 'missing' | 'truncated' | 'unknown-chain' | 'bad-genesis' | 'behind-anchor';
+      chain: number;
+      seq: number;
+      message: string;
+    }
+  | {
+      /** An anchor line whose signature does not verify, or that does not follow the line before it. */
+      kind: 'anchor-invalid';
+      file: string;
+      line: number;
+      message: string;
+    };
+
+export interface AuditVerifyOptions {
+  /** Anchor files to check the chains against; none: anchors are not checked. */
+  anchorFiles?: string[];
+  /** Stop after this many problems. */
+  maxProblems?: number;
 }
 
 export interface AuditVerifyResult {
@@ -19,6 +37,8 @@ export interface AuditVerifyResult {
   chains: number;
   events: number;
   problems: AuditProblem[];
+  /** What the anchor files cover; undefined when no anchor file was given. */
+  anchors?: AnchorCoverage;
 }
 
 type StoredRow = StoredAuditRow & { hash: Uint8Array };
@@ -26,7 +46,8 @@ type StoredRow = StoredAuditRow & { hash: Uint8Array };
 const PAGE = 5000;
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
-export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems = 100): Promise<AuditVerifyResult> {
+export async function verifyAuditLog(db: Queryable, key: AuditKey, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
+  const maxProblems = opts.maxProblems ?? 100;
   const heads = await db.query<{ chain: number; seq: number; head: Uint8Array }>(
     'SELECT chain, seq, head FROM audit_chains ORDER BY chain',
   );
@@ -85,5 +106,10 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, maxProblems =
     }
     if (problems.length >= maxProblems) break;
   }
-  return { ok: problems.length === 0, chains: heads.rows.length, events, problems };
+  const anchors = opts.anchorFiles?.length
+    ? await verifyAnchors(db, key, heads.rows, opts.anchorFiles, (p) => {
+        if (problems.length < maxProblems) problems.push(p);
+      })
+    : undefined;
+  return { ok: problems.length === 0, chains: heads.rows.length, events, problems, anchors };
 }
