@@ -2,11 +2,16 @@
  * `tsunagu client register` — registers a system client (an EHR at a clinic, a pharmacy system, an insurer's
  * batch …) with its public key; optionally generates the key pair and writes the private key for the vendor.
  * `tsunagu client assertion` — signs a client assertion JWT for calling /auth/token by hand (curl).
+ * `tsunagu client disable|enable|delete <id>` — stops (or restores) a client's access; its tokens stop working within
+ * a few seconds (CLIENT_STATE_TTL_MS). Deleting is final: the row stays (the audit log names clients by id, and the id
+ * is never reused) but its keys and scopes are removed.
  */
+import { closePlatform } from '../../src/platform/platform.ts';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { registerClient } from '../../src/platform/auth/clients.ts';
+import { CLIENT_STATE_TTL_MS } from '../../src/platform/auth/client-states.ts';
+import { deleteClient, findClient, registerClient, setClientActive } from '../../src/platform/auth/clients.ts';
 import { PRINCIPAL_KINDS, type PrincipalKind } from '../../src/platform/auth/principal.ts';
 import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { openLocalPlatform, parse } from '../common.ts';
@@ -20,6 +25,10 @@ Example (a clinic's EHR):
     --scopes "system/*.read system/*.write" --generate-key clinic-key.json`;
 
 const ASSERTION_USAGE = `tsunagu client assertion --key <private-key.json> --client-id <id> --aud <https://host/auth/token>`;
+
+const STATE_USAGE = `tsunagu client disable <client-id> [--data-dir ./data]   refuse the client's assertions and tokens
+tsunagu client enable <client-id>                           allow them again
+tsunagu client delete <client-id>                           remove its keys and scopes for good (the id stays reserved)`;
 
 export async function generateClientKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: true });
@@ -101,7 +110,7 @@ async function register(argv: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    await p.db.close();
+    await closePlatform(p);
   }
 }
 
@@ -117,10 +126,47 @@ async function assertion(argv: string[]): Promise<number> {
   return 0;
 }
 
+type StateChange = 'disable' | 'enable' | 'delete';
+
+/** disable / enable / delete one client; 1 when there is no such client or a deleted one would be enabled. */
+async function changeState(change: StateChange, argv: string[]): Promise<number> {
+  const args = parse(argv, {}, STATE_USAGE, true);
+  if (!args) return 0;
+  const [clientId, ...extra] = args.positionals;
+  if (!clientId || extra.length) {
+    console.error(STATE_USAGE);
+    return 2;
+  }
+  const p = await openLocalPlatform(args.values['data-dir']);
+  try {
+    const client = await findClient(p.db, clientId);
+    if (!client) {
+      console.error(`クライアント ${clientId} は登録されていません / no client ${clientId}`);
+      return 1;
+    }
+    if (client.deleted) {
+      console.error(`クライアント ${clientId} は削除済みです / client ${clientId} was deleted (register a new client)`);
+      return 1;
+    }
+    const changed = change === 'delete' ? await deleteClient(p.db, clientId) : await setClientActive(p.db, clientId, change === 'enable');
+    if (!changed) {
+      console.error(`クライアント ${clientId} を変更できません / client ${clientId} changed meanwhile (deleted?)`);
+      return 1;
+    }
+    const seconds = CLIENT_STATE_TTL_MS / 1000;
+    const done = { disable: ['無効化しました', 'disabled'], enable: ['有効化しました', 'enabled'], delete: ['削除しました', 'deleted'] }[change];
+    console.log(`クライアント ${clientId} を${done[0]} / client ${clientId} ${done[1]}` + (change === 'enable' ? '' : ` (its tokens stop working within ${seconds} s)`));
+    return 0;
+  } finally {
+    await closePlatform(p);
+  }
+}
+
 export async function clientCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'register') return register(rest);
   if (sub === 'assertion') return assertion(rest);
-  console.error(`${REGISTER_USAGE}\n\n${ASSERTION_USAGE}`);
+  if (sub === 'disable' || sub === 'enable' || sub === 'delete') return changeState(sub, rest);
+  console.error(`${REGISTER_USAGE}\n\n${ASSERTION_USAGE}\n\n${STATE_USAGE}`);
   return 2;
 }

@@ -1,4 +1,8 @@
-/** `tsunagu token` — mints an access token for a registered client directly from the local data (testing). */
+/**
+ * `tsunagu token` — mints an access token for a registered, active client directly from the local data (testing).
+ * Like every token, it stops working soon after the client is disabled or deleted.
+ */
+import { closePlatform } from '../../src/platform/platform.ts';
 import { findClient } from '../../src/platform/auth/clients.ts';
 import { intersectScopes, parseScopes } from '../../src/platform/auth/scopes.ts';
 import { openLocalPlatform, parse } from '../common.ts';
@@ -20,7 +24,8 @@ export async function tokenCommand(argv: string[]): Promise<number> {
   try {
     const client = await findClient(p.db, v['client-id']);
     if (!client || !client.active) {
-      console.error(`クライアント ${v['client-id']} は登録されていないか無効です / client not registered or disabled`);
+      const [ja, en] = !client ? ['登録されていません', 'not registered'] : client.deleted ? ['削除済みです', 'deleted'] : ['無効化されています', 'disabled'];
+      console.error(`クライアント ${v['client-id']} は${ja} / client ${v['client-id']} is ${en}`);
       return 1;
     }
     const allowed = parseScopes(client.scopes);
@@ -32,6 +37,6 @@ export async function tokenCommand(argv: string[]): Promise<number> {
     console.log(await p.tokens.issue(client, granted, v.lifetime ? Number(v.lifetime) : 3600));
     return 0;
   } finally {
-    await p.db.close();
+    await closePlatform(p);
   }
 }

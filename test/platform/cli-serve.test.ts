@@ -1,31 +1,22 @@
 /**
  * The README's vendor path on the embedded database, with the real command line: `client register` (key pair
  * generated), `token`, `client assertion`, then `tsunagu serve` in its own process — it prints its URL, serves
- * /fhir/metadata with no database server, exchanges the signed assertion for a token at /auth/token and answers a
- * FHIR call. A second process on the same data directory is refused while the server runs.
+ * /fhir/metadata with no database server, names the printed token URL in its discovery document (whatever the Host
+ * header), exchanges the signed assertion for a token at /auth/token and answers a FHIR call. A second process on the same data directory is refused while the server runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { clientCommand } from '../../cli/commands/client.ts';
 import { tokenCommand } from '../../cli/commands/token.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-async function run(fn: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += a.join(' ') + '\n'));
-  try {
-    return { code: await fn(argv), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runCli;
 
 /** Runs `tsunagu <args>` as its own process; resolves with its exit code and output. */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
@@ -80,12 +71,12 @@ describe('tsunagu client / token / serve (embedded database, real processes)', (
 
   it('serve prints its URL and serves the API; a second process on the data directory is refused', async () => {
     server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/tsunagu.ts'), 'serve'], { cwd: ROOT, env: { ...process.env, ...env } });
+    let out = '';
     const url = await new Promise<string>((resolveUrl, reject) => {
-      let out = '';
       const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 60_000);
       server!.stdout!.on('data', (d) => {
         out += d;
-        const m = /FHIR API:\s+(http:\/\/\S+)\/fhir/.exec(out);
+        const m = /FHIR API:\s+(http:\/\/\S+)\/fhir.*\n\s*Token:.*\n/.exec(out);
         if (m) {
           clearTimeout(timer);
           resolveUrl(m[1]);
@@ -100,6 +91,18 @@ describe('tsunagu client / token / serve (embedded database, real processes)', (
     expect(meta.status).toBe(200);
     const cs = (await meta.json()) as { resourceType: string; fhirVersion: string };
     expect(cs).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+
+    // The printed token URL is the one the discovery document names, whatever Host the request carries.
+    expect(out).toContain(`Token:      ${url}/auth/token`);
+    const discovery = await new Promise<string>((done, fail) =>
+      httpRequest(`${url}/.well-known/smart-configuration`, { headers: { host: 'evil.example' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d)).on('end', () => done(body));
+      })
+        .on('error', fail)
+        .end(),
+    );
+    expect(JSON.parse(discovery).token_endpoint).toBe(`${url}/auth/token`);
 
     // The vendor flow: signed assertion → access token → FHIR call.
     const assertion = await cli(['client', 'assertion', '--key', keyFile, '--client-id', clientId, '--aud', `${url}/auth/token`], env);

@@ -1,7 +1,8 @@
 /**
  * Access tokens: short-lived JWTs signed by the platform key. They carry everything the server needs to decide
- * (client, kind, facility code, patient, scopes), so verification needs no database read; verified tokens are
- * cached until they expire.
+ * (client, kind, facility code, patient, scopes); verified signatures are cached until the token expires. Each use
+ * also checks that the client is still active (client-states.ts, cached a few seconds), so the tokens of a disabled or
+ * deleted client stop working within CLIENT_STATE_TTL_MS.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
@@ -10,6 +11,7 @@ import type { PlatformKey } from './platform-keys.ts';
 import type { Principal, PrincipalKind } from './principal.ts';
 import { parseScopes, type Scope } from './scopes.ts';
 import type { ClientRecord } from './clients.ts';
+import type { ClientStates } from './client-states.ts';
 
 export const TOKEN_AUDIENCE = 'tsunagu-api';
 export const TOKEN_ISSUER = 'tsunagu';
@@ -26,6 +28,7 @@ interface Claims {
 
 export class AccessTokens {
   private readonly cache = new Map<string, { principal: Principal; exp: number }>();
+  private states?: ClientStates;
 
   constructor(
     private readonly key: PlatformKey,
@@ -52,8 +55,28 @@ export class AccessTokens {
       .sign(this.key.privateKey);
   }
 
-  /** Verifies a bearer token; throws 401 with the reason when it is not acceptable. */
+  /** Where verify() learns whether a token's client is still active (set once by the server). */
+  useClientStates(states: ClientStates): void {
+    this.states = states;
+  }
+
+  /**
+   * Verifies a bearer token and that its client is still active; throws 401 with the reason when it is not
+   * acceptable. A failed client-state lookup (database unavailable) is thrown as it is.
+   */
   async verify(token: string): Promise<Principal> {
+    const principal = await this.verifySignature(token);
+    // Fail closed: a server that never said where client states live accepts no token.
+    if (!this.states) throw new Error('AccessTokens.verify: no client states (call useClientStates)');
+    if (!(await this.states.isActive(principal.clientId)))
+      throw unauthorized(
+        'このアクセストークンのクライアントは無効化または削除されています',
+        `the client ${principal.clientId} of this access token is disabled or deleted`,
+      );
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<Principal> {
     const now = Math.floor(Date.now() / 1000);
     const hit = this.cache.get(token);
     if (hit) {
@@ -88,8 +111,9 @@ export class AccessTokens {
     return principal;
   }
 
-  /** Drops cached verifications (e.g. after a client is deactivated). */
+  /** Drops cached verifications and client states (e.g. after a client is disabled in this process). */
   forget(): void {
     this.cache.clear();
+    this.states?.forget();
   }
 }

@@ -1,8 +1,10 @@
 /**
  * OAuth 2.0 client credentials with a signed JWT client assertion (RFC 7523, SMART backend services):
  * iss = sub = client_id, aud = this token endpoint, exp at most 5 minutes ahead, jti used once.
+ * Every claim's type is checked before anything else reads it: a malformed assertion is an `invalid_client`
+ * answer (RFC 7523 §3.1), never a server error.
  */
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { Queryable } from '../storage/database.ts';
 import { findClient, type ClientRecord } from './clients.ts';
 
@@ -17,45 +19,67 @@ export class OAuthError extends Error {
 }
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384', 'PS256', 'EdDSA'];
+export const ASSERTION_ALGORITHMS = ['RS384', 'ES384', 'RS256', 'ES256', 'PS384', 'PS256', 'EdDSA'];
 const MAX_LIFETIME_SECONDS = 300;
+/** Longest accepted client id and jti (both are stored). */
+const MAX_ID_LENGTH = 256;
+
+const invalidClient = (description: string) => new OAuthError('invalid_client', description, 401);
+
+const isNumericDate = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH;
+
+/** The first problem with the claim set's shape (types, presence), or undefined. Values are checked later. */
+export function claimShapeProblem(claims: JWTPayload): string | undefined {
+  if (!isId(claims.iss)) return `iss must be the client_id (a string of 1–${MAX_ID_LENGTH} characters)`;
+  if (claims.sub !== claims.iss) return 'sub must equal iss (the client_id)';
+  const aud = claims.aud;
+  if (!(typeof aud === 'string' || (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string'))))
+    return 'aud must be the token endpoint URL (a string or an array of strings)';
+  if (!isNumericDate(claims.exp)) return 'exp is required and must be a number (seconds since the epoch)';
+  if (!isId(claims.jti)) return `jti is required and must be a string of 1–${MAX_ID_LENGTH} characters`;
+  for (const claim of ['nbf', 'iat'] as const)
+    if (claims[claim] !== undefined && !isNumericDate(claims[claim])) return `${claim} must be a number (seconds since the epoch)`;
+  return undefined;
+}
 
 export async function verifyClientAssertion(
   db: Queryable,
   assertion: string,
   acceptedAudiences: string[],
 ): Promise<ClientRecord> {
-  let clientId: string;
+  let claims: JWTPayload;
   try {
-    const claims = decodeJwt(assertion);
-    if (typeof claims.iss !== 'string' || claims.iss !== claims.sub) throw new Error('iss and sub must both be the client_id');
-    clientId = claims.iss;
+    claims = decodeJwt(assertion);
   } catch (err) {
-    throw new OAuthError('invalid_client', `client assertion is not a valid JWT: ${(err as Error).message}`, 401);
+    throw invalidClient(`client assertion is not a valid JWT: ${(err as Error).message}`);
   }
+  const problem = claimShapeProblem(claims);
+  if (problem) throw invalidClient(`client assertion is malformed: ${problem}`);
+  const clientId = claims.iss as string;
   const client = await findClient(db, clientId);
-  if (!client) throw new OAuthError('invalid_client', `unknown client ${clientId}`, 401);
-  if (!client.active) throw new OAuthError('invalid_client', `client ${clientId} is disabled`, 401);
-  let payload;
+  if (!client) throw invalidClient(`unknown client ${clientId}`);
+  if (!client.active) throw invalidClient(`client ${clientId} is ${client.deleted ? 'deleted' : 'disabled'}`);
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
       issuer: clientId,
       subject: clientId,
       audience: acceptedAudiences,
-      algorithms: ALGORITHMS,
+      algorithms: ASSERTION_ALGORITHMS,
       requiredClaims: ['exp', 'jti'],
     }));
   } catch (err) {
-    throw new OAuthError('invalid_client', `client assertion rejected: ${(err as Error).message}`, 401);
+    throw invalidClient(`client assertion rejected: ${(err as Error).message}`);
   }
-  const now = Math.floor(Date.now() / 1000);
-  if ((payload.exp as number) - now > MAX_LIFETIME_SECONDS)
-    throw new OAuthError('invalid_client', 'client assertion exp is more than 5 minutes ahead', 401);
+  const exp = payload.exp as number;
+  if (exp - Math.floor(Date.now() / 1000) > MAX_LIFETIME_SECONDS)
+    throw invalidClient('client assertion exp is more than 5 minutes ahead');
   const stored = await db.query(
     'INSERT INTO client_assertion_jti (client_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING',
-    [clientId, payload.jti, payload.exp],
+    [clientId, payload.jti as string, exp],
   );
-  if (stored.rowCount === 0) throw new OAuthError('invalid_client', 'client assertion jti was already used (replay)', 401);
+  if (stored.rowCount === 0) throw invalidClient('client assertion jti was already used (replay)');
   if (Math.random() < 0.01) await db.query('DELETE FROM client_assertion_jti WHERE expires_at < now()');
   return client;
 }

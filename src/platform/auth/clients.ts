@@ -2,6 +2,10 @@
  * Registered clients: every system that calls the API (an EHR, a pharmacy system, an insurer's batch) and every
  * person-facing account. System clients prove who they are with a JWT signed by a key whose public half is
  * registered here (SMART backend services).
+ *
+ * A client can be disabled (its tokens and assertions are refused until it is enabled again) or deleted. Deleting
+ * keeps the row — the audit log names clients by id, and a kept row means an id is never given to another system —
+ * but removes its keys and scopes and disables it for good: a deleted client can never authenticate again.
  */
 import { randomUUID } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
@@ -23,10 +27,12 @@ export interface ClientRecord {
   /** Public keys (JWK Set) that verify the client's assertions. */
   jwks: { keys: JWK[] };
   active: boolean;
+  /** Deleted: no keys, no scopes, never active again (the row stays so the id is not reused). */
+  deleted: boolean;
 }
 
 /** A client to register; the id is generated when not given. */
-export type NewClient = Omit<ClientRecord, 'clientId' | 'active'> & { clientId?: string };
+export type NewClient = Omit<ClientRecord, 'clientId' | 'active' | 'deleted'> & { clientId?: string };
 
 const invalid = (ja: string, en: string) => FhirError.of(400, 'invalid', ja, en);
 
@@ -66,7 +72,7 @@ export async function registerClient(db: Queryable, c: NewClient): Promise<Clien
     [clientId, c.name, c.kind, c.facilityCode ?? null, c.organizationId ?? null, c.patientId ?? null, c.scopes, JSON.stringify(c.jwks)],
   );
   if (res.rowCount === 0) throw FhirError.of(409, 'duplicate', `クライアント ${clientId} は登録済みです`, `client ${clientId} already exists`);
-  return { ...c, clientId, active: true };
+  return { ...c, clientId, active: true, deleted: false };
 }
 
 interface ClientRow {
@@ -85,6 +91,7 @@ export async function findClient(db: Queryable, clientId: string): Promise<Clien
   const res = await db.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
   const r = res.rows[0];
   if (!r) return undefined;
+  const jwks = JSON.parse(r.jwks) as { keys: JWK[] };
   return {
     clientId: r.client_id,
     name: r.name,
@@ -93,12 +100,29 @@ export async function findClient(db: Queryable, clientId: string): Promise<Clien
     organizationId: r.organization_id ?? undefined,
     patientId: r.patient_id ?? undefined,
     scopes: r.scopes,
-    jwks: JSON.parse(r.jwks),
+    jwks,
     active: r.active,
+    deleted: !jwks.keys?.length,
   };
 }
 
+/** Registered clients keep at least one key; a deleted one has none (the SQL form of `deleted`). */
+const NOT_DELETED = "jsonb_array_length(jwks::jsonb -> 'keys') > 0";
+
+/**
+ * Enables or disables a client; false when there is no such client (or, to enable, it was deleted). Its access
+ * tokens stop working within the client-state cache time (client-states.ts).
+ */
 export async function setClientActive(db: Queryable, clientId: string, active: boolean): Promise<boolean> {
-  const res = await db.query('UPDATE clients SET active = $2 WHERE client_id = $1', [clientId, active]);
+  const res = await db.query(`UPDATE clients SET active = $2 WHERE client_id = $1 AND (NOT $2 OR ${NOT_DELETED})`, [clientId, active]);
+  return res.rowCount > 0;
+}
+
+/** Deletes a client (see above: the row stays, keys and scopes go); false when there is no such live client. */
+export async function deleteClient(db: Queryable, clientId: string): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE clients SET active = false, scopes = '{}', jwks = '{"keys":[]}' WHERE client_id = $1 AND ${NOT_DELETED}`,
+    [clientId],
+  );
   return res.rowCount > 0;
 }

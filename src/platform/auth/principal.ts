@@ -18,7 +18,10 @@ export interface Principal {
 
 export interface RequestContext {
   principal: Principal;
-  /** Purpose of use (v3 ActReason): TREAT by default; ETREAT for emergency. */
+  /**
+   * Purpose of use (利用目的, v3 ActReason): the caller kind's default or one it may name (request-context.ts);
+   * ETREAT only when the emergency workflow set it (withEmergencyPurpose).
+   */
   purpose: string;
   ip?: string;
 }
@@ -30,7 +33,13 @@ export interface RequestContext {
  */
 export function ownerKey(p: Principal): string {
   if (p.kind === 'patient') return `patient:${p.patientId ?? ''}`;
-  if (p.facilityCode && (p.kind === 'facility' || p.kind === 'pharmacy' || p.kind === 'insurer' || p.kind === 'municipality'))
-    return `${p.kind}:${p.facilityCode}`;
+  if (p.kind === 'insurer' && p.facilityCode) return `insurer:${canonicalInsurerCode(p.facilityCode)}`;
+  if (p.facilityCode && (p.kind === 'facility' || p.kind === 'pharmacy' || p.kind === 'municipality')) return `${p.kind}:${p.facilityCode}`;
   return `client:${p.clientId}`;
+}
+
+/** 保険者番号 as records and grants hold it: 8 digits (a 6-digit 国民健康保険 number is left-padded with 00). */
+export function canonicalInsurerCode(code: string): string {
+  const c = code.normalize('NFKC').trim();
+  return c.length === 6 ? c.padStart(8, '0') : c;
 }

@@ -1,36 +1,77 @@
 /**
  * OAuth 2.0 token endpoint for system-to-system access (SMART backend services), the platform's public keys,
- * and the SMART discovery document.
+ * and the SMART discovery document. The token endpoint answers errors as RFC 6749 JSON (`{error,
+ * error_description}`), not OperationOutcome. Its URL — the audience client assertions must name — comes from
+ * TSUNAGU_PUBLIC_URL or the server's bound addresses, never from the request (token-audience.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
-import { ASSERTION_TYPE, OAuthError, verifyClientAssertion } from '../auth/client-assertion.ts';
+import { ASSERTION_ALGORITHMS, ASSERTION_TYPE, OAuthError, verifyClientAssertion } from '../auth/client-assertion.ts';
 import type { PlatformKey } from '../auth/platform-keys.ts';
 import { intersectScopes, parseScope, parseScopes } from '../auth/scopes.ts';
+import { serverOrigins } from '../auth/token-audience.ts';
+import { FhirError } from '../fhir/errors.ts';
 import type { Queryable } from '../storage/database.ts';
 
 export interface AuthRouteDeps {
   db: Queryable;
   tokens: AccessTokens;
   key: PlatformKey;
-  /** Public URL of the server (e.g. https://tsunagu.example.jp); derived from the request when unset. */
+  /** Public URL of the server (TSUNAGU_PUBLIC_URL, e.g. https://tsunagu.example.jp): then the only origin. */
   publicUrl?: string;
+  /** The configured port: the origin of in-process requests when the server does not listen. */
+  port: number;
 }
 
-export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
-  const origin = (request: FastifyRequest) => deps.publicUrl ?? `${request.protocol}://${request.host}`;
+/** The origins of this server as it runs now (bound addresses, or the configuration); the first is the published one. */
+export function originsOf(app: FastifyInstance, opts: { publicUrl?: string; port: number }): string[] {
+  // A Unix socket path is no origin; such a deployment sets TSUNAGU_PUBLIC_URL.
+  const bound = app.addresses().filter((a): a is AddressInfo => typeof a !== 'string');
+  return serverOrigins({ publicUrl: opts.publicUrl, bound, port: opts.port, https: Boolean(app.initialConfig.https) });
+}
 
-  app.post('/auth/token', async (request, reply) => {
+const FORM = 'application/x-www-form-urlencoded';
+const PARAMETERS = ['grant_type', 'scope', 'client_assertion_type', 'client_assertion'] as const;
+type TokenRequest = Partial<Record<(typeof PARAMETERS)[number], string>>;
+
+/** The token request's parameters (RFC 6749 §4.4.2: a form body, each a single string). */
+function tokenRequest(contentType: string | undefined, body: unknown): TokenRequest {
+  if (!contentType?.toLowerCase().startsWith(FORM) || typeof body !== 'object' || body === null)
+    throw new OAuthError('invalid_request', `the token request must be a ${FORM} body`);
+  const out: TokenRequest = {};
+  for (const name of PARAMETERS) {
+    const value = (body as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be a single string`);
+    out[name] = value;
+  }
+  return out;
+}
+
+const oauthError = (err: OAuthError) => ({ error: err.error, error_description: err.description });
+
+export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
+  const origin = () => originsOf(app, deps)[0];
+
+  app.post('/auth/token', {
+    // Body errors (unsupported media type, too large, unreadable) are OAuth errors here too; server errors go on
+    // to the server's handler.
+    errorHandler: (err: FastifyError | FhirError, _request, reply) => {
+      const status = err instanceof FhirError ? err.status : err.statusCode;
+      if (!status || status < 400 || status >= 500) throw err;
+      return reply.code(status).header('cache-control', 'no-store').send(oauthError(new OAuthError('invalid_request', err.message)));
+    },
+  }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
-      const body = (request.body ?? {}) as Record<string, string>;
-      if (typeof body !== 'object') throw new OAuthError('invalid_request', 'form-encoded body required');
+      const body = tokenRequest(request.headers['content-type'], request.body);
       if (body.grant_type !== 'client_credentials')
         throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
       if (body.client_assertion_type !== ASSERTION_TYPE)
         throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
       if (!body.client_assertion) throw new OAuthError('invalid_request', 'client_assertion is required');
-      const audiences = [`${origin(request)}/auth/token`];
+      const audiences = originsOf(app, deps).map((o) => `${o}/auth/token`);
       const client = await verifyClientAssertion(deps.db, body.client_assertion, audiences);
       const requestedRaw = (body.scope ?? '').split(/\s+/).filter(Boolean);
       const bad = requestedRaw.filter((s) => !parseScope(s));
@@ -46,20 +87,20 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Pro
         scope: granted.map((s) => s.raw).join(' '),
       };
     } catch (err) {
-      if (err instanceof OAuthError) return reply.code(err.status).send({ error: err.error, error_description: err.description });
+      if (err instanceof OAuthError) return reply.code(err.status).send(oauthError(err));
       throw err;
     }
   });
 
   app.get('/auth/jwks', async () => ({ keys: [deps.key.publicJwk] }));
 
-  app.get('/.well-known/smart-configuration', async (request) => ({
-    token_endpoint: `${origin(request)}/auth/token`,
+  app.get('/.well-known/smart-configuration', async () => ({
+    token_endpoint: `${origin()}/auth/token`,
     token_endpoint_auth_methods_supported: ['private_key_jwt'],
-    token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384', 'RS256', 'ES256'],
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     grant_types_supported: ['client_credentials'],
     scopes_supported: ['system/*.read', 'system/*.write', 'system/*.cruds', 'patient/*.read'],
     capabilities: ['client-confidential-asymmetric'],
-    jwks_uri: `${origin(request)}/auth/jwks`,
+    jwks_uri: `${origin()}/auth/jwks`,
   }));
 }
