@@ -46,10 +46,37 @@ export interface PlatformConfig {
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
 
+/** Settings that must be whole numbers ≥ 0 (a typo must not silently lift a limit or stop the server later). */
+const WHOLE_NUMBERS = {
+  PORT: 'port',
+  TSUNAGU_AUDIT_CHAINS: 'auditChains',
+  TSUNAGU_BODY_LIMIT: 'bodyLimit',
+  TSUNAGU_TOKEN_LIFETIME: 'tokenLifetime',
+  TSUNAGU_POOL_SIZE: 'poolSize',
+  TSUNAGU_AUDIT_ANCHOR_INTERVAL: 'auditAnchorInterval',
+  TSUNAGU_BUNDLE_MAX_ENTRIES: 'bundleMaxEntries',
+  TSUNAGU_MAX_ARRAY_ITEMS: 'maxArrayItems',
+  TSUNAGU_REQUEST_TIMEOUT: 'requestTimeout',
+  TSUNAGU_NUMBER_LOOKUPS_PER_HOUR: 'numberLookupsPerHour',
+  TSUNAGU_NUMBER_FAILURES_PER_DAY: 'numberFailuresPerDay',
+} as const satisfies Record<string, keyof PlatformConfig>;
+
+export class ConfigError extends Error {}
+
+function checkWholeNumbers(config: PlatformConfig): void {
+  for (const [name, key] of Object.entries(WHOLE_NUMBERS)) {
+    const v = config[key];
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new ConfigError(`設定 ${name} は0以上の整数です（${String(v)}） / ${name} must be a whole number ≥ 0, got ${String(v)}`);
+  }
+  if (config.auditChains < 1) throw new ConfigError('TSUNAGU_AUDIT_CHAINS は1以上です / TSUNAGU_AUDIT_CHAINS must be at least 1');
+  if (config.poolSize < 1) throw new ConfigError('TSUNAGU_POOL_SIZE は1以上です / TSUNAGU_POOL_SIZE must be at least 1');
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PlatformConfig> = {}): PlatformConfig {
   const dataDir = overrides.dataDir ?? (env.TSUNAGU_DATA_DIR ? resolve(env.TSUNAGU_DATA_DIR) : resolve('data'));
   const secretsBase = dataDir === 'memory://' ? resolve('.tsunagu') : dataDir;
-  return {
+  const config: PlatformConfig = {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     port: Number(env.PORT ?? 8080),
@@ -73,4 +100,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     numberFailuresPerDay: Number(env.TSUNAGU_NUMBER_FAILURES_PER_DAY ?? 5),
     ...overrides,
   };
+  checkWholeNumbers(config);
+  return config;
 }

@@ -4,7 +4,8 @@
  * client asked for lenient handling (`Prefer: handling=lenient`), because silently ignoring a misspelt filter
  * would return more patients' data than asked for.
  */
-import { badRequest } from '../fhir/errors.ts';
+import { FhirError, badRequest } from '../fhir/errors.ts';
+import { textProblem } from '../fhir/resource-shape.ts';
 import type { SearchParam, SearchRegistry } from './registry.ts';
 
 export type ColumnParam = { code: '_id' | '_lastUpdated'; type: 'token' | 'date' };
@@ -54,6 +55,11 @@ export interface SearchRequest {
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
+/** Deepest page: `_offset` above it is refused (a deeper OFFSET only burns the database). */
+export const MAX_OFFSET = 10_000_000;
+/** Most parameters in one search, and most comma-separated alternatives in one parameter (400 above). */
+export const MAX_SEARCH_PARAMS = 100;
+export const MAX_SEARCH_VALUES = 1000;
 
 const COLUMN: Record<string, ColumnParam> = {
   _id: { code: '_id', type: 'token' },
@@ -71,9 +77,55 @@ const MODIFIERS: Record<string, string[]> = {
 };
 const SUPPORTED_MODIFIERS = new Set(['not', 'missing', 'exact', 'contains', 'below', 'above']);
 
-function nonNegativeInt(name: string, v: string, max: number): number {
-  if (!/^\d+$/.test(v)) throw badRequest(`${name} は0以上の整数で指定してください`, `${name} must be a non-negative integer`);
-  return Math.min(Number(v), max);
+/**
+ * `_count` or `_offset` (searches, histories, the audit log): a non-negative integer in decimal digits. `_count`
+ * above MAX_COUNT is served as MAX_COUNT (the server may return fewer); `_offset` above MAX_OFFSET is refused.
+ */
+export function pagingParam(name: '_count' | '_offset', value: string): number {
+  if (!/^\d+$/.test(value))
+    throw badRequest(`${name} は0以上の整数で指定してください`, `${name} must be a non-negative integer in decimal digits, got '${value.slice(0, 40)}'`, [name]);
+  // Beyond twelve digits it is no page anyone wants (nor a number SQL takes).
+  const n = value.length <= 12 ? Number(value) : Infinity;
+  if (name === '_count') {
+    if (n === Infinity) throw badRequest(`_count が大きすぎます (1ページは ${MAX_COUNT} 件まで)`, `_count is too large (a page holds at most ${MAX_COUNT})`, [name]);
+    return Math.min(n, MAX_COUNT);
+  }
+  if (n > MAX_OFFSET) throw badRequest(`_offset が大きすぎます (${MAX_OFFSET} まで)`, `_offset may be at most ${MAX_OFFSET}`, [name]);
+  return n;
+}
+
+/** One component of a query string: `+` is a space, percent-escapes must spell UTF-8. */
+function decodeComponent(raw: string, where: string): string {
+  const s = raw.includes('+') ? raw.replace(/\+/g, ' ') : raw;
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`${where} の % エンコードが正しくありません (UTF-8 ではありません)`, `${where}: invalid percent-encoding or UTF-8 in '${raw.slice(0, 60)}'`, [where]);
+  }
+}
+
+/**
+ * A query string (`a=1&b=x%20y`, also an application/x-www-form-urlencoded body) decoded strictly: an invalid
+ * percent-escape or UTF-8 sequence, a NUL or another control character, is a 400 naming `where` — where
+ * URLSearchParams would silently keep the escape or put U+FFFD in its place.
+ */
+export function decodeQueryString(text: string, where: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const part of text.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = decodeComponent(eq >= 0 ? part.slice(0, eq) : part, where);
+    const value = decodeComponent(eq >= 0 ? part.slice(eq + 1) : '', where);
+    checkQueryText(key, value, where);
+    out.push([key, value]);
+  }
+  return out;
+}
+
+function checkQueryText(key: string, value: string, where: string): void {
+  const problem = textProblem(key) ?? textProblem(value);
+  if (problem) throw badRequest(`${where} のパラメータ ${key.slice(0, 40)}: ${problem.ja}`, `${where}, parameter '${key.slice(0, 40)}': ${problem.en}`, [where]);
 }
 
 /** Splits on a separator (`,` between alternatives, `|` inside a token) unless escaped with a backslash. */
@@ -147,6 +199,8 @@ function parseFilter(
       throw badRequest(':missing の値は true か false です', ':missing takes true or false');
   }
   const values = splitUnescaped(value, ',');
+  if (values.length > MAX_SEARCH_VALUES)
+    throw FhirError.of(400, 'too-costly', `${code} の値は ${MAX_SEARCH_VALUES} 個までです`, `'${code}' has ${values.length} alternatives; at most ${MAX_SEARCH_VALUES}`, [`${type}.${code}`]);
   if (values.some((v) => v === '') && modifier !== 'missing')
     throw badRequest(`${code} の値が空です`, `empty value for '${code}'`);
   return { param, modifier, values };
@@ -192,15 +246,20 @@ export function parseSearch(
     revinclude: [],
     ignored: [],
   };
+  let params = 0;
   for (const [key, value] of query) {
+    // Every search value is checked before it can reach SQL, whichever way it came (URL, form body, Bundle entry).
+    checkQueryText(key, value, 'search');
+    if (++params > MAX_SEARCH_PARAMS)
+      throw FhirError.of(400, 'too-costly', `検索パラメータは ${MAX_SEARCH_PARAMS} 個までです`, `a search takes at most ${MAX_SEARCH_PARAMS} parameters`);
     const base = key.split(':')[0];
     if (RESULT_PARAMS.has(base)) {
       switch (base) {
         case '_count':
-          req.count = nonNegativeInt('_count', value, MAX_COUNT);
+          req.count = pagingParam('_count', value);
           break;
         case '_offset':
-          req.offset = nonNegativeInt('_offset', value, 10_000_000);
+          req.offset = pagingParam('_offset', value);
           break;
         case '_sort':
           req.sort = parseSort(registry, resourceType, value);
