@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { configFromEnv, type PlatformConfig } from './platform/config.ts';
-import { openPlatform, type PlatformParts } from './platform/platform.ts';
+import { closePlatform, openPlatform, type PlatformParts } from './platform/platform.ts';
 import { buildServer } from './platform/http/server.ts';
 import type { Database } from './platform/storage/database.ts';
 import type { ServiceModule } from './platform/service.ts';
@@ -43,10 +43,7 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
       await app.close();
       // Handlers of requests the client abandoned may still be finishing: let their audit events land.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await platform.repo.drain();
-      await platform.readAudit.drain();
-      await platform.statistics.close();
-      if (!opts.db) await platform.db.close();
+      await closePlatform(platform, { closeDb: !opts.db });
     },
   };
 }

@@ -7,6 +7,7 @@
  * A real deployment has no CA here: J-LIS runs it, and the trust directory (or another TrustStore) receives
  * its CA certificates and revocation data.
  */
+import { closePlatform } from '../../src/platform/platform.ts';
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -166,7 +167,7 @@ async function issue(argv: string[]): Promise<number> {
     console.error(`発行できません / cannot issue: ${describeError(err)}`);
     return 1;
   } finally {
-    await platform.db.close();
+    await closePlatform(platform);
   }
 }
 
@@ -195,7 +196,7 @@ async function renew(argv: string[]): Promise<number> {
     console.error(`紐付けを移せません / cannot move the link: ${describeError(err)}`);
     return 1;
   } finally {
-    await platform.db.close();
+    await closePlatform(platform);
   }
 }
 

@@ -6,6 +6,7 @@
  *   history                a person's eligibility periods across insurers
  *   import-shared <b.json> receipt / check-up information (MedicationDispense, Procedure, Observation Bundle)
  */
+import { closePlatform } from '../../src/platform/platform.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { generateBulkFile } from '../../src/services/eligibility/bulk-file.ts';
@@ -88,7 +89,7 @@ async function load(argv: string[]): Promise<number> {
     console.error(`読み込めません / cannot load: ${describeError(err)}`);
     return 1;
   } finally {
-    await platform.db.close();
+    await closePlatform(platform);
   }
 }
 
@@ -135,7 +136,7 @@ async function history(argv: string[]): Promise<number> {
       );
     return 0;
   } finally {
-    await platform.db.close();
+    await closePlatform(platform);
   }
 }
 
@@ -165,7 +166,7 @@ async function importShared(argv: string[]): Promise<number> {
     console.error(`取り込めません（何も変更していません）/ not imported (nothing changed): ${describeError(err)}`);
     return 1;
   } finally {
-    await platform.db.close();
+    await closePlatform(platform);
   }
 }
 

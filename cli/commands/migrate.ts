@@ -1,4 +1,5 @@
 /** `tsunagu migrate`: apply pending database migrations and exit. */
+import { closePlatform } from '../../src/platform/platform.ts';
 import { openLocalPlatform, parse } from '../common.ts';
 
 export async function migrateCommand(argv: string[]): Promise<number> {
@@ -7,6 +8,6 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const p = await openLocalPlatform(args.values['data-dir']);
   const res = await p.db.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
   console.log(`database ${p.db.location}: ${res.rows.map((r) => `${r.version} ${r.name}`).join(', ')}`);
-  await p.db.close();
+  await closePlatform(p);
   return 0;
 }

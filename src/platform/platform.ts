@@ -4,10 +4,12 @@
  */
 import { AccessGrants } from './access/grants.ts';
 import { AccessPolicy } from './access/policy.ts';
+import { AuditAnchorWriter } from './audit/audit-anchor-writer.ts';
 import { AuditChains } from './audit/audit-chain.ts';
 import { loadOrCreateAuditKey, type AuditKey } from './audit/audit-key.ts';
 import { GroupAuditWriter } from './audit/audit-writer.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { ClientStates } from './auth/client-states.ts';
 import { loadOrCreatePlatformKey, type PlatformKey } from './auth/platform-keys.ts';
 import type { PlatformConfig } from './config.ts';
 import { r4SearchRegistry, type SearchRegistry } from './search/registry.ts';
@@ -24,6 +26,8 @@ export interface PlatformParts {
   auditKey: AuditKey;
   chains: AuditChains;
   readAudit: GroupAuditWriter;
+  /** Signed checkpoints of the audit chain heads, appended to a file outside the database (close() writes the last). */
+  anchors: AuditAnchorWriter;
   platformKey: PlatformKey;
   tokens: AccessTokens;
   registry: SearchRegistry;
@@ -46,18 +50,21 @@ export interface OpenPlatformOptions {
 }
 
 export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOptions = {}): Promise<PlatformParts> {
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize }));
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize, embeddedFsync: config.embeddedFsync }));
   if (opts.migrations) registerMigrations(opts.migrations);
   await migrate(db);
   const auditKey = loadOrCreateAuditKey(config.auditKeyFile);
   const chains = new AuditChains(auditKey, config.auditChains);
   await chains.ensureChains(db);
   const readAudit = new GroupAuditWriter(db, chains);
+  const anchors = new AuditAnchorWriter(db, auditKey, config.auditAnchorFile);
   const platformKey = await loadOrCreatePlatformKey(db);
   const tokens = new AccessTokens(platformKey, config.tokenLifetime);
+  // Tokens of a disabled or deleted client stop working within the client-state cache time.
+  tokens.useClientStates(new ClientStates(db));
   const registry = r4SearchRegistry();
   const grants = new AccessGrants();
-  const policy = new AccessPolicy(grants);
+  const policy = new AccessPolicy(grants, db);
   const conformance = await loadConformance({
     packages: config.igPackages,
     terminology: config.terminologyFiles,
@@ -66,5 +73,19 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
   const statistics = new StatisticsKeeper(db);
   const repo = new Repository({ db, registry, chains, readAudit, policy, validate, statistics });
-  return { config, db, auditKey, chains, readAudit, platformKey, tokens, registry, policy, grants, repo, conformance, statistics };
+  anchors.start(config.auditAnchorInterval); // last, so a failed open leaves no timer behind
+  return { config, db, auditKey, chains, readAudit, anchors, platformKey, tokens, registry, policy, grants, repo, conformance, statistics };
+}
+
+/**
+ * Shuts the platform down in order: queued writes and audit events land, the last audit checkpoint is written (or,
+ * with `anchor: false`, none), background statistics stop, and the database closes (unless the caller owns it).
+ */
+export async function closePlatform(p: PlatformParts, opts: { closeDb?: boolean; anchor?: boolean } = {}): Promise<void> {
+  await p.repo.drain();
+  await p.readAudit.drain();
+  if (opts.anchor === false) await p.anchors.stop();
+  else await p.anchors.close();
+  await p.statistics.close();
+  if (opts.closeDb !== false) await p.db.close();
 }

@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { cardCommand } from '../../cli/commands/card.ts';
 import { eligibilityCommand } from '../../cli/commands/eligibility.ts';
 import { generateBulkFile, readBulkFile } from '../../src/services/eligibility/bulk-file.ts';
@@ -14,24 +15,7 @@ import { readCardFile } from '../../src/services/eligibility/card/index.ts';
 import { insuredKeyOf } from '../../src/services/eligibility/fhir-mapping.ts';
 import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
 
-async function run(fn: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += a.join(' ') + '\n'));
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    const code = await fn(argv);
-    return { code, out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
+const run = (fn: (argv: string[]) => Promise<number>, argv: string[]) => runCli(fn, argv, { stdout: true });
 
 describe('tsunagu eligibility / card (embedded database)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagu-elig-cli-'));

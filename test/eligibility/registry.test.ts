@@ -68,10 +68,11 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
     ]);
   });
 
-  it('an unknown previous insured number is refused, naming the number', async () => {
+  it('an unknown previous insured number is refused without repeating it (the answer for a number of someone else is the same: takeover.test.ts)', async () => {
     const r = await post(w.tokens.kumiai, personRecord({ insurer_number: KUMIAI, symbol: '5', number: '80', previous_insured_number: `${KYOKAI}:1234567:9999:00` }));
     expect(r.statusCode).toBe(400);
     expect(json(r).issue[0].details.text).toContain('前被保険者番号');
+    expect(r.body).not.toContain('9999');
   });
 
   it('refuses bad input with an OperationOutcome naming the field, and changes nothing', async () => {

@@ -196,3 +196,19 @@ export async function auditOf(w: EligibilityWorld, patientId: string): Promise<{
     entities: (e.resource.entity ?? []).map((x: { what?: { reference?: string } }) => x.what?.reference).filter(Boolean),
   }));
 }
+
+/** One booked patient of a `$bulk-precheck` (insurer 協会けんぽ, symbol 1234567). */
+export function precheckEntry(ref: string, number: string, birthDate: string, visitDate: string, branch = '00') {
+  return {
+    name: 'entry',
+    part: [
+      { name: 'ref', valueString: ref },
+      { name: 'insurerNumber', valueString: KYOKAI },
+      { name: 'symbol', valueString: '1234567' },
+      { name: 'number', valueString: number },
+      { name: 'branch', valueString: branch },
+      { name: 'birthDate', valueDate: birthDate },
+      { name: 'visitDate', valueDate: visitDate },
+    ],
+  };
+}

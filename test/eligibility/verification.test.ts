@@ -23,8 +23,7 @@ import {
   presentCard,
   transportFor,
   verifyAssertion,
-  type EligibilityWorld,
-} from './service-fixtures.ts';
+  type EligibilityWorld, precheckEntry } from './service-fixtures.ts';
 
 const idOf = (ref: string | undefined) => ref!.split('/')[1];
 
@@ -260,18 +259,7 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
   });
 
   it('bulk pre-check of booked patients, one answer per entry in order', async () => {
-    const entry = (ref: string, number: string, birthDate: string, branch = '00') => ({
-      name: 'entry',
-      part: [
-        { name: 'ref', valueString: ref },
-        { name: 'insurerNumber', valueString: KYOKAI },
-        { name: 'symbol', valueString: '1234567' },
-        { name: 'number', valueString: number },
-        { name: 'branch', valueString: branch },
-        { name: 'birthDate', valueDate: birthDate },
-        { name: 'visitDate', valueDate: '2024-07-01' },
-      ],
-    });
+    const entry = (ref: string, number: string, birthDate: string, branch = '00') => precheckEntry(ref, number, birthDate, '2024-07-01', branch);
     const res = await w.request({
       method: 'POST',
       url: '/fhir/$bulk-precheck',

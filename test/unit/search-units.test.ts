@@ -59,11 +59,23 @@ describe('search parameter expressions', () => {
   });
   it('finds the patient key through the compartment parameters', () => {
     const reg = r4SearchRegistry();
-    expect(patientKeyOf({ resourceType: 'Observation', subject: { reference: 'Patient/p1' } }, reg)).toBe('p1');
-    expect(patientKeyOf({ resourceType: 'Observation', subject: { reference: 'Group/g1' } }, reg)).toBe('');
-    expect(patientKeyOf({ resourceType: 'Patient', id: 'me' }, reg)).toBe('me');
-    expect(patientKeyOf({ resourceType: 'Organization', id: 'o' }, reg)).toBe('');
-    expect(patientKeyOf({ resourceType: 'Coverage', beneficiary: { reference: 'Patient/b' } }, reg)).toBe('b');
+    const key = (r: Record<string, unknown>) => patientKeyOf(r, reg).key;
+    expect(key({ resourceType: 'Observation', subject: { reference: 'Patient/p1' } })).toBe('p1');
+    expect(key({ resourceType: 'Observation', subject: { reference: 'Group/g1' } })).toBe('');
+    expect(key({ resourceType: 'Patient', id: 'me' })).toBe('me');
+    expect(key({ resourceType: 'Organization', id: 'o' })).toBe('');
+    expect(key({ resourceType: 'Coverage', beneficiary: { reference: 'Patient/b' } })).toBe('b');
+    // A person named by identifier, contained, or on another server is a person, not "no one" (issue 9, finding 3).
+    const byId = patientKeyOf({ resourceType: 'Observation', id: 'o1', subject: { identifier: { system: 'urn:x', value: '1' } } }, reg);
+    expect(byId.key).toMatch(/^unresolved:[0-9a-f]{32}$/);
+    expect(byId.identifiers).toEqual([{ system: 'urn:x', value: '1' }]);
+    // The same identifier gives the same placeholder (one unknown person), a different one another.
+    expect(key({ resourceType: 'Condition', id: 'c9', subject: { identifier: { system: 'urn:x', value: '1' } } })).toBe(byId.key);
+    expect(key({ resourceType: 'Observation', id: 'o1', subject: { identifier: { system: 'urn:x', value: '2' } } })).not.toBe(byId.key);
+    expect(key({ resourceType: 'Observation', id: 'o2', contained: [{ resourceType: 'Patient', id: 'p' }], subject: { reference: '#p' } })).toMatch(/^unresolved:/);
+    expect(key({ resourceType: 'Observation', id: 'o3', contained: [{ resourceType: 'Group', id: 'g' }], subject: { reference: '#g' } })).toBe('');
+    expect(key({ resourceType: 'Observation', id: 'o4', subject: { reference: 'https://other.example/fhir/Patient/p1' } })).toMatch(/^unresolved:/);
+    expect(key({ resourceType: 'Observation', id: 'o5', subject: { identifier: { system: 'urn:x', value: '1' }, type: 'Device' } })).toBe('');
   });
 });
 

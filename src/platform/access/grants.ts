@@ -68,24 +68,31 @@ export class AccessGrants {
    * Replaces every grant of `source` (a key the service chooses, e.g. `eligibility:consent:<id>`) with `grants`,
    * inside the caller's transaction.
    */
-  async put(q: Queryable, source: string, grants: GrantInput[]): Promise<void> {
-    await q.query('DELETE FROM access_grants WHERE source = $1', [source]);
-    if (grants.length === 0) return;
+  put(q: Queryable, source: string, grants: GrantInput[]): Promise<void> {
+    return this.putMany(q, [{ source, grants }]);
+  }
+
+  /** `put` for many sources in one statement (a service writing hundreds of bases per transaction). */
+  async putMany(q: Queryable, sets: { source: string; grants: GrantInput[] }[]): Promise<void> {
+    if (sets.length === 0) return;
     const now = new Date();
-    const col = <T>(f: (g: GrantInput) => T) => grants.map(f);
+    const rows = sets.flatMap((s) => s.grants.map((g) => ({ source: s.source, g })));
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     await q.query(
-      `INSERT INTO access_grants (source, grantee, patient_key, label, valid_from, valid_to, data_from, data_to, basis)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::text[])`,
+      `WITH gone AS (DELETE FROM access_grants WHERE source = ANY($1::text[]))
+       INSERT INTO access_grants (source, grantee, patient_key, label, valid_from, valid_to, data_from, data_to, basis)
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[])`,
       [
-        source,
-        col((g) => g.grantee),
-        col((g) => g.patientKey),
-        col((g) => labelKey(g.label)),
-        col((g) => (g.validFrom ?? now).toISOString()),
-        col((g) => g.validTo?.toISOString() ?? null),
-        col((g) => g.dataFrom?.toISOString() ?? null),
-        col((g) => g.dataTo?.toISOString() ?? null),
-        col((g) => g.basis),
+        sets.map((s) => s.source),
+        col((r) => r.source),
+        col((r) => r.g.grantee),
+        col((r) => r.g.patientKey),
+        col((r) => labelKey(r.g.label)),
+        col((r) => (r.g.validFrom ?? now).toISOString()),
+        col((r) => r.g.validTo?.toISOString() ?? null),
+        col((r) => r.g.dataFrom?.toISOString() ?? null),
+        col((r) => r.g.dataTo?.toISOString() ?? null),
+        col((r) => r.g.basis),
       ],
     );
   }

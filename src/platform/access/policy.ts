@@ -1,16 +1,25 @@
 /**
- * Access decisions, made on the server for every interaction. Order: the token's scopes; then, for a patient,
- * their own compartment only; then the rules services add (consent at the reader, membership, sharing flags,
- * emergency access …). The first denial wins. An allowing rule may name the basis (e.g. the Consent) for the audit.
+ * Access decisions, made on the server for every interaction (docs/security.md has the table of who may do what).
  *
- * A person's data is open without a further basis only to the person, to operators and to the organisation that
- * registered it (its owner). Anyone else — another clinic, an insurer, a municipality — needs a rule that grants
- * the access (returns allow); with none, the access is refused. Rules never refuse an organisation its own records.
+ * Reads (read, vread, history, search and everything a search touches: counts, chains, includes, paging) follow one
+ * rule that is evaluated both row by row (`check`) and in SQL (`visibility`), so a withheld row never shows in a
+ * result, a total or a link — it is indistinguishable from an absent one:
+ *   operators        everything;
+ *   a patient        their own compartment and data of no person;
+ *   anyone else      data of no person, what their organisation registered (owner), and another registrant's
+ *                    person data only where current access grants (src/platform/access/grants.ts: consent at the
+ *                    reader, insurer membership, emergency access) open every controlled label of the row.
+ * Writes: creating is open to organisations (they become the registrant); a patient writes nothing through the
+ * generic API unless a write rule of a service allows it (and only in their own compartment); updating or deleting
+ * needs the caller's organisation to be the registrant, or an operator — or a write rule that allows it. Write
+ * rules may also refuse (e.g. records a service manages are changed only through its operations); the first
+ * refusal wins.
  */
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
-import { AccessGrants } from './grants.ts';
 import { allows, type Interaction as ScopeLetter } from '../auth/scopes.ts';
-import type { SearchRestriction } from '../search/search-sql.ts';
+import type { Queryable } from '../storage/database.ts';
+import type { StatementParams } from '../storage/sql-params.ts';
+import { AccessGrants } from './grants.ts';
 
 export type Interaction = 'read' | 'vread' | 'history' | 'search' | 'create' | 'update' | 'delete';
 
@@ -22,11 +31,20 @@ export interface AccessRequest {
   patientKey: string;
   /** The resource, when known (reads: the stored one, parsed on first call; writes: the new one). */
   resource?: Record<string, unknown> | (() => Record<string, unknown>);
+  /** Update and delete: the stored version being replaced. */
+  stored?: () => Record<string, unknown>;
   /** Who registered the stored resource (StoredResource.owner); absent for a resource being created. */
   owner?: string;
+  /** Reads: the row's security labels (`system|code`) and clinical date, which grants are judged on. */
+  labels?: string[];
+  dataDate?: Date | null;
+  /** The connection to look grants up on (inside a transaction: the transaction). */
+  q?: Queryable;
+  /** The instant grants are judged at (default now; a search passes the one its SQL used). */
+  at?: Date;
 }
 
-/** An access request as rules see it: `owned` tells whether the caller's organisation registered the data. */
+/** A write as write rules see it: `owned` tells whether the caller's organisation registered the data. */
 export interface RuleRequest extends AccessRequest {
   owned: boolean;
 }
@@ -37,9 +55,11 @@ export function resourceOf(req: AccessRequest): Record<string, unknown> | undefi
 }
 
 export type Decision = { allow: true; basis?: string } | { allow: false; ja: string; en: string };
-export type AccessRule = (req: RuleRequest) => Decision | undefined | Promise<Decision | undefined>;
-/** A service may narrow searches (e.g. to patients who consented); return undefined to leave them as they are. */
-export type SearchRule = (ctx: RequestContext, resourceType: string) => SearchRestriction | undefined;
+/** A service's rule on writes: refuse (allow false), allow what would otherwise be refused, or say nothing. */
+export type WriteRule = (req: RuleRequest) => Decision | undefined | Promise<Decision | undefined>;
+
+/** SQL condition on a row aliased `alias` (columns patient_key, owner, labels, data_date) the caller may read. */
+export type Visibility = (p: StatementParams, alias: string) => string;
 
 const LETTER: Record<Interaction, ScopeLetter> = {
   read: 'r',
@@ -51,24 +71,36 @@ const LETTER: Record<Interaction, ScopeLetter> = {
   delete: 'd',
 };
 
-const FOREIGN_DATA: Decision = {
-  allow: false,
+const READS = new Set<Interaction>(['read', 'vread', 'history', 'search']);
+
+export const FOREIGN_DATA = {
   ja: '他の機関が登録した本人の情報で、閲覧・変更の根拠（本人の同意など）がありません',
   en: "this person's data was registered by another organisation and there is no basis (such as the person's consent) for this access",
-};
+} as const;
+const NOT_OWN_PERSON = { ja: '本人以外の情報は閲覧・変更できません', en: 'a patient may only access their own data' } as const;
+const FOREIGN_RECORD = {
+  ja: '他の機関が登録したリソースは変更・削除できません',
+  en: 'a resource registered by another organisation cannot be changed or deleted',
+} as const;
+const PATIENT_WRITE = {
+  ja: '患者アカウントはこのリソースを登録・変更できません（同意の変更などは専用の操作で行います）',
+  en: 'a patient account cannot write this resource through the FHIR API (consents and the like have their own operations)',
+} as const;
+
+const deny = (m: { ja: string; en: string }): Decision => ({ allow: false, ja: m.ja, en: m.en });
 
 export class AccessPolicy {
-  constructor(readonly grants: AccessGrants = new AccessGrants()) {}
+  private readonly writeRules: WriteRule[] = [];
 
-  private readonly rules: AccessRule[] = [];
-  private readonly searchRules: SearchRule[] = [];
+  constructor(
+    readonly grants: AccessGrants = new AccessGrants(),
+    /** Where grants are looked up when a request names no connection. */
+    private readonly db?: Queryable,
+  ) {}
 
-  addRule(rule: AccessRule): void {
-    this.rules.push(rule);
-  }
-
-  addSearchRule(rule: SearchRule): void {
-    this.searchRules.push(rule);
+  /** Adds a rule on create, update and delete (reads are decided by grants alone, see the file header). */
+  addWriteRule(rule: WriteRule): void {
+    this.writeRules.push(rule);
   }
 
   /** Scope check alone (before any data is touched). */
@@ -84,37 +116,48 @@ export class AccessPolicy {
   async check(req: AccessRequest): Promise<Decision> {
     const scope = this.scopeDecision(req.ctx, req.resourceType, req.interaction);
     if (!scope.allow) return scope;
+    return READS.has(req.interaction) ? this.canSee(req) : this.writeDecision(req);
+  }
+
+  /** May the caller see this row at all, whatever the scopes (the row-by-row form of `visibility`)? */
+  async canSee(req: AccessRequest): Promise<Decision> {
     const p = req.ctx.principal;
-    if (p.kind === 'patient' && req.patientKey && req.patientKey !== p.patientId) {
-      return { allow: false, ja: '本人以外の情報は閲覧できません', en: "a patient may only access their own data" };
-    }
+    if (p.kind === 'operator') return { allow: true };
+    if (p.kind === 'patient') return !req.patientKey || req.patientKey === p.patientId ? { allow: true } : deny(NOT_OWN_PERSON);
+    if (!req.patientKey || req.owner === ownerKey(p)) return { allow: true };
+    const q = req.q ?? this.db;
+    if (!q) return deny(FOREIGN_DATA);
+    const d = await this.grants.decide(q, ownerKey(p), req.patientKey, req.labels ?? [], req.dataDate ?? null, req.at);
+    return d.allow ? { allow: true, basis: d.basis } : deny(FOREIGN_DATA);
+  }
+
+  private async writeDecision(req: AccessRequest): Promise<Decision> {
+    const p = req.ctx.principal;
     const owned = req.owner === undefined || req.owner === ownerKey(p);
-    let granted = !req.patientKey || owned || p.kind === 'patient' || p.kind === 'operator';
+    let granted = false;
     let basis: string | undefined;
-    const ruleReq: RuleRequest = { ...req, owned };
-    for (const rule of this.rules) {
-      const d = await rule(ruleReq);
+    for (const rule of this.writeRules) {
+      const d = await rule({ ...req, owned });
       if (!d) continue;
       if (!d.allow) return d;
       granted = true;
       basis ??= d.basis;
     }
-    if (!granted) return FOREIGN_DATA;
-    return { allow: true, basis };
+    if (p.kind === 'patient') {
+      if (req.patientKey !== p.patientId) return deny(NOT_OWN_PERSON);
+      if (!granted) return deny(PATIENT_WRITE);
+      return { allow: true, basis };
+    }
+    if (p.kind === 'operator' || granted || req.interaction === 'create' || owned) return { allow: true, basis };
+    return deny(FOREIGN_RECORD);
   }
 
-  /** SQL-level narrowing of a search for this caller. */
-  searchRestriction(ctx: RequestContext, resourceType: string, isPatientData: boolean): SearchRestriction {
-    const restriction: SearchRestriction = {};
-    if (ctx.principal.kind === 'patient' && isPatientData) restriction.patientKeys = [ctx.principal.patientId ?? ''];
-    for (const rule of this.searchRules) {
-      const r = rule(ctx, resourceType);
-      if (r?.patientKeys) {
-        restriction.patientKeys = restriction.patientKeys
-          ? restriction.patientKeys.filter((k) => r.patientKeys!.includes(k))
-          : r.patientKeys;
-      }
-    }
-    return restriction;
+  /** What the caller may read at `at`, as SQL (searches, counts, chains, includes, histories). */
+  visibility(ctx: RequestContext, at = new Date()): Visibility {
+    const p = ctx.principal;
+    if (p.kind === 'operator') return () => 'TRUE';
+    if (p.kind === 'patient') return (sp, a) => `${a}.patient_key IN ('', ${sp.add(p.patientId ?? '')})`;
+    const me = ownerKey(p);
+    return (sp, a) => `(${a}.patient_key = '' OR ${a}.owner = ${sp.add(me)} OR ${this.grants.sqlCondition(sp, me, sp.add(at.toISOString(), 'timestamptz'), a)})`;
   }
 }

@@ -22,7 +22,7 @@ async function recordLogViews(deps: AuditRouteDeps, ctx: RequestContext, subtype
   if (people.length) await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
 }
 
-interface AuditRouteDeps {
+export interface AuditRouteDeps {
   db: Queryable;
   tokens: AccessTokens;
   readAudit: GroupAuditWriter;
@@ -30,45 +30,56 @@ interface AuditRouteDeps {
   baseUrl?: string;
 }
 
+/** The token must allow reading AuditEvent (a patient always reads their own log). */
+function assertAuditScope(ctx: RequestContext): void {
+  if (ctx.principal.kind !== 'patient' && !allows(ctx.principal.scopes, 'AuditEvent', 'r'))
+    throw forbidden('監査記録を閲覧する権限がありません', 'the token does not allow reading AuditEvent');
+}
+
+/**
+ * A read (`AuditEvent/<id>`) or search (`AuditEvent?…`) of the audit log as JSON text: the REST routes and GET
+ * entries of batch / transaction Bundles both come here, so AuditEvent is only ever served from the log.
+ */
+export async function readAuditLog(deps: AuditRouteDeps, ctx: RequestContext, id: string | undefined, query: URLSearchParams, base: string): Promise<string> {
+  assertAuditScope(ctx);
+  if (id !== undefined) {
+    const event = await readAuditEvent(deps.db, ctx, id);
+    await recordLogViews(deps, ctx, 'read', [event.patientKey]);
+    return event.json;
+  }
+  const page = await searchAuditEvents(deps.db, ctx, query);
+  await recordLogViews(deps, ctx, 'search-type', page.events.map((e) => e.patientKey));
+  const link = [{ relation: 'self', url: `${base}/AuditEvent?${query}` }];
+  if (page.offset + page.count < page.total) {
+    const next = new URLSearchParams(query);
+    next.set('_offset', String(page.offset + page.count));
+    link.push({ relation: 'next', url: `${base}/AuditEvent?${next}` });
+  }
+  return bundleText(
+    { type: 'searchset', total: page.total, link },
+    page.events.map((e) => ({ fullUrl: `${base}/AuditEvent/${e.id}`, resource: e.json, extra: { search: { mode: 'match' } } })),
+  );
+}
+
 export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
   const baseOf = (request: FastifyRequest) => deps.baseUrl ?? `${request.protocol}://${request.host}/fhir`;
-  const ctxOf = async (request: FastifyRequest) => {
-    const ctx = await authenticate(request, deps.tokens);
-    if (ctx.principal.kind !== 'patient' && !allows(ctx.principal.scopes, 'AuditEvent', 'r'))
-      throw forbidden('監査記録を閲覧する権限がありません', 'the token does not allow reading AuditEvent');
-    return ctx;
-  };
   const readOnly = () => {
     throw FhirError.of(405, 'not-supported', '監査記録は変更できません', 'AuditEvent is written by the platform only');
   };
   app.get('/fhir/AuditEvent', async (request, reply) => {
-    const ctx = await ctxOf(request);
+    const ctx = await authenticate(request, deps.tokens);
     const i = request.url.indexOf('?');
     const query = new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
-    const page = await searchAuditEvents(deps.db, ctx, query);
-    await recordLogViews(deps, ctx, 'search-type', page.events.map((e) => e.patientKey));
-    const base = baseOf(request);
-    const link = [{ relation: 'self', url: `${base}/AuditEvent?${query}` }];
-    if (page.offset + page.count < page.total) {
-      const next = new URLSearchParams(query);
-      next.set('_offset', String(page.offset + page.count));
-      link.push({ relation: 'next', url: `${base}/AuditEvent?${next}` });
-    }
-    const body = bundleText(
-      { type: 'searchset', total: page.total, link },
-      page.events.map((e) => ({ fullUrl: `${base}/AuditEvent/${e.id}`, resource: e.json, extra: { search: { mode: 'match' } } })),
-    );
-    return sendFhir(reply, 200, body);
+    return sendFhir(reply, 200, await readAuditLog(deps, ctx, undefined, query, baseOf(request)));
   });
   app.get<{ Params: { id: string } }>('/fhir/AuditEvent/:id', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const event = await readAuditEvent(deps.db, ctx, request.params.id);
-    await recordLogViews(deps, ctx, 'read', [event.patientKey]);
-    return sendFhir(reply, 200, event.json);
+    const ctx = await authenticate(request, deps.tokens);
+    return sendFhir(reply, 200, await readAuditLog(deps, ctx, request.params.id, new URLSearchParams(), baseOf(request)));
   });
-  for (const url of ['/fhir/AuditEvent', '/fhir/AuditEvent/:id']) {
+  for (const url of ['/fhir/AuditEvent', '/fhir/AuditEvent/:id', '/fhir/AuditEvent/:id/_history', '/fhir/AuditEvent/:id/_history/:vid']) {
     app.post(url, readOnly);
     app.put(url, readOnly);
     app.delete(url, readOnly);
+    app.patch(url, readOnly);
   }
 }

@@ -10,7 +10,10 @@ import { newId } from '../fhir/ids.ts';
 import { conditionalTarget, runSearch, searchBundle } from '../store/search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from '../store/stored-resource.ts';
 import { sendFhir } from './fhir-json.ts';
+import { formPairs } from './form-body.ts';
+import { decodeQueryString } from '../search/search-request.ts';
 import { authenticate } from './request-context.ts';
+import { readAuditLog } from './audit-routes.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 
 export interface FhirRouteDeps {
@@ -19,6 +22,8 @@ export interface FhirRouteDeps {
   /** Public base of the FHIR API, e.g. https://tsunagu.example.jp/fhir; derived from the request when unset. */
   baseUrl?: string;
   capabilityStatement: () => object;
+  /** Most entries in one batch or transaction (TSUNAGU_BUNDLE_MAX_ENTRIES; 413 above). */
+  bundleMaxEntries?: number;
 }
 
 type Params = { type: string; id: string; vid: string };
@@ -26,6 +31,14 @@ type Params = { type: string; id: string; vid: string };
 function queryOf(request: FastifyRequest): URLSearchParams {
   const i = request.url.indexOf('?');
   return new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
+}
+
+/** The query of an If-None-Exist header (`[type]?` may lead), checked like a URL's query. */
+function ifNoneExistQuery(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const query = header.replace(/^[^?]*\?/, '');
+  decodeQueryString(query, 'If-None-Exist');
+  return query;
 }
 
 function versionHeaders(s: StoredResource): Record<string, string> {
@@ -51,6 +64,7 @@ function sendWrite(request: FastifyRequest, reply: FastifyReply, r: WriteResult,
 
 export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Promise<void> {
   const { repo } = deps;
+  const auditDeps = { db: repo.db, tokens: deps.tokens, readAudit: repo.deps.readAudit, repo };
   const baseOf = (request: FastifyRequest) => deps.baseUrl ?? `${request.protocol}://${request.host}/fhir`;
   const ctxOf = (request: FastifyRequest) => authenticate(request, deps.tokens);
 
@@ -59,6 +73,8 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const [path, qs] = url.split('?', 2) as [string, string | undefined];
     const [type, id] = path.split('/');
     assertResourceType(type);
+    // The audit log is served from its own tables, as by GET /fhir/AuditEvent.
+    if (type === 'AuditEvent') return { status: 200, body: await readAuditLog(auditDeps, ctx, id || undefined, new URLSearchParams(qs ?? ''), base) };
     if (id) {
       const s = await repo.read(ctx, type, id);
       return { status: 200, body: s.content! };
@@ -73,7 +89,8 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
   app.post('/fhir', async (request, reply) => {
     const ctx = await ctxOf(request);
     const base = baseOf(request);
-    const processor = new BundleProcessor(repo, (c, url) => getByUrl(c, url, base));
+    const limits = deps.bundleMaxEntries !== undefined ? { maxEntries: deps.bundleMaxEntries } : undefined;
+    const processor = new BundleProcessor(repo, (c, url) => getByUrl(c, url, base), limits);
     const result = await processor.process(ctx, request.body, base);
     return sendFhir(reply, 200, result);
   });
@@ -97,7 +114,9 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
   app.post<{ Params: Params }>('/fhir/:type/_search', (request, reply) => {
     const query = queryOf(request);
     const body = request.body;
-    if (body && typeof body === 'object') {
+    const pairs = formPairs(body);
+    if (pairs) for (const [k, v] of pairs) query.append(k, v); // a form body, repeated parameters kept
+    else if (body && typeof body === 'object') {
       for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === 'string') query.append(k, v);
     }
     return search(request, reply, query);
@@ -107,11 +126,7 @@ export async function fhirRoutes(app: FastifyInstance, deps: FhirRouteDeps): Pro
     const ctx = await ctxOf(request);
     const { type } = request.params;
     assertResourceType(type);
-    const ifNoneExist = request.headers['if-none-exist'];
-    const r = await repo.create(ctx, request.body, {
-      type,
-      ifNoneExist: typeof ifNoneExist === 'string' ? ifNoneExist.replace(/^[^?]*\?/, '') : undefined,
-    });
+    const r = await repo.create(ctx, request.body, { type, ifNoneExist: ifNoneExistQuery(request.headers['if-none-exist']) });
     return sendWrite(request, reply, r, baseOf(request));
   });
 

@@ -4,7 +4,9 @@ import type { PlatformParts } from '../platform.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.ts';
+import { serverOptions } from './server-options.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { healthRoutes } from './health-routes.ts';
 import { registerFhirJson } from './fhir-json.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { authenticate } from './request-context.ts';
@@ -33,11 +35,13 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
     logger: { level: extras.logger === 'silent' ? 'silent' : extras.logger ? 'info' : 'error' },
     bodyLimit: config.bodyLimit,
     trustProxy: Boolean(config.publicUrl),
+    ...serverOptions(config),
   });
-  registerFhirJson(app);
+  registerFhirJson(app, { maxArrayItems: config.maxArrayItems });
   registerErrorHandler(app);
+  await healthRoutes(app, { db: platform.db });
   const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
-  await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl });
+  await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl, port: config.port });
   await auditRoutes(app, { db: platform.db, tokens: platform.tokens, readAudit: platform.readAudit, repo: platform.repo, baseUrl });
   // $validate: any authenticated caller (it reads and writes nothing).
   await app.register(async (scope) => {
@@ -71,6 +75,6 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
         ...extras.capability?.special,
       },
     }));
-  await fhirRoutes(app, { repo: platform.repo, tokens: platform.tokens, baseUrl, capabilityStatement });
+  await fhirRoutes(app, { repo: platform.repo, tokens: platform.tokens, baseUrl, capabilityStatement, bundleMaxEntries: config.bundleMaxEntries });
   return app;
 }

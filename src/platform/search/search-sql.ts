@@ -5,6 +5,7 @@
  */
 import { badRequest } from '../fhir/errors.ts';
 import { parseReference } from '../fhir/references.ts';
+import type { Visibility } from '../access/policy.ts';
 import type { StatementParams } from '../storage/sql-params.ts';
 import { parseDateRange } from './dates.ts';
 import { normalizeForSearch } from './normalize.ts';
@@ -31,6 +32,25 @@ function splitPrefix(value: string): { prefix: string; rest: string } {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/**
+ * Index entries of text columns hold the first INDEXED_CHARS characters (migration 005): a condition compares that
+ * prefix, which the index answers, and then the whole value.
+ */
+export const INDEXED_CHARS = 200;
+const head = (col: string) => `left(${col}, ${INDEXED_CHARS})`;
+
+function textEquals(col: string, p: StatementParams, value: string): string {
+  const v = p.add(value);
+  return `(${head(col)} = left(${v}::text, ${INDEXED_CHARS}) AND ${col} = ${v})`;
+}
+
+/** `col LIKE prefix%` through the index of its first characters (prefix given unescaped). */
+function textStartsWith(col: string, p: StatementParams, prefix: string): string {
+  const chars = Array.from(prefix);
+  if (chars.length <= INDEXED_CHARS) return `${head(col)} LIKE ${p.add(escapeLike(prefix) + '%')}`;
+  return `(${head(col)} = ${p.add(chars.slice(0, INDEXED_CHARS).join(''))} AND ${col} LIKE ${p.add(escapeLike(prefix) + '%')})`;
+}
 
 /** A parameter placeholder added to the statement only if the SQL uses it (unused parameters are errors). */
 function lazy(make: () => string): () => string {
@@ -91,6 +111,10 @@ function numberBounds(text: string): { value: number; lo: number; hi: number } {
   const exp = /[eE]([+-]?\d+)/.exec(text);
   const decimals = (m ? m[1].length : 0) - (exp ? Number(exp[1]) : 0);
   const half = 0.5 * Math.pow(10, -decimals);
+  // Within ±1e300 (so ±10% for `ap` stays finite) and with a precision a double can hold: anything else is not a
+  // number the index can compare with (1e999 is Infinity, 1e-400 is 0 with no range).
+  if (!(Math.abs(value) <= 1e300) || !(half > 0 && half <= 1e300) || text.length > 100)
+    throw badRequest(`数値 ${text.slice(0, 40)} は範囲外です`, `'${text.slice(0, 40)}' is out of the range a search number may have (±1e300)`);
   return { value, lo: value - half, hi: value + half };
 }
 
@@ -130,19 +154,18 @@ function valueCondition(filter: Filter, raw: string, p: StatementParams, a: stri
     case 'token': {
       const parts = splitBars(raw);
       if (parts.length > 2) throw badRequest(`トークン ${raw} の形式が正しくありません`, `token '${raw}' has more than one '|'`);
-      if (parts.length === 1) return `${a}.code = ${p.add(parts[0])}`;
+      if (parts.length === 1) return textEquals(`${a}.code`, p, parts[0]);
       const [system, code] = parts;
-      if (system === '') return `(${a}.system IS NULL AND ${a}.code = ${p.add(code)})`;
-      if (code === '') return `${a}.system = ${p.add(system)}`;
-      return `(${a}.system = ${p.add(system)} AND ${a}.code = ${p.add(code)})`;
+      if (system === '') return `(${a}.system IS NULL AND ${textEquals(`${a}.code`, p, code)})`;
+      if (code === '') return textEquals(`${a}.system`, p, system);
+      return `(${textEquals(`${a}.system`, p, system)} AND ${textEquals(`${a}.code`, p, code)})`;
     }
     case 'string': {
       const v = unescapeValue(raw);
       if (filter.modifier === 'exact')
-        return `(${a}.norm = ${p.add(normalizeForSearch(v))} AND coalesce(${a}.exact, ${a}.norm) = ${p.add(v)})`;
-      const norm = escapeLike(normalizeForSearch(v));
-      if (filter.modifier === 'contains') return `${a}.norm LIKE ${p.add('%' + norm + '%')}`;
-      return `${a}.norm LIKE ${p.add(norm + '%')}`;
+        return `(${textEquals(`${a}.norm`, p, normalizeForSearch(v))} AND coalesce(${a}.exact, ${a}.norm) = ${p.add(v)})`;
+      if (filter.modifier === 'contains') return `${a}.norm LIKE ${p.add('%' + escapeLike(normalizeForSearch(v)) + '%')}`;
+      return textStartsWith(`${a}.norm`, p, normalizeForSearch(v));
     }
     case 'date':
       return dateValueCondition(raw, p, `${a}.low`, `${a}.high`);
@@ -172,9 +195,9 @@ function valueCondition(filter: Filter, raw: string, p: StatementParams, a: stri
     }
     case 'uri': {
       const v = unescapeValue(raw);
-      if (filter.modifier === 'below') return `${a}.uri LIKE ${p.add(escapeLike(v) + '%')}`;
+      if (filter.modifier === 'below') return textStartsWith(`${a}.uri`, p, v);
       if (filter.modifier === 'above') return `${p.add(v)} LIKE (replace(replace(replace(${a}.uri, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
-      return `${a}.uri = ${p.add(v)}`;
+      return textEquals(`${a}.uri`, p, v);
     }
   }
 }
@@ -195,18 +218,21 @@ export function storedParamCondition(param: SearchParam, p: StatementParams, a: 
   return targetType ? `${which} AND ${a}.target_type = ${p.add(targetType)}` : which;
 }
 
-/** The condition one filter puts on the row aliased `r` of type `type`. */
-export function filterCondition(filter: Filter, p: StatementParams, r: string, type: string): string {
+/**
+ * The condition one filter puts on the row aliased `r` of type `type`. A chain looks only at target resources the
+ * caller may read (`visible`): criteria on rows it cannot see must not select anything.
+ */
+export function filterCondition(filter: Filter, p: StatementParams, r: string, type: string, visible?: Visibility): string {
   const param = filter.param;
   if (!('evaluate' in param)) return columnCondition(filter, p, r);
   const a = nextAlias();
   const owner = `${a}.resource_type = ${r}.resource_type AND ${a}.resource_id = ${r}.id AND ${storedParamCondition(param, p, a)}`;
   if (filter.chain) {
     const t = nextAlias();
-    const inner = filterCondition(filter.chain.filter, p, t, filter.chain.targetType);
+    const inner = filterCondition(filter.chain.filter, p, t, filter.chain.targetType, visible);
     return (
       `EXISTS (SELECT 1 FROM sp_reference ${a} JOIN resources ${t} ON ${t}.resource_type = ${a}.target_type AND ${t}.id = ${a}.target_id AND NOT ${t}.deleted ` +
-      `WHERE ${owner} AND ${a}.target_type = ${p.add(filter.chain.targetType)} AND ${inner})`
+      `WHERE ${owner} AND ${a}.target_type = ${p.add(filter.chain.targetType)} AND ${inner}${visible ? ` AND ${visible(p, t)}` : ''})`
     );
   }
   const table = TABLE[param.type];
@@ -238,17 +264,20 @@ function sortExpression(rule: SortRule, p: StatementParams, r: string): string {
 }
 
 export interface SearchRestriction {
-  /** Only rows of these patients (a patient principal sees their own compartment). */
-  patientKeys?: string[];
+  /** The rows the caller may read (AccessPolicy.visibility): matches, and the targets of chained criteria. */
+  visible?: Visibility;
   /** Only rows registered by this owner, or belonging to no person (conditional interactions resolve there). */
   ownOrShared?: string;
+  /** The opposite selection: matches of the criteria the caller may NOT read (to record that they were withheld). */
+  withheld?: boolean;
 }
 
 export function whereClause(req: SearchRequest, p: StatementParams, restriction: SearchRestriction = {}): string {
   const conds = [`r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
-  if (restriction.patientKeys) conds.push(`r.patient_key = ANY(${p.add(restriction.patientKeys, 'text[]')})`);
+  const { visible } = restriction;
+  if (visible) conds.push(restriction.withheld ? `NOT ${visible(p, 'r')}` : visible(p, 'r'));
   if (restriction.ownOrShared !== undefined) conds.push(`(r.owner = ${p.add(restriction.ownOrShared)} OR r.patient_key = '')`);
-  for (const f of req.filters) conds.push(filterCondition(f, p, 'r', req.resourceType));
+  for (const f of req.filters) conds.push(filterCondition(f, p, 'r', req.resourceType, visible));
   return conds.join(' AND ');
 }
 

@@ -4,6 +4,8 @@ import { platformSchema } from './migrations/001-platform.ts';
 import { statisticsTargets } from './migrations/002-statistics-targets.ts';
 import { resourceOwner } from './migrations/003-resource-owner.ts';
 import { accessGrants } from './migrations/004-access-grants.ts';
+import { indexPrefixes } from './migrations/005-index-prefixes.ts';
+import { insurerOwnerKeys } from './migrations/006-insurer-owner-keys.ts';
 
 export interface Migration {
   version: number;
@@ -16,6 +18,8 @@ const platformMigrations: Migration[] = [
   { version: 2, name: 'statistics-targets', sql: statisticsTargets },
   { version: 3, name: 'resource-owner', sql: resourceOwner },
   { version: 4, name: 'access-grants', sql: accessGrants },
+  { version: 5, name: 'index-prefixes', sql: indexPrefixes },
+  { version: 6, name: 'insurer-owner-keys', sql: insurerOwnerKeys },
 ];
 const registered: Migration[] = [...platformMigrations];
 

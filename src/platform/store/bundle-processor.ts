@@ -3,6 +3,11 @@
  * A transaction is all or nothing: every write runs in one database transaction with its audit events, and any
  * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET; `urn:uuid:` and other
  * fullUrls of created resources are rewritten to the ids the server assigns.
+ *
+ * One Bundle must not stall everyone else: it has at most `maxEntries` entries (413 before any work), its shape is
+ * checked first (400 naming `Bundle.entry[i]…`), its resources are validated — the CPU-heavy part — before the
+ * database transaction opens, so the transaction holds its connection (the embedded engine's only one) for the SQL
+ * alone, and the event loop is given back between entries (inside the transaction, every TX_SLICE_MS).
  */
 import { newId } from '../fhir/ids.ts';
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
@@ -10,12 +15,33 @@ import type { RequestContext } from '../auth/principal.ts';
 import { FhirError, badRequest, notFound } from '../fhir/errors.ts';
 import { isKnownResourceType } from '../fhir/resource-shape.ts';
 import { isValidId } from '../fhir/references.ts';
-import type { Repository, WriteResult, WriteSession } from './repository.ts';
+import { decodeQueryString } from '../search/search-request.ts';
+import type { Repository, Validated, WriteResult, WriteSession } from './repository.ts';
+import type { CreateItem } from './write-statement.ts';
 import { conditionalTarget } from './search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from './stored-resource.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2, GET: 3 };
+
+/** Most entries in one Bundle unless configured (TSUNAGU_BUNDLE_MAX_ENTRIES). */
+export const DEFAULT_BUNDLE_MAX_ENTRIES = 1000;
+
+export interface BundleLimits {
+  maxEntries: number;
+}
+
+/** Lets timers, sockets and other requests run before the next entry. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Inside the transaction the event loop is given back every TX_SLICE_MS: often enough for timers, health checks
+ * and new connections, seldom enough that other requests' work (they wait for the connection anyway) does not
+ * lengthen the time the transaction holds it.
+ */
+const TX_SLICE_MS = 20;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface ParsedEntry {
   index: number;
@@ -45,13 +71,32 @@ const entryError = (index: number, err: unknown): FhirError => {
   return err as FhirError;
 };
 
-function parseEntry(entry: BundleEntry, index: number): ParsedEntry {
-  const where = [`Bundle.entry[${index}].request`];
+/** The JSON types of an entry's fields: an object, `request` an object, its method, url and headers strings. */
+function checkEntryShape(entry: unknown, index: number): BundleEntry {
+  const at = `Bundle.entry[${index}]`;
+  const wrong = (field: string, ja: string, en: string) => badRequest(`エントリ ${index} の ${field} は${ja}です`, `entry ${index}: ${field} must be ${en}`, [`${at}.${field}`]);
+  if (!isObject(entry)) throw badRequest(`エントリ ${index} は JSON オブジェクトではありません`, `entry ${index} is not a JSON object`, [at]);
+  if (entry.fullUrl !== undefined && typeof entry.fullUrl !== 'string') throw wrong('fullUrl', '文字列', 'a string');
+  if (entry.resource !== undefined && !isObject(entry.resource)) throw wrong('resource', 'JSON オブジェクト', 'a JSON object');
   const req = entry.request;
-  if (!req?.method || !req.url) throw badRequest(`エントリ ${index} に request.method / request.url がありません`, `entry ${index} has no request.method / request.url`, where);
+  if (req === undefined) throw badRequest(`エントリ ${index} に request がありません`, `entry ${index} has no request`, [`${at}.request`]);
+  if (!isObject(req)) throw wrong('request', 'JSON オブジェクト', 'a JSON object');
+  for (const field of ['method', 'url', 'ifMatch', 'ifNoneExist', 'ifNoneMatch', 'ifModifiedSince'])
+    if (req[field] !== undefined && typeof req[field] !== 'string') throw wrong(`request.${field}`, '文字列', 'a string');
+  return entry as BundleEntry;
+}
+
+function parseEntry(raw: unknown, index: number): ParsedEntry {
+  const entry = checkEntryShape(raw, index);
+  const where = [`Bundle.entry[${index}].request`];
+  const req = entry.request!;
+  if (!req.method || !req.url) throw badRequest(`エントリ ${index} に request.method / request.url がありません`, `entry ${index} has no request.method / request.url`, where);
   const method = req.method as Method;
-  if (!(method in ORDER)) throw badRequest(`エントリ ${index} の方法 ${req.method} には対応していません`, `entry ${index}: method ${req.method} is not supported`, where);
+  if (!Object.hasOwn(ORDER, method)) throw badRequest(`エントリ ${index} の方法 ${req.method} には対応していません`, `entry ${index}: method ${req.method} is not supported`, where);
   const [path, query] = req.url.replace(/^\//, '').split('?', 2) as [string, string | undefined];
+  // Query parts are read as searches later: they must decode to text now (400 naming the entry).
+  if (query) decodeQueryString(query, `Bundle.entry[${index}].request.url`);
+  if (req.ifNoneExist) decodeQueryString(req.ifNoneExist, `Bundle.entry[${index}].request.ifNoneExist`);
   const [type, id, ...rest] = path.split('/');
   if (!isKnownResourceType(type) || rest.length > 0 || (id !== undefined && !isValidId(id)))
     throw badRequest(`エントリ ${index} の URL ${req.url} を解釈できません`, `entry ${index}: cannot interpret request.url '${req.url}'`, where);
@@ -107,18 +152,42 @@ export class BundleProcessor {
   constructor(
     private readonly repo: Repository,
     private readonly get: GetHandler,
+    private readonly limits: BundleLimits = { maxEntries: DEFAULT_BUNDLE_MAX_ENTRIES },
   ) {}
 
   async process(ctx: RequestContext, body: unknown, base: string): Promise<Bundle> {
-    const bundle = body as Bundle;
-    if (bundle?.resourceType !== 'Bundle') throw badRequest('Bundle が必要です', 'a Bundle is required');
-    if (bundle.type !== 'transaction' && bundle.type !== 'batch')
-      throw badRequest(`Bundle.type が ${bundle.type} です (transaction か batch が必要)`, `Bundle.type is '${bundle.type}'; expected transaction or batch`, ['Bundle.type']);
-    const entries = bundle.entry ?? [];
-    return bundle.type === 'transaction' ? this.transaction(ctx, entries, base) : this.batch(ctx, entries, base);
+    if (!isObject(body) || body.resourceType !== 'Bundle') throw badRequest('Bundle が必要です', 'a Bundle is required');
+    const type = body.type;
+    if (type !== 'transaction' && type !== 'batch') {
+      const shown = typeof type === 'string' ? type.slice(0, 40) : JSON.stringify(type ?? null).slice(0, 40);
+      throw badRequest(`Bundle.type が ${shown} です (transaction か batch が必要)`, `Bundle.type is ${shown}; expected transaction or batch`, ['Bundle.type']);
+    }
+    const entries = body.entry === undefined ? [] : body.entry;
+    if (!Array.isArray(entries)) throw badRequest('Bundle.entry は配列です', 'Bundle.entry must be an array', ['Bundle.entry']);
+    const configured = this.limits.maxEntries;
+    const max = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_BUNDLE_MAX_ENTRIES;
+    if (entries.length > max)
+      throw FhirError.of(
+        413,
+        'too-costly',
+        `Bundle のエントリが多すぎます (${entries.length} 件、上限 ${max} 件。分けて送ってください)`,
+        `the Bundle has ${entries.length} entries; the limit is ${max} (TSUNAGU_BUNDLE_MAX_ENTRIES): split it`,
+        ['Bundle.entry'],
+      );
+    return type === 'transaction' ? this.transaction(ctx, entries, base) : this.batch(ctx, entries, base);
   }
 
-  private async transaction(ctx: RequestContext, entries: BundleEntry[], base: string): Promise<Bundle> {
+  /**
+   * Validates an entry's resource as the write will (Repository.prepare: shape, conformance, index), outside any
+   * transaction; the write then reuses the outcome instead of validating again while it holds the connection.
+   */
+  private precheck(e: ParsedEntry, id: string | undefined, now: string): Validated {
+    const bodyId = typeof e.resource?.id === 'string' ? e.resource.id : undefined;
+    const prepared = this.repo.prepare(e.resource, { type: e.type, id: id ?? e.id ?? bodyId ?? newId(), versionId: 1, now });
+    return { outcome: prepared.outcome };
+  }
+
+  private async transaction(ctx: RequestContext, entries: unknown[], base: string): Promise<Bundle> {
     const parsed = entries.map((e, i) => parseEntry(e, i));
     // Ids for created resources, and the map from their fullUrls to the new references.
     const refMap = new Map<string, string>();
@@ -151,20 +220,59 @@ export class BundleProcessor {
         [`Bundle.entry[${dangling[0].index}].resource`],
       );
 
+    // Validation before the transaction opens, giving the event loop back between entries.
+    const now = new Date().toISOString();
+    const validated = new Map<number, Validated>();
+    for (const e of parsed) {
+      if (!e.resource || (e.method !== 'POST' && e.method !== 'PUT')) continue;
+      await yieldToEventLoop();
+      try {
+        validated.set(e.index, this.precheck(e, assigned.get(e.index), now));
+      } catch (err) {
+        throw entryError(e.index, err);
+      }
+    }
+
     const results = new Array<BundleEntry>(parsed.length);
     const order = [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
     // Conditional creates that found an existing resource also map their fullUrl to it.
     // Refusals inside the transaction are recorded once it has rolled back.
     await this.repo.writeTransaction(async (tx, denials) => {
       const session: WriteSession = { tx, audits: [], denials };
+      let sliceStart = performance.now();
+      // Consecutive plain creates are checked one by one and written together (Repository.writeCreates).
+      let creates: { item: CreateItem; e: ParsedEntry; result: WriteResult }[] = [];
+      const flush = async () => {
+        if (creates.length === 0) return;
+        const batch = creates;
+        creates = [];
+        try {
+          await this.repo.writeCreates(session, batch.map((c) => c.item));
+        } catch (err) {
+          throw entryError(batch[0].e.index, err);
+        }
+        for (const c of batch) results[c.e.index] = responseEntry(c.result.stored, statusText(c.result), base, c.result.outcome);
+      };
       for (const e of order) {
         if (e.method === 'GET') continue;
+        if (performance.now() - sliceStart >= TX_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+        const plainCreate = e.method === 'POST' && e.ifNoneExist === undefined;
+        if (!plainCreate) await flush();
         try {
-          results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index));
+          if (plainCreate) {
+            const ready = await this.repo.readyCreate(ctx, e.resource, { type: e.type, id: assigned.get(e.index)!, validated: validated.get(e.index), session });
+            creates.push({ ...ready, e });
+          } else {
+            results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index), validated.get(e.index));
+          }
         } catch (err) {
           throw entryError(e.index, err);
         }
       }
+      await flush();
       await this.repo.deps.chains.appendBatch(tx, session.audits);
     });
     for (const e of order) {
@@ -174,9 +282,10 @@ export class BundleProcessor {
     return { resourceType: 'Bundle', type: 'transaction-response', entry: results };
   }
 
-  private async batch(ctx: RequestContext, entries: BundleEntry[], base: string): Promise<Bundle> {
+  private async batch(ctx: RequestContext, entries: unknown[], base: string): Promise<Bundle> {
     const results: BundleEntry[] = [];
     for (let i = 0; i < entries.length; i++) {
+      if (i > 0) await yieldToEventLoop();
       try {
         const e = parseEntry(entries[i], i);
         if (e.method === 'GET') {
@@ -184,7 +293,9 @@ export class BundleProcessor {
           continue;
         }
         const session = undefined;
-        results.push(await this.write(ctx, e, session, base, e.method === 'POST' ? newId() : undefined));
+        // An update validates inside its own transaction: validate first (a create does so before any).
+        const validated = e.method === 'PUT' && e.resource ? this.precheck(e, e.id, new Date().toISOString()) : undefined;
+        results.push(await this.write(ctx, e, session, base, e.method === 'POST' ? newId() : undefined, validated));
       } catch (err) {
         const fe = err instanceof FhirError ? err : FhirError.of(500, 'exception', '処理中にエラーが発生しました', (err as Error).message);
         results.push({ response: { status: String(fe.status), outcome: fe.outcome } });
@@ -193,11 +304,18 @@ export class BundleProcessor {
     return { resourceType: 'Bundle', type: 'batch-response', entry: results };
   }
 
-  private async write(ctx: RequestContext, e: ParsedEntry, session: WriteSession | undefined, base: string, assignedId?: string): Promise<BundleEntry> {
+  private async write(
+    ctx: RequestContext,
+    e: ParsedEntry,
+    session: WriteSession | undefined,
+    base: string,
+    assignedId?: string,
+    validated?: Validated,
+  ): Promise<BundleEntry> {
     const repo = this.repo;
     switch (e.method) {
       case 'POST': {
-        const r = await repo.create(ctx, e.resource, { type: e.type, session, ifNoneExist: e.ifNoneExist, id: assignedId });
+        const r = await repo.create(ctx, e.resource, { type: e.type, session, ifNoneExist: e.ifNoneExist, id: assignedId, validated });
         return responseEntry(r.stored, statusText(r), base, r.outcome);
       }
       case 'PUT': {
@@ -207,7 +325,7 @@ export class BundleProcessor {
           id = match?.id ?? (e.resource?.id as string | undefined) ?? newId();
           if (e.resource && e.resource.id === undefined) e.resource.id = id;
         }
-        const r = await repo.update(ctx, e.type, id, e.resource, { ifMatch: e.ifMatch, session });
+        const r = await repo.update(ctx, e.type, id, e.resource, { ifMatch: e.ifMatch, session, validated });
         return responseEntry(r.stored, statusText(r), base, r.outcome);
       }
       case 'DELETE': {

@@ -2,8 +2,9 @@
 import type { RequestContext } from '../auth/principal.ts';
 import { badRequest, forbidden, notFound } from '../fhir/errors.ts';
 import { assertResourceType } from '../fhir/resource-shape.ts';
+import { isValidId } from '../fhir/references.ts';
 import { parseDateRange } from '../search/dates.ts';
-import { DEFAULT_COUNT, MAX_COUNT } from '../search/search-request.ts';
+import { DEFAULT_COUNT, MAX_COUNT, pagingParam } from '../search/search-request.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { bundleText } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
@@ -20,49 +21,77 @@ export interface HistoryResult {
   rows: StoredResource[];
   count: number;
   offset: number;
-  /** A full page was read (before rows the caller may not see were left out): there may be more. */
+  /** There are more versions after this page. */
   more: boolean;
 }
 
+/** `_count` / `_offset` of a history, parsed as in searches (an absurd offset is refused, not sent to SQL). */
+function pagingNumber(params: URLSearchParams, name: '_count' | '_offset', fallback: number): number {
+  const raw = params.get(name);
+  return raw === null ? fallback : pagingParam(name, raw);
+}
+
+/**
+ * Versions the caller may read, newest first. Each version is judged by its own registrant, labels and clinical
+ * date, in SQL (AccessPolicy.visibility), so paging never counts a version the caller cannot see; an instance the
+ * caller may not read at all answers as an absent one.
+ */
 export async function runHistory(repo: Repository, ctx: RequestContext, hq: HistoryQuery): Promise<HistoryResult> {
-  const count = hq.params.has('_count') ? Number(hq.params.get('_count')) : DEFAULT_COUNT;
-  const offset = hq.params.has('_offset') ? Number(hq.params.get('_offset')) : 0;
-  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(offset) || offset < 0)
-    throw badRequest('_count と _offset は0以上の整数です', '_count and _offset must be non-negative integers');
+  const count = pagingNumber(hq.params, '_count', DEFAULT_COUNT);
+  const offset = pagingNumber(hq.params, '_offset', 0);
   for (const key of hq.params.keys())
     if (!['_count', '_offset', '_since', '_format', '_pretty'].includes(key))
       throw badRequest(`履歴では ${key} は使えません`, `history does not support '${key}'`);
-  const p = new StatementParams();
-  const conds: string[] = [];
+  // Conditions as builders: the same criteria make the page query and the background query of withheld versions.
+  const conds: ((p: StatementParams) => string)[] = [];
   if (hq.type) {
     assertResourceType(hq.type);
     const scope = repo.deps.policy.scopeDecision(ctx, hq.type, 'history');
     if (!scope.allow) throw forbidden(scope.ja, scope.en);
-    conds.push(`resource_type = ${p.add(hq.type)}`);
+    const type = hq.type;
+    conds.push((p) => `resource_type = ${p.add(type)}`);
   } else if (ctx.principal.kind !== 'operator') {
     throw forbidden('システム全体の履歴は運用者のみ参照できます', 'system-wide history is for operators only');
   }
+  const at = new Date();
   if (hq.id) {
-    const current = await repo.loadCurrent(repo.db, hq.type!, hq.id);
-    if (!current) throw notFound(`${hq.type}/${hq.id}`);
-    const d = await repo.deps.policy.check({ ctx, interaction: 'history', resourceType: hq.type!, patientKey: current.patientKey, owner: current.owner });
-    if (!d.allow) throw await repo.deny(ctx, 'history', current.patientKey, `${hq.type}/${hq.id}`, d.ja, d.en);
-    conds.push(`id = ${p.add(hq.id)}`);
+    const id = hq.id;
+    if (!isValidId(id)) throw notFound(`${hq.type}/${id}`);
+    const current = await repo.loadCurrent(repo.db, hq.type!, id);
+    if (!current) throw notFound(`${hq.type}/${id}`);
+    const d = await repo.mayRead(ctx, current, 'history');
+    if (!d.allow) throw await repo.hide(ctx, 'history', current.patientKey, `${hq.type}/${id}`, d.en);
+    conds.push((p) => `id = ${p.add(id)}`);
   }
   const since = hq.params.get('_since');
   if (since) {
     const r = parseDateRange(since);
     if (!r) throw badRequest(`_since (${since}) の形式が正しくありません`, `_since '${since}' is not a valid instant`);
-    conds.push(`last_updated >= ${p.add(new Date(r.low).toISOString(), 'timestamptz')}`);
+    const low = new Date(r.low).toISOString();
+    conds.push((p) => `last_updated >= ${p.add(low, 'timestamptz')}`);
   }
-  if (ctx.principal.kind === 'patient') conds.push(`patient_key IN ('', ${p.add(ctx.principal.patientId ?? '')})`);
+  const visible = repo.deps.policy.visibility(ctx, at);
+  const where = (p: StatementParams, withheld: boolean) =>
+    `WHERE ${[...conds.map((c) => c(p)), withheld ? `NOT ${visible(p, 'v')}` : visible(p, 'v')].join(' AND ')}`;
+  const p = new StatementParams();
   const res = await repo.db.query<StoredRow>(
-    `SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-     ORDER BY last_updated DESC, version_id DESC LIMIT ${Math.min(count, MAX_COUNT)} OFFSET ${offset}`,
+    `SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${where(p, false)}
+     ORDER BY last_updated DESC, version_id DESC LIMIT ${Math.min(count, MAX_COUNT) + 1} OFFSET ${offset}`,
     p.values,
   );
-  // Each version is checked like a search row (its own labels decide); refused ones are left out.
-  const rows = (await filterByAccess(repo, ctx, 'history', res.rows.map(fromRow))).kept;
+  // Versions the caller could not see are recorded as refusals in the people's logs, after the answer.
+  const kind = ctx.principal.kind;
+  if (kind !== 'operator' && kind !== 'patient')
+    repo.runInBackground(async () => {
+      const q = new StatementParams();
+      const withheld = await repo.db.query<StoredRow>(`SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${where(q, true)} AND v.patient_key <> '' LIMIT 100`, q.values);
+      await filterByAccess(repo, ctx, 'history', withheld.rows.map(fromRow), at);
+    });
+  // One row more than the page tells whether there is a next page.
+  const more = res.rows.length > Math.min(count, MAX_COUNT);
+  const page = res.rows.slice(0, Math.min(count, MAX_COUNT)).map(fromRow);
+  // The same rule row by row, for the basis of the audit event (it refuses nothing the SQL let through).
+  const rows = (await filterByAccess(repo, ctx, 'history', page, at)).kept;
   const byPatient = new Map<string, string[]>();
   for (const r of rows) {
     if (!r.patientKey) continue;
@@ -71,7 +100,7 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
   await repo.deps.readAudit.write(
     [...byPatient].map(([pk, entities]) => repo.auditRecord(ctx, 'R', hq.id ? 'history-instance' : hq.type ? 'history-type' : 'history-system', '0', pk, entities)),
   );
-  return { rows, count: Math.min(count, MAX_COUNT), offset, more: res.rows.length === Math.min(count, MAX_COUNT) && count > 0 };
+  return { rows, count: Math.min(count, MAX_COUNT), offset, more: more && count > 0 };
 }
 
 export function historyBundle(base: string, hq: HistoryQuery, result: HistoryResult): string {

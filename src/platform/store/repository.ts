@@ -11,13 +11,14 @@ import type { GroupAuditWriter } from '../audit/audit-writer.ts';
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import type { AccessPolicy, Interaction } from '../access/policy.ts';
 import { FhirError, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/errors.ts';
+import { clinicalDateOf, securityLabelsOf } from './access-facts.ts';
 import { hasErrors } from '../fhir/outcome.ts';
 import { assertResourceType, checkResourceShape } from '../fhir/resource-shape.ts';
 import { isValidId } from '../fhir/references.ts';
 import type { Database, Queryable } from '../storage/database.ts';
 import { PgCode, pgErrorCode } from '../storage/database.ts';
 import { buildIndexRows } from '../search/index-rows.ts';
-import { patientKeyOf } from '../search/patient-key.ts';
+import { patientKeyOf, type SubjectIdentifier } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
 import { INDEX_TABLES, buildCreateStatement, buildWriteManyStatement, buildWriteStatement, type CreateItem, type ManyWriteItem, type VersionRow } from './write-statement.ts';
 import { GroupCommitter } from '../storage/group-committer.ts';
@@ -51,6 +52,25 @@ export interface WriteSession {
    * one connection: the audit write would wait for the transaction). Without it they are recorded unawaited.
    */
   denials?: AuditRecord[];
+  /**
+   * Writes a service makes itself, after its own checks (its operations' records — consents, registry entries):
+   * the access policy is not asked again. Never set for writes a client sends (REST, Bundles).
+   */
+  trusted?: boolean;
+}
+
+/**
+ * Resolves a person named by identifier (a JP-CLINS `subject.identifier`, a contained Patient) to the Patient id
+ * of a registered person, or undefined when none or several match. Runs on `q` (inside a write's transaction).
+ */
+export type SubjectResolver = (q: Queryable, identifiers: SubjectIdentifier[]) => Promise<string | undefined>;
+
+/** Resources only the platform writes: the audit log is served from its own tables, never from the store. */
+const PLATFORM_ONLY_TYPES = new Set(['AuditEvent']);
+
+/** The outcome of validating a resource through `prepare` earlier (a Bundle, before its transaction): reused, not redone. */
+export interface Validated {
+  outcome?: OperationOutcome;
 }
 
 export interface WriteResult {
@@ -60,6 +80,9 @@ export interface WriteResult {
   /** Warnings from validation, returned to the client. */
   outcome?: OperationOutcome;
 }
+
+/** Creates per statement in a transaction Bundle (createMany). */
+const CREATE_CHUNK = 100;
 
 /** The store's tables, analyzed together as they grow. */
 const STATISTICS_GROUP = 'fhir-store';
@@ -71,6 +94,7 @@ export class Repository {
   private readonly creates: GroupCommitter<CreateItem>;
   /** Concurrent reads by id share one SELECT. */
   private readonly current: GroupLoader<StoredResource>;
+  private readonly resolvers: SubjectResolver[] = [];
 
   constructor(readonly deps: RepositoryDeps) {
     deps.statistics?.register(STATISTICS_GROUP, ['resources', ...INDEX_TABLES]);
@@ -93,9 +117,23 @@ export class Repository {
     });
   }
 
-  /** Waits for queued writes (shutdown). */
-  drain(): Promise<void> {
-    return this.creates.drain();
+  /** Waits for queued writes and background refusal records (shutdown). */
+  async drain(): Promise<void> {
+    await this.creates.drain();
+    while (this.background.size) await Promise.allSettled([...this.background]);
+  }
+
+  /** Work that does not hold up the answer (refusal records of searches), awaited at shutdown. */
+  private readonly background = new Set<Promise<unknown>>();
+  runInBackground(work: () => Promise<unknown>): void {
+    const promise = work().catch(() => undefined);
+    this.background.add(promise);
+    void promise.finally(() => this.background.delete(promise));
+  }
+
+  /** A service that can tell who a person named by identifier is (the eligibility registry). */
+  addSubjectResolver(resolver: SubjectResolver): void {
+    this.resolvers.push(resolver);
   }
 
   get db(): Database {
@@ -132,6 +170,15 @@ export class Repository {
     return forbidden(ja, en);
   }
 
+  /**
+   * Records a refused read and returns the 404 to throw: a resource the caller may not see answers exactly as one
+   * that does not exist (the refusal is in the person's access log, which the caller cannot read).
+   */
+  async hide(ctx: RequestContext, interaction: string, patientKey: string, entity: string, en: string): Promise<FhirError> {
+    await this.deps.readAudit.write([this.denialRecord(ctx, interaction, patientKey, entity, en)]);
+    return notFound(entity);
+  }
+
   private denialRecord(ctx: RequestContext, interaction: string, patientKey: string, entity: string, en: string): AuditRecord {
     const action: AuditAction = interaction === 'create' ? 'C' : interaction === 'update' ? 'U' : interaction === 'delete' ? 'D' : 'R';
     return this.auditRecord(ctx, action, interaction, '4', patientKey, entity ? [entity] : [], { outcomeDesc: en });
@@ -159,21 +206,53 @@ export class Repository {
     }
   }
 
-  private async authorize(
+  /** Asks the access policy about a write; refusals are recorded (inside a transaction: after it ends). */
+  private async authorizeWrite(
     ctx: RequestContext,
-    interaction: Interaction,
+    interaction: 'create' | 'update' | 'delete',
     resourceType: string,
     patientKey: string,
     entity: string,
-    resource?: Record<string, unknown> | (() => Record<string, unknown>),
-    owner?: string,
-    /** Inside a transaction: where the refusal goes (see denyInTransaction). */
-    inTransaction?: { denials?: AuditRecord[] },
+    resource: Record<string, unknown> | (() => Record<string, unknown>) | undefined,
+    current: StoredResource | undefined,
+    session: { denials?: AuditRecord[]; trusted?: boolean } | undefined,
   ): Promise<string | undefined> {
-    const d = await this.deps.policy.check({ ctx, interaction, resourceType, patientKey, resource, owner });
+    if (PLATFORM_ONLY_TYPES.has(resourceType))
+      throw FhirError.of(405, 'not-supported', `${resourceType} はプラットフォームだけが記録します`, `${resourceType} is written by the platform only`);
+    if (session?.trusted) return undefined;
+    const d = await this.deps.policy.check({
+      ctx,
+      interaction,
+      resourceType,
+      patientKey,
+      resource,
+      owner: current?.owner,
+      stored: current?.content ? lazyResource(current) : undefined,
+    });
     if (d.allow) return d.basis;
-    if (inTransaction) throw this.denyInTransaction(inTransaction.denials, ctx, interaction, patientKey, entity, d.ja, d.en);
+    if (session) throw this.denyInTransaction(session.denials, ctx, interaction, patientKey, entity, d.ja, d.en);
     throw await this.deny(ctx, interaction, patientKey, entity, d.ja, d.en);
+  }
+
+  /** A read of a stored row (scopes checked before): its basis, or the 404 to throw (recorded). */
+  private async authorizeRead(ctx: RequestContext, interaction: 'read' | 'vread' | 'history', row: StoredResource, entity: string): Promise<string | undefined> {
+    const d = await this.mayRead(ctx, row, interaction === 'vread' ? 'read' : interaction);
+    if (d.allow) return d.basis;
+    throw await this.hide(ctx, interaction, row.patientKey, entity, d.en);
+  }
+
+  /** Is this row one the caller may see, scopes aside (the row-by-row form of the policy's SQL visibility)? */
+  async mayRead(ctx: RequestContext, row: StoredResource, interaction: 'read' | 'search' | 'history' = 'read') {
+    return this.deps.policy.canSee({
+      ctx,
+      interaction,
+      resourceType: row.resourceType,
+      patientKey: row.patientKey,
+      resource: row.content ? lazyResource(row) : undefined,
+      owner: row.owner,
+      labels: row.labels,
+      dataDate: row.dataDate,
+    });
   }
 
   // ---------- reads ----------
@@ -195,9 +274,9 @@ export class Repository {
     if (!isValidId(id)) throw notFound(`${resourceType}/${id}`);
     const stored = await this.current.load(`${resourceType}/${id}`);
     if (!stored) throw notFound(`${resourceType}/${id}`);
-    if (stored.deleted) throw gone(`${resourceType}/${id}`);
     const entity = relativeRef(stored);
-    const basis = await this.authorize(ctx, 'read', resourceType, stored.patientKey, entity, lazyResource(stored), stored.owner);
+    const basis = await this.authorizeRead(ctx, 'read', stored, entity);
+    if (stored.deleted) throw gone(entity);
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -216,9 +295,9 @@ export class Repository {
     );
     if (!res.rows[0]) throw notFound(`${resourceType}/${id}/_history/${versionId}`);
     const stored = fromRow(res.rows[0]);
-    if (stored.deleted) throw gone(`${resourceType}/${id}/_history/${versionId}`);
     const entity = `${resourceType}/${id}/_history/${versionId}`;
-    const basis = await this.authorize(ctx, 'vread', resourceType, stored.patientKey, entity, lazyResource(stored), stored.owner);
+    const basis = await this.authorizeRead(ctx, 'vread', stored, entity);
+    if (stored.deleted) throw gone(entity);
     if (stored.patientKey)
       await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
     return stored;
@@ -227,7 +306,7 @@ export class Repository {
   // ---------- writes ----------
 
   /** Validates, assigns id and meta, and computes index rows and patient key. Throws 400/422 on bad input. */
-  prepare(body: unknown, opts: { type?: string; id: string; versionId: number; now: string }) {
+  prepare(body: unknown, opts: { type?: string; id: string; versionId: number; now: string; validated?: Validated }) {
     const input = checkResourceShape(body, opts.type);
     const { resourceType, id: _ignoredId, meta, ...rest } = input;
     void _ignoredId;
@@ -240,14 +319,36 @@ export class Repository {
       meta: { versionId: String(opts.versionId), lastUpdated: opts.now, ...cleanMeta },
       ...rest,
     };
-    let outcome: OperationOutcome | undefined;
-    if (this.deps.validate) {
+    let outcome: OperationOutcome | undefined = opts.validated?.outcome;
+    if (this.deps.validate && !opts.validated) {
       outcome = this.deps.validate(resource);
       if (hasErrors(outcome)) throw new FhirError(422, outcome);
     }
     const index = buildIndexRows(resource, this.deps.registry);
-    const patientKey = patientKeyOf(resource, this.deps.registry);
-    return { resource, index, patientKey, content: JSON.stringify(resource), outcome };
+    const subject = patientKeyOf(resource, this.deps.registry);
+    return {
+      resource,
+      index,
+      patientKey: subject.key,
+      /** Identifiers of a person to resolve (resolveSubject) before the patient key is final. */
+      subjectIdentifiers: subject.identifiers,
+      labels: securityLabelsOf(resource),
+      dataDate: clinicalDateOf(index),
+      content: JSON.stringify(resource),
+      outcome,
+    };
+  }
+
+  /** A person named by identifier becomes the registered person they are, when exactly one is (prepared in place). */
+  async resolveSubject(q: Queryable, prepared: { patientKey: string; subjectIdentifiers?: SubjectIdentifier[] }): Promise<void> {
+    if (!prepared.subjectIdentifiers?.length) return;
+    for (const resolve of this.resolvers) {
+      const id = await resolve(q, prepared.subjectIdentifiers);
+      if (id) {
+        prepared.patientKey = id;
+        return;
+      }
+    }
   }
 
   private writeAudit(
@@ -290,16 +391,14 @@ export class Repository {
     }
   }
 
-  async create(
-    ctx: RequestContext,
-    body: unknown,
-    opts: { type?: string; session?: WriteSession; ifNoneExist?: string; id?: string } = {},
-  ): Promise<WriteResult> {
+  /** A first version ready to write: validated and indexed, its person resolved, the write authorized. */
+  private async firstVersion(ctx: RequestContext, body: unknown, opts: { type?: string; session?: WriteSession; id?: string; validated?: Validated }) {
     const now = new Date().toISOString();
-    const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? newId(), versionId: 1, now });
+    const prepared = this.prepare(body, { type: opts.type, id: opts.id ?? newId(), versionId: 1, now, validated: opts.validated });
     const type = prepared.resource.resourceType as string;
     const entity = `${type}/${prepared.resource.id}`;
-    const basis = await this.authorize(ctx, 'create', type, prepared.patientKey, entity, prepared.resource, undefined, opts.session);
+    await this.resolveSubject(opts.session?.tx ?? this.db, prepared);
+    const basis = await this.authorizeWrite(ctx, 'create', type, prepared.patientKey, entity, prepared.resource, undefined, opts.session);
     const row: VersionRow = {
       resourceType: type,
       id: prepared.resource.id as string,
@@ -308,9 +407,43 @@ export class Repository {
       deleted: false,
       patientKey: prepared.patientKey,
       owner: ownerKey(ctx.principal),
+      labels: prepared.labels,
+      dataDate: prepared.dataDate,
       content: prepared.content,
     };
-    const stored: StoredResource = { ...row, lastUpdated: new Date(now) };
+    return { row, prepared, basis, type };
+  }
+
+  /**
+   * Plain creates inside a transaction Bundle's session, in two steps so many share a statement: `readyCreate`
+   * checks one exactly as `create` would, `writeCreates` writes the ready ones CREATE_CHUNK to a statement (one round
+   * trip each instead of one per resource: the embedded engine's only connection is held that much shorter).
+   */
+  async readyCreate(ctx: RequestContext, body: unknown, opts: { type: string; id: string; validated?: Validated; session: WriteSession }): Promise<{ item: CreateItem; result: WriteResult }> {
+    const { row, prepared, basis } = await this.firstVersion(ctx, body, opts);
+    return { item: { row, index: prepared.index, audit: this.writeAudit(ctx, 'create', row, basis) }, result: { stored: storedOf(row), status: 201, outcome: prepared.outcome } };
+  }
+
+  async writeCreates(session: WriteSession, items: CreateItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += CREATE_CHUNK) {
+      const stmt = buildCreateStatement(items.slice(i, i + CREATE_CHUNK), this.deps.chains);
+      try {
+        await session.tx.query(stmt.sql, stmt.params, { name: stmt.name });
+      } catch (err) {
+        if (pgErrorCode(err) === PgCode.uniqueViolation) throw conflict('作成するリソースの id が既に存在します', 'the id of a resource to create already exists');
+        throw err;
+      }
+    }
+    this.deps.statistics?.note(STATISTICS_GROUP, items.length);
+  }
+
+  async create(
+    ctx: RequestContext,
+    body: unknown,
+    opts: { type?: string; session?: WriteSession; ifNoneExist?: string; id?: string; validated?: Validated } = {},
+  ): Promise<WriteResult> {
+    const { row, prepared, basis, type } = await this.firstVersion(ctx, body, opts);
+    const stored = storedOf(row);
     if (opts.ifNoneExist !== undefined) {
       // A conditional create is a search: it needs the search scope, and it looks only among the caller's records.
       const scope = this.deps.policy.scopeDecision(ctx, type, 'search');
@@ -366,7 +499,7 @@ export class Repository {
     type: string,
     id: string,
     body: unknown,
-    opts: { ifMatch?: string; session?: WriteSession } = {},
+    opts: { ifMatch?: string; session?: WriteSession; validated?: Validated } = {},
   ): Promise<WriteResult> {
     assertResourceType(type);
     const input = checkResourceShape(body, type);
@@ -376,7 +509,7 @@ export class Repository {
       throw FhirError.of(400, 'invalid', `本文の id (${input.id}) が URL の id (${id}) と一致しません`, `body id ${input.id} does not match URL id ${id}`, [`${type}.id`]);
     const expected = opts.ifMatch !== undefined ? parseIfMatch(opts.ifMatch) : undefined;
     const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined): Promise<WriteResult> => {
-      const inTransaction = { denials };
+      const inTransaction = { denials, trusted: session?.trusted };
       const current = await this.loadCurrent(q, type, id, true);
       if (expected !== undefined && (!current || current.versionId !== expected))
         throw preconditionFailed(
@@ -385,14 +518,16 @@ export class Repository {
         );
       const versionId = (current?.versionId ?? 0) + 1;
       const now = new Date().toISOString();
-      const prepared = this.prepare(input, { type, id, versionId, now });
+      const prepared = this.prepare(input, { type, id, versionId, now, validated: opts.validated });
+      await this.resolveSubject(q, prepared);
       const entity = `${type}/${id}`;
       if (current && !current.deleted && current.patientKey !== prepared.patientKey) {
         // Moving data from one person to another is checked against both.
-        await this.authorize(ctx, 'update', type, current.patientKey, entity, lazyResource(current), current.owner, inTransaction);
+        await this.authorizeWrite(ctx, 'update', type, current.patientKey, entity, lazyResource(current), current, inTransaction);
       }
-      // The organisation that registered a resource stays its owner through later versions.
-      const basis = await this.authorize(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource, current?.owner, inTransaction);
+      // The organisation that registered a resource stays its owner through later versions (a deleted one too: only
+      // its registrant may bring it back).
+      const basis = await this.authorizeWrite(ctx, current ? 'update' : 'create', type, prepared.patientKey, entity, prepared.resource, current, inTransaction);
       const row: VersionRow = {
         resourceType: type,
         id,
@@ -401,10 +536,12 @@ export class Repository {
         deleted: false,
         patientKey: prepared.patientKey,
         owner: current?.owner ?? ownerKey(ctx.principal),
+        labels: prepared.labels,
+        dataDate: prepared.dataDate,
         content: prepared.content,
       };
       await this.execWrite(q, session, ctx, current ? 'update' : 'create', row, prepared.index, !current, basis);
-      return { stored: { ...row, lastUpdated: new Date(now) }, status: current ? 200 : 201, outcome: prepared.outcome };
+      return { stored: storedOf(row), status: current ? 200 : 201, outcome: prepared.outcome };
     };
     if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
     return this.writeTransaction((tx, denials) => run(tx, undefined, denials));
@@ -415,10 +552,19 @@ export class Repository {
    * after its own access checks): `items` come from `prepare` with their audit records; the caller holds row locks
    * on the resources it updates and names each (type, id) once. New resources are registered by the caller.
    */
-  async writeMany(ctx: RequestContext, tx: Queryable, items: (Omit<ManyWriteItem, 'audit'> & { audit: AuditRecord })[]): Promise<void> {
+  async writeMany(
+    ctx: RequestContext,
+    tx: Queryable,
+    items: (Omit<ManyWriteItem, 'audit' | 'labels' | 'dataDate'> & Partial<Pick<ManyWriteItem, 'labels' | 'dataDate'>> & { audit: AuditRecord })[],
+  ): Promise<void> {
     if (items.length === 0) return;
     const stmt = buildWriteManyStatement(
-      items.map((i) => ({ ...i, audit: toAuditRow(i.audit) })),
+      items.map((i) => ({
+        ...i,
+        labels: i.labels ?? securityLabelsOf(JSON.parse(i.content) as Record<string, unknown>),
+        dataDate: i.dataDate !== undefined ? i.dataDate : clinicalDateOf(i.index),
+        audit: toAuditRow(i.audit),
+      })),
       ownerKey(ctx.principal),
       this.deps.chains,
     );
@@ -438,8 +584,16 @@ export class Repository {
     const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined) => {
       const current = await this.loadCurrent(q, type, id, true);
       if (!current) throw notFound(`${type}/${id}`);
+      if (PLATFORM_ONLY_TYPES.has(type)) await this.authorizeWrite(ctx, 'delete', type, '', `${type}/${id}`, undefined, current, session);
+      // Another organisation's resource answers as an absent one (refusal recorded), deleted or not.
+      if (!session?.trusted && !(await this.mayRead(ctx, current)).allow) {
+        const refusal = this.denialRecord(ctx, 'delete', current.patientKey, `${type}/${id}`, FOREIGN_DELETE);
+        if (denials) denials.push(refusal);
+        else await this.deps.readAudit.write([refusal]);
+        throw notFound(`${type}/${id}`);
+      }
       if (current.deleted) return undefined;
-      const basis = await this.authorize(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current), current.owner, { denials });
+      const basis = await this.authorizeWrite(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current), current, { denials, trusted: session?.trusted });
       const now = new Date().toISOString();
       const row: VersionRow = {
         resourceType: type,
@@ -449,14 +603,23 @@ export class Repository {
         deleted: true,
         patientKey: current.patientKey,
         owner: current.owner,
+        labels: current.labels,
+        dataDate: current.dataDate?.toISOString() ?? null,
         content: null,
       };
       await this.execWrite(q, session, ctx, 'delete', row, null, false, basis);
-      return { ...row, lastUpdated: new Date(now) };
+      return storedOf(row);
     };
     if (opts.session) return run(opts.session.tx, opts.session, opts.session.denials);
     return this.writeTransaction((tx, denials) => run(tx, undefined, denials));
   }
+}
+
+const FOREIGN_DELETE = 'the resource is not visible to the caller (another registrant, no basis)';
+
+/** A written version as the store returns it. */
+function storedOf(row: VersionRow): StoredResource {
+  return { ...row, lastUpdated: new Date(row.lastUpdated), dataDate: row.dataDate ? new Date(row.dataDate) : null };
 }
 
 /** The stored JSON, parsed only if an access rule looks at it. */

@@ -13,12 +13,12 @@ export interface RowAccess {
 }
 
 /**
- * Drops the rows the access rules refuse and records each refusal (outcome 4) in the person's access log. Each row
- * is checked with its own resource; rows of one person and type with the same registrant and security labels
- * (meta.security) share one decision, so rules may depend on the caller, the person, the type, the registrant and
- * the labels — nothing else of a row.
+ * Drops the rows the caller may not read and records each refusal (outcome 4) in the person's access log. Rows of
+ * one person and type with the same registrant, security labels and clinical date share one decision: reads
+ * depend on nothing else of a row (AccessPolicy). Scopes are the caller's business (checked before); `at` is the
+ * instant the search's SQL judged grants at.
  */
-export async function filterByAccess(repo: Repository, ctx: RequestContext, interaction: Interaction, rows: StoredResource[]): Promise<RowAccess> {
+export async function filterByAccess(repo: Repository, ctx: RequestContext, interaction: Interaction, rows: StoredResource[], at?: Date): Promise<RowAccess> {
   const decisions = new Map<string, { allow: boolean; basis?: string; en?: string }>();
   const bases = new Map<string, Set<string>>();
   const kept: StoredResource[] = [];
@@ -28,11 +28,19 @@ export async function filterByAccess(repo: Repository, ctx: RequestContext, inte
       kept.push(row);
       continue;
     }
-    const { labels, resource } = labelsOf(row);
-    const key = `${row.patientKey}\u0000${row.resourceType}\u0000${row.owner}\u0000${labels}`;
+    const key = `${row.patientKey}\u0000${row.resourceType}\u0000${row.owner}\u0000${row.labels.join(' ')}\u0000${row.dataDate?.toISOString() ?? ''}`;
     let d = decisions.get(key);
     if (!d) {
-      const decision = await repo.deps.policy.check({ ctx, interaction, resourceType: row.resourceType, patientKey: row.patientKey, resource, owner: row.owner });
+      const decision = await repo.deps.policy.canSee({
+        ctx,
+        interaction,
+        resourceType: row.resourceType,
+        patientKey: row.patientKey,
+        owner: row.owner,
+        labels: row.labels,
+        dataDate: row.dataDate,
+        at,
+      });
       d = decision.allow ? decision : { allow: false, en: decision.en };
       decisions.set(key, d);
     }
@@ -64,13 +72,4 @@ async function auditRefusals(repo: Repository, ctx: RequestContext, interaction:
       repo.auditRecord(ctx, 'R', `${interaction}-type`, '4', g.patientKey, g.entities, { outcomeDesc: `${g.type}: ${[...g.reasons].join('; ')}` }),
     ),
   );
-}
-
-/** A row's security labels as a comparison key, and its resource parsed on demand. */
-function labelsOf(row: StoredResource): { labels: string; resource: () => Record<string, unknown> } {
-  let parsed: Record<string, unknown> | undefined;
-  const resource = () => (parsed ??= JSON.parse(row.content ?? '{}') as Record<string, unknown>);
-  if (!row.content?.includes('"security"')) return { labels: '', resource };
-  const security = (resource().meta as { security?: { system?: string; code?: string }[] } | undefined)?.security ?? [];
-  return { labels: security.map((c) => `${c.system ?? ''}|${c.code ?? ''}`).sort().join(' '), resource };
 }

@@ -1,6 +1,8 @@
 /**
- * Runs a parsed search: SQL from the index tables, `_include` / `_revinclude`, per-patient access checks and
- * one audit event per patient whose data is returned.
+ * Runs a parsed search: SQL from the index tables, `_include` / `_revinclude`, and one audit event per patient
+ * whose data is returned. What the caller may read is part of the SQL (AccessPolicy.visibility), so matches,
+ * totals, paging links and chained criteria only ever see readable rows: a withheld row and an absent one give the
+ * same answer. Each returned row is checked again by the same rule row by row (the basis for the audit event).
  */
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
@@ -21,14 +23,12 @@ export interface SearchOutput {
   matches: StoredResource[];
   included: StoredResource[];
   total?: number;
-  /** Some rows were removed by access rules (the total is then omitted). */
-  withheld: number;
 }
 
 const cols = (alias: string) => STORED_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
 
-function restrictionFor(repo: Repository, ctx: RequestContext, type: string): SearchRestriction {
-  return repo.deps.policy.searchRestriction(ctx, type, isPatientCompartmentType(type));
+function restrictionFor(repo: Repository, ctx: RequestContext, at?: Date): SearchRestriction {
+  return { visible: repo.deps.policy.visibility(ctx, at) };
 }
 
 /**
@@ -48,7 +48,7 @@ export async function searchIds(
   if (req.filters.length === 0)
     throw badRequest('条件付き操作には検索条件が必要です', 'a conditional interaction needs at least one search criterion');
   const p = new StatementParams();
-  const restriction = restrictionFor(repo, ctx, type);
+  const restriction = restrictionFor(repo, ctx);
   const kind = ctx.principal.kind;
   if (kind !== 'operator' && kind !== 'patient') restriction.ownOrShared = ownerKey(ctx.principal);
   const res = await q.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${whereClause(req, p, restriction)} LIMIT 2`, p.values);
@@ -73,7 +73,7 @@ export async function conditionalTarget(
   return matches[0];
 }
 
-async function includes(repo: Repository, ctx: RequestContext, matches: StoredResource[], rules: IncludeRule[], rev: boolean) {
+async function includes(repo: Repository, ctx: RequestContext, matches: StoredResource[], rules: IncludeRule[], rev: boolean, restriction: SearchRestriction) {
   const out: StoredResource[] = [];
   if (matches.length === 0) return out;
   const ids = matches.map((m) => m.id);
@@ -93,13 +93,11 @@ async function includes(repo: Repository, ctx: RequestContext, matches: StoredRe
         `SELECT DISTINCT ${cols('r')} FROM sp_reference s JOIN resources r ON r.resource_type = s.resource_type AND r.id = s.resource_id AND NOT r.deleted ` +
         `WHERE s.resource_type = ${p.add(rule.sourceType)} AND ${storedParamCondition(rule.param, p, 's')} AND s.target_type = ${p.add(type)} AND s.target_id = ANY(${p.add(ids, 'text[]')})`;
     }
+    if (restriction.visible) sql += ` AND ${restriction.visible(p, 'r')}`;
     const res = await repo.db.query<StoredRow>(sql + ' LIMIT 5000', p.values);
     for (const row of res.rows.map(fromRow)) {
-      const incType = row.resourceType;
-      const scope = repo.deps.policy.scopeDecision(ctx, incType, 'search');
+      const scope = repo.deps.policy.scopeDecision(ctx, row.resourceType, 'search');
       if (!scope.allow) continue; // included types the token cannot read are left out
-      const restriction = restrictionFor(repo, ctx, incType);
-      if (restriction.patientKeys && !restriction.patientKeys.includes(row.patientKey)) continue;
       out.push(row);
     }
   }
@@ -114,37 +112,28 @@ export const MATERIALIZE_CAP = 1_000;
  * The page of matches and the total. With filters, the matching keys are collected first (the filters' own
  * indexes drive the plan) and counted, then sorted and paged, so a patient's few rows are found directly instead
  * of by walking every row of the type in date order. Past MATERIALIZE_CAP matches, or without filters, the page
- * comes from an ordered scan and the total is counted only on request. With a total comes `foreign`: how many of
- * the counted rows hold a person's data registered by someone other than `me` (undefined `me`: not counted).
+ * comes from an ordered scan and the total is counted only on request.
  */
-async function findMatches(
-  repo: Repository,
-  req: SearchRequest,
-  restriction: SearchRestriction,
-  me: string | undefined,
-): Promise<{ matches: StoredResource[]; total?: number; foreign: number }> {
+async function findMatches(repo: Repository, req: SearchRequest, restriction: SearchRestriction): Promise<{ matches: StoredResource[]; total?: number }> {
   const cap = repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP;
   const wantPage = !req.summaryCount && req.count > 0;
-  const foreignCount = (p: StatementParams, alias: string) =>
-    `count(*) FILTER (WHERE ${me === undefined ? 'false' : `${alias}.patient_key <> '' AND ${alias}.owner <> ${p.add(me)}`})`;
   if (req.filters.length > 0 && req.total !== 'none') {
     const p = new StatementParams();
     const where = whereClause(req, p, restriction);
     const order = orderClause(req, p, 'm');
-    const foreign = foreignCount(p, 'm');
-    const res = await repo.db.query<StoredRow & { total: number; foreign: number; rn: number }>(
+    const res = await repo.db.query<StoredRow & { total: number; rn: number }>(
       // The filter is planned for all its matches (a LIMIT here would make PostgreSQL walk the type in date
       // order hoping to stop early); the cap is applied by the consumer, which stops pulling rows at cap + 1.
-      `WITH hits AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated, r.patient_key, r.owner FROM resources r WHERE ${where}),
+      `WITH hits AS MATERIALIZED (SELECT r.resource_type, r.id, r.last_updated FROM resources r WHERE ${where}),
             m AS MATERIALIZED (SELECT * FROM hits LIMIT ${cap + 1}),
             page AS (SELECT m.resource_type, m.id, row_number() OVER (ORDER BY ${order}) AS rn FROM m ORDER BY rn LIMIT ${wantPage ? req.count : 0} OFFSET ${req.offset})
-       SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total, (SELECT ${foreign} FROM m)::int AS foreign
+       SELECT ${cols('r')}, page.rn, (SELECT count(*) FROM m)::int AS total
        FROM (SELECT 1) one LEFT JOIN (page JOIN resources r ON r.resource_type = page.resource_type AND r.id = page.id) ON TRUE
        ORDER BY page.rn`,
       p.values,
     );
     const total = res.rows[0]?.total ?? 0;
-    if (total <= cap) return { matches: res.rows.filter((r) => r.id !== null).map(fromRow), total, foreign: res.rows[0]?.foreign ?? 0 };
+    if (total <= cap) return { matches: res.rows.filter((r) => r.id !== null).map(fromRow), total };
   }
   let matches: StoredResource[] = [];
   if (wantPage) {
@@ -156,33 +145,29 @@ async function findMatches(
     );
     matches = res.rows.map(fromRow);
   }
-  if (!req.summaryCount && req.total !== 'accurate') return { matches, foreign: 0 };
-  if (!req.summaryCount && req.offset === 0 && matches.length < req.count)
-    return { matches, total: matches.length, foreign: me === undefined ? 0 : matches.filter((m) => m.patientKey && m.owner !== me).length };
+  if (!req.summaryCount && req.total !== 'accurate') return { matches };
+  if (!req.summaryCount && req.offset === 0 && matches.length < req.count) return { matches, total: matches.length };
   const p = new StatementParams();
-  const where = whereClause(req, p, restriction);
-  const res = await repo.db.query<{ n: number; foreign: number }>(`SELECT count(*)::int AS n, ${foreignCount(p, 'r')}::int AS foreign FROM resources r WHERE ${where}`, p.values);
-  return { matches, total: res.rows[0].n, foreign: res.rows[0].foreign };
+  const res = await repo.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources r WHERE ${whereClause(req, p, restriction)}`, p.values);
+  return { matches, total: res.rows[0].n };
 }
 
+/** How many rows matching the criteria the caller could not see are recorded as refusals, per search. */
+const WITHHELD_RECORDED = 100;
+
 /**
- * The total the caller may be told: the matches that would pass the access rules as rows of the result. Rows of
- * other registrants are loaded and checked (their refusals recorded); past the cap the total is not reported.
+ * Records, in the people's access logs, that rows matching the criteria were withheld from the caller — after the
+ * answer, so neither its content nor its timing depends on them. Patients and operators are never refused rows.
  */
-async function accessibleTotal(
-  repo: Repository,
-  ctx: RequestContext,
-  req: SearchRequest,
-  restriction: SearchRestriction,
-  me: string,
-  total: number,
-): Promise<{ total?: number; counted: StoredResource[] }> {
-  if (total > (repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP)) return { counted: [] };
-  const p = new StatementParams();
-  const where = whereClause(req, p, restriction);
-  const res = await repo.db.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} AND r.patient_key <> '' AND r.owner <> ${p.add(me)}`, p.values);
-  const checked = await filterByAccess(repo, ctx, 'search', res.rows.map(fromRow));
-  return { total: total - checked.refused.length, counted: checked.kept };
+function recordWithheld(repo: Repository, ctx: RequestContext, req: SearchRequest, restriction: SearchRestriction): void {
+  const kind = ctx.principal.kind;
+  if (kind === 'operator' || kind === 'patient' || req.filters.length === 0) return;
+  repo.runInBackground(async () => {
+    const p = new StatementParams();
+    const where = whereClause(req, p, { ...restriction, withheld: true });
+    const res = await repo.db.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} AND r.patient_key <> '' LIMIT ${WITHHELD_RECORDED}`, p.values);
+    await filterByAccess(repo, ctx, 'search', res.rows.map(fromRow), new Date());
+  });
 }
 
 export async function runSearch(
@@ -195,26 +180,21 @@ export async function runSearch(
   const scope = repo.deps.policy.scopeDecision(ctx, type, 'search');
   if (!scope.allow) throw forbidden(scope.ja, scope.en);
   const req = parseSearch(repo.deps.registry, type, query, opts);
-  const restriction = restrictionFor(repo, ctx, type);
-  // Everyone but operators is told only counts of what they may see.
-  const me = ctx.principal.kind === 'operator' ? undefined : ownerKey(ctx.principal);
-  const found = await findMatches(repo, req, restriction, me);
-  const included = [...(await includes(repo, ctx, found.matches, req.include, false)), ...(await includes(repo, ctx, found.matches, req.revinclude, true))];
-  const checkedMatches = await filterByAccess(repo, ctx, 'search', found.matches);
-  const checkedIncluded = await filterByAccess(repo, ctx, 'search', included);
-  const withheld = found.matches.length - checkedMatches.kept.length;
-  let total = found.total;
-  let counted: StoredResource[] = [];
-  if (total !== undefined && found.foreign > 0 && me !== undefined && withheld === 0) ({ total, counted } = await accessibleTotal(repo, ctx, req, restriction, me, total));
-  await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept, ...counted], checkedMatches.decisions);
-  return {
-    req,
-    matches: checkedMatches.kept,
-    included: checkedIncluded.kept,
-    // With rows withheld from the page the total would not match what paging shows: it is left out.
-    total: withheld > 0 ? undefined : total,
-    withheld,
-  };
+  const at = new Date();
+  const restriction = restrictionFor(repo, ctx, at);
+  const found = await findMatches(repo, req, restriction);
+  const included = [
+    ...(await includes(repo, ctx, found.matches, req.include, false, restriction)),
+    ...(await includes(repo, ctx, found.matches, req.revinclude, true, restriction)),
+  ];
+  // The same rule row by row: it gives each person's basis; it refuses nothing the SQL let through.
+  const checkedMatches = await filterByAccess(repo, ctx, 'search', found.matches, at);
+  const checkedIncluded = await filterByAccess(repo, ctx, 'search', included, at);
+  if (checkedMatches.refused.length || checkedIncluded.refused.length)
+    throw FhirError.of(500, 'exception', '閲覧可否の判定が一致しませんでした', 'access decision mismatch between SQL visibility and the row check');
+  await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept], checkedMatches.decisions);
+  recordWithheld(repo, ctx, req, restriction);
+  return { req, matches: checkedMatches.kept, included: checkedIncluded.kept, total: found.total };
 }
 
 async function auditSearch(
@@ -255,7 +235,7 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
   if (req.count > 0) {
     link.push({ relation: 'first', url: linkFor(0) });
     if (req.offset > 0) link.push({ relation: 'previous', url: linkFor(Math.max(0, req.offset - req.count)) });
-    const more = out.total !== undefined ? req.offset + req.count < out.total : out.matches.length + out.withheld >= req.count;
+    const more = out.total !== undefined ? req.offset + req.count < out.total : out.matches.length >= req.count;
     if (more) link.push({ relation: 'next', url: linkFor(req.offset + req.count) });
     if (out.total !== undefined && out.total > 0)
       link.push({ relation: 'last', url: linkFor(Math.floor((out.total - 1) / req.count) * req.count) });
@@ -266,13 +246,6 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
   ];
   // Warnings about the search itself go in one OperationOutcome entry.
   const warnings: Issue[] = [];
-  if (req.summaryCount && out.total === undefined)
-    warnings.push({
-      severity: 'warning',
-      code: 'too-costly',
-      ja: `一致する件数が多く、閲覧できる件数を確かめられないため件数は返しません（${MATERIALIZE_CAP}件以下に絞り込んでください）`,
-      en: `too many matches to check which ones you may see: no count is given (narrow the search to ${MATERIALIZE_CAP} or fewer)`,
-    });
   if (req.ignored.length > 0)
     warnings.push({
       severity: 'warning',

@@ -8,6 +8,10 @@ export interface StoredResource {
   patientKey: string;
   /** Who registered the resource (see ownerKey); '' when unknown. */
   owner: string;
+  /** meta.security as sorted `system|code` strings (what access grants open). */
+  labels: string[];
+  /** The clinical date of the data (low end of the type's clinical date parameter), when it has one. */
+  dataDate: Date | null;
   /** JSON text; null for a deletion marker. */
   content: string | null;
 }
@@ -20,10 +24,12 @@ export interface StoredRow {
   deleted: boolean;
   patient_key: string;
   owner: string;
+  labels: string[] | null;
+  data_date: Date | null;
   content: string | null;
 }
 
-export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, owner, content';
+export const STORED_COLUMNS = 'resource_type, id, version_id, last_updated, deleted, patient_key, owner, labels, data_date, content';
 
 /** Every version, current and superseded, as one relation (for vread and history). */
 export const ALL_VERSIONS = `(SELECT ${STORED_COLUMNS} FROM resources UNION ALL SELECT ${STORED_COLUMNS} FROM resource_versions)`;
@@ -37,6 +43,8 @@ export function fromRow(r: StoredRow): StoredResource {
     deleted: r.deleted,
     patientKey: r.patient_key,
     owner: r.owner,
+    labels: r.labels ?? [],
+    dataDate: r.data_date ? new Date(r.data_date) : null,
     content: r.content,
   };
 }

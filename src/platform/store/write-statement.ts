@@ -20,6 +20,9 @@ export interface VersionRow {
   patientKey: string;
   /** Who registered the resource: written with the first version, never changed by later ones. */
   owner: string;
+  /** Security labels (`system|code`, sorted) and clinical date (ISO instant or null) of this version. */
+  labels: string[];
+  dataDate: string | null;
   /** JSON text; null for a deletion. */
   content: string | null;
 }
@@ -85,12 +88,14 @@ export function buildWriteStatement(
   const deleted = p.add(v.deleted, 'boolean');
   const pk = p.add(v.patientKey, 'text');
   const owner = p.add(v.owner, 'text');
+  const labels = p.add(v.labels, 'text[]');
+  const dataDate = p.add(v.dataDate, 'timestamptz');
   const content = p.add(v.content, 'text');
-  const values = `(${t}, ${id}, ${vid}, ${updated}, ${deleted}, ${pk}, ${owner}, ${content})`;
+  const values = `(${t}, ${id}, ${vid}, ${updated}, ${deleted}, ${pk}, ${owner}, ${labels}, ${dataDate}, ${content})`;
   const cols = `(${STORED_COLUMNS})`;
   const upsert =
     shape.mode === 'upsert'
-      ? ' ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content'
+      ? ' ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = EXCLUDED.deleted, patient_key = EXCLUDED.patient_key, labels = EXCLUDED.labels, data_date = EXCLUDED.data_date, content = EXCLUDED.content'
       : '';
   const ctes: string[] = [];
   // The version being replaced moves to resource_versions (every CTE sees the rows as they were before the statement).
@@ -162,13 +167,22 @@ export function buildCreateStatement(items: CreateItem[], chains: AuditChains): 
   const ctes = [
     keyedCte(p, rows),
     `cur AS (INSERT INTO resources (${STORED_COLUMNS}) ` +
-      `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.owner, v.content FROM keyed o JOIN unnest(` +
-      `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('owner', 'text[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, owner, content, n) ON v.n = o.n)`,
+      `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.owner, ${labelsOf('v')}, v.data_date, v.content FROM keyed o JOIN unnest(` +
+      `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('owner', 'text[]')}, ${labelArray(p, rows)}, ${col('dataDate', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, owner, labels, data_date, content, n) ON v.n = o.n)`,
   ];
   ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
   ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
   return { name: `create_${items.length === 1 ? '1' : 'n'}`, sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
 }
+
+/**
+ * The label sets of several rows as one text[] parameter (a 2-D array cannot hold rows of different lengths):
+ * each row's labels joined with U+001F, split back by `labelsOf`.
+ */
+function labelArray(p: StatementParams, rows: { labels: string[] }[]): string {
+  return p.add(rows.map((r) => r.labels.join('\u001f')), 'text[]');
+}
+const labelsOf = (alias: string) => `CASE WHEN ${alias}.labels = '' THEN '{}'::text[] ELSE string_to_array(${alias}.labels, chr(31)) END`;
 
 /** One resource version of a multi-resource write (creates and updates mixed). */
 export interface ManyWriteItem extends Omit<VersionRow, 'deleted' | 'owner' | 'content'> {
@@ -197,9 +211,9 @@ export function buildWriteManyStatement(items: ManyWriteItem[], owner: string, c
   const col = <K extends keyof ManyWriteItem>(k: K, cast: string) => p.add(items.map((i) => i[k]), cast);
   ctes.push(
     keyedCte(p, items),
-    `cur AS (INSERT INTO resources (${cols}) SELECT o.resource_type, o.id, v.version_id, v.last_updated, false, o.patient_key, ${p.add(owner, 'text')}, v.content ` +
-      `FROM keyed o JOIN unnest(${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, content, n) ON v.n = o.n ` +
-      `ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = false, patient_key = EXCLUDED.patient_key, content = EXCLUDED.content)`,
+    `cur AS (INSERT INTO resources (${cols}) SELECT o.resource_type, o.id, v.version_id, v.last_updated, false, o.patient_key, ${p.add(owner, 'text')}, ${labelsOf('v')}, v.data_date, v.content ` +
+      `FROM keyed o JOIN unnest(${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${labelArray(p, items)}, ${col('dataDate', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, labels, data_date, content, n) ON v.n = o.n ` +
+      `ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = false, patient_key = EXCLUDED.patient_key, labels = EXCLUDED.labels, data_date = EXCLUDED.data_date, content = EXCLUDED.content)`,
   );
   ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
   ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));

@@ -11,13 +11,14 @@
  * the stay, at most a year), the visit in an extension. A later choice of the same category at the same
  * facility replaces the earlier one (set inactive).
  *
- * Data of a category carry the security label { CONSENT_CATEGORY_SYSTEM, category } in meta.security. Facilities
- * and pharmacies read labelled data only with a permitting consent (the access rule below); later services
- * (e-prescription views, the EHR sharing service, emergency access) ask `consentDecision` — the one function to
- * use — or register an override for the emergency workflow (S8) with `allowWithoutConsent`.
+ * Data of a category carry the security label { CONSENT_CATEGORY_SYSTEM, category } in meta.security. A permitting
+ * choice becomes an access grant (src/platform/access/grants.ts) of that label to the facility for the consent's
+ * validity; a later choice, a revocation or the end of the period ends it. The platform decides every read of another
+ * registrant's labelled data from those grants (in SQL for searches), so facilities and pharmacies read it only
+ * with a permitting consent. Services that need the reason of a refusal (the consented views, later e-prescription
+ * and sharing) ask `consentDecision`; the emergency workflow (S8) writes its own time-limited grants.
  */
-import { resourceOf, type AccessRequest, type AccessRule, type Decision } from '../../platform/access/policy.ts';
-import type { RequestContext } from '../../platform/auth/principal.ts';
+import { ownerKey, type RequestContext } from '../../platform/auth/principal.ts';
 import { newId } from '../../platform/fhir/ids.ts';
 import { badRequest, forbidden, notFound } from '../../platform/fhir/errors.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
@@ -33,14 +34,12 @@ import {
   MANAGED_TAG,
   TSUNAGU_CANONICAL,
   VISIT_ID_SYSTEM,
-  isConsentCategory,
   securityLabel,
   type ConsentCategory,
 } from './fhir-codes.ts';
 import { FACILITY_CODE_SYSTEM } from './numbers.ts';
 import type { ParamReader } from './params.ts';
 import type { EligibilityRuntime } from './runtime.ts';
-import { inServiceWrite, serviceWriteTx } from './write-context.ts';
 
 export type ConsentSetting = 'outpatient' | 'inpatient' | 'home-care';
 
@@ -101,132 +100,8 @@ export async function consentDecision(
   return { allow: true, consentId: row.consent_id, validTo: new Date(row.valid_to) };
 }
 
-/** Security-label categories carried by a resource. */
-export function categoriesOf(resource: Record<string, unknown> | undefined): ConsentCategory[] {
-  const security = (resource?.meta as { security?: { system?: string; code?: string }[] } | undefined)?.security ?? [];
-  const out: ConsentCategory[] = [];
-  for (const s of security) if (s.system === CONSENT_CATEGORY_SYSTEM && isConsentCategory(s.code) && !out.includes(s.code)) out.push(s.code);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Overrides (emergency workflow) — registered by other services
-// ---------------------------------------------------------------------------------------------
-
-/** Returns a decision to let access through without consent (e.g. S8 emergency access), or undefined. */
-export type ConsentOverride = (req: AccessRequest, category: ConsentCategory) => Decision | undefined | Promise<Decision | undefined>;
-
-const overrides = new WeakMap<PlatformParts, ConsentOverride[]>();
-
-/** For the emergency workflow (S8): an override that may allow access without consent (it must audit its basis). */
-export function allowWithoutConsent(platform: PlatformParts, override: ConsentOverride): void {
-  overrides.set(platform, [...(overrides.get(platform) ?? []), override]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The access rule
-// ---------------------------------------------------------------------------------------------
-
-const READS = new Set(['read', 'vread', 'history', 'search']);
-const WRITES = new Set(['create', 'update']);
-/** Types that may carry consent-category labels (searches of other types are never checked). */
-export const LABELLED_TYPES = new Set([
-  'MedicationDispense',
-  'MedicationStatement',
-  'MedicationRequest',
-  'Procedure',
-  'Observation',
-  'DiagnosticReport',
-  'Condition',
-  'AllergyIntolerance',
-  'Composition',
-  'DocumentReference',
-  'Encounter',
-]);
-
-/** Records that a person has labelled data of a type (what searches, which do not see rows, check). */
-export async function noteLabelledData(db: Queryable, patientKey: string, resourceType: string, categories: ConsentCategory[]): Promise<void> {
-  if (!patientKey || categories.length === 0) return;
-  await db.query(
-    'INSERT INTO elig_labelled_data (patient_key, resource_type, category) SELECT $1, $2, c FROM unnest($3::text[]) c ON CONFLICT DO NOTHING',
-    [patientKey, resourceType, categories],
-    { name: 'elig_labelled_note' },
-  );
-}
-
-async function labelledCategories(db: Queryable, patientKey: string, resourceType: string): Promise<ConsentCategory[]> {
-  const res = await db.query<{ category: string }>('SELECT category FROM elig_labelled_data WHERE patient_key = $1 AND resource_type = $2', [patientKey, resourceType], {
-    name: 'elig_labelled_lookup',
-  });
-  return res.rows.map((r) => r.category).filter(isConsentCategory);
-}
-
-/** Is the person a member (any period) of the insurer this principal acts for? */
-async function isMember(db: Queryable, patientKey: string, insurerCode: string | undefined): Promise<boolean> {
-  if (!insurerCode) return false;
-  const code = insurerCode.length === 6 ? insurerCode.padStart(8, '0') : insurerCode;
-  const res = await db.query('SELECT 1 FROM elig_records WHERE patient_key = $1 AND insurer_number = $2 LIMIT 1', [patientKey, code]);
-  return res.rowCount > 0;
-}
-
-/**
- * The bases this service grants for a person's data registered by someone else (data a caller registered itself is
- * theirs and needs none — see the platform's AccessPolicy):
- *   insurers      their own members' data (any period of membership); anyone else's is refused;
- *   facilities,   data labelled with consent categories, with a permitting consent of this facility for every
- *   pharmacies    label (or an emergency override); unlabelled data of other registrants gets no basis here;
- *   others        (municipalities, researchers) labelled data is refused; nothing is granted.
- * Reads, searches and histories check each resource's own labels (the platform passes every row); without a
- * resource (an instance-history pre-check) the categories the person has data of for that type stand in.
- */
-export function consentRule(platform: PlatformParts): AccessRule {
-  return async (req) => {
-    if (WRITES.has(req.interaction)) {
-      // Keep the search-side index of labelled data current, whoever writes it.
-      if (LABELLED_TYPES.has(req.resourceType)) {
-        const labels = categoriesOf(resourceOf(req));
-        if (labels.length) {
-          const tx = serviceWriteTx();
-          if (tx) await noteLabelledData(tx, req.patientKey, req.resourceType, labels);
-          // Outside a known transaction: the write may be part of someone's transaction on the same embedded
-          // connection, so the note must not be awaited here (it would wait for that transaction to end).
-          else void noteLabelledData(platform.db, req.patientKey, req.resourceType, labels).catch(() => undefined);
-        }
-      }
-      return undefined;
-    }
-    if (!READS.has(req.interaction) || !req.patientKey || req.owned) return undefined;
-    const p = req.ctx.principal;
-    if (p.kind === 'patient' || p.kind === 'operator') return undefined;
-    if (p.kind === 'insurer') {
-      return (await isMember(platform.db, req.patientKey, p.facilityCode))
-        ? { allow: true, basis: `Organization?identifier=${p.facilityCode}` }
-        : { allow: false, ja: '加入者以外の情報は閲覧できません', en: 'an insurer may only view data of its own members' };
-    }
-    if (!LABELLED_TYPES.has(req.resourceType)) return undefined;
-    const resource = req.resource ? resourceOf(req) : undefined;
-    const categories = resource ? categoriesOf(resource) : await labelledCategories(platform.db, req.patientKey, req.resourceType);
-    if (categories.length === 0) return undefined;
-    if ((p.kind !== 'facility' && p.kind !== 'pharmacy') || !p.facilityCode)
-      return { allow: false, ja: 'この種別の利用者は診療情報を閲覧できません', en: `a ${p.kind} may not view shared clinical information` };
-    const bases: string[] = [];
-    for (const category of categories) {
-      const answer = await consentDecision(platform.db, { patientId: req.patientKey, facilityCode: p.facilityCode, category });
-      if (answer.allow) {
-        bases.push(`Consent/${answer.consentId}`);
-        continue;
-      }
-      let overridden: Decision | undefined;
-      for (const o of overrides.get(platform) ?? []) {
-        overridden = await o(req, category);
-        if (overridden) break;
-      }
-      if (!overridden?.allow) return overridden ?? { allow: false, ja: answer.ja, en: answer.en };
-      if (overridden.basis) bases.push(overridden.basis);
-    }
-    return { allow: true, basis: bases.join(' ') || undefined };
-  };
-}
+/** The grant source of a consent (its grant ends when the consent does). */
+export const consentGrantSource = (consentId: string) => `eligibility:consent:${consentId}`;
 
 // ---------------------------------------------------------------------------------------------
 // Recording consent at the reader
@@ -330,14 +205,17 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
       throw badRequest(`同意の有効期間は最長 ${MAX_STAY_CONSENT_DAYS} 日です`, `a consent lasts at most ${MAX_STAY_CONSENT_DAYS} days`, [params.path('until')]);
   }
   const recorded: RecordedConsent[] = [];
-  await platform.db.transaction((tx) => inServiceWrite(tx, async () => {
-    const session: WriteSession = { tx, audits: [] };
+  await platform.db.transaction(async (tx) => {
+    const session: WriteSession = { tx, audits: [], trusted: true };
     // Earlier active choices of the same categories at this facility are replaced.
     const previous = await tx.query<{ consent_id: string }>(
       `SELECT consent_id FROM elig_consents WHERE patient_key = $1 AND facility_code = $2 AND category = ANY($3::text[]) AND revoked_at IS NULL AND valid_to > $4`,
       [visit.patientId, p.facilityCode, choices.map((c) => c.category), now.toISOString()],
     );
-    for (const row of previous.rows) await setConsentInactive(platform, ctx, session, row.consent_id);
+    for (const row of previous.rows) {
+      await setConsentInactive(platform, ctx, session, row.consent_id);
+      await platform.grants.end(tx, consentGrantSource(row.consent_id), now);
+    }
     if (previous.rows.length)
       await tx.query('UPDATE elig_consents SET revoked_at = $2 WHERE consent_id = ANY($1::text[])', [previous.rows.map((r) => r.consent_id), now.toISOString()]);
     for (const choice of choices) {
@@ -360,10 +238,14 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [id, visit.patientId, p.facilityCode, choice.category, choice.decision, now.toISOString(), validTo.toISOString(), visit.id, now.toISOString()],
       );
+      if (choice.decision === 'permit')
+        await platform.grants.put(tx, consentGrantSource(id), [
+          { grantee: ownerKey(p), patientKey: visit.patientId, label: securityLabel(choice.category), validFrom: now, validTo, basis: `Consent/${id}` },
+        ]);
       recorded.push({ consentId: id, category: choice.category, decision: choice.decision, validFrom: now, validTo, content: written.stored.content! });
     }
     await platform.chains.appendBatch(tx, session.audits);
-  }));
+  });
   return recorded;
 }
 
@@ -391,14 +273,13 @@ export async function revokeConsent(rt: EligibilityRuntime, ctx: RequestContext,
     p.kind === 'operator';
   if (!allowed) throw await platform.repo.deny(ctx, 'update', row.patient_key, `Consent/${consentId}`, 'この同意を取り消す権限がありません', 'not allowed to revoke this consent');
   let content = '';
-  await platform.db.transaction((tx) =>
-    inServiceWrite(tx, async () => {
-      const session: WriteSession = { tx, audits: [] };
-      await setConsentInactive(platform, ctx, session, consentId);
-      await tx.query('UPDATE elig_consents SET revoked_at = COALESCE(revoked_at, $2) WHERE consent_id = $1', [consentId, now.toISOString()]);
-      await platform.chains.appendBatch(tx, session.audits);
-      content = (await platform.repo.loadCurrent(tx, 'Consent', consentId))?.content ?? '';
-    }),
-  );
+  await platform.db.transaction(async (tx) => {
+    const session: WriteSession = { tx, audits: [], trusted: true };
+    await setConsentInactive(platform, ctx, session, consentId);
+    await tx.query('UPDATE elig_consents SET revoked_at = COALESCE(revoked_at, $2) WHERE consent_id = $1', [consentId, now.toISOString()]);
+    await platform.grants.end(tx, consentGrantSource(consentId), now);
+    await platform.chains.appendBatch(tx, session.audits);
+    content = (await platform.repo.loadCurrent(tx, 'Consent', consentId))?.content ?? '';
+  });
   return content;
 }

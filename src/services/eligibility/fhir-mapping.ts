@@ -12,7 +12,8 @@
  * - period.start = 資格取得年月日, period.end = the last covered day (資格喪失年月日 − 1); the loss date itself is
  *   kept in an extension so nobody has to re-derive it.
  * - 限度額適用区分, 高齢受給者, 特定疾病, 公費: Tsunagu extensions (fhir-codes.ts).
- * Names are copied exactly (old-style kanji, variation selectors): never normalised.
+ * Names are copied exactly (old-style kanji, variation selectors): never normalised. The Patient's identity fields
+ * come from the records that speak for the person's identity (person-identity.ts), its identifiers from all records.
  */
 import { addDays } from './calendar-date.ts';
 import {
@@ -71,9 +72,14 @@ function humanName(representation: 'IDE' | 'SYL', family: string, given: string)
   };
 }
 
-/** The person's Patient (JP_Patient), from all their records (any insurer). */
-export function patientResource(patientId: string, records: readonly EligibilityRecord[]): Json {
-  const latest = latestRecord(records);
+/**
+ * The person's Patient (JP_Patient): every insured number of every record (any insurer) as an identifier; the
+ * name, カナ, sex and birth date from the latest of `identity` — the records that speak for the person's identity
+ * (person-identity.ts; default: all of them). A record linked from another insurer therefore adds its number
+ * without rewriting who the person is.
+ */
+export function patientResource(patientId: string, records: readonly EligibilityRecord[], identity: readonly EligibilityRecord[] = records): Json {
+  const latest = latestRecord(identity.length > 0 ? identity : records);
   const seen = new Set<string>();
   const identifiers: Json[] = [];
   for (const r of [...records].sort((a, b) => (a.acquiredOn < b.acquiredOn ? 1 : a.acquiredOn > b.acquiredOn ? -1 : 0))) {

@@ -62,6 +62,21 @@ export function nameSearchKey(name: string): string {
   return out;
 }
 
+/**
+ * A key for comparing カナ氏名 (never stored, never shown): NFKC (half-width kana become full-width), whitespace
+ * removed, hiragana folded to katakana (ぁ–ゖ → ァ–ヶ, ゝゞ → ヽヾ). 「ヤマザキ　ハナコ」, 「ﾔﾏｻﾞｷﾊﾅｺ」 and 「やまざき はなこ」
+ * give the same key.
+ */
+export function kanaMatchKey(kana: string): string {
+  let out = '';
+  for (const ch of kana.normalize('NFKC')) {
+    if (/\s/u.test(ch)) continue;
+    const cp = ch.codePointAt(0)!;
+    out += (cp >= 0x3041 && cp <= 0x3096) || cp === 0x309d || cp === 0x309e ? String.fromCodePoint(cp + 0x60) : ch;
+  }
+  return out;
+}
+
 export interface DisplayOptions {
   /** Replacement for one undisplayable character. Default ● (U+25CF), as the national system shows. */
   placeholder?: string;

@@ -28,7 +28,7 @@ interface OpSpec {
 
 const RESULT: P[] = [
   { name: 'result', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'true when eligible on the visit date' },
-  { name: 'code', use: 'out', min: 1, max: '1', type: 'Coding', documentation: `eligible, or the reason (${TSUNAGU_CANONICAL}/CodeSystem/eligibility-reason): expired-certificate, revoked, untrusted-ca, bad-signature, replayed-challenge, expired-challenge, not-linked, superseded, lost, not-yet-valid, no-record (card), no-match (number input: nothing registered, or the branch or birth date differs), invalid-number …` },
+  { name: 'code', use: 'out', min: 1, max: '1', type: 'Coding', documentation: `eligible, or the reason (${TSUNAGU_CANONICAL}/CodeSystem/eligibility-reason): expired-certificate, revoked, untrusted-ca, bad-signature, replayed-challenge, expired-challenge, not-linked, superseded, lost, not-yet-valid, no-record (card), no-match (number input: nothing registered, or the branch or birth date differs), too-many-attempts (number input: the number is locked after repeated failed lookups, whether or not anyone holds it), repeated-number (bulk pre-check: a second birth date for one number and branch), invalid-number, invalid-date …` },
   { name: 'stage', use: 'out', min: 0, max: '1', type: 'code', documentation: 'card | link | eligibility | input — where a refusal happened' },
   { name: 'message', use: 'out', min: 1, max: '1', type: 'string', documentation: 'Japanese message for the desk' },
   { name: 'diagnostics', use: 'out', min: 1, max: '1', type: 'string', documentation: 'English message' },
@@ -78,7 +78,7 @@ const SPECS: OpSpec[] = [
     id: 'verify-insurance',
     code: 'verify-insurance',
     title: '保険証・資格確認書の番号による資格確認 / Eligibility by insurance number',
-    description: 'Eligibility by 保険者番号・記号・番号・枝番 and birth date, as printed on a health insurance card or a 資格確認書 (same number format). Audited.',
+    description: 'Eligibility by 保険者番号・記号・番号・枝番 and birth date, as printed on a health insurance card or a 資格確認書 (same number format). Audited. Number input is limited per client (TSUNAGU_NUMBER_LOOKUPS_PER_HOUR, 429 with Retry-After beyond) and per number (TSUNAGU_NUMBER_FAILURES_PER_DAY failed lookups lock it for 24 hours: too-many-attempts).',
     system: true,
     instance: false,
     affectsState: false,
@@ -98,7 +98,7 @@ const SPECS: OpSpec[] = [
     id: 'bulk-precheck',
     code: 'bulk-precheck',
     title: '一括照会 / Bulk pre-check of booked patients',
-    description: 'Eligibility of up to 1000 booked patients by insurance number and birth date; one result entry per input entry, in order. Audited per entry.',
+    description: 'Eligibility of up to 1000 booked patients by insurance number and birth date; one result entry per input entry, in order. Audited per entry. Each entry counts against the per-client limit of number input (429 with Retry-After, nothing looked up); one birth date per number and branch (repeated-number for the others).',
     system: true,
     instance: false,
     affectsState: false,

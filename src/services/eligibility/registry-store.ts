@@ -2,24 +2,41 @@
  * The insurer-side registry (資格情報の登録・更新・喪失): eligibility records become FHIR (Patient per person,
  * Coverage per period, Organization per insurer) and rows of the reception tables, in one transaction.
  *
- * Person matching (one identity per person, never by name), in this order:
+ * Person matching (one identity per person, never by name alone), in this order:
  *   1. the same record (保険者番号+記号+番号+枝番+資格取得年月日) already registered → its person (an update);
- *   2. 個人連携キー (person_link_key, the role of the 機関別符号 the intermediary issues per person) → its person;
- *   3. 前被保険者番号 (previous_insured_number) given by the new insurer on a change → that person;
+ *   2. 個人連携キー (person_link_key, the role of the 機関別符号 the intermediary issues per person) registered for a
+ *      person → that person;
+ *   3. 前被保険者番号 (previous_insured_number) → the person registered under it: at once when the number is the
+ *      record's own insurer's; for another insurer's number only when the record is the same person — equal birth
+ *      date, matching name (カナ or 氏名, normalised copies), no contradicting sex or link key (person-identity.ts).
+ *      An unknown number and a number of someone else get one and the same refusal (`unknown-previous`), so the
+ *      answer tells nothing about the number; a refusal naming a real person is recorded in that person's log;
  *   4. the same 保険者番号:記号:番号:枝番 registered before with the same birth date (re-acquisition) → that person;
  *   5. otherwise a new person (a new Patient).
- * A record whose link key points at another person than its existing registration is refused.
+ * A record whose link key points at another person than its existing registration is refused. Every link of a new
+ * record to an existing person (2, 3) is audited in that person's log (`link-person`, naming the insurer, the
+ * record and the basis).
+ *
+ * Identity (person-identity.ts): the Patient's name, カナ, sex and birth date come from the records of the person's
+ * identity insurers (the one whose record created the person, and any whose record came with the registered link
+ * key); a record linked through another insurer's previous number never changes them, and registers no link key.
+ *
+ * Insurer access (member-grants.ts): every written record's person gets, per record, a grant of check-up data dated
+ * within the membership period to the record's insurer, in the same transaction.
  *
  * Idempotent: a record identical to the stored one writes nothing; the Patient is rewritten only when its
  * content changes. Registry writes are serialised by one advisory lock per transaction (the registry is not the
  * hot path; reception reads never take it).
  */
-import type { RequestContext } from '../../platform/auth/principal.ts';
+import { canonicalInsurerCode, type RequestContext } from '../../platform/auth/principal.ts';
+import { toAuditRow, type AuditOutcome, type AuditRecord } from '../../platform/audit/audit-record.ts';
 import { newId } from '../../platform/fhir/ids.ts';
 import { FhirError } from '../../platform/fhir/errors.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { Queryable } from '../../platform/storage/database.ts';
 import { coverageResource, insuredKeyOf, insurerOrganization, numberKeyOf, patientResource, sameContent } from './fhir-mapping.ts';
+import { putMemberGrants, type MemberRecord } from './member-grants.ts';
+import { identityRecords, samePerson, speaksForIdentity, type PersonRecord } from './person-identity.ts';
 import { recordKey, type EligibilityRecord } from './record.ts';
 
 export interface RegistryItem {
@@ -50,13 +67,27 @@ interface StoredRecordRow {
   record: string;
 }
 
+/** A stored record of a person, as matching and the Patient need it. */
+interface StoredPersonRecord extends PersonRecord {
+  registered: Date;
+  coverageId: string;
+}
+
+/** A record and the person it was matched to; `identity`: it speaks for the person (person-identity.ts). */
+interface Resolved {
+  item: RegistryItem;
+  patient: string;
+  prior?: StoredRecordRow;
+  identity: boolean;
+  basis: 'record' | 'link-key' | 'previous-number' | 'same-number' | 'new';
+}
+
 /** Who may register records of an insurer number: that insurer, or an operator (the intermediary's batch). */
 export function insurerAllowed(ctx: RequestContext, insurerNumber: string): boolean {
   const p = ctx.principal;
   if (p.kind === 'operator') return true;
   if (p.kind !== 'insurer' || !p.facilityCode) return false;
-  const own = p.facilityCode.normalize('NFKC').trim();
-  return (own.length === 6 ? own.padStart(8, '0') : own) === insurerNumber;
+  return canonicalInsurerCode(p.facilityCode) === insurerNumber;
 }
 
 /** Checks the scopes a registry write needs (Coverage create and update). */
@@ -69,6 +100,24 @@ export function assertRegistryScopes(platform: PlatformParts, ctx: RequestContex
 
 function errorOutcome(item: RegistryItem, code: RegistryErrorCode, ja: string, en: string): RegistryOutcome {
   return { line: item.line, status: 'error', recordKey: recordKey(item.record), code, reason_ja: ja, reason_en: en };
+}
+
+/**
+ * The refusal of a previous insured number: one text whether the number is unknown or names someone else (it does
+ * not even repeat the number), so the answer tells nothing about it.
+ */
+function previousNotMatched(item: RegistryItem): RegistryOutcome {
+  return errorOutcome(
+    item,
+    'unknown-previous',
+    '前被保険者番号に、この方と氏名・生年月日が一致する資格情報はありません（番号・氏名・生年月日を確認するか、個人連携キーで登録してください）',
+    "no eligibility registered under the previous insured number matches this person's name and birth date (check them, or register with the person link key)",
+  );
+}
+
+/** A link of a record to an existing person (or its refusal), for that person's log ('' : no one's). */
+function linkAudit(platform: PlatformParts, ctx: RequestContext, patient: string, outcome: AuditOutcome, what: string, entities: string[] = []): AuditRecord {
+  return platform.repo.auditRecord(ctx, 'C', 'link-person', outcome, patient, [...(patient ? [`Patient/${patient}`] : []), ...entities], { outcomeDesc: what });
 }
 
 /** Applies records in chunks; every record gets an outcome, in input order. */
@@ -124,29 +173,61 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
     for (const row of (await tx.query<{ link_key: string; patient_key: string }>('SELECT link_key, patient_key FROM elig_person_links WHERE link_key = ANY($1::text[])', [linkKeys])).rows)
       links.set(row.link_key, row.patient_key);
 
-  const insuredKeys = [...new Set(items.flatMap((i) => [insuredKeyOf(i.record), ...(i.previousInsuredKey ? [i.previousInsuredKey] : [])]))];
-  const byInsured = new Map<string, { patient: string; birthDate: string }[]>();
-  for (const row of (
-    await tx.query<{ insured_key: string; patient_key: string; birth_date: string }>(
-      'SELECT DISTINCT insured_key, patient_key, birth_date FROM elig_records WHERE insured_key = ANY($1::text[])',
-      [insuredKeys],
-    )
-  ).rows) {
-    const list = byInsured.get(row.insured_key) ?? [];
-    list.push({ patient: row.patient_key, birthDate: row.birth_date });
-    byInsured.set(row.insured_key, list);
+  // Every record of the persons a changed or new item may be written to (by its record, a link key, a previous or
+  // its own insured number); an unchanged record needs none (a re-run of a file reads no more than before).
+  const json = new Map(items.map((i) => [i, JSON.stringify(i.record)]));
+  const unchanged = (i: RegistryItem) => existing.get(recordKey(i.record))?.record === json.get(i);
+  const fresh = items.filter((i) => !existing.has(recordKey(i.record)));
+  const insuredKeys = [...new Set(fresh.flatMap((i) => [insuredKeyOf(i.record), ...(i.previousInsuredKey ? [i.previousInsuredKey] : [])]))];
+  const candidates = new Set<string>();
+  for (const i of items) {
+    if (unchanged(i)) continue;
+    const prior = existing.get(recordKey(i.record));
+    if (prior) candidates.add(prior.patient_key);
+    const linked = i.record.personLinkKey ? links.get(i.record.personLinkKey) : undefined;
+    if (linked) candidates.add(linked);
   }
+  if (insuredKeys.length > 0)
+    for (const row of (await tx.query<{ patient_key: string }>('SELECT DISTINCT patient_key FROM elig_records WHERE insured_key = ANY($1::text[])', [insuredKeys])).rows)
+      candidates.add(row.patient_key);
+  const stored = new Map<string, Map<string, StoredPersonRecord>>();
+  if (candidates.size > 0)
+    for (const row of (
+      await tx.query<{ patient_key: string; record_key: string; record: string; identity: boolean; registered: Date | string; coverage_id: string }>(
+        'SELECT patient_key, record_key, record, identity, registered, coverage_id FROM elig_records WHERE patient_key = ANY($1::text[])',
+        [[...candidates]],
+      )
+    ).rows) {
+      const m = stored.get(row.patient_key) ?? new Map<string, StoredPersonRecord>();
+      m.set(row.record_key, { record: JSON.parse(row.record) as EligibilityRecord, identity: row.identity, registered: new Date(row.registered), coverageId: row.coverage_id });
+      stored.set(row.patient_key, m);
+    }
+  // What resolution sees: the stored records, and the records of this chunk resolved so far.
+  const seen = new Map<string, Map<string, PersonRecord>>();
+  const byInsured = new Map<string, Set<string>>();
+  const note = (patient: string, key: string, pr: PersonRecord) => {
+    const m = seen.get(patient) ?? new Map<string, PersonRecord>();
+    m.set(key, pr);
+    seen.set(patient, m);
+    const k = insuredKeyOf(pr.record);
+    byInsured.set(k, (byInsured.get(k) ?? new Set()).add(patient));
+  };
+  for (const [patient, m] of stored) for (const [key, pr] of m) note(patient, key, pr);
+  const recordsSeen = (patient: string) => [...(seen.get(patient)?.values() ?? [])];
 
-  // 1. Resolve each record's person.
+  // 1. Resolve each record's person (see the header: matching, and whether the record speaks for identity).
   const newPersons = new Set<string>();
   const newLinks = new Map<string, string>();
-  const resolved: { item: RegistryItem; patient: string; prior?: StoredRecordRow }[] = [];
+  const resolved: Resolved[] = [];
+  const refusedLinks: AuditRecord[] = [];
   for (const item of items) {
     const r = item.record;
     const key = recordKey(r);
     const prior = existing.get(key);
     const linked = r.personLinkKey ? (links.get(r.personLinkKey) ?? newLinks.get(r.personLinkKey)) : undefined;
     let patient: string | undefined;
+    let identity = false;
+    let basis: Resolved['basis'] = 'same-number';
     if (prior) {
       if (linked && linked !== prior.patient_key) {
         out.set(
@@ -161,40 +242,57 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
         continue;
       }
       patient = prior.patient_key;
-    } else if (linked) {
-      patient = linked;
-    } else if (item.previousInsuredKey) {
-      const candidates = byInsured.get(item.previousInsuredKey) ?? [];
-      const persons = [...new Set(candidates.map((c) => c.patient))];
-      if (persons.length !== 1) {
-        out.set(
-          item,
-          errorOutcome(
-            item,
-            'unknown-previous',
-            `前被保険者番号 ${item.previousInsuredKey} の資格情報が登録されていません`,
-            `no eligibility is registered under the previous insured number ${item.previousInsuredKey}`,
-          ),
-        );
+      identity = stored.get(patient)?.get(key)?.identity === true || linked === patient;
+      basis = 'record';
+      if (unchanged(item)) {
+        resolved.push({ item, patient, prior, identity, basis });
         continue;
       }
-      patient = persons[0];
+    } else if (linked) {
+      // A registered link key was registered by an identity record: the intermediary's key vouches for the person.
+      patient = linked;
+      identity = true;
+      basis = 'link-key';
+    } else if (item.previousInsuredKey) {
+      const persons = [...(byInsured.get(item.previousInsuredKey) ?? [])];
+      const person = persons.length === 1 ? persons[0] : undefined;
+      const sameInsurer = item.previousInsuredKey.startsWith(`${r.insurerNumber}:`);
+      if (!person || !(sameInsurer || samePerson(r, identityRecords(recordsSeen(person))))) {
+        // One answer whether the number is unknown or names someone else, with the same work (one audit event: in the
+        // person's log, or in no one's): the caller learns nothing about the number.
+        refusedLinks.push(
+          linkAudit(
+            platform,
+            ctx,
+            person ?? '',
+            '4',
+            person
+              ? `refused: insurer ${r.insurerNumber} named ${item.previousInsuredKey} as the previous insured number of record ${key}, but the name and birth date do not match this person`
+              : `refused: insurer ${r.insurerNumber} named ${item.previousInsuredKey} as the previous insured number of record ${key}, which identifies no one`,
+          ),
+        );
+        out.set(item, previousNotMatched(item));
+        continue;
+      }
+      patient = person;
+      basis = 'previous-number';
     } else {
-      const same = (byInsured.get(insuredKeyOf(r)) ?? []).filter((c) => c.birthDate === r.birthDate);
-      const persons = [...new Set(same.map((c) => c.patient))];
+      const persons = [...(byInsured.get(insuredKeyOf(r)) ?? [])].filter((p) => recordsSeen(p).some((x) => insuredKeyOf(x.record) === insuredKeyOf(r) && x.record.birthDate === r.birthDate));
       if (persons.length === 1) patient = persons[0];
     }
     if (!patient) {
       patient = newId();
       newPersons.add(patient);
+      identity = true;
+      basis = 'new';
     }
-    if (r.personLinkKey && !links.has(r.personLinkKey) && !newLinks.has(r.personLinkKey)) newLinks.set(r.personLinkKey, patient);
-    // Later rows of this chunk under the same number (re-acquisition) find this person too.
-    const list = byInsured.get(insuredKeyOf(r)) ?? [];
-    if (!list.some((c) => c.patient === patient)) list.push({ patient, birthDate: r.birthDate });
-    byInsured.set(insuredKeyOf(r), list);
-    resolved.push({ item, patient, prior });
+    note(patient, key, { record: r, identity });
+    // Only a record that speaks for the person registers their link key (so a claimed person gains no trusted key).
+    if (r.personLinkKey && !links.has(r.personLinkKey) && !newLinks.has(r.personLinkKey) && speaksForIdentity(recordsSeen(patient), r.insurerNumber))
+      newLinks.set(r.personLinkKey, patient);
+    resolved.push({ item, patient, prior, identity, basis });
   }
+  if (refusedLinks.length > 0) await platform.chains.appendBatch(tx, refusedLinks.map(toAuditRow));
 
   // 2. Insurer organisations.
   const insurerNumbers = [...new Set(resolved.map((x) => x.item.record.insurerNumber))];
@@ -221,16 +319,15 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
   }
 
   // 3. Coverages of changed records (unchanged ones write nothing).
-  const changed: { item: RegistryItem; patient: string; coverageId: string; isNew: boolean; body: Record<string, unknown> }[] = [];
+  const changed: (Resolved & { coverageId: string; isNew: boolean; body: Record<string, unknown> })[] = [];
   for (const x of resolved) {
-    const recordJson = JSON.stringify(x.item.record);
     const coverageId = x.prior?.coverage_id ?? newId();
-    if (x.prior && x.prior.record === recordJson) {
+    if (unchanged(x.item)) {
       out.set(x.item, { line: x.item.line, status: 'unchanged', recordKey: recordKey(x.item.record), patientId: x.patient, coverageId, newPerson: false });
       continue;
     }
     const body = coverageResource(x.item.record, { coverageId, patientId: x.patient, organizationId: orgs.get(x.item.record.insurerNumber)! });
-    changed.push({ item: x.item, patient: x.patient, coverageId, isNew: !x.prior, body });
+    changed.push({ ...x, coverageId, isNew: !x.prior, body });
   }
   if (changed.length === 0 && newOrgs.length === 0) return out;
 
@@ -240,16 +337,12 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
     for (const row of (await tx.query<{ id: string; version_id: number }>(`SELECT id, version_id FROM resources WHERE resource_type = 'Coverage' AND id = ANY($1::text[]) FOR UPDATE`, [updatedCoverages])).rows)
       coverageVersions.set(row.id, Number(row.version_id));
 
-  // 4. Patients of persons whose records changed: all their records (stored + this chunk) give the content.
+  // 4. Patients of persons whose records changed: all their records (stored + this chunk) give the identifiers,
+  // the records of their identity insurers the name, カナ, sex and birth date.
   const touched = [...new Set(changed.map((c) => c.patient))];
-  const recordsOf = new Map<string, Map<string, EligibilityRecord>>();
+  const recordsOf = new Map<string, Map<string, StoredPersonRecord>>();
+  for (const p of touched) recordsOf.set(p, new Map(stored.get(p) ?? []));
   const existingPersons = touched.filter((p) => !newPersons.has(p));
-  if (existingPersons.length > 0)
-    for (const row of (await tx.query<{ patient_key: string; record_key: string; record: string }>('SELECT patient_key, record_key, record FROM elig_records WHERE patient_key = ANY($1::text[])', [existingPersons])).rows) {
-      const m = recordsOf.get(row.patient_key) ?? new Map();
-      m.set(row.record_key, JSON.parse(row.record) as EligibilityRecord);
-      recordsOf.set(row.patient_key, m);
-    }
   const currentPatients = new Map<string, { version: number; content: string }>();
   if (existingPersons.length > 0)
     for (const row of (await tx.query<{ id: string; version_id: number; content: string }>(`SELECT id, version_id, content FROM resources WHERE resource_type = 'Patient' AND id = ANY($1::text[]) FOR UPDATE`, [existingPersons])).rows)
@@ -266,15 +359,21 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
       out.set(c.item, invalidResource(c.item, 'Coverage', err));
     }
   }
+  const registeredAt = new Date(now);
   for (const c of accepted) {
-    const m = recordsOf.get(c.patient) ?? new Map<string, EligibilityRecord>();
-    m.set(recordKey(c.item.record), c.item.record);
-    recordsOf.set(c.patient, m);
+    const key = recordKey(c.item.record);
+    const m = recordsOf.get(c.patient)!;
+    m.set(key, { record: c.item.record, identity: c.identity, registered: m.get(key)?.registered ?? registeredAt, coverageId: c.coverageId });
   }
   const patientWrites = new Map<string, RegistryWrite>();
   const rejectedPersons = new Set<string>();
   for (const patient of new Set(accepted.map((c) => c.patient))) {
-    const body = patientResource(patient, [...recordsOf.get(patient)!.values()]);
+    const records = [...recordsOf.get(patient)!.values()];
+    const body = patientResource(
+      patient,
+      records.map((r) => r.record),
+      identityRecords(records),
+    );
     const current = currentPatients.get(patient);
     if (current && sameContent(JSON.parse(current.content) as Record<string, unknown>, body)) continue;
     const version = (current?.version ?? 0) + 1;
@@ -330,10 +429,11 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
   if (final.length > 0) {
     const col = <T>(f: (c: (typeof final)[number]) => T) => final.map(f);
     await tx.query(
-      `INSERT INTO elig_records (record_key, patient_key, insured_key, number_key, insurer_number, birth_date, acquired_on, lost_on, coverage_id, record, updated)
-       SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+      `INSERT INTO elig_records (record_key, patient_key, insured_key, number_key, insurer_number, birth_date, acquired_on, lost_on, coverage_id, record, identity, registered, updated)
+       SELECT *, $12::timestamptz, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[])
        ON CONFLICT (record_key) DO UPDATE SET patient_key = EXCLUDED.patient_key, insured_key = EXCLUDED.insured_key, number_key = EXCLUDED.number_key,
-         birth_date = EXCLUDED.birth_date, lost_on = EXCLUDED.lost_on, coverage_id = EXCLUDED.coverage_id, record = EXCLUDED.record, updated = now()`,
+         birth_date = EXCLUDED.birth_date, lost_on = EXCLUDED.lost_on, coverage_id = EXCLUDED.coverage_id, record = EXCLUDED.record,
+         identity = EXCLUDED.identity, updated = now()`,
       [
         col((c) => recordKey(c.item.record)),
         col((c) => c.patient),
@@ -344,10 +444,37 @@ async function writeChunk(platform: PlatformParts, ctx: RequestContext, tx: Quer
         col((c) => c.item.record.acquiredOn),
         col((c) => c.item.record.lostOn),
         col((c) => c.coverageId),
-        col((c) => JSON.stringify(c.item.record)),
+        col((c) => json.get(c.item)!),
+        col((c) => c.identity),
+        now,
       ],
     );
   }
+  // Insurer access: the check-up grants of every record of the persons written (their identity insurers may have changed).
+  const members: MemberRecord[] = [];
+  for (const patient of finalPersons) {
+    const records = [...recordsOf.get(patient)!.values()];
+    for (const r of records)
+      members.push({ record: r.record, patientKey: patient, coverageId: r.coverageId, speaksForIdentity: speaksForIdentity(records, r.record.insurerNumber), registered: r.registered });
+  }
+  await putMemberGrants(platform.grants, tx, members);
+  // Who linked a record to an existing person, in that person's log.
+  const linkAudits = final
+    .filter((c) => c.isNew && (c.basis === 'link-key' || c.basis === 'previous-number'))
+    .map((c) =>
+      linkAudit(
+        platform,
+        ctx,
+        c.patient,
+        '0',
+        c.basis === 'link-key'
+          ? `insurer ${c.item.record.insurerNumber} linked record ${recordKey(c.item.record)} to this person by the person link key`
+          : `insurer ${c.item.record.insurerNumber} linked record ${recordKey(c.item.record)} to this person by the previous insured number ${c.item.previousInsuredKey}` +
+            (c.item.previousInsuredKey!.startsWith(`${c.item.record.insurerNumber}:`) ? ' (its own)' : ' (birth date and name matched)'),
+        [`Coverage/${c.coverageId}`],
+      ),
+    );
+  if (linkAudits.length > 0) await platform.chains.appendBatch(tx, linkAudits.map(toAuditRow));
   // A person created in this chunk is new for the first of their records only.
   const firstOf = new Map<string, RegistryItem>();
   for (const c of final) if (newPersons.has(c.patient) && !firstOf.has(c.patient)) firstOf.set(c.patient, c.item);

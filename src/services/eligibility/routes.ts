@@ -19,7 +19,7 @@
  * endpoints outside FHIR.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RequestContext } from '../../platform/auth/principal.ts';
+import { canonicalInsurerCode, type RequestContext } from '../../platform/auth/principal.ts';
 import { FhirError, badRequest, forbidden } from '../../platform/fhir/errors.ts';
 import { isValidId } from '../../platform/fhir/references.ts';
 import { sendFhir } from '../../platform/http/fhir-json.ts';
@@ -31,12 +31,13 @@ import { loadBulkText } from './bulk-load.ts';
 import { describeUserCertificate, linkCertificate, personByInsuredKey } from './cards.ts';
 import { recordReaderConsent, revokeConsent } from './consent.ts';
 import { OPERATION_DEFINITIONS } from './operations.ts';
-import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './numbers.ts';
+import { INSURED_PERSON_IDENTIFIER_SYSTEM, formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './numbers.ts';
 import { ParamReader, parameters } from './params.ts';
 import { applyRecords, assertRegistryScopes, type RegistryItem } from './registry-store.ts';
 import type { EligibilityRuntime } from './runtime.ts';
-import { MANAGED_REFUSAL, isManaged } from './managed.ts';
 import { eligibilityOpenApi } from './openapi.ts';
+import { speaksForIdentity } from './person-identity.ts';
+import type { EligibilityRecord } from './record.ts';
 import { importSharedInformation, viewSharedInformation, VIEWS, type ViewName } from './shared-data.ts';
 import { bulkParameters, bulkPrecheck, resultParameters, verifyCard, verifyInsuranceNumber, type OutputOptions } from './verification.ts';
 
@@ -69,19 +70,6 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
 
   // Insurer bulk files arrive as CSV.
   if (!app.hasContentTypeParser('text/csv')) app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-  // Registry resources are changed only through the operations. The access rule refuses generic writes too, but a
-  // refusal inside the repository's transaction writes its audit event on another connection, which the embedded
-  // engine (one connection) cannot serve until the transaction ends: refuse PUT / DELETE by id before it starts.
-  app.addHook('preHandler', async (request) => {
-    if (request.method !== 'PUT' && request.method !== 'DELETE') return;
-    const m = /^\/fhir\/(Patient|Coverage|Organization|Consent)\/([A-Za-z0-9\-.]{1,64})(?:\?|$)/.exec(request.url);
-    if (!m || !request.headers.authorization) return;
-    const current = await platform.repo.loadCurrent(platform.db, m[1], m[2]);
-    if (!current?.content || !isManaged(JSON.parse(current.content) as Record<string, unknown>)) return;
-    const ctx = await ctxOf(request);
-    throw await platform.repo.deny(ctx, request.method === 'PUT' ? 'update' : 'delete', current.patientKey, `${m[1]}/${m[2]}`, MANAGED_REFUSAL.ja, MANAGED_REFUSAL.en);
-  });
 
   for (const [id, def] of Object.entries(OPERATION_DEFINITIONS)) app.get(`/fhir/OperationDefinition/${id}`, async (_req, reply) => sendFhir(reply, 200, def));
   app.get('/eligibility/openapi.json', async (request, reply) =>
@@ -240,6 +228,12 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
         throw forbidden('加入者以外のカードは紐付けられません', 'an insurer links cards of its own members only');
       patientId = await personByInsuredKey(platform.db, key, params.string('birthDate'));
       if (!patientId) throw FhirError.of(404, 'not-found', '該当する資格情報がありません（番号と生年月日を確認してください）', 'no registered person matches the number and birth date');
+      // A card names the person: only an insurer that speaks for her identity may link one (not one that claimed her).
+      if (p.kind === 'insurer' && !(await speaksForPerson(platform, patientId, normalizeInsurer(p.facilityCode))))
+        throw forbidden(
+          'この方の本人情報を登録した保険者ではないため、カードを紐付けられません（運用者に依頼してください）',
+          "this insurer does not speak for the person's identity (her record was linked from another insurer): an operator links the card",
+        );
     } else if (p.kind === 'insurer') {
       throw forbidden('保険者は被保険者番号で指定してください', 'insurers name the person by insured number');
     }
@@ -279,12 +273,15 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     if (!allowed)
       throw await platform.repo.deny(ctx, 'read', rows.length ? id : '', entity, '資格履歴は本人・加入先の保険者・運用者のみ閲覧できます', 'eligibility history is for the person, their insurers and operators');
     if (rows.length === 0) throw FhirError.of(404, 'not-found', `Patient/${id} の資格情報はありません`, `no eligibility is registered for Patient/${id}`);
+    // An insurer sees its own periods (and the Patient with its own numbers); other insurers' stay theirs.
+    const own = p.kind === 'insurer' ? normalizeInsurer(p.facilityCode) : undefined;
+    const shown = own === undefined ? rows : rows.filter((r) => r.insurer_number === own);
     const res = await platform.db.query<{ resource_type: string; id: string; content: string }>(
       `SELECT resource_type, id, content FROM resources WHERE (resource_type = 'Patient' AND id = $1) OR (resource_type = 'Coverage' AND id = ANY($2::text[]))`,
-      [id, rows.map((r) => r.coverage_id)],
+      [id, shown.map((r) => r.coverage_id)],
     );
-    const byId = new Map(res.rows.map((r) => [`${r.resource_type}/${r.id}`, r.content]));
-    const ordered = [`Patient/${id}`, ...rows.map((r) => `Coverage/${r.coverage_id}`)].filter((ref) => byId.has(ref));
+    const byId = new Map(res.rows.map((r) => [`${r.resource_type}/${r.id}`, r.resource_type === 'Patient' && own !== undefined ? ownNumbersOnly(r.content, own) : r.content]));
+    const ordered = [`Patient/${id}`, ...shown.map((r) => `Coverage/${r.coverage_id}`)].filter((ref) => byId.has(ref));
     await platform.readAudit.write([platform.repo.auditRecord(ctx, 'R', 'eligibility-history', '0', id, ordered)]);
     const base = baseOf(request);
     return sendFhir(
@@ -298,11 +295,24 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
   });
 }
 
-function normalizeInsurer(code: string | undefined): string {
-  const c = (code ?? '').normalize('NFKC').trim();
-  return c.length === 6 ? c.padStart(8, '0') : c;
+const normalizeInsurer = (code: string | undefined) => canonicalInsurerCode(code ?? '');
+
+async function speaksForPerson(platform: PlatformParts, patientId: string, insurerNumber: string): Promise<boolean> {
+  const res = await platform.db.query<{ record: string; identity: boolean }>('SELECT record, identity FROM elig_records WHERE patient_key = $1', [patientId]);
+  return speaksForIdentity(res.rows.map((r) => ({ record: JSON.parse(r.record) as EligibilityRecord, identity: r.identity })), insurerNumber);
 }
 
 async function insurerOwns(platform: PlatformParts, insurerCode: string | undefined, insuredKey: string): Promise<boolean> {
   return insuredKey.startsWith(`${normalizeInsurer(insurerCode)}:`) && insurerCode !== undefined && (await platform.db.query('SELECT 1 FROM elig_records WHERE insured_key = $1 LIMIT 1', [insuredKey])).rowCount > 0;
+}
+
+/**
+ * The Patient as an insurer sees it in the eligibility history: the identifiers of its own insured numbers only
+ * (the others would tell it the person's other insurers and periods), tagged SUBSETTED as FHIR marks a partial view.
+ */
+function ownNumbersOnly(content: string, insurerNumber: string): string {
+  const patient = JSON.parse(content) as { meta?: { tag?: unknown[] }; identifier?: { system?: string; value?: string }[] };
+  patient.identifier = (patient.identifier ?? []).filter((i) => i.system !== INSURED_PERSON_IDENTIFIER_SYSTEM || i.value?.startsWith(`${insurerNumber}:`));
+  patient.meta = { ...patient.meta, tag: [...(patient.meta?.tag ?? []), { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' }] };
+  return JSON.stringify(patient);
 }

@@ -1,6 +1,7 @@
 /**
  * Per-platform state of the eligibility service: trust store (configured CA certificates and CRLs), the
- * challenge issuer with its database replay guard, the card verifier (per-certificate path cache), visit tokens.
+ * challenge issuer with its database replay guard, the card verifier (per-certificate path cache), visit tokens,
+ * the limits of number input (probe-guard.ts).
  * Created once when the service registers; tests and the CLI reach it through `eligibilityRuntime(platform)`.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import { GroupAuditWriter } from '../../platform/audit/audit-writer.ts';
 import { ChallengeIssuer } from './card/challenge.ts';
 import { CardVerifier } from './card/verifier.ts';
 import { ReceptionBatcher } from './challenge-store.ts';
+import { ProbeGuard } from './probe-guard.ts';
 import { ReloadableTrustStore } from './trust.ts';
 import { VisitTokens } from './visit-token.ts';
 
@@ -41,6 +43,8 @@ export interface EligibilityRuntime {
   reception: ReceptionBatcher;
   verifier: CardVerifier;
   visits: VisitTokens;
+  /** Per-client and per-number limits of number input at reception. */
+  probes: ProbeGuard;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,7 @@ export async function startRuntime(platform: PlatformParts, options: Eligibility
   });
   const verifier = new CardVerifier({ trustStore: trust, challenges });
   const visits = new VisitTokens(await sharedSecret(platform.db, 'reception-visit'), options.visitTtlMs);
+  const probes = new ProbeGuard(platform.db, platform.config);
   const runtime: EligibilityRuntime = {
     platform,
     audit,
@@ -85,8 +90,10 @@ export async function startRuntime(platform: PlatformParts, options: Eligibility
     reception,
     verifier,
     visits,
+    probes,
     async close() {
       trust.close();
+      probes.close();
       reception.close();
       await reception.drain();
       await audit.drain();

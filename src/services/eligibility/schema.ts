@@ -5,6 +5,7 @@
  * `YYYY-MM-DD` text (eligibility works in whole Japan-time days and compares them as strings).
  */
 import type { Migration } from '../../platform/storage/migrate.ts';
+import { CONSENT_CATEGORY_SYSTEM } from './fhir-codes.ts';
 
 const v100 = `
 -- Insurers seen so far: 保険者番号 (8 digits) → the Organization resource.
@@ -91,4 +92,44 @@ CREATE TABLE elig_labelled_data (
 );
 `;
 
-export const eligibilityMigrations: Migration[] = [{ version: 100, name: 'eligibility', sql: v100 }];
+/**
+ * Issue 9: identity records (who may set a person's identity fields), insurers' check-up grants for the records
+ * registered before grants existed, and the limits of number input at reception.
+ */
+const v101 = `
+-- The record was matched on an identity basis: it created the person, or came with their registered link key
+-- (person-identity.ts). Records registered before this version keep setting identity, as they did.
+ALTER TABLE elig_records ADD COLUMN identity boolean NOT NULL DEFAULT true;
+-- When the record was first registered (a record linked from another insurer opens data from then on).
+ALTER TABLE elig_records ADD COLUMN registered timestamptz NOT NULL DEFAULT now();
+
+-- Insurers read check-up data of their members dated within each membership period (member-grants.ts).
+INSERT INTO access_grants (source, grantee, patient_key, label, valid_from, valid_to, data_from, data_to, basis)
+SELECT 'eligibility:record:' || r.record_key, 'insurer:' || r.insurer_number, r.patient_key, '${CONSENT_CATEGORY_SYSTEM}|checkup', now(), NULL,
+       (r.acquired_on || ' 00:00:00+09')::timestamptz, (r.lost_on || ' 00:00:00+09')::timestamptz, 'Coverage/' || r.coverage_id
+  FROM elig_records r
+ WHERE NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.source = 'eligibility:record:' || r.record_key);
+
+-- Number input per client (probe-guard.ts): entries looked up per minute; the limit applies to the last 60 minutes.
+CREATE TABLE elig_number_lookups (
+  client_id text NOT NULL,
+  minute timestamptz NOT NULL,
+  entries integer NOT NULL,
+  PRIMARY KEY (client_id, minute)
+);
+CREATE INDEX elig_number_lookups_minute ON elig_number_lookups (minute);
+
+-- Failed number lookups per card number 保険者番号:記号:番号 (every 枝番), whether or not anyone is registered under
+-- it, in a 24-hour window from the first failure. Keyed by the number (not a person): distribute by number_key.
+CREATE TABLE elig_number_failures (
+  number_key text PRIMARY KEY,
+  window_start timestamptz NOT NULL,
+  failures integer NOT NULL
+);
+CREATE INDEX elig_number_failures_window ON elig_number_failures (window_start);
+`;
+
+export const eligibilityMigrations: Migration[] = [
+  { version: 100, name: 'eligibility', sql: v100 },
+  { version: 101, name: 'eligibility-identity-grants-probing', sql: v101 },
+];

@@ -3,28 +3,28 @@
  * card verification at reception, consent at the reader, consented views of shared information.
  * See docs/eligibility.md for the API, the data model and the seams to real JPKI and card readers.
  */
-import { resourceOf, type AccessRule } from '../../platform/access/policy.ts';
+import { resourceOf, type WriteRule } from '../../platform/access/policy.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import type { ServiceModule } from '../../platform/service.ts';
-import { consentRule } from './consent.ts';
+import { CONSENT_CATEGORY_SYSTEM } from './fhir-codes.ts';
 import { MANAGED_REFUSAL, isManaged } from './managed.ts';
 import { ELIGIBILITY_OPERATIONS } from './operations.ts';
 import { eligibilityRoutes } from './routes.ts';
 import { startRuntime, type EligibilityOptions } from './runtime.ts';
 import { eligibilityMigrations } from './schema.ts';
-import { serviceWriteTx } from './write-context.ts';
+import { insuredPersonResolver } from './subject-resolver.ts';
+import { consentGrantsMigration } from './consent-grants-migration.ts';
 
 /**
  * Resources the registry owns (Patient, Coverage, insurer Organization, reader Consent — tagged MANAGED_TAG) are
- * written only through the service's operations, so the FHIR record and the reception tables never diverge.
- * (The rule sees the new content on create/update and the stored one on delete; an update that strips the tag
- * cannot be told apart without reading the stored version — a platform change is requested for that.)
+ * written only through the service's operations (which write as trusted service writes), so the FHIR record and the
+ * reception tables never diverge: a client's create, update or delete of one is refused — judged on the new content
+ * and on the stored version, so an update that strips the tag is refused too.
  */
-function managedGuard(): AccessRule {
+function managedGuard(): WriteRule {
   return (req) => {
-    if (req.interaction !== 'create' && req.interaction !== 'update' && req.interaction !== 'delete') return undefined;
     if (!['Patient', 'Coverage', 'Organization', 'Consent'].includes(req.resourceType)) return undefined;
-    if (!isManaged(resourceOf(req)) || serviceWriteTx()) return undefined;
+    if (!isManaged(resourceOf(req)) && !isManaged(req.stored?.())) return undefined;
     return { allow: false, ...MANAGED_REFUSAL };
   };
 }
@@ -32,12 +32,14 @@ function managedGuard(): AccessRule {
 export function createEligibilityService(options: EligibilityOptions = {}): ServiceModule {
   return {
     name: 'eligibility',
-    migrations: eligibilityMigrations,
+    migrations: [...eligibilityMigrations, consentGrantsMigration],
     operations: ELIGIBILITY_OPERATIONS,
     async register({ platform, app }: { platform: PlatformParts; app: import('fastify').FastifyInstance }) {
       const rt = await startRuntime(platform, options);
-      platform.policy.addRule(managedGuard());
-      platform.policy.addRule(consentRule(platform));
+      platform.policy.addWriteRule(managedGuard());
+      // The consent categories are the labels reader consent opens (access grants).
+      platform.grants.controlLabelSystem(CONSENT_CATEGORY_SYSTEM);
+      platform.repo.addSubjectResolver(insuredPersonResolver);
       app.addHook('onClose', async () => rt.close());
       await eligibilityRoutes(app, rt);
     },

@@ -13,19 +13,20 @@
  * in the same views.
  *
  * Views (`$medication-history`, `$surgery-history`, `$checkup-results`): a facility or pharmacy needs a
- * permitting consent for the category (403 and an audit event with outcome 4 otherwise); insurers see their
- * members, patients themselves, operators everything. Every view is audited with the consent as basis.
+ * permitting consent for the category (403 and an audit event with outcome 4 otherwise); an insurer sees the
+ * check-ups of its members dated within their membership (the access grants the registry writes) and no other
+ * category; patients see their own, operators everything. Every view is audited with its basis.
  * Default windows: medication and surgery 3 years (receipt information), check-ups 5 years.
  */
-import type { RequestContext } from '../../platform/auth/principal.ts';
+import { canonicalInsurerCode, type RequestContext } from '../../platform/auth/principal.ts';
 import { badRequest, forbidden } from '../../platform/fhir/errors.ts';
 import { newId } from '../../platform/fhir/ids.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
 import { bundleText } from '../../platform/store/bundle-text.ts';
 import type { WriteSession } from '../../platform/store/repository.ts';
 import { addDays, japanDateOf, parseCalendarDate } from './calendar-date.ts';
-import { consentDecision, noteLabelledData } from './consent.ts';
-import { inServiceWrite } from './write-context.ts';
+import { consentDecision } from './consent.ts';
+import { StatementParams } from '../../platform/storage/sql-params.ts';
 import { CONSENT_CATEGORIES, CONSENT_CATEGORY_SYSTEM, SOURCE_TAG_SYSTEM, SURGICAL_PROCEDURE, securityLabel, type ConsentCategory } from './fhir-codes.ts';
 import { INSURED_PERSON_IDENTIFIER_SYSTEM, INSURED_PERSON_IDENTIFIER_SYSTEM_ALIASES, formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './numbers.ts';
 import { insurerAllowed } from './registry-store.ts';
@@ -119,7 +120,7 @@ export async function importSharedInformation(platform: PlatformParts, ctx: Requ
   const out: ImportResult = { created: [] };
   await platform.db.transaction(async (tx) => {
     const session: WriteSession = { tx, audits: [] };
-    await inServiceWrite(tx, async () => {
+    {
       for (const x of prepared) {
         const category = categoryOf(x.resource);
         const field = SUBJECT_FIELD[x.resource.resourceType as string];
@@ -143,10 +144,9 @@ export async function importSharedInformation(platform: PlatformParts, ctx: Requ
           for (const issue of e.outcome?.issue ?? []) issue.expression = [`Bundle.entry[${x.index}]`, ...(issue.expression ?? [])];
           throw err;
         }
-        await noteLabelledData(tx, x.patientId!, x.resource.resourceType as string, [category]);
         out.created.push({ index: x.index, reference: `${x.resource.resourceType}/${id}`, category });
       }
-    });
+    }
     await platform.chains.appendBatch(tx, session.audits);
   });
   return out;
@@ -207,18 +207,21 @@ export async function viewSharedInformation(
   } else if (p.kind === 'insurer') {
     const member = await platform.db.query('SELECT 1 FROM elig_records WHERE patient_key = $1 AND insurer_number = $2 LIMIT 1', [
       patientId,
-      (p.facilityCode ?? '').length === 6 ? (p.facilityCode ?? '').padStart(8, '0') : (p.facilityCode ?? ''),
+      canonicalInsurerCode(p.facilityCode ?? ''),
     ]);
     if (member.rowCount === 0) throw await platform.repo.deny(ctx, 'read', patientId, entity, '加入者以外の情報は閲覧できません', 'an insurer may only view data of its own members');
+    if (def.category !== 'checkup')
+      throw await platform.repo.deny(ctx, 'read', patientId, entity, '保険者が閲覧できるのは加入者の健診情報だけです', 'an insurer may only view check-up information of its members');
   } else if (p.kind !== 'operator') {
     throw await platform.repo.deny(ctx, 'read', patientId, entity, 'この種別の利用者は閲覧できません', `a ${p.kind} may not view shared information`);
   }
+  // Only rows the caller may read (its own, or opened by its consent / membership grants).
+  const sp = new StatementParams();
   const res = await platform.db.query<{ resource_type: string; id: string; content: string }>(
     `SELECT r.resource_type, r.id, r.content FROM resources r
-      WHERE r.patient_key = $1 AND r.resource_type = ANY($2::text[]) AND NOT r.deleted
-        AND EXISTS (SELECT 1 FROM sp_token s WHERE s.resource_type = r.resource_type AND s.resource_id = r.id
-                     AND s.param = '_security' AND s.system = $3 AND s.code = $4)`,
-    [patientId, def.types, CONSENT_CATEGORY_SYSTEM, def.category],
+      WHERE r.patient_key = ${sp.add(patientId)} AND r.resource_type = ANY(${sp.add(def.types, 'text[]')}) AND NOT r.deleted
+        AND ${sp.add(`${CONSENT_CATEGORY_SYSTEM}|${def.category}`)} = ANY(r.labels) AND ${platform.policy.visibility(ctx)(sp, 'r')}`,
+    sp.values,
   );
   const rows = res.rows
     .map((r) => ({ ...r, date: dateOf(JSON.parse(r.content) as Json) }))

@@ -8,13 +8,13 @@
  *   eligibility the person has no eligibility on that date (lost, not yet valid, no record …)
  *   input       the typed number or date is wrong (check digit, branch, birth date …)
  * Every verification leaves an audit event (action E), whatever its result, before the answer is returned.
+ * Number input is limited per client, per card number and per request (probe-guard.ts).
  */
 import type { RequestContext } from '../../platform/auth/principal.ts';
 import type { AuditOutcome } from '../../platform/audit/audit-record.ts';
-import { badRequest, forbidden } from '../../platform/fhir/errors.ts';
+import { FhirError, badRequest, forbidden } from '../../platform/fhir/errors.ts';
 import { outcome } from '../../platform/fhir/outcome.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
-import type { Queryable } from '../../platform/storage/database.ts';
 import { japanDateOf, parseCalendarDate } from './calendar-date.ts';
 import { fingerprintOf } from './card/algorithms.ts';
 import type { CardAssertion } from './card/card.ts';
@@ -24,6 +24,7 @@ import { ELIGIBILITY_REASON_SYSTEM, LIMIT_CATEGORY_SYSTEM, SPECIFIC_DISEASE_SYST
 import { numberKeyOf } from './fhir-mapping.ts';
 import { bmpWithoutVariationSelectors, toDisplayable } from './names.ts';
 import { parseInsuredPersonNumber, PUBLIC_PAYER_NUMBER_SYSTEM } from './numbers.ts';
+import { FailureBudget } from './probe-guard.ts';
 import { ParamReader, RawJson, parametersText, type OutParam } from './params.ts';
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from './record.ts';
 import type { EligibilityRuntime } from './runtime.ts';
@@ -52,7 +53,7 @@ export interface ReceptionResult {
   coverageId?: string;
   card?: Pick<VerifiedCard, 'serial' | 'fingerprint' | 'cardId' | 'notAfter' | 'keyType'>;
   problems?: { field: string; ja: string; en: string }[];
-  /** People registered under the number typed in, when the branch or birth date did not match (number input). */
+  /** People registered under the number typed in, when it did not identify them (number input: wrong 枝番 or birth date, locked, repeated). */
   probed?: string[];
 }
 
@@ -86,8 +87,9 @@ function visitDateOf(params: ParamReader, now: Date): string {
 
 
 /**
- * One event per answer, in the identified person's log; a number that matched someone but not their branch or
- * birth date is recorded in the log of each person registered under it (so people see attempts on their number).
+ * One event per answer, in the identified person's log; a number typed that did not identify anyone it is
+ * registered to (wrong 枝番 or birth date, locked, repeated in the request) is recorded in the log of each person
+ * registered under it, so people see every attempt on their number.
  */
 async function audit(rt: EligibilityRuntime, ctx: RequestContext, subtype: string, results: ReceptionResult[]): Promise<void> {
   const { platform } = rt;
@@ -115,6 +117,20 @@ const NO_MATCH = {
   code: 'no-match',
   ja: '入力された保険者番号・記号・番号・枝番と生年月日に一致する資格情報はありません。券面と生年月日をご確認ください',
   en: 'no eligibility matches the insurer number, symbol, number, branch and birth date entered; check the card and the birth date',
+};
+
+/** The number has had too many failed lookups today (any client): the same answer whether anyone holds it. */
+const TOO_MANY_ATTEMPTS = {
+  code: 'too-many-attempts',
+  ja: 'この番号への照会が多すぎます。マイナンバーカードで受付するか、時間をおいて再度お試しください',
+  en: 'this number has had too many failed lookups; verify with the My Number card, or try again later',
+};
+
+/** An earlier entry of the same request has this number and 枝番 with another birth date. */
+const REPEATED_NUMBER = {
+  code: 'repeated-number',
+  ja: 'この依頼には同じ番号・枝番で生年月日の異なる照会が先にあります（最初の照会だけを行いました）',
+  en: 'an earlier entry of this request has the same number and branch with another birth date (only the first is looked up)',
 };
 
 function publicAnswer(r: ReceptionResult): ReceptionResult {
@@ -233,14 +249,69 @@ function numberQueryOf(p: ParamReader, now: Date, ref?: string): NumberQuery {
   };
 }
 
-/** Number lookups for many queries in one round trip. */
-async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<ReceptionResult[]> {
-  const keys = new Map<NumberQuery, string | null>();
+/**
+ * Refuses the whole request (429, Retry-After) when the client's number input of the last hour plus `entries`
+ * exceeds its limit; nothing is looked up, and the refusal is audited.
+ */
+async function admitNumberInput(rt: EligibilityRuntime, ctx: RequestContext, subtype: string, entries: number, now: Date): Promise<void> {
+  const quota = await rt.probes.reserve(ctx.principal.clientId, entries, now);
+  if (quota.ok) return;
+  const { platform } = rt;
+  await rt.audit.write([
+    platform.repo.auditRecord(ctx, 'E', subtype, '4', '', [], {
+      outcomeDesc: `rate-limited: ${entries} number lookups refused (${quota.used} in the last hour, limit ${quota.limit})`,
+      purpose: 'COVERAGE',
+    }),
+  ]);
+  throw new FhirError(
+    429,
+    outcome([
+      {
+        severity: 'error',
+        code: 'throttled',
+        ja: `番号入力による照会が上限（1時間に ${quota.limit} 件）を超えます。${quota.retryAfterSeconds} 秒後に再度お試しください（マイナンバーカードでの受付は制限されません）`,
+        en: `number lookups of this client would exceed ${quota.limit} per hour (${quota.used} used, ${entries} asked); retry after ${quota.retryAfterSeconds} s (card verification is not limited)`,
+      },
+    ]),
+    { 'retry-after': String(quota.retryAfterSeconds) },
+  );
+}
+
+interface NumberSlot {
+  /** 保険者番号:記号:番号 — the failure counter. */
+  numberKey: string;
+  /** number key + 枝番 — one person's slot in a request. */
+  slot: string;
+  birthDate: string;
+}
+
+function refusal(q: NumberQuery, answer: { code: string; ja: string; en: string }, people: string[]): ReceptionResult {
+  return { ok: false, stage: 'input', ...answer, visitDate: q.visitDate, method: q.method, ref: q.ref, ...(people.length ? { probed: people } : {}) };
+}
+
+/**
+ * Number lookups for many queries in one round trip, in input order: an entry repeating an earlier one's number
+ * and 枝番 with another birth date, or of a locked number (its failures, stored and of this request so far, reached
+ * the limit), is answered without a decision; every other failed lookup counts against its number.
+ */
+async function lookupNumbers(rt: EligibilityRuntime, queries: NumberQuery[], now: Date): Promise<ReceptionResult[]> {
+  const db = rt.platform.db;
+  const slots = new Map<NumberQuery, NumberSlot | null>();
+  const badBirthDates = new Map<NumberQuery, EligibilityDecision>();
   for (const q of queries) {
     const parsed = parseInsuredPersonNumber(q);
-    keys.set(q, parsed.ok ? numberKeyOf({ insurerNumber: parsed.value.insurer.value, symbol: parsed.value.symbol?.normalized ?? '', number: parsed.value.number.normalized }) : null);
+    const birth = parseCalendarDate(q.birthDate);
+    slots.set(q, null);
+    if (!parsed.ok) continue;
+    if (!birth.ok) {
+      badBirthDates.set(q, { ok: false, visitDate: q.visitDate, code: 'invalid-date', ja: `生年月日：${birth.ja}`, en: `birth date: ${birth.en}` });
+      continue;
+    }
+    const numberKey = numberKeyOf({ insurerNumber: parsed.value.insurer.value, symbol: parsed.value.symbol?.normalized ?? '', number: parsed.value.number.normalized });
+    slots.set(q, { numberKey, slot: `${numberKey}:${parsed.value.branch?.value ?? ''}`, birthDate: birth.value });
   }
-  const wanted = [...new Set([...keys.values()].filter((k): k is string => k !== null))];
+  const wanted = [...new Set([...slots.values()].filter((k): k is NumberSlot => k !== null).map((k) => k.numberKey))];
+  const budget = new FailureBudget(await rt.probes.failures(wanted, now), rt.probes.failuresPerDay);
   const byNumber = new Map<string, (LookupRow & { number_key: string; lost_on: string | null; acquired_on: string })[]>();
   if (wanted.length > 0) {
     const res = await db.query<LookupRow & { number_key: string; lost_on: string | null; acquired_on: string }>(
@@ -254,14 +325,27 @@ async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<Rec
     );
     for (const row of res.rows) byNumber.set(row.number_key, [...(byNumber.get(row.number_key) ?? []), row]);
   }
-  return queries.map((q) => {
-    const rows = byNumber.get(keys.get(q) ?? '') ?? [];
+  const peopleUnder = (numberKey: string) => [...new Set((byNumber.get(numberKey) ?? []).map((r) => r.patient_key))];
+  const firstBirthDate = new Map<string, string>();
+  const results = queries.map((q) => {
+    const s = slots.get(q) ?? null;
+    if (s) {
+      const first = firstBirthDate.get(s.slot);
+      if (first !== undefined && first !== s.birthDate) return refusal(q, REPEATED_NUMBER, peopleUnder(s.numberKey));
+      firstBirthDate.set(s.slot, s.birthDate);
+      if (budget.locked(s.numberKey)) return refusal(q, TOO_MANY_ATTEMPTS, peopleUnder(s.numberKey));
+    }
+    // A bad number or birth date is answered before any record is looked at (the answer must not depend on them).
+    const rows = s ? (byNumber.get(s.numberKey) ?? []) : [];
     const withRecords = rows.map((r) => ({ row: r, record: JSON.parse(r.record!) as EligibilityRecord }));
-    const decision = eligibilityByInsuranceNumber(
-      withRecords.map((x) => x.record),
-      { insurerNumber: q.insurerNumber, symbol: q.symbol, number: q.number, branch: q.branch, birthDate: q.birthDate },
-      q.visitDate,
-    );
+    const decision =
+      badBirthDates.get(q) ??
+      eligibilityByInsuranceNumber(
+        withRecords.map((x) => x.record),
+        { insurerNumber: q.insurerNumber, symbol: q.symbol, number: q.number, branch: q.branch, birthDate: q.birthDate },
+        q.visitDate,
+      );
+    if (s && !decision.ok && NO_MATCH_CODES.has(decision.code)) budget.fail(s.numberKey, `${s.slot}@${s.birthDate}`);
     const rowOf = (rec: EligibilityRecord) => withRecords.find((x) => recordKey(x.record) === recordKey(rec))?.row;
     // The person is identified when the number, branch and birth date matched (eligible, or lost / not yet valid).
     const person = decision.ok ? rowOf(decision.record) : decision.record && (decision.code === 'lost' || decision.code === 'not-yet-valid') ? rowOf(decision.record) : undefined;
@@ -275,13 +359,16 @@ async function lookupNumbers(db: Queryable, queries: NumberQuery[]): Promise<Rec
     if (probed) result.probed = probed;
     return result;
   });
+  await rt.probes.recordFailures(budget.added, now);
+  return results;
 }
 
 /** `$verify-insurance`: 保険証・資格確認書の番号入力 + 生年月日 → eligibility on the visit date. */
 export async function verifyInsuranceNumber(rt: EligibilityRuntime, ctx: RequestContext, params: ParamReader, now = new Date()): Promise<ReceptionResult> {
   const facility = assertReception(rt.platform, ctx);
   const query = numberQueryOf(params, now);
-  const [result] = await lookupNumbers(rt.platform.db, [query]);
+  await admitNumberInput(rt, ctx, 'verify-insurance', 1, now);
+  const [result] = await lookupNumbers(rt, [query], now);
   if (result.patientId) result.visit = rt.visits.issue({ patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method }, now.getTime()).token;
   await audit(rt, ctx, 'verify-insurance', [result]);
   return result;
@@ -297,7 +384,8 @@ export async function bulkPrecheck(rt: EligibilityRuntime, ctx: RequestContext, 
   if (entries.length > MAX_PRECHECK)
     throw badRequest(`一度に照会できるのは ${MAX_PRECHECK} 件までです（${entries.length} 件）`, `at most ${MAX_PRECHECK} entries per request (got ${entries.length})`, [params.path('entry')]);
   const queries = entries.map((e, i) => numberQueryOf(e, now, e.string('ref') ?? String(i + 1)));
-  const results = await lookupNumbers(rt.platform.db, queries);
+  await admitNumberInput(rt, ctx, 'bulk-precheck', queries.length, now);
+  const results = await lookupNumbers(rt, queries, now);
   await audit(rt, ctx, 'bulk-precheck', results);
   return results;
 }
@@ -384,7 +472,7 @@ export function resultParts(answer: ReceptionResult, options: OutputOptions = {}
             resource: outcome(
               r.problems?.length
                 ? r.problems.map((p) => ({ severity: 'error' as const, code: 'invalid' as const, ja: p.ja, en: p.en, expression: [`Parameters.parameter.where(name='${p.field}')`] }))
-                : [{ severity: 'error', code: r.stage === 'card' ? 'security' : r.stage === 'input' ? 'invalid' : 'not-found', ja: r.ja, en: r.en }],
+                : [{ severity: 'error', code: r.stage === 'card' ? 'security' : r.code === TOO_MANY_ATTEMPTS.code ? 'throttled' : r.stage === 'input' ? 'invalid' : 'not-found', ja: r.ja, en: r.en }],
             ),
           },
         ]
