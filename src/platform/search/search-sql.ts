@@ -268,14 +268,14 @@ export interface SearchRestriction {
   visible?: Visibility;
   /** Only rows registered by this owner, or belonging to no person (conditional interactions resolve there). */
   ownOrShared?: string;
-  /** The opposite selection: matches of the criteria the caller may NOT read (to record that they were withheld). */
-  withheld?: boolean;
+  /** Apply `visible` to chained targets only, not to the matches (to find the matches the caller may not read). */
+  anyMatch?: boolean;
 }
 
 export function whereClause(req: SearchRequest, p: StatementParams, restriction: SearchRestriction = {}): string {
   const conds = [`r.resource_type = ${p.add(req.resourceType)}`, 'NOT r.deleted'];
   const { visible } = restriction;
-  if (visible) conds.push(restriction.withheld ? `NOT ${visible(p, 'r')}` : visible(p, 'r'));
+  if (visible && !restriction.anyMatch) conds.push(visible(p, 'r'));
   if (restriction.ownOrShared !== undefined) conds.push(`(r.owner = ${p.add(restriction.ownOrShared)} OR r.patient_key = '')`);
   for (const f of req.filters) conds.push(filterCondition(f, p, 'r', req.resourceType, visible));
   return conds.join(' AND ');

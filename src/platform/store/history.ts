@@ -9,6 +9,7 @@ import { StatementParams } from '../storage/sql-params.ts';
 import { bundleText } from './bundle-text.ts';
 import type { Repository } from './repository.ts';
 import { filterByAccess } from './row-access.ts';
+import { keyColumns } from './search-executor.ts';
 import { ALL_VERSIONS, STORED_COLUMNS, etagOf, fromRow, relativeRef, type StoredResource, type StoredRow } from './stored-resource.ts';
 
 export interface HistoryQuery {
@@ -71,11 +72,14 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
     conds.push((p) => `last_updated >= ${p.add(low, 'timestamptz')}`);
   }
   const visible = repo.deps.policy.visibility(ctx, at);
-  const where = (p: StatementParams, withheld: boolean) =>
-    `WHERE ${[...conds.map((c) => c(p)), withheld ? `NOT ${visible(p, 'v')}` : visible(p, 'v')].join(' AND ')}`;
+  const where = (p: StatementParams, withVisibility: boolean) => {
+    const all = conds.map((c) => c(p));
+    if (withVisibility) all.push(visible(p, 'v'));
+    return all.length ? `WHERE ${all.join(' AND ')}` : '';
+  };
   const p = new StatementParams();
   const res = await repo.db.query<StoredRow>(
-    `SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${where(p, false)}
+    `SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${where(p, true)}
      ORDER BY last_updated DESC, version_id DESC LIMIT ${Math.min(count, MAX_COUNT) + 1} OFFSET ${offset}`,
     p.values,
   );
@@ -84,7 +88,10 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
   if (kind !== 'operator' && kind !== 'patient')
     repo.runInBackground(async () => {
       const q = new StatementParams();
-      const withheld = await repo.db.query<StoredRow>(`SELECT ${STORED_COLUMNS} FROM ${ALL_VERSIONS} v ${where(q, true)} AND v.patient_key <> '' LIMIT 100`, q.values);
+      // Among the versions up to the end of this page only: a bounded cost.
+      const upTo = Math.min(offset + Math.min(count, MAX_COUNT), MAX_COUNT);
+      const newest = `SELECT ${keyColumns('v')} FROM ${ALL_VERSIONS} v ${where(q, false)} ORDER BY last_updated DESC, version_id DESC LIMIT ${upTo}`;
+      const withheld = await repo.db.query<StoredRow>(`SELECT w.* FROM (${newest}) w WHERE w.patient_key <> '' AND NOT ${visible(q, 'w')} LIMIT 100`, q.values);
       await filterByAccess(repo, ctx, 'history', withheld.rows.map(fromRow), at);
     });
   // One row more than the page tells whether there is a next page.

@@ -152,21 +152,46 @@ async function findMatches(repo: Repository, req: SearchRequest, restriction: Se
   return { matches, total: res.rows[0].n };
 }
 
-/** How many rows matching the criteria the caller could not see are recorded as refusals, per search. */
-const WITHHELD_RECORDED = 100;
+/** A row's columns without its content, for rows only judged, never returned. */
+export const keyColumns = (alias: string) => STORED_COLUMNS.split(', ').map((c) => (c === 'content' ? 'NULL::text AS content' : `${alias}.${c}`)).join(', ');
+
+/** How many of the first matches of a search are looked at for rows withheld from the caller (a bounded cost). */
+const WITHHELD_LOOKED_AT = 100;
+/** One caller's identical search is looked at for withheld rows at most once in this many ms (polling EHRs). */
+const WITHHELD_EVERY_MS = 60_000;
+const withheldLookedAt = new Map<string, number>();
+
+/** True when this caller's query was not looked at in the last WITHHELD_EVERY_MS (and notes that it is now). */
+function dueForWithheldCheck(ctx: RequestContext, type: string, query: URLSearchParams): boolean {
+  const key = `${ctx.principal.clientId}\u0000${type}?${query}`;
+  const now = Date.now();
+  const last = withheldLookedAt.get(key);
+  if (last !== undefined && now - last < WITHHELD_EVERY_MS) return false;
+  if (withheldLookedAt.size >= 10_000) withheldLookedAt.clear();
+  withheldLookedAt.set(key, now);
+  return true;
+}
 
 /**
  * Records, in the people's access logs, that rows matching the criteria were withheld from the caller — after the
- * answer, so neither its content nor its timing depends on them. Patients and operators are never refused rows.
+ * answer, so neither its content nor its timing depends on them; among the first WITHHELD_LOOKED_AT matches, and
+ * once a minute per caller and query, so a search over the caller's own thousands of rows, or one polled every few
+ * seconds, does not pay twice. Patients and operators are never refused rows.
  */
-function recordWithheld(repo: Repository, ctx: RequestContext, req: SearchRequest, restriction: SearchRestriction): void {
+function recordWithheld(repo: Repository, ctx: RequestContext, req: SearchRequest, query: URLSearchParams, restriction: SearchRestriction, at: Date): void {
   const kind = ctx.principal.kind;
-  if (kind === 'operator' || kind === 'patient' || req.filters.length === 0) return;
+  if (kind === 'operator' || kind === 'patient' || req.filters.length === 0 || !restriction.visible) return;
+  if (!dueForWithheldCheck(ctx, req.resourceType, query)) return;
+  const visible = restriction.visible;
   repo.runInBackground(async () => {
     const p = new StatementParams();
-    const where = whereClause(req, p, { ...restriction, withheld: true });
-    const res = await repo.db.query<StoredRow>(`SELECT ${cols('r')} FROM resources r WHERE ${where} AND r.patient_key <> '' LIMIT ${WITHHELD_RECORDED}`, p.values);
-    await filterByAccess(repo, ctx, 'search', res.rows.map(fromRow), new Date());
+    const where = whereClause(req, p, { ...restriction, anyMatch: true });
+    const res = await repo.db.query<StoredRow>(
+      `SELECT w.* FROM (SELECT ${keyColumns('r')} FROM resources r WHERE ${where} LIMIT ${WITHHELD_LOOKED_AT}) w
+        WHERE w.patient_key <> '' AND NOT ${visible(p, 'w')}`,
+      p.values,
+    );
+    await filterByAccess(repo, ctx, 'search', res.rows.map(fromRow), at);
   });
 }
 
@@ -193,7 +218,7 @@ export async function runSearch(
   if (checkedMatches.refused.length || checkedIncluded.refused.length)
     throw FhirError.of(500, 'exception', '閲覧可否の判定が一致しませんでした', 'access decision mismatch between SQL visibility and the row check');
   await auditSearch(repo, ctx, type, query, [...checkedMatches.kept, ...checkedIncluded.kept], checkedMatches.decisions);
-  recordWithheld(repo, ctx, req, restriction);
+  recordWithheld(repo, ctx, req, query, restriction, at);
   return { req, matches: checkedMatches.kept, included: checkedIncluded.kept, total: found.total };
 }
 
