@@ -8,6 +8,7 @@ import { closePlatform, openPlatform, type PlatformParts } from './platform/plat
 import { buildServer } from './platform/http/server.ts';
 import type { Database } from './platform/storage/database.ts';
 import type { ServiceModule } from './platform/service.ts';
+import type { OperationRegistry } from './platform/router/operations/operation-registry.ts';
 import { allServices } from './services/index.ts';
 
 export const VERSION = '0.1.0';
@@ -15,6 +16,8 @@ export const VERSION = '0.1.0';
 export interface Tsunagu {
   platform: PlatformParts;
   app: FastifyInstance;
+  /** The FHIR operations served (what the CapabilityStatement lists). */
+  operations: OperationRegistry;
   close(): Promise<void>;
 }
 
@@ -30,15 +33,15 @@ export interface CreateOptions {
 export async function createTsunagu(config: PlatformConfig = configFromEnv(), opts: CreateOptions = {}): Promise<Tsunagu> {
   const services = opts.services ?? allServices;
   const platform = await openPlatform(config, { db: opts.db, migrations: services.flatMap((s) => s.migrations ?? []) });
-  const app = await buildServer(platform, {
+  const { app, operations } = await buildServer(platform, {
     logger: opts.logger,
     version: VERSION,
-    plugins: services.map((service) => (app: FastifyInstance) => service.register({ platform, app })),
-    capability: { operations: services.flatMap((s) => s.operations ?? []) },
+    plugins: services.map((service) => (ctx) => service.register({ platform, ...ctx })),
   });
   return {
     platform,
     app,
+    operations,
     async close() {
       await app.close();
       // Handlers of requests the client abandoned may still be finishing: let their audit events land.

@@ -5,28 +5,21 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { PlatformParts } from './platform.ts';
+import type { OperationRegistry } from './router/operations/operation-registry.ts';
 import type { Migration } from './storage/migrate.ts';
-
-export interface ServiceOperation {
-  /** Operation name without `$`, e.g. `verify-card`. */
-  name: string;
-  /** Canonical URL of its OperationDefinition (may be a Tsunagu URL). */
-  definition: string;
-  /** Resource types it is defined on; absent = system level. */
-  resourceTypes?: string[];
-  documentation?: string;
-}
 
 export interface ServiceContext {
   platform: PlatformParts;
+  /** For routes outside FHIR (a bulk-file upload, an OpenAPI description). */
   app: FastifyInstance;
+  /** FHIR operations: `operations.register(spec, handler)` (the CapabilityStatement lists them). */
+  operations: OperationRegistry;
 }
 
 export interface ServiceModule {
   name: string;
   /** Schema versions: platform 1–99, then a block of 100 per service (eligibility 100–199, …). */
   migrations?: Migration[];
-  operations?: ServiceOperation[];
-  /** Registers routes on `app` and rules on `platform.policy`; runs once at start. */
+  /** Registers operations, routes and rules; runs once at start. */
   register(ctx: ServiceContext): Promise<void>;
 }

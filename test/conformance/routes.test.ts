@@ -1,34 +1,45 @@
-/** $validate over HTTP (Fastify inject on a bare app with the plugin registered). */
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateRoutes } from '../../src/platform/conformance/index.ts';
+/** $validate as a registered operation, through the FHIR router (no HTTP server, no database). */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VALIDATE_SPEC, validateHandler } from '../../src/platform/conformance/index.ts';
+import { parseScopes } from '../../src/platform/auth/scopes.ts';
+import { FhirRouter } from '../../src/platform/router/router.ts';
+import { OperationRegistry } from '../../src/platform/router/operations/operation-registry.ts';
+import type { FhirResponse } from '../../src/platform/router/fhir-request.ts';
+import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { example, jpConformance } from './helpers.ts';
 
-let app: FastifyInstance;
+const router = new FhirRouter();
 
 beforeAll(async () => {
-  app = Fastify();
-  // Fastify's default parser only knows application/json; the platform adds FHIR JSON the same way.
-  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      done(e as Error, undefined);
-    }
-  });
-  await app.register(validateRoutes, { conformance: await jpConformance() });
-  await app.ready();
+  new OperationRegistry(router).register(VALIDATE_SPEC, validateHandler(await jpConformance()));
 });
-afterAll(() => app.close());
 
-const post = (url: string, payload: unknown) =>
-  app.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: { 'content-type': 'application/fhir+json' } });
+/** POSTs to the router; a thrown FhirError becomes its response, as the HTTP layer renders it. */
+async function post(url: string, body: unknown): Promise<{ statusCode: number; json(): any }> {
+  const [path, qs] = url.replace(/^\/fhir\/?/, '').split('?');
+  let res: FhirResponse;
+  try {
+    res = await router.handle({
+      method: 'POST',
+      path,
+      query: new URLSearchParams(qs ?? ''),
+      headers: {},
+      body,
+      base: 'http://localhost/fhir',
+      context: async () => ({ principal: { clientId: 'c', name: 'test', kind: 'operator', scopes: parseScopes('system/*.*') }, purpose: 'HOPERAT' }),
+    });
+  } catch (err) {
+    if (!(err instanceof FhirError)) throw err;
+    res = { status: err.status, body: err.outcome };
+  }
+  const parsed = typeof res.body === 'string' ? JSON.parse(res.body) : res.body;
+  return { statusCode: res.status, json: () => parsed };
+}
 
 describe('POST /fhir/$validate', () => {
   it('returns 200 and an OperationOutcome without errors for a valid resource', async () => {
     const r = await post('/fhir/$validate', example('valid', 'Condition-Example-JP-Condition-eCS-01.json'));
     expect(r.statusCode).toBe(200);
-    expect(r.headers['content-type']).toContain('application/fhir+json');
     const oo = r.json();
     expect(oo.resourceType).toBe('OperationOutcome');
     expect(oo.issue.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
@@ -63,10 +74,15 @@ describe('POST /fhir/$validate', () => {
     expect(withProfile.json().issue.some((i: { severity: string }) => i.severity === 'error')).toBe(true);
   });
 
-  it('400 when the body is not a resource', async () => {
+  it('400 when the body is not a resource, or names a parameter the operation does not take', async () => {
     const r = await post('/fhir/$validate', { hello: 'world' });
     expect(r.statusCode).toBe(400);
     expect(r.json().resourceType).toBe('OperationOutcome');
+    const unknown = await post('/fhir/$validate', { resourceType: 'Parameters', parameter: [{ name: 'resourse', resource: { resourceType: 'Patient' } }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().issue[0].diagnostics).toContain("unknown parameter 'resourse'");
+    const wrongType = await post('/fhir/$validate', { resourceType: 'Parameters', parameter: [{ name: 'resource', valueString: 'Patient' }] });
+    expect(wrongType.statusCode).toBe(400);
   });
 
   it('400 when the type in the URL does not match the body, or is not a resource type', async () => {

@@ -8,4 +8,4 @@
 export { loadConformance, loadConformanceSync, type LoadOptions } from './load.ts';
 export { Conformance, type LoadedPackageInfo, type LoadTimings, type ValidateOptions } from './conformance.ts';
 export { PackageReadError } from './packages/package-reader.ts';
-export { validateRoutes, type ValidateRoutesOptions } from './routes.ts';
+export { VALIDATE_SPEC, validateHandler } from './validate-operation.ts';

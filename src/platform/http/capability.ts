@@ -5,13 +5,14 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { r4ResourceTypes } from '../fhir/base-definitions.ts';
 import type { SearchRegistry } from '../search/registry.ts';
+import type { CapabilityOperation } from '../router/operations/operation-registry.ts';
 
 export interface CapabilityOptions {
   version: string;
   /** Where the token endpoint is, for the SMART security extension. */
   tokenUrl?: string;
-  /** Extra operations registered by services and the conformance engine. */
-  operations?: { name: string; definition: string; resourceTypes?: string[]; documentation?: string }[];
+  /** The operations of the registry (services, the conformance engine). */
+  operations?: CapabilityOperation[];
   /** Profiles of the loaded IG packages. */
   supportedProfiles?: Record<string, string[]>;
   /** Resource types handled by special routes (e.g. AuditEvent) with their own description. */
@@ -52,7 +53,7 @@ export function buildCapabilityStatement(registry: SearchRegistry, opts: Capabil
         ...params.map((p) => ({ name: p.code, type: p.type, definition: p.url })),
       ],
       operation: (opts.operations ?? [])
-        .filter((o) => !o.resourceTypes || o.resourceTypes.includes(type))
+        .filter((o) => o.resourceTypes?.includes(type) || o.resourceTypes?.includes('Resource'))
         .map((o) => ({ name: o.name, definition: o.definition, documentation: o.documentation })),
     } as CapabilityStatementRestResource;
   });
@@ -85,7 +86,7 @@ export function buildCapabilityStatement(registry: SearchRegistry, opts: Capabil
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
         operation: (opts.operations ?? [])
-          .filter((o) => !o.resourceTypes)
+          .filter((o) => o.system)
           .map((o) => ({ name: o.name, definition: o.definition, documentation: o.documentation })),
       },
     ],

@@ -1,21 +1,33 @@
-/** Builds the HTTP server: FHIR JSON handling, errors as OperationOutcome, auth, FHIR REST and audit routes. */
+/**
+ * Builds the HTTP server: FHIR JSON handling, errors as OperationOutcome, auth, and the FHIR router (REST
+ * interactions, the audit log, operations) mounted at /fhir; services add their operations to the registry and
+ * their other routes to the app.
+ */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformParts } from '../platform.ts';
-import { auditRoutes } from './audit-routes.ts';
+import { readAuditLog } from '../router/audit-log.ts';
 import { authRoutes } from './auth-routes.ts';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.ts';
 import { serverOptions } from './server-options.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
 import { registerFhirJson } from './fhir-json.ts';
-import { fhirRoutes } from './fhir-routes.ts';
-import { authenticate } from './request-context.ts';
-import { validateRoutes } from '../conformance/index.ts';
+import { mountFhir } from './fastify-fhir.ts';
+import { VALIDATE_SPEC, validateHandler } from '../conformance/index.ts';
+import { FhirRouter } from '../router/router.ts';
+import { OperationRegistry } from '../router/operations/operation-registry.ts';
+import { registerAuditLog, registerRestInteractions } from '../router/rest-routes.ts';
+
+/** What a plugin (a service, the web apps) gets to register on. */
+export interface PluginContext {
+  app: FastifyInstance;
+  operations: OperationRegistry;
+}
 
 export interface ServerExtras {
-  /** Registered before the generic FHIR routes (services, $validate, web apps). */
-  plugins?: ((app: FastifyInstance) => Promise<void>)[];
-  capability?: Omit<CapabilityOptions, 'version' | 'tokenUrl'>;
+  /** Registered before the FHIR API is mounted (services, web apps). */
+  plugins?: ((ctx: PluginContext) => Promise<void>)[];
+  capability?: Omit<CapabilityOptions, 'version' | 'tokenUrl' | 'operations'>;
   logger?: boolean | 'silent';
   version?: string;
 }
@@ -29,7 +41,14 @@ function profilesByType(platform: PlatformParts): Record<string, string[]> {
   return out;
 }
 
-export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<FastifyInstance> {
+export interface BuiltServer {
+  app: FastifyInstance;
+  /** The FHIR router and its operations (what /fhir serves). */
+  router: FhirRouter;
+  operations: OperationRegistry;
+}
+
+export async function buildServer(platform: PlatformParts, extras: ServerExtras = {}): Promise<BuiltServer> {
   const { config } = platform;
   const app = Fastify({
     logger: { level: extras.logger === 'silent' ? 'silent' : extras.logger ? 'info' : 'error' },
@@ -42,25 +61,19 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   await healthRoutes(app, { db: platform.db });
   const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
   await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl, port: config.port });
-  await auditRoutes(app, { db: platform.db, tokens: platform.tokens, readAudit: platform.readAudit, repo: platform.repo, baseUrl });
-  // $validate: any authenticated caller (it reads and writes nothing).
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', async (request) => {
-      await authenticate(request, platform.tokens);
-    });
-    await validateRoutes(scope, { conformance: platform.conformance });
-  });
-  for (const plugin of extras.plugins ?? []) await plugin(app);
+  const router = new FhirRouter();
+  const operations = new OperationRegistry(router);
+  operations.register(VALIDATE_SPEC, validateHandler(platform.conformance));
+  const auditDeps = { db: platform.db, readAudit: platform.readAudit, repo: platform.repo };
+  registerAuditLog(router, async (req, id) => readAuditLog(auditDeps, await req.context(), id, req.query, req.base));
+  for (const plugin of extras.plugins ?? []) await plugin({ app, operations });
   let capability: object | undefined;
   const capabilityStatement = () =>
     (capability ??= buildCapabilityStatement(platform.registry, {
       version: extras.version ?? '0.1.0',
       tokenUrl: config.publicUrl ? `${config.publicUrl}/auth/token` : undefined,
       ...extras.capability,
-      operations: [
-        { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate', documentation: 'Validates against base R4 and the loaded IG profiles (meta.profile or ?profile=).' },
-        ...(extras.capability?.operations ?? []),
-      ],
+      operations: operations.capability(),
       supportedProfiles: profilesByType(platform),
       special: {
         AuditEvent: {
@@ -75,6 +88,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
         ...extras.capability?.special,
       },
     }));
-  await fhirRoutes(app, { repo: platform.repo, tokens: platform.tokens, baseUrl, capabilityStatement, bundleMaxEntries: config.bundleMaxEntries });
-  return app;
+  registerRestInteractions(router, { repo: platform.repo, capabilityStatement, bundleMaxEntries: config.bundleMaxEntries });
+  await mountFhir(app, { router, tokens: platform.tokens, baseUrl });
+  return { app, router, operations };
 }

@@ -10,16 +10,16 @@
  * alone, and the event loop is given back between entries (inside the transaction, every TX_SLICE_MS).
  */
 import { newId } from '../fhir/ids.ts';
-import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../auth/principal.ts';
-import { FhirError, badRequest, notFound } from '../fhir/errors.ts';
+import { FhirError, badRequest } from '../fhir/errors.ts';
 import { isKnownResourceType } from '../fhir/resource-shape.ts';
 import { isValidId } from '../fhir/references.ts';
 import { decodeQueryString } from '../search/search-request.ts';
 import type { Repository, Validated, WriteResult, WriteSession } from './repository.ts';
 import type { CreateItem } from './write-statement.ts';
-import { conditionalTarget } from './search-executor.ts';
-import { etagOf, relativeRef, type StoredResource } from './stored-resource.ts';
+import { etagOf, relativeRef } from './stored-resource.ts';
+import { innerRequest, type BundleEntryContext, type FhirRequest, type FhirResponse } from '../router/fhir-request.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2, GET: 3 };
@@ -46,6 +46,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 interface ParsedEntry {
   index: number;
   method: Method;
+  /** request.url's path (no leading slash, no query). */
+  path: string;
+  /** The path names an operation ($…). */
+  operation: boolean;
   type: string;
   id?: string;
   query?: string;
@@ -53,10 +57,8 @@ interface ParsedEntry {
   resource?: Record<string, unknown>;
   ifMatch?: string;
   ifNoneExist?: string;
+  ifNoneMatch?: string;
 }
-
-/** Handles a GET entry (read or search) through the REST layer's own code. */
-export type GetHandler = (ctx: RequestContext, url: string) => Promise<{ status: number; body: string }>;
 
 const entryError = (index: number, err: unknown): FhirError => {
   if (err instanceof FhirError) {
@@ -98,17 +100,24 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
   if (query) decodeQueryString(query, `Bundle.entry[${index}].request.url`);
   if (req.ifNoneExist) decodeQueryString(req.ifNoneExist, `Bundle.entry[${index}].request.ifNoneExist`);
   const [type, id, ...rest] = path.split('/');
-  if (!isKnownResourceType(type) || rest.length > 0 || (id !== undefined && !isValidId(id)))
+  // An operation ($validate …) or, for GET, any read path (history, vread) goes to its handler as it is.
+  const operation = path.split('/').some((s) => s.startsWith('$'));
+  const plain = isKnownResourceType(type) && rest.length === 0 && (id === undefined || isValidId(id));
+  const special = id !== undefined && (id.startsWith('_') || id.startsWith('$')); // _history, _search, $operation
+  const read = method === 'GET' && (isKnownResourceType(type) || type.startsWith('$')) && (id === undefined || special || isValidId(id));
+  if (!operation && !plain && !read)
     throw badRequest(`エントリ ${index} の URL ${req.url} を解釈できません`, `entry ${index}: cannot interpret request.url '${req.url}'`, where);
   const resource = entry.resource as Record<string, unknown> | undefined;
-  if ((method === 'POST' || method === 'PUT') && !resource)
+  if ((method === 'POST' || method === 'PUT') && !resource && !operation)
     throw badRequest(`エントリ ${index} にリソースがありません`, `entry ${index}: ${method} needs a resource`, [`Bundle.entry[${index}]`]);
-  if (method === 'POST' && id) throw badRequest(`エントリ ${index}: POST の URL に id は付けられません`, `entry ${index}: POST url must not contain an id`, where);
-  if ((method === 'PUT' || method === 'DELETE') && !id && !query)
+  if (method === 'POST' && id && !operation) throw badRequest(`エントリ ${index}: POST の URL に id は付けられません`, `entry ${index}: POST url must not contain an id`, where);
+  if ((method === 'PUT' || method === 'DELETE') && !id && !query && !operation)
     throw badRequest(`エントリ ${index}: ${method} には id か検索条件が必要です`, `entry ${index}: ${method} needs an id or a search query`, where);
   return {
     index,
     method,
+    path,
+    operation,
     type,
     id,
     query,
@@ -116,6 +125,7 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
     resource,
     ifMatch: req.ifMatch,
     ifNoneExist: req.ifNoneExist,
+    ifNoneMatch: req.ifNoneMatch,
   };
 }
 
@@ -132,30 +142,43 @@ function rewriteReferences(node: unknown, map: Map<string, string>): void {
   }
 }
 
-function responseEntry(stored: StoredResource, status: string, base: string, extra?: OperationOutcome): BundleEntry {
+const STATUS_TEXT: Record<number, string> = { 200: '200 OK', 201: '201 Created', 204: '204 No Content', 304: '304 Not Modified' };
+
+/** A Bundle entry answering one interaction: the router's response, with a relative location. */
+function responseEntry(res: FhirResponse, base: string): BundleEntry {
+  const resource = res.body === undefined ? undefined : typeof res.body === 'string' ? (JSON.parse(res.body) as Resource) : (res.body as Resource);
+  const h = res.headers ?? {};
+  const location = h.location?.startsWith(`${base}/`) ? h.location.slice(base.length + 1) : h.location;
+  const lastModified = (resource?.meta as { lastUpdated?: string } | undefined)?.lastUpdated ?? (h['last-modified'] ? new Date(h['last-modified']).toISOString() : undefined);
   return {
-    fullUrl: `${base}/${relativeRef(stored)}`,
-    ...(stored.content ? { resource: JSON.parse(stored.content) } : {}),
+    ...(location && resource ? { fullUrl: `${base}/${location.replace(/\/_history\/[^/]+$/, '')}` } : {}),
+    ...(resource ? { resource } : {}),
     response: {
-      status,
-      location: `${relativeRef(stored)}/_history/${stored.versionId}`,
-      etag: etagOf(stored),
-      lastModified: stored.lastUpdated.toISOString(),
-      ...(extra ? { outcome: extra } : {}),
+      status: STATUS_TEXT[res.status] ?? String(res.status),
+      ...(location ? { location } : {}),
+      ...(h.etag ? { etag: h.etag } : {}),
+      ...(location && lastModified ? { lastModified } : {}),
+      ...(res.outcome ? { outcome: res.outcome } : {}),
     },
   };
 }
 
-const statusText = (r: WriteResult) => (r.status === 201 ? '201 Created' : '200 OK');
+/** A failed entry of a batch: its status and OperationOutcome. */
+function failedEntry(err: unknown): BundleEntry {
+  const fe = err instanceof FhirError ? err : FhirError.of(500, 'exception', '処理中にエラーが発生しました', (err as Error).message);
+  return { response: { status: String(fe.status), outcome: fe.outcome } };
+}
 
 export class BundleProcessor {
   constructor(
     private readonly repo: Repository,
-    private readonly get: GetHandler,
+    /** Every entry is dispatched as the interaction it names (the REST handlers, operations …). */
+    private readonly router: { handle(req: FhirRequest): Promise<FhirResponse> },
     private readonly limits: BundleLimits = { maxEntries: DEFAULT_BUNDLE_MAX_ENTRIES },
   ) {}
 
-  async process(ctx: RequestContext, body: unknown, base: string): Promise<Bundle> {
+  async process(ctx: RequestContext, req: FhirRequest): Promise<Bundle> {
+    const body = req.body;
     if (!isObject(body) || body.resourceType !== 'Bundle') throw badRequest('Bundle が必要です', 'a Bundle is required');
     const type = body.type;
     if (type !== 'transaction' && type !== 'batch') {
@@ -174,7 +197,7 @@ export class BundleProcessor {
         `the Bundle has ${entries.length} entries; the limit is ${max} (TSUNAGU_BUNDLE_MAX_ENTRIES): split it`,
         ['Bundle.entry'],
       );
-    return type === 'transaction' ? this.transaction(ctx, entries, base) : this.batch(ctx, entries, base);
+    return type === 'transaction' ? this.transaction(ctx, entries, req) : this.batch(entries, req);
   }
 
   /**
@@ -187,7 +210,20 @@ export class BundleProcessor {
     return { outcome: prepared.outcome };
   }
 
-  private async transaction(ctx: RequestContext, entries: unknown[], base: string): Promise<Bundle> {
+  /** The entry as a request to the router, on behalf of the Bundle's caller. */
+  private entryRequest(outer: FhirRequest, e: ParsedEntry, entry?: BundleEntryContext): FhirRequest {
+    return innerRequest(outer, {
+      method: e.method,
+      path: e.path,
+      query: new URLSearchParams(e.query ?? ''),
+      body: e.resource,
+      headers: { 'if-match': e.ifMatch, 'if-none-exist': e.ifNoneExist, 'if-none-match': e.ifNoneMatch },
+      entry,
+    });
+  }
+
+  private async transaction(ctx: RequestContext, entries: unknown[], outer: FhirRequest): Promise<Bundle> {
+    const base = outer.base;
     const parsed = entries.map((e, i) => parseEntry(e, i));
     // Ids for created resources, and the map from their fullUrls to the new references.
     const refMap = new Map<string, string>();
@@ -235,7 +271,6 @@ export class BundleProcessor {
 
     const results = new Array<BundleEntry>(parsed.length);
     const order = [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
-    // Conditional creates that found an existing resource also map their fullUrl to it.
     // Refusals inside the transaction are recorded once it has rolled back.
     await this.repo.writeTransaction(async (tx, denials) => {
       const session: WriteSession = { tx, audits: [], denials };
@@ -251,7 +286,7 @@ export class BundleProcessor {
         } catch (err) {
           throw entryError(batch[0].e.index, err);
         }
-        for (const c of batch) results[c.e.index] = responseEntry(c.result.stored, statusText(c.result), base, c.result.outcome);
+        for (const c of batch) results[c.e.index] = responseEntry(createdResponse(c.result, base), base);
       };
       for (const e of order) {
         if (e.method === 'GET') continue;
@@ -259,14 +294,15 @@ export class BundleProcessor {
           await yieldToEventLoop();
           sliceStart = performance.now();
         }
-        const plainCreate = e.method === 'POST' && e.ifNoneExist === undefined;
+        const plainCreate = e.method === 'POST' && e.ifNoneExist === undefined && e.id === undefined && e.query === undefined && !e.operation;
         if (!plainCreate) await flush();
         try {
           if (plainCreate) {
             const ready = await this.repo.readyCreate(ctx, e.resource, { type: e.type, id: assigned.get(e.index)!, validated: validated.get(e.index), session });
             creates.push({ ...ready, e });
           } else {
-            results[e.index] = await this.write(ctx, e, session, base, assigned.get(e.index), validated.get(e.index));
+            const entry = { session, assignedId: assigned.get(e.index), validated: validated.get(e.index) };
+            results[e.index] = responseEntry(await this.router.handle(this.entryRequest(outer, e, entry)), base);
           }
         } catch (err) {
           throw entryError(e.index, err);
@@ -277,82 +313,48 @@ export class BundleProcessor {
     });
     for (const e of order) {
       if (e.method !== 'GET') continue;
-      results[e.index] = await this.getEntry(ctx, e, base);
+      results[e.index] = await this.getEntry(outer, e);
     }
     return { resourceType: 'Bundle', type: 'transaction-response', entry: results };
   }
 
-  private async batch(ctx: RequestContext, entries: unknown[], base: string): Promise<Bundle> {
+  private async batch(entries: unknown[], outer: FhirRequest): Promise<Bundle> {
     const results: BundleEntry[] = [];
     for (let i = 0; i < entries.length; i++) {
       if (i > 0) await yieldToEventLoop();
       try {
         const e = parseEntry(entries[i], i);
         if (e.method === 'GET') {
-          results.push(await this.getEntry(ctx, e, base));
+          results.push(await this.getEntry(outer, e));
           continue;
         }
-        const session = undefined;
         // An update validates inside its own transaction: validate first (a create does so before any).
-        const validated = e.method === 'PUT' && e.resource ? this.precheck(e, e.id, new Date().toISOString()) : undefined;
-        results.push(await this.write(ctx, e, session, base, e.method === 'POST' ? newId() : undefined, validated));
+        const validated = e.method === 'PUT' && e.resource && !e.operation ? this.precheck(e, e.id, new Date().toISOString()) : undefined;
+        results.push(responseEntry(await this.router.handle(this.entryRequest(outer, e, { validated })), outer.base));
       } catch (err) {
-        const fe = err instanceof FhirError ? err : FhirError.of(500, 'exception', '処理中にエラーが発生しました', (err as Error).message);
-        results.push({ response: { status: String(fe.status), outcome: fe.outcome } });
+        results.push(failedEntry(err));
       }
     }
     return { resourceType: 'Bundle', type: 'batch-response', entry: results };
   }
 
-  private async write(
-    ctx: RequestContext,
-    e: ParsedEntry,
-    session: WriteSession | undefined,
-    base: string,
-    assignedId?: string,
-    validated?: Validated,
-  ): Promise<BundleEntry> {
-    const repo = this.repo;
-    switch (e.method) {
-      case 'POST': {
-        const r = await repo.create(ctx, e.resource, { type: e.type, session, ifNoneExist: e.ifNoneExist, id: assignedId, validated });
-        return responseEntry(r.stored, statusText(r), base, r.outcome);
-      }
-      case 'PUT': {
-        let id = e.id;
-        if (!id) {
-          const match = await conditionalTarget(repo, ctx, e.type, new URLSearchParams(e.query), 'update', session);
-          id = match?.id ?? (e.resource?.id as string | undefined) ?? newId();
-          if (e.resource && e.resource.id === undefined) e.resource.id = id;
-        }
-        const r = await repo.update(ctx, e.type, id, e.resource, { ifMatch: e.ifMatch, session, validated });
-        return responseEntry(r.stored, statusText(r), base, r.outcome);
-      }
-      case 'DELETE': {
-        let id = e.id;
-        if (!id) {
-          const match = await conditionalTarget(repo, ctx, e.type, new URLSearchParams(e.query), 'delete', session);
-          if (!match) return { response: { status: '204 No Content' } };
-          id = match.id;
-        }
-        await repo.delete(ctx, e.type, id, { session });
-        return { response: { status: '204 No Content' } };
-      }
-      default:
-        throw notFound(e.method);
-    }
-  }
-
-  private async getEntry(ctx: RequestContext, e: ParsedEntry, _base: string): Promise<BundleEntry> {
-    const url = `${e.type}${e.id ? '/' + e.id : ''}${e.query ? '?' + e.query : ''}`;
+  private async getEntry(outer: FhirRequest, e: ParsedEntry): Promise<BundleEntry> {
     try {
-      const r = await this.get(ctx, url);
-      return { resource: JSON.parse(r.body), response: { status: String(r.status) } };
+      return responseEntry(await this.router.handle(this.entryRequest(outer, e)), outer.base);
     } catch (err) {
-      const fe = err instanceof FhirError ? err : FhirError.of(500, 'exception', '処理中にエラーが発生しました', (err as Error).message);
-      return { response: { status: String(fe.status), outcome: fe.outcome } };
+      return failedEntry(err);
     }
   }
+}
+
+/** What the create interaction answers, for creates written together. */
+function createdResponse(r: WriteResult, base: string): FhirResponse {
+  return {
+    status: 201,
+    body: r.stored.content!,
+    headers: { etag: etagOf(r.stored), location: `${base}/${relativeRef(r.stored)}/_history/${r.stored.versionId}` },
+    outcome: r.outcome,
+  };
 }
 
 function danglingUrnReferences(e: ParsedEntry): { index: number; ref: string }[] {

@@ -38,7 +38,7 @@ import {
   type ConsentCategory,
 } from './fhir-codes.ts';
 import { FACILITY_CODE_SYSTEM } from './numbers.ts';
-import type { ParamReader } from './params.ts';
+import type { ParamReader } from '../../platform/router/operations/parameters.ts';
 import type { EligibilityRuntime } from './runtime.ts';
 
 export type ConsentSetting = 'outpatient' | 'inpatient' | 'home-care';

@@ -1,30 +1,13 @@
 /**
- * The custom operations of the eligibility service: listed in the CapabilityStatement (`/fhir/metadata`) and
- * served as OperationDefinition resources at `/fhir/OperationDefinition/<id>`.
+ * The operations of the eligibility service, described once (OperationSpec): the registry serves their
+ * OperationDefinitions at `/fhir/OperationDefinition/<id>`, lists them in the CapabilityStatement, checks the
+ * input against them and the output the handlers write (fhir-operations.ts).
  */
-import type { ServiceOperation } from '../../platform/service.ts';
+import type { OperationParameter, OperationSpec } from '../../platform/router/operations/operation-spec.ts';
 import { TSUNAGU_CANONICAL } from './fhir-codes.ts';
 
-interface P {
-  name: string;
-  use: 'in' | 'out';
-  min: number;
-  max: string;
-  type?: string;
-  documentation: string;
-}
-
-interface OpSpec {
-  id: string;
-  code: string;
-  title: string;
-  description: string;
-  system: boolean;
-  resource?: string[];
-  instance: boolean;
-  affectsState: boolean;
-  parameters: P[];
-}
+type P = OperationParameter;
+type OpSpec = Omit<OperationSpec, 'url'>;
 
 const RESULT: P[] = [
   { name: 'result', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'true when eligible on the visit date' },
@@ -39,6 +22,29 @@ const RESULT: P[] = [
   { name: 'eligibility', use: 'out', min: 0, max: '1', documentation: 'summary: insurerNumber, symbol, number, branch, relationship, copayRatio, limitCategory, elderlyCopayRatio, specificDisease, publicExpense' },
   { name: 'displayName', use: 'out', min: 0, max: '1', type: 'string', documentation: 'only with nameDisplay=bmp: the name with ● for characters the client cannot display' },
   { name: 'outcome', use: 'out', min: 0, max: '1', type: 'OperationOutcome', documentation: 'the refusal as an OperationOutcome (Japanese details.text, English diagnostics)' },
+  { name: 'method', use: 'out', min: 1, max: '1', type: 'code', documentation: 'card-pin | card-face | insurance-card | eligibility-certificate — how the person was identified' },
+  { name: 'patientReference', use: 'out', min: 0, max: '1', type: 'Reference', documentation: 'Patient/<id> of the identified person' },
+  { name: 'coverageReference', use: 'out', min: 0, max: '1', type: 'Reference', documentation: 'the Coverage in force (bulk pre-check, instead of the resource)' },
+  { name: 'recordConcerned', use: 'out', min: 0, max: '1', type: 'string', documentation: 'the eligibility record a refusal is about (lost, not yet valid)' },
+  { name: 'certificateSerial', use: 'out', min: 0, max: '1', type: 'string', documentation: 'serial of the card certificate (card verification)' },
+];
+
+/** How a $bulk-precheck entry is given: the number input of one booked patient. */
+const PRECHECK_ENTRY_IN: Omit<P, 'use'>[] = [
+  { name: 'ref', min: 0, max: '1', type: 'string', documentation: 'the caller’s reference for the entry (default: its position)' },
+  { name: 'source', min: 0, max: '1', type: 'code', documentation: 'insurance-card (default) | eligibility-certificate' },
+  { name: 'insurerNumber', min: 1, max: '1', type: 'string', documentation: '保険者番号', label: '保険者番号' },
+  { name: 'symbol', min: 0, max: '1', type: 'string', documentation: '記号' },
+  { name: 'number', min: 1, max: '1', type: 'string', documentation: '番号', label: '番号' },
+  { name: 'branch', min: 0, max: '1', type: 'string', documentation: '枝番' },
+  { name: 'birthDate', min: 1, max: '1', type: 'date', documentation: '生年月日', label: '生年月日' },
+  { name: 'visitDate', min: 0, max: '1', type: 'date', documentation: 'default: today (Japan time)' },
+];
+
+/** One answer of $bulk-precheck: the result parts without the embedded resources, with the entry's ref. */
+const PRECHECK_ENTRY_OUT: Omit<P, 'use'>[] = [
+  { name: 'ref', min: 1, max: '1', type: 'string', documentation: 'the entry’s ref' },
+  ...RESULT.filter((p) => p.name !== 'patient' && p.name !== 'coverage').map(({ use: _use, ...p }) => p),
 ];
 
 const SPECS: OpSpec[] = [
@@ -64,11 +70,11 @@ const SPECS: OpSpec[] = [
     instance: false,
     affectsState: true,
     parameters: [
-      { name: 'challenge', use: 'in', min: 1, max: '1', type: 'string', documentation: 'from $card-challenge' },
-      { name: 'signature', use: 'in', min: 1, max: '1', type: 'string', documentation: 'base64url signature by the card (RSASSA-PKCS1-v1_5/SHA-256 or ECDSA P-256 P1363)' },
-      { name: 'certificate', use: 'in', min: 1, max: '1', type: 'string', documentation: '利用者証明用電子証明書, base64 DER' },
+      { name: 'challenge', use: 'in', min: 1, max: '1', type: 'string', documentation: 'from $card-challenge', label: 'チャレンジ' },
+      { name: 'signature', use: 'in', min: 1, max: '1', type: 'string', documentation: 'base64url signature by the card (RSASSA-PKCS1-v1_5/SHA-256 or ECDSA P-256 P1363)', label: 'カードの署名' },
+      { name: 'certificate', use: 'in', min: 1, max: '1', type: 'string', documentation: '利用者証明用電子証明書, base64 DER', label: '利用者証明用電子証明書' },
       { name: 'chain', use: 'in', min: 0, max: '*', type: 'string', documentation: 'intermediate CA certificates, base64 DER' },
-      { name: 'method', use: 'in', min: 1, max: '1', type: 'code', documentation: 'pin | face — how the reader verified the holder' },
+      { name: 'method', use: 'in', min: 1, max: '1', type: 'code', documentation: 'pin | face — how the reader verified the holder', label: '本人確認の方法（pin / face）' },
       { name: 'visitDate', use: 'in', min: 0, max: '1', type: 'date', documentation: 'default: today (Japan time)' },
       { name: 'nameDisplay', use: 'in', min: 0, max: '1', type: 'code', documentation: 'exact (default) | bmp — add displayName with ● for undisplayable characters' },
       ...RESULT,
@@ -81,14 +87,14 @@ const SPECS: OpSpec[] = [
     description: 'Eligibility by 保険者番号・記号・番号・枝番 and birth date, as printed on a health insurance card or a 資格確認書 (same number format). Audited. Number input is limited per client (TSUNAGU_NUMBER_LOOKUPS_PER_HOUR, 429 with Retry-After beyond) and per number (TSUNAGU_NUMBER_FAILURES_PER_DAY failed lookups lock it for 24 hours: too-many-attempts).',
     system: true,
     instance: false,
-    affectsState: false,
+    affectsState: true, // the probe is audited and counted against the limits of number input
     parameters: [
       { name: 'source', use: 'in', min: 0, max: '1', type: 'code', documentation: 'insurance-card (default) | eligibility-certificate (資格確認書)' },
-      { name: 'insurerNumber', use: 'in', min: 1, max: '1', type: 'string', documentation: '保険者番号 (6 or 8 digits; check digit verified)' },
+      { name: 'insurerNumber', use: 'in', min: 1, max: '1', type: 'string', documentation: '保険者番号 (6 or 8 digits; check digit verified)', label: '保険者番号' },
       { name: 'symbol', use: 'in', min: 0, max: '1', type: 'string', documentation: '記号' },
-      { name: 'number', use: 'in', min: 1, max: '1', type: 'string', documentation: '番号' },
+      { name: 'number', use: 'in', min: 1, max: '1', type: 'string', documentation: '番号', label: '番号' },
       { name: 'branch', use: 'in', min: 0, max: '1', type: 'string', documentation: '枝番 (2 digits)' },
-      { name: 'birthDate', use: 'in', min: 1, max: '1', type: 'date', documentation: '生年月日' },
+      { name: 'birthDate', use: 'in', min: 1, max: '1', type: 'date', documentation: '生年月日', label: '生年月日' },
       { name: 'visitDate', use: 'in', min: 0, max: '1', type: 'date', documentation: 'default: today (Japan time)' },
       { name: 'nameDisplay', use: 'in', min: 0, max: '1', type: 'code', documentation: 'exact (default) | bmp' },
       ...RESULT,
@@ -101,10 +107,14 @@ const SPECS: OpSpec[] = [
     description: 'Eligibility of up to 1000 booked patients by insurance number and birth date; one result entry per input entry, in order. Audited per entry. Each entry counts against the per-client limit of number input (429 with Retry-After, nothing looked up); one birth date per number and branch (repeated-number for the others).',
     system: true,
     instance: false,
-    affectsState: false,
+    affectsState: true, // the probe is audited and counted against the limits of number input
     parameters: [
-      { name: 'entry', use: 'in', min: 1, max: '1000', documentation: 'parts: ref, insurerNumber, symbol, number, branch, birthDate, visitDate, source' },
-      { name: 'entry', use: 'out', min: 0, max: '*', documentation: 'parts: ref, result, code, stage, message, diagnostics, patientReference, coverageReference, eligibility' },
+      { name: 'entry', use: 'in', min: 1, max: '*', documentation: 'one booked patient (at most 1000)', part: PRECHECK_ENTRY_IN },
+      { name: 'nameDisplay', use: 'in', min: 0, max: '1', type: 'code', documentation: 'exact (default) | bmp' },
+      { name: 'total', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'entries answered' },
+      { name: 'eligible', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'entries eligible on their visit date' },
+      { name: 'ineligible', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'entries not eligible (or refused)' },
+      { name: 'entry', use: 'out', min: 0, max: '*', documentation: 'one answer per entry, in order', part: PRECHECK_ENTRY_OUT },
     ],
   },
   {
@@ -116,14 +126,14 @@ const SPECS: OpSpec[] = [
     instance: false,
     affectsState: true,
     parameters: [
-      { name: 'visit', use: 'in', min: 1, max: '1', type: 'string', documentation: 'visit token from $verify-card' },
+      { name: 'visit', use: 'in', min: 1, max: '1', type: 'string', documentation: 'visit token from $verify-card', label: '受付情報（visit）' },
       { name: 'medication', use: 'in', min: 0, max: '1', type: 'boolean', documentation: '薬剤情報・診療情報' },
       { name: 'surgery', use: 'in', min: 0, max: '1', type: 'boolean', documentation: '手術情報' },
       { name: 'checkup', use: 'in', min: 0, max: '1', type: 'boolean', documentation: '健診情報' },
       { name: 'ehr6', use: 'in', min: 0, max: '1', type: 'boolean', documentation: '電子カルテ情報（6情報）' },
       { name: 'setting', use: 'in', min: 0, max: '1', type: 'code', documentation: 'outpatient (default) | inpatient | home-care' },
       { name: 'until', use: 'in', min: 0, max: '1', type: 'date', documentation: 'end of the stay (inpatient / home-care)' },
-      { name: 'consent', use: 'out', min: 1, max: '*', type: 'Consent', documentation: 'the recorded consents' },
+      { name: 'return', use: 'out', min: 1, max: '1', type: 'Bundle', documentation: 'collection of the recorded Consent resources (201)' },
     ],
   },
   {
@@ -172,38 +182,24 @@ const SPECS: OpSpec[] = [
     instance: false,
     affectsState: true,
     parameters: [
-      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', documentation: 'collection of MedicationDispense / Procedure / Observation' },
-      { name: 'return', use: 'out', min: 1, max: '1', type: 'Parameters', documentation: 'created references with their category' },
+      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', documentation: 'collection of MedicationDispense / Procedure / Observation', label: '取り込む Bundle' },
+      { name: 'created', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'how many resources were created (201)' },
+      {
+        name: 'resource',
+        use: 'out',
+        min: 0,
+        max: '*',
+        documentation: 'one per created resource',
+        part: [
+          { name: 'reference', min: 1, max: '1', type: 'Reference', documentation: 'the created resource' },
+          { name: 'category', min: 1, max: '1', type: 'code', documentation: 'its consent category (medication, surgery, checkup)' },
+        ],
+      },
     ],
   },
 ];
 
-export const OPERATION_DEFINITIONS: Record<string, Record<string, unknown>> = Object.fromEntries(
-  SPECS.map((s) => [
-    s.id,
-    {
-      resourceType: 'OperationDefinition',
-      id: s.id,
-      url: `${TSUNAGU_CANONICAL}/OperationDefinition/${s.id}`,
-      name: s.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
-      title: s.title,
-      status: 'active',
-      kind: 'operation',
-      description: s.description,
-      affectsState: s.affectsState,
-      code: s.code,
-      ...(s.resource ? { resource: s.resource } : {}),
-      system: s.system,
-      type: false,
-      instance: s.instance,
-      parameter: s.parameters.map((p) => ({ name: p.name, use: p.use, min: p.min, max: p.max, ...(p.type ? { type: p.type } : {}), documentation: p.documentation })),
-    },
-  ]),
+/** The specs by code. */
+export const ELIGIBILITY_SPECS: Record<string, OperationSpec> = Object.fromEntries(
+  SPECS.map((s) => [s.code, { ...s, url: `${TSUNAGU_CANONICAL}/OperationDefinition/${s.id}` }]),
 );
-
-export const ELIGIBILITY_OPERATIONS: ServiceOperation[] = SPECS.map((s) => ({
-  name: s.code,
-  definition: `${TSUNAGU_CANONICAL}/OperationDefinition/${s.id}`,
-  ...(s.resource ? { resourceTypes: s.resource } : {}),
-  documentation: `${s.title}. ${s.description}`,
-}));

@@ -1,54 +1,30 @@
 /**
- * HTTP routes of the eligibility service (registered before the generic FHIR routes).
- *
- * Reception (facilities, pharmacies) — FHIR operations, Parameters in and out:
- *   POST /fhir/$card-challenge            challenge for the card
- *   POST /fhir/$verify-card               card assertion → eligibility on the visit date (or the reason)
- *   POST /fhir/$verify-insurance          保険証 / 資格確認書 number + birth date → eligibility
- *   POST /fhir/$bulk-precheck             一括照会 of booked patients
- *   POST /fhir/$reader-consent            consent choices at the reader for a card visit
- *   POST /fhir/Consent/:id/$revoke        withdraw a consent (patient or the recording facility)
- *   GET  /fhir/Patient/:id/$medication-history | $surgery-history | $checkup-results   consented views
- * Insurers and operators:
+ * The eligibility service's HTTP routes outside FHIR (its FHIR operations are in fhir-operations.ts):
+ * insurers and operators
  *   POST /eligibility/records             register / update / end records (JSON, bulk-file column names)
  *   POST /eligibility/records/$bulk       a bulk file (text/csv), per-line report
  *   POST /eligibility/cards               link a user certificate to a registered person
- *   POST /fhir/$import-shared-information receipt and check-up data (Bundle)
- *   GET  /fhir/Patient/:id/$eligibility-history
- * Anyone: GET /fhir/OperationDefinition/<id> for the operations above; GET /eligibility/openapi.json for the
- * endpoints outside FHIR.
+ * anyone
+ *   GET  /eligibility/openapi.json        an OpenAPI description of these endpoints
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canonicalInsurerCode, type RequestContext } from '../../platform/auth/principal.ts';
 import { FhirError, badRequest, forbidden } from '../../platform/fhir/errors.ts';
-import { isValidId } from '../../platform/fhir/references.ts';
-import { sendFhir } from '../../platform/http/fhir-json.ts';
 import { authenticate } from '../../platform/http/request-context.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
-import { bundleText } from '../../platform/store/bundle-text.ts';
 import { parseBulkRow, BULK_COLUMNS, type BulkRow } from './bulk-file.ts';
 import { loadBulkText } from './bulk-load.ts';
 import { describeUserCertificate, linkCertificate, personByInsuredKey } from './cards.ts';
-import { recordReaderConsent, revokeConsent } from './consent.ts';
-import { OPERATION_DEFINITIONS } from './operations.ts';
-import { INSURED_PERSON_IDENTIFIER_SYSTEM, formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './numbers.ts';
-import { ParamReader, parameters } from './params.ts';
+import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './numbers.ts';
+import { ParamReader } from '../../platform/router/operations/parameters.ts';
 import { applyRecords, assertRegistryScopes, type RegistryItem } from './registry-store.ts';
 import type { EligibilityRuntime } from './runtime.ts';
 import { eligibilityOpenApi } from './openapi.ts';
 import { speaksForIdentity } from './person-identity.ts';
 import type { EligibilityRecord } from './record.ts';
-import { importSharedInformation, viewSharedInformation, VIEWS, type ViewName } from './shared-data.ts';
-import { bulkParameters, bulkPrecheck, resultParameters, verifyCard, verifyInsuranceNumber, type OutputOptions } from './verification.ts';
 
 const MAX_RECORDS_PER_REQUEST = 1000;
 
-function outputOptions(params: ParamReader): OutputOptions {
-  const v = params.string('nameDisplay');
-  if (v !== undefined && v !== 'exact' && v !== 'bmp')
-    throw badRequest(`nameDisplay は exact か bmp です（${v}）`, `nameDisplay must be exact or bmp (got ${v})`, [params.path('nameDisplay')]);
-  return { nameDisplay: (v as OutputOptions['nameDisplay']) ?? 'exact' };
-}
 
 function registryRow(value: unknown, where: string): BulkRow {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('資格情報は JSON オブジェクトです', 'an eligibility record must be a JSON object', [where]);
@@ -66,83 +42,13 @@ function registryRow(value: unknown, where: string): BulkRow {
 export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRuntime): Promise<void> {
   const platform: PlatformParts = rt.platform;
   const ctxOf = (request: FastifyRequest): Promise<RequestContext> => authenticate(request, platform.tokens);
-  const baseOf = (request: FastifyRequest) => (platform.config.publicUrl ? `${platform.config.publicUrl}/fhir` : `${request.protocol}://${request.host}/fhir`);
 
   // Insurer bulk files arrive as CSV.
   if (!app.hasContentTypeParser('text/csv')) app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  for (const [id, def] of Object.entries(OPERATION_DEFINITIONS)) app.get(`/fhir/OperationDefinition/${id}`, async (_req, reply) => sendFhir(reply, 200, def));
   app.get('/eligibility/openapi.json', async (request, reply) =>
     reply.type('application/json').send(eligibilityOpenApi(platform.config.publicUrl ?? `${request.protocol}://${request.host}`)),
   );
-
-  // ---------------- reception ----------------
-
-  app.post('/fhir/$card-challenge', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const p = ctx.principal;
-    if ((p.kind !== 'facility' && p.kind !== 'pharmacy') || !p.facilityCode)
-      throw forbidden('チャレンジは医療機関・薬局に発行します', 'challenges are issued to facilities and pharmacies');
-    const issued = rt.challenges.issue(p.facilityCode);
-    return sendFhir(
-      reply,
-      200,
-      parameters([
-        { name: 'challenge', valueString: issued.challenge },
-        { name: 'expires', valueInstant: issued.expiresAt.toISOString() },
-      ]),
-    );
-  });
-
-  app.post('/fhir/$verify-card', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const params = ParamReader.of(request.body);
-    const options = outputOptions(params);
-    return sendFhir(reply, 200, resultParameters(await verifyCard(rt, ctx, params), options));
-  });
-
-  app.post('/fhir/$verify-insurance', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const params = ParamReader.of(request.body);
-    const options = outputOptions(params);
-    return sendFhir(reply, 200, resultParameters(await verifyInsuranceNumber(rt, ctx, params), options));
-  });
-
-  app.post('/fhir/$bulk-precheck', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const params = ParamReader.of(request.body);
-    return sendFhir(reply, 200, bulkParameters(await bulkPrecheck(rt, ctx, params), outputOptions(params)));
-  });
-
-  app.post('/fhir/$reader-consent', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const consents = await recordReaderConsent(rt, ctx, ParamReader.of(request.body));
-    const base = baseOf(request);
-    return sendFhir(
-      reply,
-      201,
-      bundleText(
-        { type: 'collection', total: consents.length },
-        consents.map((c) => ({ fullUrl: `${base}/Consent/${c.consentId}`, resource: c.content })),
-      ),
-    );
-  });
-
-  app.post<{ Params: { id: string } }>('/fhir/Consent/:id/$revoke', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    if (!isValidId(request.params.id)) throw badRequest('id が正しくありません', 'invalid id');
-    return sendFhir(reply, 200, await revokeConsent(rt, ctx, request.params.id));
-  });
-
-  for (const view of Object.keys(VIEWS) as ViewName[]) {
-    app.get<{ Params: { id: string } }>(`/fhir/Patient/:id/$${view}`, async (request, reply) => {
-      const ctx = await ctxOf(request);
-      if (!isValidId(request.params.id)) throw badRequest('id が正しくありません', 'invalid id');
-      const i = request.url.indexOf('?');
-      const query = new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
-      return sendFhir(reply, 200, await viewSharedInformation(platform, ctx, view, request.params.id, query, baseOf(request)));
-    });
-  }
 
   // ---------------- insurers ----------------
 
@@ -241,58 +147,9 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     return reply.code(outcome === 'linked' ? 201 : 200).send({ outcome, patient: `Patient/${patientId}`, serial: cert.serial, fingerprint: cert.fingerprint });
   });
 
-  app.post('/fhir/$import-shared-information', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const result = await importSharedInformation(platform, ctx, request.body);
-    return sendFhir(
-      reply,
-      201,
-      parameters([
-        { name: 'created', valueInteger: result.created.length },
-        ...result.created.map((c) => ({ name: 'resource', part: [{ name: 'reference', valueReference: { reference: c.reference } }, { name: 'category', valueCode: c.category }] })),
-      ]),
-    );
-  });
 
-  app.get<{ Params: { id: string } }>('/fhir/Patient/:id/$eligibility-history', async (request, reply) => {
-    const ctx = await ctxOf(request);
-    const id = request.params.id;
-    if (!isValidId(id)) throw badRequest('id が正しくありません', 'invalid id');
-    const p = ctx.principal;
-    const entity = `Patient/${id}/$eligibility-history`;
-    const rows = (
-      await platform.db.query<{ insurer_number: string; coverage_id: string; acquired_on: string }>(
-        'SELECT insurer_number, coverage_id, acquired_on FROM elig_records WHERE patient_key = $1 ORDER BY acquired_on DESC, insurer_number',
-        [id],
-      )
-    ).rows;
-    const allowed =
-      p.kind === 'operator' ||
-      (p.kind === 'patient' && p.patientId === id) ||
-      (p.kind === 'insurer' && rows.some((r) => r.insurer_number === normalizeInsurer(p.facilityCode)));
-    if (!allowed)
-      throw await platform.repo.deny(ctx, 'read', rows.length ? id : '', entity, '資格履歴は本人・加入先の保険者・運用者のみ閲覧できます', 'eligibility history is for the person, their insurers and operators');
-    if (rows.length === 0) throw FhirError.of(404, 'not-found', `Patient/${id} の資格情報はありません`, `no eligibility is registered for Patient/${id}`);
-    // An insurer sees its own periods (and the Patient with its own numbers); other insurers' stay theirs.
-    const own = p.kind === 'insurer' ? normalizeInsurer(p.facilityCode) : undefined;
-    const shown = own === undefined ? rows : rows.filter((r) => r.insurer_number === own);
-    const res = await platform.db.query<{ resource_type: string; id: string; content: string }>(
-      `SELECT resource_type, id, content FROM resources WHERE (resource_type = 'Patient' AND id = $1) OR (resource_type = 'Coverage' AND id = ANY($2::text[]))`,
-      [id, shown.map((r) => r.coverage_id)],
-    );
-    const byId = new Map(res.rows.map((r) => [`${r.resource_type}/${r.id}`, r.resource_type === 'Patient' && own !== undefined ? ownNumbersOnly(r.content, own) : r.content]));
-    const ordered = [`Patient/${id}`, ...shown.map((r) => `Coverage/${r.coverage_id}`)].filter((ref) => byId.has(ref));
-    await platform.readAudit.write([platform.repo.auditRecord(ctx, 'R', 'eligibility-history', '0', id, ordered)]);
-    const base = baseOf(request);
-    return sendFhir(
-      reply,
-      200,
-      bundleText(
-        { type: 'searchset', total: ordered.length - 1 },
-        ordered.map((ref) => ({ fullUrl: `${base}/${ref}`, resource: byId.get(ref)!, extra: { search: { mode: ref.startsWith('Patient/') ? 'include' : 'match' } } })),
-      ),
-    );
-  });
+
+
 }
 
 const normalizeInsurer = (code: string | undefined) => canonicalInsurerCode(code ?? '');
@@ -304,15 +161,4 @@ async function speaksForPerson(platform: PlatformParts, patientId: string, insur
 
 async function insurerOwns(platform: PlatformParts, insurerCode: string | undefined, insuredKey: string): Promise<boolean> {
   return insuredKey.startsWith(`${normalizeInsurer(insurerCode)}:`) && insurerCode !== undefined && (await platform.db.query('SELECT 1 FROM elig_records WHERE insured_key = $1 LIMIT 1', [insuredKey])).rowCount > 0;
-}
-
-/**
- * The Patient as an insurer sees it in the eligibility history: the identifiers of its own insured numbers only
- * (the others would tell it the person's other insurers and periods), tagged SUBSETTED as FHIR marks a partial view.
- */
-function ownNumbersOnly(content: string, insurerNumber: string): string {
-  const patient = JSON.parse(content) as { meta?: { tag?: unknown[] }; identifier?: { system?: string; value?: string }[] };
-  patient.identifier = (patient.identifier ?? []).filter((i) => i.system !== INSURED_PERSON_IDENTIFIER_SYSTEM || i.value?.startsWith(`${insurerNumber}:`));
-  patient.meta = { ...patient.meta, tag: [...(patient.meta?.tag ?? []), { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' }] };
-  return JSON.stringify(patient);
 }

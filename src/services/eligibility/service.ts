@@ -5,10 +5,10 @@
  */
 import { resourceOf, type WriteRule } from '../../platform/access/policy.ts';
 import type { PlatformParts } from '../../platform/platform.ts';
-import type { ServiceModule } from '../../platform/service.ts';
+import type { ServiceContext, ServiceModule } from '../../platform/service.ts';
 import { CONSENT_CATEGORY_SYSTEM } from './fhir-codes.ts';
 import { MANAGED_REFUSAL, isManaged } from './managed.ts';
-import { ELIGIBILITY_OPERATIONS } from './operations.ts';
+import { registerEligibilityOperations } from './fhir-operations.ts';
 import { eligibilityRoutes } from './routes.ts';
 import { startRuntime, type EligibilityOptions } from './runtime.ts';
 import { eligibilityMigrations } from './schema.ts';
@@ -33,14 +33,14 @@ export function createEligibilityService(options: EligibilityOptions = {}): Serv
   return {
     name: 'eligibility',
     migrations: [...eligibilityMigrations, consentGrantsMigration],
-    operations: ELIGIBILITY_OPERATIONS,
-    async register({ platform, app }: { platform: PlatformParts; app: import('fastify').FastifyInstance }) {
+    async register({ platform, app, operations }: ServiceContext) {
       const rt = await startRuntime(platform, options);
       platform.policy.addWriteRule(managedGuard());
       // The consent categories are the labels reader consent opens (access grants).
       platform.grants.controlLabelSystem(CONSENT_CATEGORY_SYSTEM);
       platform.repo.addSubjectResolver(insuredPersonResolver);
       app.addHook('onClose', async () => rt.close());
+      registerEligibilityOperations(operations, rt);
       await eligibilityRoutes(app, rt);
     },
   };

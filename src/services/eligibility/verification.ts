@@ -25,7 +25,7 @@ import { numberKeyOf } from './fhir-mapping.ts';
 import { bmpWithoutVariationSelectors, toDisplayable } from './names.ts';
 import { parseInsuredPersonNumber, PUBLIC_PAYER_NUMBER_SYSTEM } from './numbers.ts';
 import { FailureBudget } from './probe-guard.ts';
-import { ParamReader, RawJson, parametersText, type OutParam } from './params.ts';
+import { ParamReader, RawJson, type OutParam } from '../../platform/router/operations/parameters.ts';
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from './record.ts';
 import type { EligibilityRuntime } from './runtime.ts';
 import type { VisitMethod } from './visit-token.ts';
@@ -480,17 +480,13 @@ export function resultParts(answer: ReceptionResult, options: OutputOptions = {}
   ];
 }
 
-/** The answer of $verify-card / $verify-insurance, as JSON text. */
-export function resultParameters(r: ReceptionResult, options: OutputOptions = {}): string {
-  return parametersText(resultParts(r, options));
-}
-
-export function bulkParameters(results: ReceptionResult[], options: OutputOptions = {}): string {
+/** The output parameters of $bulk-precheck: counts, then one entry of parts per booked patient, in order. */
+export function bulkParts(results: ReceptionResult[], options: OutputOptions = {}): OutParam[] {
   const ok = results.filter((r) => r.ok).length;
-  return parametersText([
+  return [
     { name: 'total', valueInteger: results.length },
     { name: 'eligible', valueInteger: ok },
     { name: 'ineligible', valueInteger: results.length - ok },
     ...results.map((r) => ({ name: 'entry', part: resultParts(r, { ...options, resources: false }) })),
-  ]);
+  ];
 }

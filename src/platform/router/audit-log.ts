@@ -1,12 +1,8 @@
-/** `AuditEvent` is served from the tamper-evident audit log; it cannot be written through the API. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessTokens } from '../auth/access-tokens.ts';
+/** Reads of `AuditEvent`: served from the tamper-evident audit log (never from the resource store). */
 import { searchAuditEvents, readAuditEvent } from '../audit/audit-query.ts';
-import { FhirError, forbidden } from '../fhir/errors.ts';
+import { forbidden } from '../fhir/errors.ts';
 import type { Queryable } from '../storage/database.ts';
 import { bundleText } from '../store/bundle-text.ts';
-import { sendFhir } from './fhir-json.ts';
-import { authenticate } from './request-context.ts';
 import { allows } from '../auth/scopes.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import type { GroupAuditWriter } from '../audit/audit-writer.ts';
@@ -16,18 +12,16 @@ import type { Repository } from '../store/repository.ts';
  * Someone other than the person reading a person's access log (an operator) is itself recorded in that log; the
  * person reading their own log, and a client reading the events it caused, are not.
  */
-async function recordLogViews(deps: AuditRouteDeps, ctx: RequestContext, subtype: string, patientKeys: string[]): Promise<void> {
+async function recordLogViews(deps: AuditLogDeps, ctx: RequestContext, subtype: string, patientKeys: string[]): Promise<void> {
   if (ctx.principal.kind !== 'operator') return;
   const people = [...new Set(patientKeys.filter(Boolean))];
   if (people.length) await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
 }
 
-export interface AuditRouteDeps {
+export interface AuditLogDeps {
   db: Queryable;
-  tokens: AccessTokens;
   readAudit: GroupAuditWriter;
   repo: Pick<Repository, 'auditRecord'>;
-  baseUrl?: string;
 }
 
 /** The token must allow reading AuditEvent (a patient always reads their own log). */
@@ -40,7 +34,7 @@ function assertAuditScope(ctx: RequestContext): void {
  * A read (`AuditEvent/<id>`) or search (`AuditEvent?…`) of the audit log as JSON text: the REST routes and GET
  * entries of batch / transaction Bundles both come here, so AuditEvent is only ever served from the log.
  */
-export async function readAuditLog(deps: AuditRouteDeps, ctx: RequestContext, id: string | undefined, query: URLSearchParams, base: string): Promise<string> {
+export async function readAuditLog(deps: AuditLogDeps, ctx: RequestContext, id: string | undefined, query: URLSearchParams, base: string): Promise<string> {
   assertAuditScope(ctx);
   if (id !== undefined) {
     const event = await readAuditEvent(deps.db, ctx, id);
@@ -59,27 +53,4 @@ export async function readAuditLog(deps: AuditRouteDeps, ctx: RequestContext, id
     { type: 'searchset', total: page.total, link },
     page.events.map((e) => ({ fullUrl: `${base}/AuditEvent/${e.id}`, resource: e.json, extra: { search: { mode: 'match' } } })),
   );
-}
-
-export async function auditRoutes(app: FastifyInstance, deps: AuditRouteDeps) {
-  const baseOf = (request: FastifyRequest) => deps.baseUrl ?? `${request.protocol}://${request.host}/fhir`;
-  const readOnly = () => {
-    throw FhirError.of(405, 'not-supported', '監査記録は変更できません', 'AuditEvent is written by the platform only');
-  };
-  app.get('/fhir/AuditEvent', async (request, reply) => {
-    const ctx = await authenticate(request, deps.tokens);
-    const i = request.url.indexOf('?');
-    const query = new URLSearchParams(i >= 0 ? request.url.slice(i + 1) : '');
-    return sendFhir(reply, 200, await readAuditLog(deps, ctx, undefined, query, baseOf(request)));
-  });
-  app.get<{ Params: { id: string } }>('/fhir/AuditEvent/:id', async (request, reply) => {
-    const ctx = await authenticate(request, deps.tokens);
-    return sendFhir(reply, 200, await readAuditLog(deps, ctx, request.params.id, new URLSearchParams(), baseOf(request)));
-  });
-  for (const url of ['/fhir/AuditEvent', '/fhir/AuditEvent/:id', '/fhir/AuditEvent/:id/_history', '/fhir/AuditEvent/:id/_history/:vid']) {
-    app.post(url, readOnly);
-    app.put(url, readOnly);
-    app.delete(url, readOnly);
-    app.patch(url, readOnly);
-  }
 }

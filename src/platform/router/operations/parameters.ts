@@ -2,12 +2,14 @@
  * Reading operation input (a FHIR Parameters resource, or a plain JSON object of the same names for simple
  * clients) and writing FHIR Parameters output.
  */
-import { badRequest } from '../../platform/fhir/errors.ts';
+import { badRequest } from '../../fhir/errors.ts';
 
 type Json = Record<string, unknown>;
 
 export interface ParamValue {
   value: unknown;
+  /** The member that held the value in a Parameters resource (valueString, resource, part …). */
+  key?: string;
   resource?: Json;
   part?: ParamReader;
 }
@@ -34,6 +36,7 @@ export class ParamReader {
           throw badRequest(`parameter[${i}] に name がありません`, `parameter[${i}] has no name`, [`Parameters.parameter[${i}]`]);
         const valueKey = Object.keys(entry).find((k) => k.startsWith('value'));
         add(entry.name, {
+          key: valueKey ?? (entry.resource !== undefined ? 'resource' : Array.isArray(entry.part) ? 'part' : undefined),
           value: valueKey ? entry[valueKey] : undefined,
           resource: entry.resource as Json | undefined,
           part: Array.isArray(entry.part) ? ParamReader.of({ resourceType: 'Parameters', parameter: entry.part }, `${where}.parameter[${i}]`) : undefined,
@@ -51,6 +54,11 @@ export class ParamReader {
       }
     }
     return new ParamReader(values, where);
+  }
+
+  /** The names given. */
+  names(): string[] {
+    return [...this.values.keys()];
   }
 
   has(name: string): boolean {
