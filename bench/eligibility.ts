@@ -28,10 +28,7 @@ import { createTsunagu } from '../src/app.ts';
 import { configFromEnv } from '../src/platform/config.ts';
 import { parseScopes } from '../src/platform/auth/scopes.ts';
 import type { RequestContext } from '../src/platform/auth/principal.ts';
-import { Card, createCardAuthority, issueCard } from '../src/services/eligibility/card/index.ts';
-import { generateBulkFile } from '../src/services/eligibility/bulk-file.ts';
-import { loadBulkFile } from '../src/services/eligibility/bulk-load.ts';
-import { cardPaths } from '../src/services/eligibility/runtime.ts';
+import { Card, cardPaths, createCardAuthority, generateBulkFile, issueCard, loadBulkFile } from '../src/services/eligibility/index.ts';
 import { freshDatabase, percentiles, postgresAvailable, startChildServer } from './lib.ts';
 
 export const READERS = 50;

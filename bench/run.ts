@@ -38,10 +38,13 @@ if (wanted('platform')) {
       platform.map((r) => ({
         engine: r.engine,
         'raw INSERT/s': r.baseline?.perSecond ?? '—',
+        'batched raw INSERT/s': r.batchedBaseline?.perSecond ?? '—',
         'create/s (store)': r.createRepository.perSecond,
         '% of raw': r.createPercentOfBaseline !== undefined ? `${r.createPercentOfBaseline}%` : '—',
+        '% of batched raw': r.createPercentOfBatched !== undefined ? `${r.createPercentOfBatched}%` : '—',
         'create/s (HTTP)': r.createHttp.requestsPerSecond,
         'HTTP % of raw': r.createHttpPercentOfBaseline !== undefined ? `${r.createHttpPercentOfBaseline}%` : '—',
+        'HTTP % of batched raw': r.createHttpPercentOfBatched !== undefined ? `${r.createHttpPercentOfBatched}%` : '—',
         'create p99 ms': r.createHttp.p99,
         'read/s (max)': r.readHttp.requestsPerSecond,
         'read p50/p99 ms at max': `${r.readHttp.p50}/${r.readHttp.p99}`,
@@ -53,6 +56,14 @@ if (wanted('platform')) {
         errors: [r.createHttp, r.readHttp, r.searchHttp].reduce((n, x) => n + x.errors + x.non2xx, 0) + r.readAtRate.errors,
       })),
     ),
+  );
+  const batched = platform.find((r) => r.batchedBaseline)?.batchedBaseline;
+  console.log(
+    '\nraw: one INSERT of the JSON per statement and per commit (its rate follows the disk\'s commit latency). batched raw: the rows a' +
+      (batched ? ` create writes (resources row of ${batched.contentChars} chars, ${batched.indexRowsPerResource} index rows, no audit)` : ' create writes (no audit)') +
+      ' in the store\'s batches (parallel 4, up to 16 per statement and commit' +
+      platform.filter((r) => r.batchedBaseline).map((r) => `; mean ${r.batchedBaseline!.meanBatch} on ${r.engine}`).join('') +
+      '); on PGlite one connection, so one batch at a time.',
   );
 }
 

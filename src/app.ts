@@ -36,7 +36,11 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
   const { app, operations } = await buildServer(platform, {
     logger: opts.logger,
     version: VERSION,
-    plugins: services.map((service) => (ctx) => service.register({ platform, ...ctx })),
+    // Each service in its own encapsulated scope: its hooks and body parsers apply to its routes only.
+    plugins: services.map((service) => async ({ app, operations }) => {
+      const config = service.config?.(process.env);
+      await app.register(async (scope) => service.register({ platform, app: scope, operations, config }));
+    }),
   });
   return {
     platform,

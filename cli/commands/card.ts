@@ -14,21 +14,26 @@ import {
   CARD_KEY_TYPES,
   Card,
   REVOCATION_REASONS,
+  ReceptionClient,
   SimulatedCardReader,
+  StaticTrustStore,
+  cardPaths,
   createCardAuthority,
+  describeUserCertificate,
+  fingerprintOf,
+  fromPem,
+  httpTransport,
   issueCard,
+  linkCertificate,
   loadCardAuthority,
+  normalizeSerial,
   readCardFile,
+  relinkRenewed,
   renewCard,
   type CardAuthority,
   type CardKeyType,
   type RevocationReason,
-} from '../../src/services/eligibility/card/index.ts';
-import { fingerprintOf, fromPem, normalizeSerial } from '../../src/services/eligibility/card/algorithms.ts';
-import { StaticTrustStore } from '../../src/services/eligibility/card/trust-store.ts';
-import { describeUserCertificate, linkCertificate, relinkRenewed } from '../../src/services/eligibility/cards.ts';
-import { ReceptionClient, httpTransport } from '../../src/services/eligibility/reception-client.ts';
-import { cardPaths } from '../../src/services/eligibility/runtime.ts';
+} from '../../src/services/eligibility/index.ts';
 import { configFromEnv } from '../../src/platform/config.ts';
 import { parse } from '../common.ts';
 import { describeError, openServicePlatform, operatorContext, personArgument } from './eligibility-common.ts';

@@ -5,8 +5,7 @@ import { configFromEnv } from '../../src/platform/config.ts';
 import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { openPlatform, type PlatformParts } from '../../src/platform/platform.ts';
 import { allServices } from '../../src/services/index.ts';
-import { personByInsuredKey } from '../../src/services/eligibility/cards.ts';
-import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from '../../src/services/eligibility/numbers.ts';
+import { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue, personByInsuredKey } from '../../src/services/eligibility/index.ts';
 
 /** The platform on the local data directory (or DATABASE_URL), with every service's migrations applied. */
 export async function openServicePlatform(dataDir?: string): Promise<PlatformParts> {

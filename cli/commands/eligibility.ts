@@ -9,10 +9,7 @@
 import { closePlatform } from '../../src/platform/platform.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { generateBulkFile } from '../../src/services/eligibility/bulk-file.ts';
-import { loadBulkFile, type LoadReport } from '../../src/services/eligibility/bulk-load.ts';
-import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
-import { importSharedInformation } from '../../src/services/eligibility/shared-data.ts';
+import { generateBulkFile, importSharedInformation, loadBulkFile, type EligibilityRecord, type LoadReport } from '../../src/services/eligibility/index.ts';
 import { parse } from '../common.ts';
 import { describeError, openServicePlatform, operatorContext, personArgument } from './eligibility-common.ts';
 

@@ -42,6 +42,20 @@ export interface PlatformConfig {
   numberLookupsPerHour: number;
   /** Reception number input: failed lookups of one number (any client) per day before it is locked. */
   numberFailuresPerDay: number;
+  /** Origins browser apps may call the API from (CORS): `['*']` any (no credentials), `[]` none. */
+  corsOrigins: string[];
+}
+
+/** TSUNAGU_CORS_ORIGINS: `*` (the default), `none`, or a comma-separated list of origins (`https://app.example.jp`). */
+function corsOrigins(value: string | undefined): string[] {
+  const v = (value ?? '*').trim();
+  if (v === '' || v === '*') return ['*'];
+  if (v === 'none') return [];
+  const origins = v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const o of origins)
+    if (!/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError(`TSUNAGU_CORS_ORIGINS の ${o} はオリジン（https://host[:port]）ではありません / TSUNAGU_CORS_ORIGINS: '${o}' is not an origin (https://host[:port])`);
+  return origins;
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
@@ -98,6 +112,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     embeddedFsync: env.TSUNAGU_EMBEDDED_FSYNC !== '0',
     numberLookupsPerHour: Number(env.TSUNAGU_NUMBER_LOOKUPS_PER_HOUR ?? 3000),
     numberFailuresPerDay: Number(env.TSUNAGU_NUMBER_FAILURES_PER_DAY ?? 5),
+    corsOrigins: corsOrigins(env.TSUNAGU_CORS_ORIGINS),
     ...overrides,
   };
   checkWholeNumbers(config);

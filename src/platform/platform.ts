@@ -4,6 +4,8 @@
  */
 import { AccessGrants } from './access/grants.ts';
 import { AccessPolicy } from './access/policy.ts';
+import { CONSENT_CATEGORY_SYSTEM } from './consent/categories.ts';
+import { Consents } from './consent/consents.ts';
 import { AuditAnchorWriter } from './audit/audit-anchor-writer.ts';
 import { AuditChains } from './audit/audit-chain.ts';
 import { loadOrCreateAuditKey, type AuditKey } from './audit/audit-key.ts';
@@ -17,6 +19,7 @@ import type { Database } from './storage/database.ts';
 import { migrate, registerMigrations, type Migration } from './storage/migrate.ts';
 import { openDatabase } from './storage/open.ts';
 import { Repository, type ResourceValidator } from './store/repository.ts';
+import { SystemRepository } from './store/system-repository.ts';
 import { StatisticsKeeper } from './storage/statistics-keeper.ts';
 import { loadConformance, type Conformance } from './conformance/index.ts';
 
@@ -35,6 +38,10 @@ export interface PlatformParts {
   /** Bases for reading other registrants' data (consent, membership, emergency): services write, the platform decides. */
   grants: AccessGrants;
   repo: Repository;
+  /** The store as services use it for their own operations (no access check, no audit: they do both). */
+  system: SystemRepository;
+  /** Consent: decisions, reader consents, revocation, holds, emergency access (the bases of grants). */
+  consent: Consents;
   /** Re-analyzes fast-growing tables (a service may register its own table groups). */
   statistics: StatisticsKeeper;
   /** The validation engine every write path uses (base R4 plus the configured IG packages). */
@@ -73,8 +80,13 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
   const statistics = new StatisticsKeeper(db);
   const repo = new Repository({ db, registry, chains, readAudit, policy, validate, statistics });
+  const system = new SystemRepository(db, policy);
+  const consent = new Consents(repo, grants, db);
+  // The consent categories are labels grants open; Consent records change only through the consent capability.
+  grants.controlLabelSystem(CONSENT_CATEGORY_SYSTEM);
+  policy.addWriteRule(consent.writeGuard());
   anchors.start(config.auditAnchorInterval); // last, so a failed open leaves no timer behind
-  return { config, db, auditKey, chains, readAudit, anchors, platformKey, tokens, registry, policy, grants, repo, conformance, statistics };
+  return { config, db, auditKey, chains, readAudit, anchors, platformKey, tokens, registry, policy, grants, repo, system, consent, conformance, statistics };
 }
 
 /**

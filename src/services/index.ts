@@ -1,5 +1,5 @@
 /** Every service the application runs, in start order. */
 import type { ServiceModule } from '../platform/service.ts';
-import { eligibilityService } from './eligibility/service.ts';
+import { eligibilityService } from './eligibility/index.ts';
 
 export const allServices: ServiceModule[] = [eligibilityService];

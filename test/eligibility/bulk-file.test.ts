@@ -12,8 +12,8 @@ import {
   readBulkFile,
   readBulkFileBatches,
   type BulkLine,
-} from '../../src/services/eligibility/bulk-file.ts';
-import { makeInsurerNumber, withCheckDigit } from '../../src/services/eligibility/numbers.ts';
+} from '../../src/services/eligibility/registry/bulk-file.ts';
+import { makeInsurerNumber, withCheckDigit } from '../../src/services/eligibility/model/numbers.ts';
 
 let dir: string;
 beforeAll(async () => {

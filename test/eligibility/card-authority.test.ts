@@ -10,8 +10,8 @@ import {
   loadCardAuthority,
   renewCard,
   type CardAssertion,
-} from '../../src/services/eligibility/card/index.ts';
-import { x509 } from '../../src/services/eligibility/card/x509.ts';
+} from '../../src/services/eligibility/reception/card/index.ts';
+import { x509 } from '../../src/services/eligibility/reception/card/x509.ts';
 import { cardWorld, FACILITY, type CardWorld } from './card-fixtures.ts';
 
 let w: CardWorld;

@@ -1,7 +1,7 @@
 /** The simulated IC chip: PIN counter persisted in the card file, lock on the 3rd wrong PIN, face path, office unlock. */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TRIES, Card, SimulatedCardReader, issueCard, readCardFile } from '../../src/services/eligibility/card/index.ts';
+import { ADMIN_TRIES, Card, SimulatedCardReader, issueCard, readCardFile } from '../../src/services/eligibility/reception/card/index.ts';
 import { cardWorld, FACILITY, TEST_KDF_COST, type CardWorld } from './card-fixtures.ts';
 
 let w: CardWorld;

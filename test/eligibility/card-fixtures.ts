@@ -14,7 +14,7 @@ import {
   type CardAuthority,
   type CardKeyType,
   type IssueCardOptions,
-} from '../../src/services/eligibility/card/index.ts';
+} from '../../src/services/eligibility/reception/card/index.ts';
 
 export const FACILITY = '1318010015';
 /** Cheap scrypt for tests (the default cost is for real use). */

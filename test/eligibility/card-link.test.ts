@@ -3,7 +3,7 @@
  * registration stands in for). A wrong link lets another card identify as the member, so every refusal is tested.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCardAuthority } from '../../src/services/eligibility/card/index.ts';
+import { createCardAuthority } from '../../src/services/eligibility/reception/card/index.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { KUMIAI, KYOKAI, auditOf, eligibilityWorld, personRecord, type EligibilityWorld } from './service-fixtures.ts';

@@ -9,9 +9,9 @@ import {
   StaticTrustStore,
   createCardAuthority,
   type CardAssertion,
-} from '../../src/services/eligibility/card/index.ts';
-import { generateKeyPair } from '../../src/services/eligibility/card/algorithms.ts';
-import { x509 } from '../../src/services/eligibility/card/x509.ts';
+} from '../../src/services/eligibility/reception/card/index.ts';
+import { generateKeyPair } from '../../src/services/eligibility/reception/card/algorithms.ts';
+import { x509 } from '../../src/services/eligibility/reception/card/x509.ts';
 import { cardWorld, FACILITY, type CardWorld } from './card-fixtures.ts';
 
 let w: CardWorld;

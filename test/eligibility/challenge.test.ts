@@ -1,7 +1,7 @@
 /** Challenges: MAC-bound to the facility, short-lived, single use; the replay guard forgets only expired nonces. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ChallengeIssuer, InMemoryChallengeStore, challengeSigningInput } from '../../src/services/eligibility/card/index.ts';
+import { ChallengeIssuer, InMemoryChallengeStore, challengeSigningInput } from '../../src/services/eligibility/reception/card/index.ts';
 
 const T0 = new Date('2026-04-01T09:00:00+09:00');
 

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { cardCommand } from '../../cli/commands/card.ts';
 import { eligibilityCommand } from '../../cli/commands/eligibility.ts';
-import { generateBulkFile, readBulkFile } from '../../src/services/eligibility/bulk-file.ts';
-import { readCardFile } from '../../src/services/eligibility/card/index.ts';
-import { insuredKeyOf } from '../../src/services/eligibility/fhir-mapping.ts';
-import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
+import { generateBulkFile, readBulkFile } from '../../src/services/eligibility/registry/bulk-file.ts';
+import { readCardFile } from '../../src/services/eligibility/reception/card/index.ts';
+import { insuredKeyOf } from '../../src/services/eligibility/registry/fhir-mapping.ts';
+import type { EligibilityRecord } from '../../src/services/eligibility/model/record.ts';
 
 const run = (fn: (argv: string[]) => Promise<number>, argv: string[]) => runCli(fn, argv, { stdout: true });
 

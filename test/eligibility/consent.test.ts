@@ -3,9 +3,8 @@
  * categories is refused (403) and audited; consent is scoped to the facility, expires, and can be revoked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consentDecision } from '../../src/services/eligibility/consent.ts';
-import { SimulatedCardReader } from '../../src/services/eligibility/card/index.ts';
-import { ReceptionClient } from '../../src/services/eligibility/reception-client.ts';
+import { SimulatedCardReader } from '../../src/services/eligibility/reception/card/index.ts';
+import { ReceptionClient } from '../../src/services/eligibility/reception/reception-client.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { CLINIC, KYOKAI, OTHER_CLINIC, auditOf, eligibilityWorld, personRecord, transportFor, type EligibilityWorld } from './service-fixtures.ts';
@@ -207,14 +206,15 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     expect((await view('medication-history', w.tokens.pharmacy)).statusCode).toBe(403);
   });
 
-  it('consentDecision: the one function later services call', async () => {
-    const db = w.s.t.platform.db;
-    const now = await consentDecision(db, { patientId, facilityCode: CLINIC, category: 'medication' });
+  it('platform.consent.decide: the one question later services ask', async () => {
+    const consent = w.s.t.platform.consent;
+    const clinic = `facility:${CLINIC}`;
+    const now = await consent.decide({ patientId, grantee: clinic, category: 'medication' });
     expect(now.allow).toBe(true);
-    const later = await consentDecision(db, { patientId, facilityCode: CLINIC, category: 'medication', at: new Date(Date.now() + 25 * 3600_000) });
+    const later = await consent.decide({ patientId, grantee: clinic, category: 'medication', at: new Date(Date.now() + 25 * 3600_000) });
     expect(later).toMatchObject({ allow: false, code: 'expired' });
-    expect(await consentDecision(db, { patientId, facilityCode: CLINIC, category: 'checkup' })).toMatchObject({ allow: false, code: 'declined' });
-    expect(await consentDecision(db, { patientId, facilityCode: OTHER_CLINIC, category: 'medication' })).toMatchObject({ allow: false, code: 'no-consent' });
+    expect(await consent.decide({ patientId, grantee: clinic, category: 'checkup' })).toMatchObject({ allow: false, code: 'declined' });
+    expect(await consent.decide({ patientId, grantee: `facility:${OTHER_CLINIC}`, category: 'medication' })).toMatchObject({ allow: false, code: 'no-consent' });
   });
 
   it('a new choice replaces the earlier one; the patient can revoke', async () => {

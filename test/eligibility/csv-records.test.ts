@@ -1,6 +1,6 @@
 /** The streaming CSV reader: quoting, line ends, chunk boundaries, and recovery from broken quotes. */
 import { describe, expect, it } from 'vitest';
-import { readCsvRecords, type CsvEvent } from '../../src/services/eligibility/csv-records.ts';
+import { readCsvRecords, type CsvEvent } from '../../src/services/eligibility/registry/csv-records.ts';
 
 async function* chunks(text: string | Buffer, size: number): AsyncGenerator<Buffer> {
   const bytes = typeof text === 'string' ? Buffer.from(text) : text;

@@ -1,9 +1,9 @@
 /** Eligibility decisions: the visit date decides, and every refusal has a precise reason. */
 import { describe, expect, it } from 'vitest';
-import { addDays, japanDateOf, parseCalendarDate } from '../../src/services/eligibility/calendar-date.ts';
-import { eligibilityByInsuranceNumber, eligibilityOn } from '../../src/services/eligibility/eligibility-rules.ts';
-import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
-import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
+import { addDays, japanDateOf, parseCalendarDate } from '../../src/services/eligibility/model/calendar-date.ts';
+import { eligibilityByInsuranceNumber, eligibilityOn } from '../../src/services/eligibility/reception/eligibility-rules.ts';
+import { makeInsurerNumber } from '../../src/services/eligibility/model/numbers.ts';
+import type { EligibilityRecord } from '../../src/services/eligibility/model/record.ts';
 
 const KYOKAI = makeInsurerNumber('01', '13', '001');
 const KUMIAI = makeInsurerNumber('06', '13', '345');

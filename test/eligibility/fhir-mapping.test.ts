@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadConformance } from '../../src/platform/conformance/index.ts';
 import { hasErrors } from '../../src/platform/fhir/outcome.ts';
-import { consentResource } from '../../src/services/eligibility/consent.ts';
-import { coverageResource, insurerOrganization, insuranceCategory, patientResource } from '../../src/services/eligibility/fhir-mapping.ts';
-import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
-import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
+import { consentResource } from '../../src/platform/consent/consent-resource.ts';
+import { coverageResource, insurerOrganization, insuranceCategory, patientResource } from '../../src/services/eligibility/registry/fhir-mapping.ts';
+import { makeInsurerNumber } from '../../src/services/eligibility/model/numbers.ts';
+import type { EligibilityRecord } from '../../src/services/eligibility/model/record.ts';
 import { sharedFhirDir } from '../helpers/shared-dir.ts';
 
 const KYOKAI = makeInsurerNumber('01', '13', '001');
@@ -85,7 +85,7 @@ describe('FHIR mapping', () => {
           validFrom: new Date('2024-06-01T01:00:00Z'),
           validTo: new Date('2024-06-02T01:00:00Z'),
           visitId: 'visit-1',
-          setting: 'outpatient',
+          policy: 'outpatient',
         }),
       ),
     ];

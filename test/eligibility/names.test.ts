@@ -8,7 +8,7 @@ import {
   nameSearchKey,
   sameName,
   toDisplayable,
-} from '../../src/services/eligibility/names.ts';
+} from '../../src/services/eligibility/model/names.ts';
 
 const KATSURAGI_IVS = '葛\u{E0100}城'; // 葛 + VS17 (ideographic variation sequence)
 const YOSHIDA = '𠮷田'; // U+20BB7, outside the BMP

@@ -19,7 +19,7 @@ import {
   sameInsuredPerson,
   toFullWidth,
   withCheckDigit,
-} from '../../src/services/eligibility/numbers.ts';
+} from '../../src/services/eligibility/model/numbers.ts';
 
 function value<T>(r: { ok: true; value: T } | { ok: false; ja: string; en: string }): T {
   if (!r.ok) throw new Error(`expected ok, got: ${r.en}`);

@@ -1,8 +1,8 @@
 /** The batched replay guard and lookup, and the DER reading used on every new certificate. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { KeyUsageBit, keyUsageOf } from '../../src/services/eligibility/card/der.ts';
-import { fromPem } from '../../src/services/eligibility/card/algorithms.ts';
+import { KeyUsageBit, keyUsageOf } from '../../src/services/eligibility/reception/card/der.ts';
+import { fromPem } from '../../src/services/eligibility/reception/card/algorithms.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { eligibilityWorld, type EligibilityWorld } from './service-fixtures.ts';
 
@@ -35,7 +35,7 @@ describe.each(ENGINES)('reception batcher (%s)', (engine) => {
 
 describe('KeyUsage from DER', () => {
   it('reads the bits of a CA and of a user certificate', async () => {
-    const { createCardAuthority, issueCard } = await import('../../src/services/eligibility/card/index.ts');
+    const { createCardAuthority, issueCard } = await import('../../src/services/eligibility/reception/card/index.ts');
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -1,8 +1,8 @@
 /** Reception with a card, end to end in memory: card → certificate link → eligibility on the visit date. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
-import { receptionDecision } from '../../src/services/eligibility/reception.ts';
-import type { EligibilityRecord } from '../../src/services/eligibility/record.ts';
+import { makeInsurerNumber } from '../../src/services/eligibility/model/numbers.ts';
+import { receptionDecision } from '../../src/services/eligibility/reception/reception.ts';
+import type { EligibilityRecord } from '../../src/services/eligibility/model/record.ts';
 import { cardWorld, FACILITY, type CardWorld } from './card-fixtures.ts';
 
 let w: CardWorld;

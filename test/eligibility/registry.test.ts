@@ -3,7 +3,7 @@
  * across insurer changes, history, idempotent re-registration, refusals that change nothing, bulk files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BULK_COLUMNS } from '../../src/services/eligibility/bulk-file.ts';
+import { BULK_COLUMNS } from '../../src/services/eligibility/registry/bulk-file.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { KUMIAI, KYOKAI, eligibilityWorld, personRecord, type EligibilityWorld } from './service-fixtures.ts';

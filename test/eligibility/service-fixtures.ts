@@ -2,10 +2,10 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { json, startTestServer, type TestServer } from '../helpers/tsunagu.ts';
-import { Card, createCardAuthority, issueCard, type CardAuthority, type CardKeyType } from '../../src/services/eligibility/card/index.ts';
-import { cardPaths, eligibilityRuntime, type EligibilityRuntime } from '../../src/services/eligibility/runtime.ts';
-import { describeUserCertificate, linkCertificate } from '../../src/services/eligibility/cards.ts';
-import { makeInsurerNumber } from '../../src/services/eligibility/numbers.ts';
+import { Card, createCardAuthority, issueCard, type CardAuthority, type CardKeyType } from '../../src/services/eligibility/reception/card/index.ts';
+import { cardPaths, eligibilityRuntime, type EligibilityRuntime } from '../../src/services/eligibility/model/runtime.ts';
+import { describeUserCertificate, linkCertificate } from '../../src/services/eligibility/reception/cards.ts';
+import { makeInsurerNumber } from '../../src/services/eligibility/model/numbers.ts';
 import type { RequestContext } from '../../src/platform/auth/principal.ts';
 import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import { TEST_KDF_COST } from './card-fixtures.ts';
@@ -173,7 +173,7 @@ export function codeOf(out: Record<string, unknown>): string {
 }
 
 /** The clinic-side client over the in-process server. */
-export function transportFor(w: EligibilityWorld, token: string): import('../../src/services/eligibility/reception-client.ts').PlatformTransport {
+export function transportFor(w: EligibilityWorld, token: string): import('../../src/services/eligibility/reception/reception-client.ts').PlatformTransport {
   return {
     async post(path, body) {
       const res = await w.request({ method: 'POST', url: path, token, body });

@@ -4,7 +4,7 @@
  * exactly one, otherwise kept closed to everyone but its registrant — never open to all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSURED_PERSON_IDENTIFIER_SYSTEM } from '../../src/services/eligibility/numbers.ts';
+import { INSURED_PERSON_IDENTIFIER_SYSTEM } from '../../src/services/eligibility/model/numbers.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { observation } from '../helpers/fixtures.ts';

@@ -5,8 +5,8 @@
  * history; insurers get a grant of check-up data within their membership period only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSENT_CATEGORY_SYSTEM } from '../../src/services/eligibility/fhir-codes.ts';
-import { eligibilityMigrations } from '../../src/services/eligibility/schema.ts';
+import { CONSENT_CATEGORY_SYSTEM } from '../../src/services/eligibility/model/fhir-codes.ts';
+import { eligibilityMigrations } from '../../src/services/eligibility/schema/schema.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { KUMIAI, KYOKAI, auditOf, eligibilityWorld, paramsMap, personRecord, type EligibilityWorld } from './service-fixtures.ts';

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Card, SimulatedCardReader, createCardAuthority, renewCard } from '../../src/services/eligibility/card/index.ts';
-import { ReceptionClient } from '../../src/services/eligibility/reception-client.ts';
-import { describeUserCertificate, relinkRenewed } from '../../src/services/eligibility/cards.ts';
+import { Card, SimulatedCardReader, createCardAuthority, renewCard } from '../../src/services/eligibility/reception/card/index.ts';
+import { ReceptionClient } from '../../src/services/eligibility/reception/reception-client.ts';
+import { describeUserCertificate, relinkRenewed } from '../../src/services/eligibility/reception/cards.ts';
 import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';

@@ -53,7 +53,7 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
       expect(r.statusCode, r.body).toBe(200);
       const body = json(r);
       expect(body.token_type).toBe('Bearer');
-      expect(body.scope).toBe('system/Patient.rs');
+      expect(body.scope).toBe('system/Patient.read'); // granted in the form asked (v1 stays v1)
       expect((await s.request({ method: 'GET', url: `/fhir/Patient/${patientA}`, token: body.access_token })).statusCode).toBe(200);
       // Only what was granted: Observation is outside the scope.
       expect((await s.request({ method: 'GET', url: `/fhir/Observation/${obsB}`, token: body.access_token })).statusCode).toBe(403);

@@ -67,4 +67,19 @@ describe.each(ENGINES)('long indexed values (%s)', (engine) => {
     expect(ids(await get(`/fhir/CodeSystem?url=${encodeURIComponent(url + 'b')}`))).toEqual([]);
     expect(ids(await get(`/fhir/CodeSystem?url:below=${encodeURIComponent(url.slice(0, 2500))}`))).toEqual([json(cs).id]);
   });
+
+  it('finds a reference by a URL longer than an index entry', async () => {
+    const base = `https://example.jp/${randomText(3000, 5, 0x61, 26)}/fhir`;
+    const ref = `${base}/Patient/p1`;
+    const obs = await s.request({
+      method: 'POST',
+      url: '/fhir/Observation',
+      token,
+      body: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: ref } },
+    });
+    expect(obs.statusCode, obs.body.slice(0, 300)).toBe(201);
+    expect(ids(await get(`/fhir/Observation?subject=${encodeURIComponent(ref)}`))).toEqual([json(obs).id]);
+    expect(ids(await get(`/fhir/Observation?patient=${encodeURIComponent(ref)}`))).toEqual([json(obs).id]);
+    expect(ids(await get(`/fhir/Observation?subject=${encodeURIComponent(`${base}/Patient/p2`)}`))).toEqual([]);
+  });
 });

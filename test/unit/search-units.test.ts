@@ -9,6 +9,10 @@ import { allows, intersectScopes, parseScope, parseScopes } from '../../src/plat
 import { checkFacilityCodeShape } from '../../src/platform/identity/facility-code.ts';
 import { newId } from '../../src/platform/fhir/ids.ts';
 import { parseReference } from '../../src/platform/fhir/references.ts';
+import { buildIndexRows } from '../../src/platform/search/index-rows.ts';
+import { INDEX_TABLE, emptyIndexRows } from '../../src/platform/search/index-tables/tables.ts';
+import { referenceTarget } from '../../src/platform/search/index-tables/reference.ts';
+import { StatementParams } from '../../src/platform/storage/sql-params.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -76,6 +80,45 @@ describe('search parameter expressions', () => {
     expect(key({ resourceType: 'Observation', id: 'o3', contained: [{ resourceType: 'Group', id: 'g' }], subject: { reference: '#g' } })).toBe('');
     expect(key({ resourceType: 'Observation', id: 'o4', subject: { reference: 'https://other.example/fhir/Patient/p1' } })).toMatch(/^unresolved:/);
     expect(key({ resourceType: 'Observation', id: 'o5', subject: { identifier: { system: 'urn:x', value: '1' }, type: 'Device' } })).toBe('');
+  });
+});
+
+describe('index tables', () => {
+  const extract = <T extends keyof typeof INDEX_TABLE>(type: T, ...values: unknown[]) => {
+    const rows = emptyIndexRows()[type];
+    for (const value of values) (INDEX_TABLE[type].extract as (r: typeof rows, p: string, f: { value: unknown }) => void)(rows, 'p', { value });
+    return rows;
+  };
+
+  it('turn found values into rows, column by column', () => {
+    const coding = { system: 'http://loinc.org', code: '2823-3' };
+    expect(extract('token', { coding: [coding, coding] }, { system: 'phone', value: '03' }, true)).toEqual({ param: ['p', 'p', 'p'], system: ['http://loinc.org', null, null], code: ['2823-3', '03', 'true'] });
+    expect(extract('string', { family: 'ヤマダ', given: ['タロウ'] })).toEqual({ param: ['p', 'p', 'p'], norm: ['やまだ', 'たろう', 'やまだ たろう'], exact: ['ヤマダ', 'タロウ', 'ヤマダ タロウ'] });
+    expect(extract('date', { start: '2024' })).toEqual({ param: ['p'], low: ['2023-12-31T15:00:00.000Z'], high: ['infinity'] });
+    expect(extract('quantity', { low: { value: 1, unit: 'mg' }, high: { value: 2, currency: 'JPY' } })).toEqual({ param: ['p', 'p'], value: ['1', '2'], system: [null, null], code: [null, 'JPY'], unit: ['mg', null] });
+    expect(extract('number', 1.5, Infinity, '2')).toEqual({ param: ['p'], value: ['1.5'] });
+    expect(extract('uri', 'http://x', '')).toEqual({ param: ['p'], uri: ['http://x'] });
+  });
+
+  it('store a reference to this server as type and id, anything else as the URL written (another server: no id)', () => {
+    expect(referenceTarget('Patient/23')).toEqual({ type: 'Patient', id: '23', url: null });
+    expect(referenceTarget('Patient/23/_history/2')).toEqual({ type: 'Patient', id: '23', url: null });
+    expect(referenceTarget('http://example.org/fhir/Patient/23')).toEqual({ type: 'Patient', id: null, url: 'http://example.org/fhir/Patient/23' });
+    expect(referenceTarget('urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0')).toEqual({ type: null, id: null, url: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0' });
+    const rows = buildIndexRows({ resourceType: 'Observation', subject: { reference: 'https://other.example/fhir/Patient/23' } }, r4SearchRegistry());
+    expect(rows.reference).toEqual({ param: ['subject'], targetType: ['Patient'], targetId: [null], targetUrl: ['https://other.example/fhir/Patient/23'] });
+  });
+
+  it('search an id or Type/id among this server\'s targets, an absolute URL among URLs', () => {
+    const cond = (v: string, modifier?: string) => {
+      const p = new StatementParams();
+      return { sql: INDEX_TABLE.reference.condition(v, modifier, p, 'a'), params: p.values };
+    };
+    expect(cond('23')).toEqual({ sql: '(a.target_id = $1)', params: ['23'] });
+    expect(cond('23', 'Patient')).toEqual({ sql: '(a.target_id = $2 AND a.target_type = $1)', params: ['Patient', '23'] });
+    expect(cond('Patient/23')).toEqual({ sql: '(a.target_type = $1 AND a.target_id = $2)', params: ['Patient', '23'] });
+    expect(cond('http://example.org/fhir/Patient/23').sql).toBe('(left(a.target_url, 200) = left($1::text, 200) AND a.target_url = $1)');
+    expect(() => cond('http://example.org/fhir/Group/1', 'Patient')).toThrow(/does not match/);
   });
 });
 

@@ -38,6 +38,8 @@ export class AccessTokens {
 
   async issue(client: ClientRecord, scopes: Scope[], lifetimeSeconds = this.lifetimeSeconds): Promise<string> {
     const claims: Record<string, unknown> = {
+      // RFC 9068 (JWT access tokens, typ at+jwt): client_id is required beside sub.
+      client_id: client.clientId,
       scope: scopes.map((s) => s.raw).join(' '),
       kind: client.kind,
       name: client.name,

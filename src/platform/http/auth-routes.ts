@@ -1,16 +1,18 @@
 /**
- * OAuth 2.0 token endpoint for system-to-system access (SMART backend services), the platform's public keys,
- * and the SMART discovery document. The token endpoint answers errors as RFC 6749 JSON (`{error,
- * error_description}`), not OperationOutcome. Its URL — the audience client assertions must name — comes from
- * TSUNAGU_PUBLIC_URL or the server's bound addresses, never from the request (token-audience.ts).
+ * OAuth 2.0 token endpoint for system-to-system access (SMART backend services), the platform's public keys, and
+ * the SMART discovery document at the root (the same document is at [base]/.well-known: router/smart-discovery.ts).
+ * The token endpoint answers errors as RFC 6749 JSON (`{error, error_description}`), not OperationOutcome. Its URL —
+ * the audience client assertions must name — comes from TSUNAGU_PUBLIC_URL or the server's bound addresses, never
+ * from the request (token-audience.ts).
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
-import { ASSERTION_ALGORITHMS, ASSERTION_TYPE, OAuthError, verifyClientAssertion } from '../auth/client-assertion.ts';
+import { ASSERTION_TYPE, OAuthError, verifyClientAssertion } from '../auth/client-assertion.ts';
 import type { PlatformKey } from '../auth/platform-keys.ts';
-import { intersectScopes, parseScope, parseScopes } from '../auth/scopes.ts';
+import { JWKS_PATH, smartConfiguration, TOKEN_PATH } from '../auth/smart-configuration.ts';
 import { serverOrigins } from '../auth/token-audience.ts';
+import { grantScopes } from '../auth/token-scopes.ts';
 import { FhirError } from '../fhir/errors.ts';
 import type { Queryable } from '../storage/database.ts';
 
@@ -52,9 +54,7 @@ function tokenRequest(contentType: string | undefined, body: unknown): TokenRequ
 const oauthError = (err: OAuthError) => ({ error: err.error, error_description: err.description });
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
-  const origin = () => originsOf(app, deps)[0];
-
-  app.post('/auth/token', {
+  app.post(TOKEN_PATH, {
     // Body errors (unsupported media type, too large, unreadable) are OAuth errors here too; server errors go on
     // to the server's handler.
     errorHandler: (err: FastifyError | FhirError, _request, reply) => {
@@ -71,14 +71,9 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Pro
       if (body.client_assertion_type !== ASSERTION_TYPE)
         throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
       if (!body.client_assertion) throw new OAuthError('invalid_request', 'client_assertion is required');
-      const audiences = originsOf(app, deps).map((o) => `${o}/auth/token`);
+      const audiences = originsOf(app, deps).map((o) => `${o}${TOKEN_PATH}`);
       const client = await verifyClientAssertion(deps.db, body.client_assertion, audiences);
-      const requestedRaw = (body.scope ?? '').split(/\s+/).filter(Boolean);
-      const bad = requestedRaw.filter((s) => !parseScope(s));
-      if (bad.length) throw new OAuthError('invalid_scope', `unknown scope(s): ${bad.join(' ')}`);
-      const requested = requestedRaw.length ? parseScopes(requestedRaw) : parseScopes(client.scopes);
-      const granted = intersectScopes(requested, parseScopes(client.scopes));
-      if (granted.length === 0) throw new OAuthError('invalid_scope', 'none of the requested scopes is allowed for this client');
+      const granted = grantScopes(body.scope, client.scopes);
       const token = await deps.tokens.issue(client, granted);
       return {
         access_token: token,
@@ -92,15 +87,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Pro
     }
   });
 
-  app.get('/auth/jwks', async () => ({ keys: [deps.key.publicJwk] }));
+  app.get(JWKS_PATH, async () => ({ keys: [deps.key.publicJwk] }));
 
-  app.get('/.well-known/smart-configuration', async () => ({
-    token_endpoint: `${origin()}/auth/token`,
-    token_endpoint_auth_methods_supported: ['private_key_jwt'],
-    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
-    grant_types_supported: ['client_credentials'],
-    scopes_supported: ['system/*.read', 'system/*.write', 'system/*.cruds', 'patient/*.read'],
-    capabilities: ['client-confidential-asymmetric'],
-    jwks_uri: `${origin()}/auth/jwks`,
-  }));
+  app.get('/.well-known/smart-configuration', async () => smartConfiguration(originsOf(app, deps)[0]));
 }

@@ -1,6 +1,6 @@
 /**
- * How requests are read and responses written. Request bodies: FHIR JSON under any of its media types (UTF-8;
- * json-body.ts: strict parsing, no `__proto__`, bounded arrays, values and depth) and form-encoded bodies
+ * How requests are read and responses written. Request bodies: FHIR JSON under any of its media types and JSON Patch
+ * (UTF-8; json-body.ts: strict parsing, no `__proto__`, bounded arrays, values and depth) and form-encoded bodies
  * (form-body.ts). Query strings of every route: valid percent-encoding and UTF-8, no control characters (400).
  * Responses: `application/fhir+json; charset=utf-8`.
  */
@@ -12,7 +12,8 @@ import { parseFormBody } from './form-body.ts';
 import { DEFAULT_JSON_LIMITS, parseJsonBody, type JsonLimits } from './json-body.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
-export const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir'];
+/** JSON bodies: FHIR resources under any of FHIR's JSON media types, and JSON Patch documents (RFC 6902). */
+export const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir', 'application/json-patch+json'];
 
 /** A declared charset other than UTF-8 is refused (FHIR JSON is UTF-8). */
 function checkCharset(request: FastifyRequest): void {

@@ -3,20 +3,24 @@
  * interactions, the audit log, operations) mounted at /fhir; services add their operations to the registry and
  * their other routes to the app.
  */
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformParts } from '../platform.ts';
 import { readAuditLog } from '../router/audit-log.ts';
-import { authRoutes } from './auth-routes.ts';
+import { authRoutes, originsOf } from './auth-routes.ts';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.ts';
 import { serverOptions } from './server-options.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
 import { registerFhirJson } from './fhir-json.ts';
-import { mountFhir } from './fastify-fhir.ts';
+import { corsOptions, mountFhir } from './fastify-fhir.ts';
 import { VALIDATE_SPEC, validateHandler } from '../conformance/index.ts';
 import { FhirRouter } from '../router/router.ts';
 import { OperationRegistry } from '../router/operations/operation-registry.ts';
 import { registerAuditLog, registerRestInteractions } from '../router/rest-routes.ts';
+import { EVERYTHING_SPEC, everythingHandler } from '../router/everything-operation.ts';
+import { registerSmartDiscovery } from '../router/smart-discovery.ts';
+import { TOKEN_PATH } from '../auth/smart-configuration.ts';
 
 /** What a plugin (a service, the web apps) gets to register on. */
 export interface PluginContext {
@@ -56,6 +60,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
     trustProxy: Boolean(config.publicUrl),
     ...serverOptions(config),
   });
+  if (config.corsOrigins.length) await app.register(cors, corsOptions(config.corsOrigins));
   registerFhirJson(app, { maxArrayItems: config.maxArrayItems });
   registerErrorHandler(app);
   await healthRoutes(app, { db: platform.db });
@@ -64,6 +69,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   const router = new FhirRouter();
   const operations = new OperationRegistry(router);
   operations.register(VALIDATE_SPEC, validateHandler(platform.conformance));
+  operations.register(EVERYTHING_SPEC, everythingHandler(platform.repo));
   const auditDeps = { db: platform.db, readAudit: platform.readAudit, repo: platform.repo };
   registerAuditLog(router, async (req, id) => readAuditLog(auditDeps, await req.context(), id, req.query, req.base));
   for (const plugin of extras.plugins ?? []) await plugin({ app, operations });
@@ -71,7 +77,8 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   const capabilityStatement = () =>
     (capability ??= buildCapabilityStatement(platform.registry, {
       version: extras.version ?? '0.1.0',
-      tokenUrl: config.publicUrl ? `${config.publicUrl}/auth/token` : undefined,
+      tokenUrl: `${originsOf(app, config)[0]}${TOKEN_PATH}`,
+      cors: config.corsOrigins.length > 0,
       ...extras.capability,
       operations: operations.capability(),
       supportedProfiles: profilesByType(platform),
@@ -89,6 +96,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
       },
     }));
   registerRestInteractions(router, { repo: platform.repo, capabilityStatement, bundleMaxEntries: config.bundleMaxEntries });
+  registerSmartDiscovery(router, () => originsOf(app, config)[0]);
   await mountFhir(app, { router, tokens: platform.tokens, baseUrl });
   return { app, router, operations };
 }

@@ -1,8 +1,9 @@
 /**
- * The FHIR REST interactions (http://hl7.org/fhir/R4/http.html) on the router: read, vread, update, delete,
- * history (instance, type, system), create, search (GET and POST _search), conditional create / update / delete,
- * batch and transaction. Bundle entries come through the same handlers (with the transaction's session), so an
- * interaction behaves the same whichever way it arrives.
+ * The FHIR REST interactions (http://hl7.org/fhir/R4/http.html) on the router: read, vread (both with `_summary` /
+ * `_elements`; read also conditional: If-None-Match, If-Modified-Since), update, patch, delete, history (instance,
+ * type, system), create, search (GET and POST _search, and in the patient compartment: `Patient/[id]/[type]`),
+ * conditional create / update / patch / delete, batch and transaction. Bundle entries come through the same handlers
+ * (with the transaction's session), so an interaction behaves the same whichever way it arrives.
  */
 import { newId } from '../fhir/ids.ts';
 import { FhirError } from '../fhir/errors.ts';
@@ -13,10 +14,14 @@ import { formPairs } from '../http/form-body.ts';
 import { BundleProcessor } from '../store/bundle-processor.ts';
 import { historyBundle, runHistory } from '../store/history.ts';
 import type { Repository, WriteResult } from '../store/repository.ts';
-import { conditionalTarget, runSearch, searchBundle } from '../store/search-executor.ts';
+import { conditionalTarget, runSearch, searchBundle, searchIds, type SearchOutput } from '../store/search-executor.ts';
 import { etagOf, relativeRef, type StoredResource } from '../store/stored-resource.ts';
+import { assertCompartmentType, clientSearchQuery, compartmentQuery } from './compartment.ts';
+import { notModified } from './conditional-read.ts';
 import type { FhirRequest, FhirResponse } from './fhir-request.ts';
+import { patchResource } from './patch.ts';
 import type { FhirRouter } from './router.ts';
+import { requestedSubset, subsetText, type Subset } from './summary.ts';
 
 export interface RestDeps {
   repo: Repository;
@@ -47,6 +52,12 @@ function written(req: FhirRequest, r: WriteResult): FhirResponse {
   if (/return=OperationOutcome/i.test(prefer))
     return { status: r.status, headers, body: r.outcome ?? outcome([{ severity: 'information', code: 'informational', ja: '正常に処理しました', en: 'ok' }]) };
   return { status: r.status, headers, body: r.stored.content!, outcome: r.outcome };
+}
+
+/** The matches of a search reduced to the subset asked for (`_include`d resources stay whole). */
+function subsetMatches(out: SearchOutput, subset: Subset | undefined): SearchOutput {
+  if (!subset) return out;
+  return { ...out, matches: out.matches.map((m) => ({ ...m, content: m.content && subsetText(m.content, subset) })) };
 }
 
 /** Search parameters of POST [type]/_search: the URL's query and the form body, repeated names kept. */
@@ -80,12 +91,24 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
     return { status: 200, body: historyBundle(req.base, hq, await runHistory(repo, await req.context(), hq)) };
   });
 
-  const search = async (req: FhirRequest, type: string, query: URLSearchParams): Promise<FhirResponse> => {
-    const out = await runSearch(repo, await req.context(), type, query, { lenient: lenient(req) });
-    return { status: 200, body: searchBundle(out, req.base, type, query) };
+  /** A search of `type` with the client's `query` (and the compartment's criterion when `patientId` is given). */
+  const search = async (req: FhirRequest, type: string, query: URLSearchParams, patientId?: string): Promise<FhirResponse> => {
+    const asked = clientSearchQuery(query, lenient(req));
+    const subset = requestedSubset(type, asked, { lenient: lenient(req), search: true });
+    const full = patientId === undefined ? asked : compartmentQuery(patientId, asked);
+    const out = await runSearch(repo, await req.context(), type, full, { lenient: lenient(req) });
+    const at = patientId === undefined ? type : `Patient/${patientId}/${type}`;
+    return { status: 200, body: searchBundle(subsetMatches(out, subset), req.base, at, asked) };
   };
   router.add('GET', ':type', (req, p) => search(req, typeOf(p), req.query));
   router.add('POST', ':type/_search', (req, p) => search(req, typeOf(p), searchQuery(req)));
+  // Compartment search: Patient/[id]/[type]?params.
+  const compartmentType = (p: Record<string, string>) => {
+    assertCompartmentType(p.type);
+    return p.type;
+  };
+  router.add('GET', 'Patient/:id/:type', (req, p) => search(req, compartmentType(p), req.query, p.id));
+  router.add('POST', 'Patient/:id/:type/_search', (req, p) => search(req, compartmentType(p), searchQuery(req), p.id));
 
   router.add('POST', ':type', async (req, p) => {
     const type = typeOf(p);
@@ -110,6 +133,15 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
     return written(req, await repo.update(ctx, type, id, resource, { ifMatch: req.headers['if-match'], session: req.entry?.session, validated: req.entry?.validated }));
   });
 
+  // Conditional patch: the one match among the caller's own records (none: 404; several: 412).
+  router.add('PATCH', ':type', async (req, p) => {
+    const type = typeOf(p);
+    const matches = await searchIds(repo, await req.context(), req.entry?.session?.tx ?? repo.db, type, req.query);
+    if (matches.length > 1) throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', 'conditional patch matched more than one resource');
+    if (matches.length === 0) throw FhirError.of(404, 'not-found', '条件に一致するリソースがありません', 'conditional patch matched no resource');
+    return written(req, await patchResource(repo, req, type, matches[0].id));
+  });
+
   // Conditional delete (a single match; none is not an error).
   router.add('DELETE', ':type', async (req, p) => {
     const type = typeOf(p);
@@ -125,15 +157,18 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
   });
 
   router.add('GET', ':type/:id', async (req, p) => {
+    const subset = requestedSubset(typeOf(p), req.query);
     const s = await repo.read(await req.context(), p.type, p.id);
     const headers = versionHeaders(s);
-    if (req.headers['if-none-match'] === headers.etag) return { status: 304, headers };
-    return { status: 200, body: s.content!, headers };
+    if (notModified(req.headers, s)) return { status: 304, headers };
+    return { status: 200, body: subset ? subsetText(s.content!, subset) : s.content!, headers };
   });
 
   router.add('PUT', ':type/:id', async (req, p) =>
     written(req, await repo.update(await req.context(), p.type, p.id, req.body, { ifMatch: req.headers['if-match'], session: req.entry?.session, validated: req.entry?.validated })),
   );
+
+  router.add('PATCH', ':type/:id', async (req, p) => written(req, await patchResource(repo, req, p.type, p.id)));
 
   router.add('DELETE', ':type/:id', async (req, p) => {
     const deleted = await repo.delete(await req.context(), p.type, p.id, { session: req.entry?.session });
@@ -146,8 +181,9 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
   });
 
   router.add('GET', ':type/:id/_history/:vid', async (req, p) => {
+    const subset = requestedSubset(typeOf(p), req.query);
     const s = await repo.vread(await req.context(), p.type, p.id, p.vid);
-    return { status: 200, body: s.content!, headers: versionHeaders(s) };
+    return { status: 200, body: subset ? subsetText(s.content!, subset) : s.content!, headers: versionHeaders(s) };
   });
 }
 

@@ -4,7 +4,9 @@
  * client asked for lenient handling (`Prefer: handling=lenient`), because silently ignoring a misspelt filter
  * would return more patients' data than asked for.
  */
+import { r4PatientCompartmentParams } from '../fhir/base-definitions.ts';
 import { FhirError, badRequest } from '../fhir/errors.ts';
+import { parseReference } from '../fhir/references.ts';
 import { textProblem } from '../fhir/resource-shape.ts';
 import type { SearchParam, SearchRegistry } from './registry.ts';
 
@@ -47,6 +49,10 @@ export interface SearchRequest {
   /** `default`: exact when it is cheap (filtered searches under the materialisation cap), otherwise omitted. */
   total: 'none' | 'estimate' | 'accurate' | 'default';
   summaryCount: boolean;
+  /** `_summary=true|text|data`: the matches are served subsetted (src/platform/router/summary.ts). */
+  summary?: SummaryMode;
+  /** `_elements`: the top-level elements to serve of each match. */
+  elements?: string[];
   include: IncludeRule[];
   revinclude: IncludeRule[];
   /** Parameters ignored under lenient handling. */
@@ -61,11 +67,61 @@ export const MAX_OFFSET = 10_000_000;
 export const MAX_SEARCH_PARAMS = 100;
 export const MAX_SEARCH_VALUES = 1000;
 
+/** The subsets `_summary` asks for (`count` and `false` aside). */
+export type SummaryMode = 'true' | 'text' | 'data';
+
+/**
+ * `_summary` of a read or search: a subset, `count` (searches only) or undefined for the whole resource (`false`).
+ * Anything else is a 400, or undefined under lenient handling.
+ */
+export function parseSummary(value: string, opts: { lenient?: boolean; count?: boolean } = {}): SummaryMode | 'count' | undefined {
+  if (value === 'true' || value === 'text' || value === 'data' || (value === 'count' && opts.count !== false)) return value;
+  if (value === 'false' || opts.lenient) return undefined;
+  throw badRequest(`_summary=${value.slice(0, 40)} には対応していません`, `_summary must be true, text, data${opts.count === false ? '' : ', count'} or false, got '${value.slice(0, 40)}'`, ['_summary']);
+}
+
+/** `_elements`: a comma-separated list of element names (checked against the type where it is applied). */
+export function parseElements(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw badRequest('_elements に要素名がありません', '_elements names no element', ['_elements']);
+  return names;
+}
+
+/**
+ * `_compartment=Patient/<id>`: the patient compartment criterion the router adds for `Patient/<id>/[type]` and
+ * `$everything` (clients use those paths; the REST routes refuse it from them). A resource is in the compartment when
+ * any of the type's compartment parameters (R4 CompartmentDefinition patient) refers to the patient — one condition
+ * over the index rows of all of them — and the Patient itself when it is that patient.
+ */
+export const COMPARTMENT_PARAM = '_compartment';
+
+function compartmentFilter(registry: SearchRegistry, type: string, value: string): Filter {
+  const ref = parseReference(value);
+  if (!ref || ref.resourceType !== 'Patient' || value !== `Patient/${ref.id}`)
+    throw badRequest(`コンパートメント ${value.slice(0, 60)} は Patient/[id] ではありません`, `the compartment must be Patient/[id], got '${value.slice(0, 60)}'`);
+  if (type === 'Patient') return { param: COLUMN._id, values: [ref.id] };
+  const codes = r4PatientCompartmentParams(type).flatMap((code) => {
+    const param = registry.get(type, code);
+    return param?.type === 'reference' ? param.stored.codes : [];
+  });
+  if (codes.length === 0)
+    throw badRequest(`${type} は患者コンパートメントに含まれません`, `${type} is not in the Patient compartment`, [type]);
+  const param: SearchParam = {
+    code: COMPARTMENT_PARAM,
+    type: 'reference',
+    url: 'http://hl7.org/fhir/CompartmentDefinition/patient',
+    targets: ['Patient'],
+    evaluate: () => [],
+    stored: { codes: [...new Set(codes)] },
+  };
+  return { param, values: [value] };
+}
+
 const COLUMN: Record<string, ColumnParam> = {
   _id: { code: '_id', type: 'token' },
   _lastUpdated: { code: '_lastUpdated', type: 'date' },
 };
-const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_include', '_revinclude', '_format', '_pretty', '_elements']);
+const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_include', '_revinclude', '_format', '_pretty', '_elements', COMPARTMENT_PARAM]);
 const MODIFIERS: Record<string, string[]> = {
   token: ['not', 'missing', 'text', 'above', 'below', 'in', 'not-in', 'of-type'],
   string: ['exact', 'contains', 'missing'],
@@ -269,12 +325,18 @@ export function parseSearch(
             throw badRequest('_total は none / estimate / accurate です', '_total must be none, estimate or accurate');
           req.total = value;
           break;
-        case '_summary':
-          if (value === 'count') req.summaryCount = true;
-          else if (value !== 'false') {
-            if (!opts.lenient) throw badRequest(`_summary=${value} には対応していません`, `_summary=${value} is not supported (count and false are)`);
-            req.ignored.push(key);
-          }
+        case '_summary': {
+          const summary = parseSummary(value, opts);
+          if (summary === 'count') req.summaryCount = true;
+          else if (summary) req.summary = summary;
+          else if (value !== 'false') req.ignored.push(key);
+          break;
+        }
+        case '_elements':
+          req.elements = [...(req.elements ?? []), ...parseElements(value)];
+          break;
+        case COMPARTMENT_PARAM:
+          req.filters.push(compartmentFilter(registry, resourceType, value));
           break;
         case '_include':
           if (key !== '_include') throw badRequest(`${key} には対応していません`, `${key} is not supported`);

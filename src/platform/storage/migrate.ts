@@ -6,6 +6,8 @@ import { resourceOwner } from './migrations/003-resource-owner.ts';
 import { accessGrants } from './migrations/004-access-grants.ts';
 import { indexPrefixes } from './migrations/005-index-prefixes.ts';
 import { insurerOwnerKeys } from './migrations/006-insurer-owner-keys.ts';
+import { foreignReferences } from './migrations/007-foreign-references.ts';
+import { consents } from './migrations/010-consents.ts';
 
 export interface Migration {
   version: number;
@@ -20,6 +22,8 @@ const platformMigrations: Migration[] = [
   { version: 4, name: 'access-grants', sql: accessGrants },
   { version: 5, name: 'index-prefixes', sql: indexPrefixes },
   { version: 6, name: 'insurer-owner-keys', sql: insurerOwnerKeys },
+  { version: 7, name: 'foreign-references', sql: foreignReferences },
+  { version: 10, name: 'consents', sql: consents },
 ];
 const registered: Migration[] = [...platformMigrations];
 

@@ -1,8 +1,12 @@
 /**
  * Batch and transaction Bundles (http://hl7.org/fhir/R4/http.html#transaction).
  * A transaction is all or nothing: every write runs in one database transaction with its audit events, and any
- * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET; `urn:uuid:` and other
- * fullUrls of created resources are rewritten to the ids the server assigns.
+ * failing entry rolls everything back. Entries are processed DELETE, POST, PUT, GET (within a group in Bundle order,
+ * except that an entry waits for what it depends on: transaction-order.ts); `urn:uuid:` and other fullUrls of
+ * created resources are rewritten to the ids the server assigns — the fullUrl of a conditional create to the
+ * resource it found, once it has run. Conditional references (`Practitioner?identifier=…`,
+ * conditional-references.ts) are resolved just before their entry is written, on the transaction's connection, so
+ * they see what the transaction wrote before; in a batch, before each entry.
  *
  * One Bundle must not stall everyone else: it has at most `maxEntries` entries (413 before any work), its shape is
  * checked first (400 naming `Bundle.entry[i]…`), its resources are validated — the CPU-heavy part — before the
@@ -16,13 +20,25 @@ import { FhirError, badRequest } from '../fhir/errors.ts';
 import { isKnownResourceType } from '../fhir/resource-shape.ts';
 import { isValidId } from '../fhir/references.ts';
 import { decodeQueryString } from '../search/search-request.ts';
-import type { Repository, Validated, WriteResult, WriteSession } from './repository.ts';
+import type { Repository, Validated, WriteResult } from './repository.ts';
 import type { CreateItem } from './write-statement.ts';
 import { etagOf, relativeRef } from './stored-resource.ts';
+import {
+  ConditionalReferenceResolver,
+  checkConditionalReferenceCount,
+  conditionalReferencesIn,
+  referencesIn,
+  replaceReferences,
+  withPlaceholders,
+  type ConditionalReference,
+} from './conditional-references.ts';
+import { LateReferences } from './late-references.ts';
+import { processingOrder } from './transaction-order.ts';
 import { innerRequest, type BundleEntryContext, type FhirRequest, type FhirResponse } from '../router/fhir-request.ts';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2, GET: 3 };
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+// PATCH with PUT: its resource is the patch (a Parameters, or a Binary holding a JSON Patch), applied by the router.
+const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3 };
 
 /** Most entries in one Bundle unless configured (TSUNAGU_BUNDLE_MAX_ENTRIES). */
 export const DEFAULT_BUNDLE_MAX_ENTRIES = 1000;
@@ -108,10 +124,10 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
   if (!operation && !plain && !read)
     throw badRequest(`エントリ ${index} の URL ${req.url} を解釈できません`, `entry ${index}: cannot interpret request.url '${req.url}'`, where);
   const resource = entry.resource as Record<string, unknown> | undefined;
-  if ((method === 'POST' || method === 'PUT') && !resource && !operation)
+  if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && !resource && !operation)
     throw badRequest(`エントリ ${index} にリソースがありません`, `entry ${index}: ${method} needs a resource`, [`Bundle.entry[${index}]`]);
   if (method === 'POST' && id && !operation) throw badRequest(`エントリ ${index}: POST の URL に id は付けられません`, `entry ${index}: POST url must not contain an id`, where);
-  if ((method === 'PUT' || method === 'DELETE') && !id && !query && !operation)
+  if ((method === 'PUT' || method === 'PATCH' || method === 'DELETE') && !id && !query && !operation)
     throw badRequest(`エントリ ${index}: ${method} には id か検索条件が必要です`, `entry ${index}: ${method} needs an id or a search query`, where);
   return {
     index,
@@ -127,19 +143,6 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
     ifNoneExist: req.ifNoneExist,
     ifNoneMatch: req.ifNoneMatch,
   };
-}
-
-/** Replaces every `reference` that names a rewritten fullUrl, anywhere in the resource. */
-function rewriteReferences(node: unknown, map: Map<string, string>): void {
-  if (Array.isArray(node)) {
-    for (const item of node) rewriteReferences(item, map);
-  } else if (node && typeof node === 'object') {
-    const obj = node as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === 'reference' && typeof v === 'string' && map.has(v)) obj[k] = map.get(v);
-      else if (typeof v === 'object') rewriteReferences(v, map);
-    }
-  }
 }
 
 const STATUS_TEXT: Record<number, string> = { 200: '200 OK', 201: '201 Created', 204: '204 No Content', 304: '304 Not Modified' };
@@ -197,7 +200,7 @@ export class BundleProcessor {
         `the Bundle has ${entries.length} entries; the limit is ${max} (TSUNAGU_BUNDLE_MAX_ENTRIES): split it`,
         ['Bundle.entry'],
       );
-    return type === 'transaction' ? this.transaction(ctx, entries, req) : this.batch(entries, req);
+    return type === 'transaction' ? this.transaction(ctx, entries, req) : this.batch(ctx, entries, req);
   }
 
   /**
@@ -208,6 +211,22 @@ export class BundleProcessor {
     const bodyId = typeof e.resource?.id === 'string' ? e.resource.id : undefined;
     const prepared = this.repo.prepare(e.resource, { type: e.type, id: id ?? e.id ?? bodyId ?? newId(), versionId: 1, now });
     return { outcome: prepared.outcome };
+  }
+
+  /** Each entry's conditional references, checked before any work (400 naming the entry; 413 beyond the limit). */
+  private conditionalReferences(parsed: ParsedEntry[]): Map<number, ConditionalReference[]> {
+    const out = new Map<number, ConditionalReference[]>();
+    for (const e of parsed) {
+      if (!carriesResource(e)) continue;
+      try {
+        const refs = conditionalReferencesIn(this.repo, e.resource);
+        if (refs.length) out.set(e.index, refs);
+      } catch (err) {
+        throw entryError(e.index, err);
+      }
+    }
+    checkConditionalReferenceCount(new Set([...out.values()].flat().map((r) => r.reference)).size);
+    return out;
   }
 
   /** The entry as a request to the router, on behalf of the Bundle's caller. */
@@ -225,8 +244,11 @@ export class BundleProcessor {
   private async transaction(ctx: RequestContext, entries: unknown[], outer: FhirRequest): Promise<Bundle> {
     const base = outer.base;
     const parsed = entries.map((e, i) => parseEntry(e, i));
-    // Ids for created resources, and the map from their fullUrls to the new references.
+    const conditional = this.conditionalReferences(parsed);
+    // Ids for created resources, and the map from their fullUrls to the new references. A conditional create's
+    // fullUrl is mapped once it has run (`late`: its assigned id until then): it may find an existing resource.
     const refMap = new Map<string, string>();
+    const late = new Map<string, string>();
     const assigned = new Map<number, string>();
     const seenFullUrls = new Set<string>();
     for (const e of parsed) {
@@ -238,7 +260,7 @@ export class BundleProcessor {
       if (e.method === 'POST') {
         const id = newId();
         assigned.set(e.index, id);
-        if (e.fullUrl) refMap.set(e.fullUrl, `${e.type}/${id}`);
+        if (e.fullUrl) (isConditionalCreate(e) ? late : refMap).set(e.fullUrl, `${e.type}/${id}`);
       } else if (e.method === 'PUT' && e.id && e.fullUrl) {
         refMap.set(e.fullUrl, `${e.type}/${e.id}`);
       }
@@ -246,9 +268,9 @@ export class BundleProcessor {
     for (const e of parsed) {
       if (!e.resource) continue;
       e.resource = structuredClone(e.resource);
-      rewriteReferences(e.resource, refMap);
+      replaceReferences(e.resource, refMap);
     }
-    const dangling = parsed.flatMap((e) => danglingUrnReferences(e));
+    const dangling = parsed.flatMap((e) => danglingUrnReferences(e)).filter((d) => !late.has(d.ref));
     if (dangling.length)
       throw badRequest(
         `Bundle 内で解決できない参照があります: ${dangling[0].ref}`,
@@ -263,17 +285,29 @@ export class BundleProcessor {
       if (!e.resource || (e.method !== 'POST' && e.method !== 'PUT')) continue;
       await yieldToEventLoop();
       try {
-        validated.set(e.index, this.precheck(e, assigned.get(e.index), now));
+        validated.set(e.index, this.precheck(forValidation(e, conditional.get(e.index), late), assigned.get(e.index), now));
       } catch (err) {
         throw entryError(e.index, err);
       }
     }
 
     const results = new Array<BundleEntry>(parsed.length);
-    const order = [...parsed].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
+    const order = processingOrder(
+      parsed.map((e) => ({
+        e,
+        index: e.index,
+        group: ORDER[e.method],
+        type: e.type,
+        fullUrl: e.fullUrl,
+        reads: (conditional.get(e.index) ?? []).flatMap((r) => r.reads),
+        awaits: late.size ? referencesIn(e.resource).flatMap((r) => (late.has(r.reference) ? [r.reference] : [])) : [],
+      })),
+    ).map((o) => o.e);
     // Refusals inside the transaction are recorded once it has rolled back.
-    await this.repo.writeTransaction(async (tx, denials) => {
-      const session: WriteSession = { tx, audits: [], denials };
+    await this.repo.transaction(async (session) => {
+      const tx = session.tx;
+      const resolver = new ConditionalReferenceResolver(this.repo, ctx, tx, session);
+      const lateRefs = new LateReferences(late);
       let sliceStart = performance.now();
       // Consecutive plain creates are checked one by one and written together (Repository.writeCreates).
       let creates: { item: CreateItem; e: ParsedEntry; result: WriteResult }[] = [];
@@ -297,19 +331,32 @@ export class BundleProcessor {
         const plainCreate = e.method === 'POST' && e.ifNoneExist === undefined && e.id === undefined && e.query === undefined && !e.operation;
         if (!plainCreate) await flush();
         try {
+          const early = e.resource ? lateRefs.apply(e.resource) : [];
+          const refs = conditional.get(e.index);
+          if (refs) {
+            // The lookup must see the creates still waiting to be written that it may match.
+            const types = resolver.typesToRead(refs);
+            if (creates.some((c) => types.has(c.e.type))) await flush();
+            replaceReferences(e.resource, await resolver.resolve(refs));
+          }
+          resolver.written(e.operation ? undefined : e.type);
           if (plainCreate) {
             const ready = await this.repo.readyCreate(ctx, e.resource, { type: e.type, id: assigned.get(e.index)!, validated: validated.get(e.index), session });
             creates.push({ ...ready, e });
+            lateRefs.written(early);
           } else {
             const entry = { session, assignedId: assigned.get(e.index), validated: validated.get(e.index) };
-            results[e.index] = responseEntry(await this.router.handle(this.entryRequest(outer, e, entry)), base);
+            const res = await this.router.handle(this.entryRequest(outer, e, entry));
+            results[e.index] = responseEntry(res, base);
+            // A conditional create that found a resource wrote nothing: its references do not matter.
+            if (!(isConditionalCreate(e) && res.status === 200)) lateRefs.written(early);
+            if (e.fullUrl && late.has(e.fullUrl)) lateRefs.settle(e.fullUrl, res);
           }
         } catch (err) {
           throw entryError(e.index, err);
         }
       }
       await flush();
-      await this.repo.deps.chains.appendBatch(tx, session.audits);
     });
     for (const e of order) {
       if (e.method !== 'GET') continue;
@@ -318,8 +365,9 @@ export class BundleProcessor {
     return { resourceType: 'Bundle', type: 'transaction-response', entry: results };
   }
 
-  private async batch(entries: unknown[], outer: FhirRequest): Promise<Bundle> {
+  private async batch(ctx: RequestContext, entries: unknown[], outer: FhirRequest): Promise<Bundle> {
     const results: BundleEntry[] = [];
+    const distinct = new Set<string>();
     for (let i = 0; i < entries.length; i++) {
       if (i > 0) await yieldToEventLoop();
       try {
@@ -327,6 +375,14 @@ export class BundleProcessor {
         if (e.method === 'GET') {
           results.push(await this.getEntry(outer, e));
           continue;
+        }
+        // Conditional references are resolved just before the entry, as the caller would see them then.
+        const refs = carriesResource(e) ? conditionalReferencesIn(this.repo, e.resource) : [];
+        if (refs.length) {
+          for (const r of refs) distinct.add(r.reference);
+          checkConditionalReferenceCount(distinct.size);
+          e.resource = structuredClone(e.resource);
+          replaceReferences(e.resource, await new ConditionalReferenceResolver(this.repo, ctx, this.repo.db).resolve(refs));
         }
         // An update validates inside its own transaction: validate first (a create does so before any).
         const validated = e.method === 'PUT' && e.resource && !e.operation ? this.precheck(e, e.id, new Date().toISOString()) : undefined;
@@ -372,3 +428,15 @@ function danglingUrnReferences(e: ParsedEntry): { index: number; ref: string }[]
   return out;
 }
 
+/** A create or update with a resource body (not an operation): where conditional references are resolved. */
+const carriesResource = (e: ParsedEntry): boolean => (e.method === 'POST' || e.method === 'PUT') && !e.operation && e.resource !== undefined;
+
+const isConditionalCreate = (e: ParsedEntry): boolean => e.method === 'POST' && e.ifNoneExist !== undefined && !e.operation;
+
+/** The entry as it is validated before the transaction: conditional references and late fullUrls stood in for. */
+function forValidation(e: ParsedEntry, refs: ConditionalReference[] | undefined, late: Map<string, string>): ParsedEntry {
+  if (!e.resource || (!refs && late.size === 0)) return e;
+  const resource = refs ? withPlaceholders(e.resource, refs) : structuredClone(e.resource);
+  replaceReferences(resource, late);
+  return { ...e, resource };
+}

@@ -195,6 +195,20 @@ export class Repository {
     return forbidden(ja, en);
   }
 
+  /**
+   * THE transaction helper: `run` writes through `session` (pass it to create / update / delete / writeMany, or
+   * add audit records with `session.audits.push`); its audit events are appended just before commit, refusals met
+   * inside are recorded after a rollback. `trusted`: the writes of a service's own operation, after its own checks.
+   */
+  async transaction<T>(run: (session: WriteSession) => Promise<T>, opts: { trusted?: boolean } = {}): Promise<T> {
+    return this.writeTransaction(async (tx, denials) => {
+      const session: WriteSession = { tx, audits: [], denials, trusted: opts.trusted };
+      const result = await run(session);
+      await this.deps.chains.appendBatch(tx, session.audits);
+      return result;
+    });
+  }
+
   /** A write transaction whose refusals (collected in `denials`) are recorded once it has rolled back. */
   async writeTransaction<T>(run: (tx: Queryable, denials: AuditRecord[]) => Promise<T>): Promise<T> {
     const denials: AuditRecord[] = [];

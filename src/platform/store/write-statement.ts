@@ -8,6 +8,8 @@ import type { AuditChains } from '../audit/audit-chain.ts';
 import type { AuditRow } from '../audit/audit-record.ts';
 import type { IndexRows } from '../search/index-rows.ts';
 import { emptyIndexRows } from '../search/index-rows.ts';
+import { columnList, columnOf } from '../search/index-tables/descriptor.ts';
+import { INDEX_TABLE_LIST } from '../search/index-tables/tables.ts';
 import { StatementParams } from '../storage/sql-params.ts';
 import { STORED_COLUMNS } from './stored-resource.ts';
 
@@ -40,39 +42,30 @@ export interface WriteStatement {
   params: unknown[];
 }
 
-type Cols = Record<string, unknown[]>;
-
-/** Column lists of each index table after (resource_type, resource_id, patient_key), with their array casts. */
-const INDEX_COLUMNS: Record<keyof IndexRows, [table: string, columns: [name: string, key: string, cast: string][]]> = {
-  token: ['sp_token', [['param', 'param', 'text[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]']]],
-  string: ['sp_string', [['param', 'param', 'text[]'], ['norm', 'norm', 'text[]'], ['exact', 'exact', 'text[]']]],
-  date: ['sp_date', [['param', 'param', 'text[]'], ['low', 'low', 'timestamptz[]'], ['high', 'high', 'timestamptz[]']]],
-  reference: ['sp_reference', [['param', 'param', 'text[]'], ['target_type', 'targetType', 'text[]'], ['target_id', 'targetId', 'text[]'], ['target_url', 'targetUrl', 'text[]']]],
-  number: ['sp_number', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]']]],
-  quantity: ['sp_quantity', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]'], ['unit', 'unit', 'text[]']]],
-  uri: ['sp_uri', [['param', 'param', 'text[]'], ['uri', 'uri', 'text[]']]],
-};
+/** Each index table with its column names and array casts, after (resource_type, resource_id, patient_key). */
+const INDEX_INSERTS = INDEX_TABLE_LIST.map((t) => {
+  const columns = columnList(t);
+  return { type: t.type, table: t.table, columns, names: columns.map((c) => c.name).join(', ') };
+});
 
 /** One INSERT … unnest CTE per index table that has rows; returns the CTEs and a shape key for the statement name. */
 function indexInserts(p: StatementParams, rows: IndexRows, t: string, id: string, pk: string): { ctes: string[]; shape: string } {
   const ctes: string[] = [];
   let shape = '';
-  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
-    const data = rows[kind] as unknown as Cols;
+  for (const { type, table, columns, names } of INDEX_INSERTS) {
+    const data = rows[type];
     if (data.param.length === 0) {
       shape += '0';
       continue;
     }
     shape += '1';
-    const [table, columns] = INDEX_COLUMNS[kind];
-    const names = columns.map(([name]) => name).join(', ');
-    const arrays = columns.map(([, key, cast]) => p.add(data[key], cast)).join(', ');
+    const arrays = columns.map((c) => p.add(columnOf(data, c.key), c.cast)).join(', ');
     ctes.push(`ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) SELECT ${t}, ${id}, ${pk}, * FROM unnest(${arrays}))`);
   }
   return { ctes, shape };
 }
 
-export const INDEX_TABLES = ['sp_token', 'sp_string', 'sp_date', 'sp_reference', 'sp_number', 'sp_quantity', 'sp_uri'];
+export const INDEX_TABLES = INDEX_TABLE_LIST.map((t) => t.table);
 
 export function buildWriteStatement(
   v: VersionRow,
@@ -122,22 +115,22 @@ export function buildWriteStatement(
  */
 function indexRowInserts(p: StatementParams, indexes: IndexRows[]): string[] {
   const ctes: string[] = [];
-  for (const kind of Object.keys(INDEX_COLUMNS) as (keyof IndexRows)[]) {
-    const [table, columns] = INDEX_COLUMNS[kind];
+  for (const { type, table, columns, names } of INDEX_INSERTS) {
     const resourceAt: number[] = [];
     const values: unknown[][] = columns.map(() => []);
     indexes.forEach((index, position) => {
-      const data = index[kind] as unknown as Cols;
+      const data = index[type];
+      if (data.param.length === 0) return;
+      const arrays = columns.map((c) => columnOf(data, c.key));
       for (let r = 0; r < data.param.length; r++) {
         resourceAt.push(position + 1);
-        columns.forEach(([, key], c) => values[c].push(data[key][r]));
+        arrays.forEach((column, c) => values[c].push(column[r]));
       }
     });
-    const names = columns.map(([name]) => name).join(', ');
-    const arrays = columns.map(([, , cast], c) => p.add(values[c], cast)).join(', ');
+    const arrays = columns.map((c, n) => p.add(values[n], c.cast)).join(', ');
     ctes.push(
       `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${names}) ` +
-        `SELECT o.resource_type, o.id, o.patient_key, ${columns.map(([name]) => `x.${name}`).join(', ')} FROM unnest(${p.add(resourceAt, 'integer[]')}, ${arrays}) AS x(resource_at, ${names}) JOIN keyed o ON o.n = x.resource_at)`,
+        `SELECT o.resource_type, o.id, o.patient_key, ${columns.map((c) => `x.${c.name}`).join(', ')} FROM unnest(${p.add(resourceAt, 'integer[]')}, ${arrays}) AS x(resource_at, ${names}) JOIN keyed o ON o.n = x.resource_at)`,
     );
   }
   return ctes;

@@ -42,7 +42,8 @@ function inputOf(req: FhirRequest, spec: OperationSpec): ParamReader {
   const ins = spec.parameters.filter((p) => p.use === 'in');
   if (req.method === 'GET' || req.body === undefined) {
     const fields: Record<string, string[]> = {};
-    for (const [k, v] of req.query) (fields[k] ??= []).push(v);
+    // _format and _pretty are about the response, not inputs of the operation.
+    for (const [k, v] of req.query) if (k !== '_format' && k !== '_pretty') (fields[k] ??= []).push(v);
     return ParamReader.of(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.length === 1 ? v[0] : v])));
   }
   const body = req.body;
