@@ -14,7 +14,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { r4SearchRegistry } from '../src/platform/search/registry.ts';
-import { buildIndexRows, type IndexRows } from '../src/platform/search/index-rows.ts';
+import { buildIndexRows } from '../src/platform/search/index-rows.ts';
+import { columnList, columnOf } from '../src/platform/search/index-tables/descriptor.ts';
+import { INDEX_TABLE_LIST } from '../src/platform/search/index-tables/tables.ts';
 import { clinicalDateOf } from '../src/platform/store/access-facts.ts';
 import { STORED_COLUMNS } from '../src/platform/store/stored-resource.ts';
 import { GroupCommitter } from '../src/platform/storage/group-committer.ts';
@@ -27,16 +29,8 @@ import { workers } from './lib.ts';
 /** The store's create batching (src/platform/store/repository.ts). */
 export const STORE_BATCHING = { parallel: 4, maxBatch: 16 };
 
-/** Index tables and their columns after (resource_type, resource_id, patient_key), as write-statement.ts has them. */
-const INDEX_TABLES: [kind: keyof IndexRows, table: string, columns: [name: string, key: string, cast: string][]][] = [
-  ['token', 'sp_token', [['param', 'param', 'text[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]']]],
-  ['string', 'sp_string', [['param', 'param', 'text[]'], ['norm', 'norm', 'text[]'], ['exact', 'exact', 'text[]']]],
-  ['date', 'sp_date', [['param', 'param', 'text[]'], ['low', 'low', 'timestamptz[]'], ['high', 'high', 'timestamptz[]']]],
-  ['reference', 'sp_reference', [['param', 'param', 'text[]'], ['target_type', 'targetType', 'text[]'], ['target_id', 'targetId', 'text[]'], ['target_url', 'targetUrl', 'text[]']]],
-  ['number', 'sp_number', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]']]],
-  ['quantity', 'sp_quantity', [['param', 'param', 'text[]'], ['value', 'value', 'numeric[]'], ['system', 'system', 'text[]'], ['code', 'code', 'text[]'], ['unit', 'unit', 'text[]']]],
-  ['uri', 'sp_uri', [['param', 'param', 'text[]'], ['uri', 'uri', 'text[]']]],
-];
+/** Index tables and their columns after (resource_type, resource_id, patient_key), from the store's descriptors. */
+const INDEX_TABLES = INDEX_TABLE_LIST.map((t) => ({ table: t.table, type: t.type, columns: columnList(t) }));
 
 const RESOURCE_CASTS = ['text[]', 'text[]', 'integer[]', 'timestamptz[]', 'boolean[]', 'text[]', 'text[]', 'text[]', 'timestamptz[]', 'text[]'];
 
@@ -58,9 +52,9 @@ const SQL =
     `cur AS (INSERT INTO resources (${STORED_COLUMNS}) SELECT t, i, v, u, d, p, o, CASE WHEN l = '' THEN '{}'::text[] ELSE string_to_array(l, chr(31)) END, dd, c FROM unnest(${RESOURCE_CASTS.map((c, n) => `$${n + 1}::${c}`).join(', ')}) AS x(t, i, v, u, d, p, o, l, dd, c))`,
     ...(() => {
       let n = RESOURCE_CASTS.length;
-      return INDEX_TABLES.map(([, table, columns]) => {
-        const casts = ['text[]', 'text[]', 'text[]', ...columns.map(([, , cast]) => cast)];
-        return `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${columns.map(([name]) => name).join(', ')}) SELECT * FROM unnest(${casts.map((c) => `$${++n}::${c}`).join(', ')}))`;
+      return INDEX_TABLES.map(({ table, columns }) => {
+        const casts = ['text[]', 'text[]', 'text[]', ...columns.map((c) => c.cast)];
+        return `ins_${table} AS (INSERT INTO ${table} (resource_type, resource_id, patient_key, ${columns.map((c) => c.name).join(', ')}) SELECT * FROM unnest(${casts.map((c) => `$${++n}::${c}`).join(', ')}))`;
       });
     })(),
   ].join(',\n') +
@@ -75,10 +69,10 @@ function rawRows(docs: Record<string, unknown>[], patients: number): RawRow[] {
     const pid = patientIds[i % patients];
     const resource = { resourceType, id: randomUUID(), meta: { versionId: '1', lastUpdated: now, ...meta }, ...rest, subject: { reference: `Patient/${pid}` } };
     const index = buildIndexRows(resource, registry);
-    const indexArrays = INDEX_TABLES.map(([kind, , columns]) => {
-      const data = index[kind] as unknown as Record<string, unknown[]>;
+    const indexArrays = INDEX_TABLES.map(({ type, columns }) => {
+      const data = index[type];
       const n = data.param.length;
-      return [Array(n).fill(resourceType), Array(n).fill(resource.id), Array(n).fill(pid), ...columns.map(([, key]) => data[key])];
+      return [Array(n).fill(resourceType), Array(n).fill(resource.id), Array(n).fill(pid), ...columns.map((c) => columnOf(data, c.key))];
     });
     return {
       // labels '' (no meta.security), owner as ownerKey gives the bench's facility client.
@@ -91,11 +85,19 @@ function rawRows(docs: Record<string, unknown>[], patients: number): RawRow[] {
 
 function batchParams(batch: RawRow[]): unknown[] {
   const p = new StatementParams();
-  RESOURCE_CASTS.forEach((cast, c) => p.add(batch.map((r) => r.resource[c]), cast));
-  INDEX_TABLES.forEach(([, , columns], t) => {
-    const casts = ['text[]', 'text[]', 'text[]', ...columns.map(([, , cast]) => cast)];
-    casts.forEach((cast, c) => p.add(batch.flatMap((r) => r.index[t][c]), cast));
-  });
+  for (const [c, cast] of RESOURCE_CASTS.entries())
+    p.add(
+      batch.map((r) => r.resource[c]),
+      cast,
+    );
+  for (const [t, { columns }] of INDEX_TABLES.entries()) {
+    const casts = ['text[]', 'text[]', 'text[]', ...columns.map((c) => c.cast)];
+    for (const [c, cast] of casts.entries())
+      p.add(
+        batch.flatMap((r) => r.index[t][c]),
+        cast,
+      );
+  }
   return p.values;
 }
 
@@ -122,7 +124,11 @@ export async function openMigrated(databaseUrl: string): Promise<Database> {
  * a GroupCommitter with the store's batching, into `db` (migrated). On PGlite the committer's parallel flushes
  * queue on the engine's single connection, so its batches run one at a time, in this process.
  */
-export async function batchedRawInserts(db: Database, docs: Record<string, unknown>[], opts: { concurrency: number; warmUp: number }): Promise<BatchedRawResult> {
+export async function batchedRawInserts(
+  db: Database,
+  docs: Record<string, unknown>[],
+  opts: { concurrency: number; warmUp: number },
+): Promise<BatchedRawResult> {
   let batches = 0;
   let written = 0;
   const committer = new GroupCommitter<RawRow>(async (batch) => {
@@ -130,7 +136,10 @@ export async function batchedRawInserts(db: Database, docs: Record<string, unkno
     written += batch.length;
     await db.query(SQL, batchParams(batch), { name: 'bench_raw_batch' });
   }, STORE_BATCHING);
-  const warm = rawRows(Array.from({ length: opts.warmUp }, (_, i) => docs[i % docs.length]), 50);
+  const warm = rawRows(
+    Array.from({ length: opts.warmUp }, (_, i) => docs[i % docs.length]),
+    50,
+  );
   const timed = rawRows(docs, 50);
   await workers(warm.length, opts.concurrency, (i) => committer.submit([warm[i]]));
   batches = written = 0;

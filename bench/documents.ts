@@ -30,7 +30,12 @@ export function benchPatient(i: number): Record<string, unknown> {
     identifier: [{ system: 'urn:oid:1.2.392.100495.20.3.51.11312345679', value: `B${String(i).padStart(7, '0')}` }],
     name: [
       { use: 'official', text: '山田 太郎', family: '山田', given: ['太郎'] },
-      { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation', valueCode: 'SYL' }], use: 'official', family: 'ヤマダ', given: ['タロウ'] },
+      {
+        extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation', valueCode: 'SYL' }],
+        use: 'official',
+        family: 'ヤマダ',
+        given: ['タロウ'],
+      },
     ],
     gender: i % 2 ? 'male' : 'female',
     birthDate: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,

@@ -61,8 +61,17 @@ async function createsWith(fsync: boolean, counts: { warmUp: number; sequential:
     const db = await openDatabase({ dataDir: dir, embeddedFsync: fsync });
     const t = await createTsunagu(configFromEnv({}, { dataDir: dir, auditKeyFile: join(dir, 'audit.key') }), { db });
     try {
-      const client = await registerClient(db, { name: 'bench', kind: 'facility', facilityCode: '1312345679', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
-      const ctx: RequestContext = { principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(client.scopes) }, purpose: 'TREAT' };
+      const client = await registerClient(db, {
+        name: 'bench',
+        kind: 'facility',
+        facilityCode: '1312345679',
+        scopes: ['system/*.*'],
+        jwks: { keys: [(await generateClientKey()).publicJwk] },
+      });
+      const ctx: RequestContext = {
+        principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(client.scopes) },
+        purpose: 'TREAT',
+      };
       const patient = await t.platform.repo.create(ctx, benchPatient(0));
       const createOne = (i: number) => t.platform.repo.create(ctx, labObservation(patient.stored.id, i));
       await timed(counts.warmUp, CONCURRENCY, createOne);

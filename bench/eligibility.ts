@@ -244,7 +244,10 @@ export function firstUse(origin: URL, token: string, cards: Card[]): Promise<Flo
   return closedLoop(origin, token, () => cards[n++]);
 }
 
-async function runEngine(engine: 'postgres' | 'pglite', opts: { people: number; cards: number; firstUseCards?: number; seconds: number; rate?: number }): Promise<EligibilityBenchResult> {
+async function runEngine(
+  engine: 'postgres' | 'pglite',
+  opts: { people: number; cards: number; firstUseCards?: number; seconds: number; rate?: number },
+): Promise<EligibilityBenchResult> {
   const db = engine === 'postgres' ? await freshDatabase('tsunagu_bench_elig') : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-elig-'));
   try {
@@ -301,7 +304,8 @@ export async function benchEligibility(opts: { quick?: boolean; only?: 'postgres
   } else {
     console.warn('PostgreSQL not reachable: eligibility benchmark on PostgreSQL skipped');
   }
-  if (opts.only !== 'postgres') results.push(await runEngine('pglite', { people: opts.quick ? 2_000 : 5_000, cards: opts.quick ? 200 : 500, seconds: opts.quick ? 3 : 8 }));
+  if (opts.only !== 'postgres')
+    results.push(await runEngine('pglite', { people: opts.quick ? 2_000 : 5_000, cards: opts.quick ? 200 : 500, seconds: opts.quick ? 3 : 8 }));
   return results;
 }
 

@@ -11,7 +11,9 @@ import { benchPatient, labObservation } from './documents.ts';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 await pool.query(`CREATE TABLE docs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), content text NOT NULL);
   CREATE TABLE access_log (id bigserial PRIMARY KEY, recorded timestamptz NOT NULL DEFAULT now(), entity text NOT NULL)`);
-const docs = Array.from({ length: 200 }, (_, i) => JSON.stringify({ ...labObservation('bench', i), subject: { display: JSON.stringify(benchPatient(i)).slice(0, 40) } }));
+const docs = Array.from({ length: 200 }, (_, i) =>
+  JSON.stringify({ ...labObservation('bench', i), subject: { display: JSON.stringify(benchPatient(i)).slice(0, 40) } }),
+);
 const ids = (await pool.query<{ id: string }>('INSERT INTO docs (content) SELECT unnest($1::text[]) RETURNING id', [docs])).rows.map((r) => r.id);
 
 const app = Fastify({ logger: false });

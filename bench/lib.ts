@@ -23,7 +23,10 @@ export interface ChildServer {
  * A bench server script in its own process (so the load generator does not share its event loop). The script
  * reports `{ port, … }` over IPC once it listens and exits when sent 'stop'.
  */
-export async function startChild<T extends { port: number }>(script: string, env: Record<string, string>): Promise<{ url: string; info: T; stop(): Promise<void> }> {
+export async function startChild<T extends { port: number }>(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; info: T; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-'));
   const child: ChildProcess = fork(new URL(script, import.meta.url).pathname, [], {
     // TSUNAGU_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
@@ -84,12 +87,16 @@ export function table(rows: Record<string, string | number>[]): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (vals: string[]) => '| ' + vals.map((v, i) => v.padEnd(width[i])).join(' | ') + ' |';
+  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(width[i])).join(' | ')} |`;
   return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
 }
 
 /** Runs `total` tasks on `concurrency` closed-loop workers: throughput and latency percentiles (ms). */
-export async function workers(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p50: number; p99: number }> {
+export async function workers(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<{ perSecond: number; p50: number; p99: number }> {
   let next = 0;
   const latencies: number[] = [];
   const start = performance.now();

@@ -21,7 +21,7 @@ import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { adminQuery } from '../src/platform/storage/pg-admin.ts';
 import type { Database } from '../src/platform/storage/database.ts';
 import { batchedRawInserts, openMigrated, type BatchedRawResult } from './batched-raw.ts';
-import { ADMIN_URL, freshDatabase, load, percentiles, postgresAvailable, startChild, startChildServer, workers, type LoadResult } from './lib.ts';
+import { ADMIN_URL, freshDatabase, load, postgresAvailable, startChild, startChildServer, workers, type LoadResult } from './lib.ts';
 
 const CONCURRENCY = 32;
 const READERS = 50;
@@ -31,7 +31,6 @@ const WARM_UP_CREATES = 3000;
 const BATCHED_WARM_UP = 1000;
 /** Steady read load for the latency figure (reads per second across all clients), per engine. */
 export const READ_RATE = { postgres: 1000, pglite: 100 };
-
 
 /** Raw INSERT of the JSON text into a table with only a primary key: the floor under any write path. */
 async function rawInsertBaseline(url: string, docs: string[]): Promise<{ perSecond: number; p50: number; p99: number }> {
@@ -64,12 +63,26 @@ interface EngineResult {
 }
 
 /** Timed store creates; `before` runs first on the store's open database (PGlite: the batched raw baseline). */
-async function repositoryCreates(env: { databaseUrl?: string }, docs: Record<string, unknown>[], patientIds: { ids: string[] }, before?: (db: Database) => Promise<void>) {
+async function repositoryCreates(
+  env: { databaseUrl?: string },
+  docs: Record<string, unknown>[],
+  patientIds: { ids: string[] },
+  before?: (db: Database) => Promise<void>,
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-bench-repo-'));
   const t = await createTsunagu(configFromEnv({}, { dataDir, databaseUrl: env.databaseUrl, auditKeyFile: join(dataDir, 'k') }));
   await before?.(t.platform.db);
-  const client = await registerClient(t.platform.db, { name: 'bench', kind: 'facility', facilityCode: '1312345679', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
-  const ctx: RequestContext = { principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(client.scopes) }, purpose: 'TREAT' };
+  const client = await registerClient(t.platform.db, {
+    name: 'bench',
+    kind: 'facility',
+    facilityCode: '1312345679',
+    scopes: ['system/*.*'],
+    jwks: { keys: [(await generateClientKey()).publicJwk] },
+  });
+  const ctx: RequestContext = {
+    principal: { clientId: client.clientId, name: client.name, kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(client.scopes) },
+    purpose: 'TREAT',
+  };
   const patients = await Promise.all(Array.from({ length: 50 }, (_, i) => t.platform.repo.create(ctx, benchPatient(i))));
   patientIds.ids = patients.map((p) => p.stored.id);
   const createOne = (i: number) => t.platform.repo.create(ctx, { ...docs[i % docs.length], subject: { reference: `Patient/${patientIds.ids[i % 50]}` } });

@@ -12,7 +12,10 @@ import { benchDurability, durabilityTable } from './durability.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (section: string) => !only || only.includes(section);
 const started = Date.now();
 /** Seconds each section took (the whole run must stay under 5 minutes). */
@@ -59,10 +62,15 @@ if (wanted('platform')) {
   );
   const batched = platform.find((r) => r.batchedBaseline)?.batchedBaseline;
   console.log(
-    '\nraw: one INSERT of the JSON per statement and per commit (its rate follows the disk\'s commit latency). batched raw: the rows a' +
-      (batched ? ` create writes (resources row of ${batched.contentChars} chars, ${batched.indexRowsPerResource} index rows, no audit)` : ' create writes (no audit)') +
-      ' in the store\'s batches (parallel 4, up to 16 per statement and commit' +
-      platform.filter((r) => r.batchedBaseline).map((r) => `; mean ${r.batchedBaseline!.meanBatch} on ${r.engine}`).join('') +
+    "\nraw: one INSERT of the JSON per statement and per commit (its rate follows the disk's commit latency). batched raw: the rows a" +
+      (batched
+        ? ` create writes (resources row of ${batched.contentChars} chars, ${batched.indexRowsPerResource} index rows, no audit)`
+        : ' create writes (no audit)') +
+      " in the store's batches (parallel 4, up to 16 per statement and commit" +
+      platform
+        .filter((r) => r.batchedBaseline)
+        .map((r) => `; mean ${r.batchedBaseline!.meanBatch} on ${r.engine}`)
+        .join('') +
       '); on PGlite one connection, so one batch at a time.',
   );
 }
@@ -94,7 +102,10 @@ results.sectionSeconds = sectionSeconds;
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-console.log(`\nresults: ${file} (${results.seconds} s: ${Object.entries(sectionSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
-
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(
+  `\nresults: ${file} (${results.seconds} s: ${Object.entries(sectionSeconds)
+    .map(([k, v]) => `${k} ${v} s`)
+    .join(', ')})`,
+);

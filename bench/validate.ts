@@ -60,7 +60,9 @@ function loadExamples(): Example[] {
   const out: Example[] = [];
   for (const kind of ['valid', 'invalid'] as const) {
     const dir = join(SHARED, 'examples', kind);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const resource = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
       out.push({ file, kind, resource, resources: countResources(resource) });
     }

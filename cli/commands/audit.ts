@@ -89,7 +89,9 @@ async function anchor(p: PlatformParts, file = p.config.auditAnchorFile): Promis
     );
   else console.log(`監査アンカーを書きました / anchor written: checkpoint ${r.anchor!.n} of ${r.anchor!.heads.length} chains (${events} events) to ${file}`);
   if (r.written && r.anchor?.behind.length) {
-    console.log(`チェーンが前回のアンカーより後退していました（改ざんまたは復元）/ chains had gone back since the last checkpoint (tampering, or a restored backup):`);
+    console.log(
+      `チェーンが前回のアンカーより後退していました（改ざんまたは復元）/ chains had gone back since the last checkpoint (tampering, or a restored backup):`,
+    );
     for (const b of r.anchor.behind) console.log(`  chain ${b.chain}: anchored seq ${b.seq}, now ${b.now ?? 'gone'}`);
     return 1;
   }

@@ -73,7 +73,8 @@ async function exists(p: string): Promise<boolean> {
 
 async function openAuthority(dataDir?: string): Promise<CardAuthority> {
   const { caDir } = paths(dataDir);
-  if (!(await exists(join(caDir, 'ca.crt.pem')))) throw new Error(`カード認証局がありません（tsunagu card ca init） / no card CA in ${caDir} (run tsunagu card ca init)`);
+  if (!(await exists(join(caDir, 'ca.crt.pem'))))
+    throw new Error(`カード認証局がありません（tsunagu card ca init） / no card CA in ${caDir} (run tsunagu card ca init)`);
   return loadCardAuthority(caDir);
 }
 
@@ -194,8 +195,26 @@ async function renew(argv: string[]): Promise<number> {
   const platform = await openServicePlatform(v['data-dir']);
   try {
     const trust = await trustStoreFor(v['data-dir']);
-    const patientId = await relinkRenewed(platform, operatorContext('card renew'), authority.fingerprint, renewed.previousSerial, describeUserCertificate(renewed.certificatePem, trust));
-    console.log(JSON.stringify({ card: v.card, patient: `Patient/${patientId}`, serial: renewed.serial, previousSerial: renewed.previousSerial, notAfter: renewed.notAfter.toISOString() }, null, 2));
+    const patientId = await relinkRenewed(
+      platform,
+      operatorContext('card renew'),
+      authority.fingerprint,
+      renewed.previousSerial,
+      describeUserCertificate(renewed.certificatePem, trust),
+    );
+    console.log(
+      JSON.stringify(
+        {
+          card: v.card,
+          patient: `Patient/${patientId}`,
+          serial: renewed.serial,
+          previousSerial: renewed.previousSerial,
+          notAfter: renewed.notAfter.toISOString(),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   } catch (err) {
     console.error(`紐付けを移せません / cannot move the link: ${describeError(err)}`);
@@ -309,12 +328,36 @@ async function present(argv: string[]): Promise<number> {
   const client = new ReceptionClient(httpTransport(v.url, v.token));
   const reader = new SimulatedCardReader(await Card.open(v.card));
   const outcome = await client.verifyCard(reader, v.face ? { faceMatched: true } : { pin: v.pin! }, { visitDate: v['visit-date'] });
-  console.log(JSON.stringify(outcome.parameters ?? { result: false, stage: outcome.stage, code: outcome.code, message: outcome.ja, diagnostics: outcome.en, retriesLeft: outcome.retriesLeft }, null, 2));
+  console.log(
+    JSON.stringify(
+      outcome.parameters ?? {
+        result: false,
+        stage: outcome.stage,
+        code: outcome.code,
+        message: outcome.ja,
+        diagnostics: outcome.en,
+        retriesLeft: outcome.retriesLeft,
+      },
+      null,
+      2,
+    ),
+  );
   if (outcome.ok && v.consent !== undefined && outcome.visit) {
-    const chosen = new Set(v.consent.split(',').map((s) => s.trim()).filter(Boolean));
+    const chosen = new Set(
+      v.consent
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     const choices = Object.fromEntries(['medication', 'surgery', 'checkup', 'ehr6'].map((c) => [c, chosen.has(c)]));
     const res = await client.consent(outcome.visit, choices);
-    console.log(JSON.stringify({ consentStatus: res.status, consents: (res.body as { entry?: { fullUrl: string }[] })?.entry?.map((e) => e.fullUrl) ?? res.body }, null, 2));
+    console.log(
+      JSON.stringify(
+        { consentStatus: res.status, consents: (res.body as { entry?: { fullUrl: string }[] })?.entry?.map((e) => e.fullUrl) ?? res.body },
+        null,
+        2,
+      ),
+    );
   }
   return outcome.ok ? 0 : 1;
 }

@@ -100,7 +100,7 @@ async function register(argv: string[]): Promise<number> {
       jwks,
     });
     // The private key is written only once the client is registered (a refused registration leaves no key file).
-    if (privateJwk) writeFileSync(v['generate-key']!, JSON.stringify(privateJwk, null, 2) + '\n', { mode: 0o600 });
+    if (privateJwk) writeFileSync(v['generate-key']!, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
     console.log(JSON.stringify({ client_id: client.clientId, kind: client.kind, scopes: client.scopes, private_key: v['generate-key'] ?? null }, null, 2));
     return 0;
   } catch (err) {
@@ -155,7 +155,9 @@ async function changeState(change: StateChange, argv: string[]): Promise<number>
     }
     const seconds = CLIENT_STATE_TTL_MS / 1000;
     const done = { disable: ['無効化しました', 'disabled'], enable: ['有効化しました', 'enabled'], delete: ['削除しました', 'deleted'] }[change];
-    console.log(`クライアント ${clientId} を${done[0]} / client ${clientId} ${done[1]}` + (change === 'enable' ? '' : ` (its tokens stop working within ${seconds} s)`));
+    console.log(
+      `クライアント ${clientId} を${done[0]} / client ${clientId} ${done[1]}${change === 'enable' ? '' : ` (its tokens stop working within ${seconds} s)`}`,
+    );
     return 0;
   } finally {
     await closePlatform(p);

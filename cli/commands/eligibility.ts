@@ -43,9 +43,13 @@ function printReport(report: LoadReport, reportPath?: string): void {
       `read ${report.lines} lines: created ${report.created} (new persons ${report.newPersons}), updated ${report.updated}, unchanged ${report.unchanged}, refused ${report.errors.length} (${report.seconds.toFixed(1)} s)\n`,
   );
   for (const e of report.errors.slice(0, 20)) console.error(`  ${e.line} 行目 / line ${e.line}: ${e.reason_ja} / ${e.reason_en}`);
-  if (report.errors.length > 20) console.error(`  … ${report.errors.length - 20} more${reportPath ? ` (all in ${reportPath})` : ' (use --report errors.csv for all)'}`);
+  if (report.errors.length > 20)
+    console.error(`  … ${report.errors.length - 20} more${reportPath ? ` (all in ${reportPath})` : ' (use --report errors.csv for all)'}`);
   if (reportPath) {
-    const lines = ['line,reason_ja,reason_en,columns', ...report.errors.map((e) => [String(e.line), e.reason_ja, e.reason_en, (e.columns ?? []).join(' ')].map(csvField).join(','))];
+    const lines = [
+      'line,reason_ja,reason_en,columns',
+      ...report.errors.map((e) => [String(e.line), e.reason_ja, e.reason_en, (e.columns ?? []).join(' ')].map(csvField).join(',')),
+    ];
     writeFileSync(reportPath, `\uFEFF${lines.join('\r\n')}\r\n`);
     out.write(`エラー報告 / error report: ${reportPath}\n`);
   }
@@ -118,7 +122,10 @@ async function history(argv: string[]): Promise<number> {
     if ('exitCode' in person) return person.exitCode;
     const { patientId } = person;
     const rows = (
-      await platform.db.query<{ record: string; coverage_id: string }>('SELECT record, coverage_id FROM elig_records WHERE patient_key = $1 ORDER BY acquired_on', [patientId])
+      await platform.db.query<{ record: string; coverage_id: string }>(
+        'SELECT record, coverage_id FROM elig_records WHERE patient_key = $1 ORDER BY acquired_on',
+        [patientId],
+      )
     ).rows;
     if (rows.length === 0) {
       console.error(`Patient/${patientId} の資格情報はありません / no eligibility registered`);

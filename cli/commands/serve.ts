@@ -27,7 +27,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   await t.app.listen({ port: config.port, host: config.host });
   // The published origin, as the token endpoint computes it (the port actually bound: PORT=0 picks a free one).
   const shown = originsOf(t.app, config)[0];
-  console.log(`Tsunagu ${t.platform.db.engine === 'pglite' ? '(embedded database: ' + t.platform.db.location + ')' : '(PostgreSQL: ' + t.platform.db.location + ')'}`);
+  console.log(`Tsunagu ${t.platform.db.engine === 'pglite' ? `(embedded database: ${t.platform.db.location})` : `(PostgreSQL: ${t.platform.db.location})`}`);
   console.log(`  FHIR API:   ${shown}/fhir   (CapabilityStatement: ${shown}/fhir/metadata)`);
   console.log(`  Token:      ${shown}/auth/token   (the aud of client assertions${config.publicUrl ? '' : '; behind a proxy set TSUNAGU_PUBLIC_URL'})`);
   const stop = async () => {

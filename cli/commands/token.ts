@@ -23,7 +23,7 @@ export async function tokenCommand(argv: string[]): Promise<number> {
   const p = await openLocalPlatform(v['data-dir']);
   try {
     const client = await findClient(p.db, v['client-id']);
-    if (!client || !client.active) {
+    if (!client?.active) {
       const [ja, en] = !client ? ['登録されていません', 'not registered'] : client.deleted ? ['削除済みです', 'deleted'] : ['無効化されています', 'disabled'];
       console.error(`クライアント ${v['client-id']} は${ja} / client ${v['client-id']} is ${en}`);
       return 1;

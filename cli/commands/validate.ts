@@ -23,22 +23,27 @@ const USAGE = `tsunagu validate --ig <package>... [options] <file.json>...
 
 Exit code: 0 when all files are valid, 1 when any has an error, 2 on usage errors.`;
 
+/** The command line, parsed strictly (unknown options throw). */
+function parseValidateArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ig: { type: 'string', multiple: true },
+      tx: { type: 'string', multiple: true },
+      profile: { type: 'string', multiple: true },
+      summary: { type: 'boolean' },
+      'no-registration-rules': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 export async function validateCommand(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseValidateArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ig: { type: 'string', multiple: true },
-        tx: { type: 'string', multiple: true },
-        profile: { type: 'string', multiple: true },
-        summary: { type: 'boolean' },
-        'no-registration-rules': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseValidateArgs(argv);
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -119,7 +124,9 @@ function expandPackagePaths(paths: string[]): string[] {
     const abs = resolve(p);
     if (!existsSync(abs)) throw new Error(`IG package not found: ${p}`);
     if (statSync(abs).isDirectory() && !existsSync(join(abs, 'package.json')) && !existsSync(join(abs, 'package', 'package.json'))) {
-      const tgz = readdirSync(abs).filter((f) => f.endsWith('.tgz')).sort();
+      const tgz = readdirSync(abs)
+        .filter((f) => f.endsWith('.tgz'))
+        .sort();
       if (!tgz.length) throw new Error(`${p} is neither a package nor a folder of .tgz packages`);
       out.push(...tgz.map((f) => join(abs, f)));
     } else {

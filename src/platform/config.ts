@@ -51,14 +51,24 @@ function corsOrigins(value: string | undefined): string[] {
   const v = (value ?? '*').trim();
   if (v === '' || v === '*') return ['*'];
   if (v === 'none') return [];
-  const origins = v.split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  const origins = v
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const o of origins)
     if (!/^https?:\/\/[^/\s]+$/.test(o))
-      throw new ConfigError(`TSUNAGU_CORS_ORIGINS の ${o} はオリジン（https://host[:port]）ではありません / TSUNAGU_CORS_ORIGINS: '${o}' is not an origin (https://host[:port])`);
+      throw new ConfigError(
+        `TSUNAGU_CORS_ORIGINS の ${o} はオリジン（https://host[:port]）ではありません / TSUNAGU_CORS_ORIGINS: '${o}' is not an origin (https://host[:port])`,
+      );
   return origins;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((p) => resolve(p));
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((p) => resolve(p));
 
 /** Settings that must be whole numbers ≥ 0 (a typo must not silently lift a limit or stop the server later). */
 const WHOLE_NUMBERS = {

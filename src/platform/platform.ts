@@ -57,7 +57,9 @@ export interface OpenPlatformOptions {
 }
 
 export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOptions = {}): Promise<PlatformParts> {
-  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize, embeddedFsync: config.embeddedFsync }));
+  const db =
+    opts.db ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize, embeddedFsync: config.embeddedFsync }));
   if (opts.migrations) registerMigrations(opts.migrations);
   await migrate(db);
   const auditKey = loadOrCreateAuditKey(config.auditKeyFile);

@@ -14,7 +14,10 @@ import type { Migration } from './storage/migrate.ts';
  * * access policy (write rules, visibility), grants and consent, the audit writer, the platform settings, and the
  * token verifier (to authenticate its routes outside FHIR).
  */
-export type ServicePlatform = Pick<PlatformParts, 'db' | 'repo' | 'system' | 'policy' | 'grants' | 'consent' | 'readAudit' | 'chains' | 'statistics' | 'config' | 'tokens'>;
+export type ServicePlatform = Pick<
+  PlatformParts,
+  'db' | 'repo' | 'system' | 'policy' | 'grants' | 'consent' | 'readAudit' | 'chains' | 'statistics' | 'config' | 'tokens'
+>;
 
 export interface ServiceContext<C = unknown> {
   platform: ServicePlatform;

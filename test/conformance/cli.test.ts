@@ -44,7 +44,12 @@ describe('tsunagu validate', () => {
   });
 
   it('several files without --summary: a Bundle of OperationOutcomes', async () => {
-    await validateCommand(['--ig', join(PACKAGES_DIR, 'jp-core.r4-1.1.2-url.tgz'), valid('Patient-Example-JP-Patient-minimun.json'), valid('Specimen-Example-Contained-JP-Specimen-Urine.json')]);
+    await validateCommand([
+      '--ig',
+      join(PACKAGES_DIR, 'jp-core.r4-1.1.2-url.tgz'),
+      valid('Patient-Example-JP-Patient-minimun.json'),
+      valid('Specimen-Example-Contained-JP-Specimen-Urine.json'),
+    ]);
     const bundle = JSON.parse(out.join('\n'));
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry).toHaveLength(2);

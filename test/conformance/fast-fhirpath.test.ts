@@ -86,7 +86,7 @@ describe('fast FHIRPath semantics', () => {
     const q = { value: 1 };
     expect(run('Quantity', 'code.empty() or system.exists()', q)).toBe(true);
     expect(run('Quantity', 'code.exists() and system.exists()', q)).toBe(false);
-    expect(run('Quantity', 'code = \'x\'', q)).toBeUndefined();
+    expect(run('Quantity', "code = 'x'", q)).toBeUndefined();
     expect(run('Quantity', 'code.exists() implies system.exists()', { code: 'x' })).toBe(false);
     expect(run('Quantity', '(value > 0) xor (value < 0)', q)).toBe(true);
   });

@@ -41,8 +41,7 @@ export function jpConformance(): Promise<Conformance> {
   return all;
 }
 
-export const errors = (oo: OperationOutcome): OperationOutcomeIssue[] =>
-  (oo.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+export const errors = (oo: OperationOutcome): OperationOutcomeIssue[] => (oo.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
 
 export const warnings = (oo: OperationOutcome): OperationOutcomeIssue[] => (oo.issue ?? []).filter((i) => i.severity === 'warning');
 

@@ -48,7 +48,10 @@ describe('loading', () => {
   it('reports a declared dependency it cannot find', async () => {
     const dir = join(tmp, 'needs-dep', 'package');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'needs.dep', version: '1.0.0', dependencies: { 'hl7.fhir.r4.core': '4.0.1', 'no.such.package': '9.9.9' } }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'needs.dep', version: '1.0.0', dependencies: { 'hl7.fhir.r4.core': '4.0.1', 'no.such.package': '9.9.9' } }),
+    );
     const loaded = await loadConformance({ packages: [join(tmp, 'needs-dep')] });
     expect(loaded.loadProblems.some((p) => /no\.such\.package#9\.9\.9 is not loaded/.test(p.message))).toBe(true);
   });

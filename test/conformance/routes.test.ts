@@ -70,7 +70,10 @@ describe('POST /fhir/$validate', () => {
     const patient = example('valid', 'Patient-Example-JP-Patient-minimun.json');
     const plain = await post('/fhir/Patient/$validate', patient);
     expect(plain.json().issue.some((i: { severity: string }) => i.severity === 'error')).toBe(false);
-    const withProfile = await post(`/fhir/Patient/$validate?profile=${encodeURIComponent('http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS')}`, patient);
+    const withProfile = await post(
+      `/fhir/Patient/$validate?profile=${encodeURIComponent('http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS')}`,
+      patient,
+    );
     expect(withProfile.json().issue.some((i: { severity: string }) => i.severity === 'error')).toBe(true);
   });
 

@@ -54,7 +54,11 @@ describe('cardinality', () => {
   it('reports an element the profile prohibits (max 0)', () => {
     const r = example('valid', MEDREQ);
     r.dispenseRequest.quantity.comparator = '<';
-    expectError(r, 'MedicationRequest.dispenseRequest.quantity.comparator', /MedicationRequest\.dispenseRequest\.quantity\.comparator: max allowed = 0, but found 1/);
+    expectError(
+      r,
+      'MedicationRequest.dispenseRequest.quantity.comparator',
+      /MedicationRequest\.dispenseRequest\.quantity\.comparator: max allowed = 0, but found 1/,
+    );
   });
 });
 
@@ -91,7 +95,10 @@ describe('JSON structure', () => {
   });
 
   it('accepts a primitive carried only by its extension part, and rejects misaligned arrays', () => {
-    const p = { resourceType: 'Patient', _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] } };
+    const p = {
+      resourceType: 'Patient',
+      _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] },
+    };
     expect(describeErrors(c.validate(p))).toEqual([]);
     const q = { resourceType: 'Patient', name: [{ given: ['a', 'b'], _given: [null] }] };
     expectError(q, 'Patient.name[0].given', /does not align/);
@@ -139,7 +146,14 @@ describe('primitive formats', () => {
     expect(at(oo, 'Observation.component[1].value.ofType(integer)', 'error')[0].diagnostics).toMatch(/not a valid integer/);
     const att = { resourceType: 'DocumentReference', status: 'current', content: [{ attachment: { data: 'not base64!' } }] };
     expectError(att, 'DocumentReference.content[0].attachment.data', /not a valid base64Binary/);
-    const timing = { resourceType: 'MedicationRequest', status: 'active', intent: 'order', medicationCodeableConcept: { text: 'x' }, subject: { reference: 'Patient/1' }, dosageInstruction: [{ timing: { repeat: { count: 0 } } }] };
+    const timing = {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      medicationCodeableConcept: { text: 'x' },
+      subject: { reference: 'Patient/1' },
+      dosageInstruction: [{ timing: { repeat: { count: 0 } } }],
+    };
     expectError(timing, 'MedicationRequest.dosageInstruction[0].timing.repeat.count', /outside the range of positiveInt/);
   });
 });
@@ -249,7 +263,12 @@ describe('bindings and code systems', () => {
     expect(describeErrors(c.validate(r))).toEqual([]);
     // A real code of a loaded code system, but of another value set (condition, not allergy, clinical status).
     r.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'remission' }] };
-    expectError(r, 'AllergyIntolerance.clinicalStatus', /None of the codings provided are in the value set http:\/\/hl7\.org\/fhir\/ValueSet\/allergyintolerance-clinical/, 'code-invalid');
+    expectError(
+      r,
+      'AllergyIntolerance.clinicalStatus',
+      /None of the codings provided are in the value set http:\/\/hl7\.org\/fhir\/ValueSet\/allergyintolerance-clinical/,
+      'code-invalid',
+    );
   });
 
   it('required binding whose value set is not loaded: a warning, never silence', () => {
@@ -263,7 +282,12 @@ describe('bindings and code systems', () => {
   it('a code absent from a loaded, complete code system is an error even without a binding', () => {
     const r = example('valid', ENCOUNTER);
     r.class.code = 'NOSUCHCODE';
-    expectError(r, 'Encounter.class.code', /Unknown code 'NOSUCHCODE' in the CodeSystem http:\/\/terminology\.hl7\.org\/CodeSystem\/v3-ActCode/, 'code-invalid');
+    expectError(
+      r,
+      'Encounter.class.code',
+      /Unknown code 'NOSUCHCODE' in the CodeSystem http:\/\/terminology\.hl7\.org\/CodeSystem\/v3-ActCode/,
+      'code-invalid',
+    );
   });
 
   it('UCUM units are checked by grammar', () => {
@@ -275,7 +299,9 @@ describe('bindings and code systems', () => {
 
   it('value set with an is-a style filter (JLAC10 core lab set, descendent-of)', () => {
     const r = example('valid', 'Observation-Example-JP-Obs-LabResult-eCS-K.json');
-    const idx = r.code.coding.findIndex((x: { system: string }) => x.system === 'http://jpfhir.jp/fhir/clins/CodeSystem/JLAC10/JP_CLINS_ObsLabResult_CoreLabo_CS');
+    const idx = r.code.coding.findIndex(
+      (x: { system: string }) => x.system === 'http://jpfhir.jp/fhir/clins/CodeSystem/JLAC10/JP_CLINS_ObsLabResult_CoreLabo_CS',
+    );
     expect(idx).toBeGreaterThanOrEqual(0);
     r.code.coding[idx].code = '3A015000002329101'; // an ALB code: not in the K value set
     expectError(r, `Observation.code.coding[${idx}].code`, /not in the value set .*CoreLabo_k_VS/, 'code-invalid');
@@ -343,7 +369,10 @@ describe('profiles', () => {
     const oo = c.validate(r, { profiles: ['http://jpfhir.jp/fhir/eCS/StructureDefinition/JP_Patient_eCS'] });
     // JP_Patient_eCS requires name, gender, birthDate and address, which the minimal example leaves out.
     for (const element of ['name', 'gender', 'birthDate', 'address'])
-      expect(at(oo, 'Patient', 'error').some((i) => (i.diagnostics ?? '').startsWith(`Patient.${element}: minimum required = 1`)), element).toBe(true);
+      expect(
+        at(oo, 'Patient', 'error').some((i) => (i.diagnostics ?? '').startsWith(`Patient.${element}: minimum required = 1`)),
+        element,
+      ).toBe(true);
   });
 
   it('contained resources are validated with their own claims', () => {

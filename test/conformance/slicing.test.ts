@@ -57,7 +57,11 @@ describe('value discriminator (identifier by system; ordered, closed)', () => {
 
   it('rejects out-of-order slices and items matching no slice', () => {
     const r = observation();
-    r.identifier = [{ system: 'urn:test:extra', value: '2' }, { system: 'urn:test:main', value: '1' }, { system: 'urn:other', value: '3' }];
+    r.identifier = [
+      { system: 'urn:test:extra', value: '2' },
+      { system: 'urn:test:main', value: '1' },
+      { system: 'urn:other', value: '3' },
+    ];
     const oo = c.validate(r);
     expect(at(oo, 'Observation.identifier[1]', 'error')[0].diagnostics).toMatch(/out of the defined order/);
     expect(at(oo, 'Observation.identifier[2]', 'error')[0].diagnostics).toMatch(/does not match any known slice/);
@@ -83,7 +87,9 @@ describe('pattern discriminator (category by $this)', () => {
 
   it('a pattern matches with extra content present', () => {
     const r = observation();
-    r.category = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory', display: 'Laboratory' }], text: 'lab' }];
+    r.category = [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory', display: 'Laboratory' }], text: 'lab' },
+    ];
     expect(only(c.validate(r))).toEqual([]);
   });
 });
@@ -108,7 +114,9 @@ describe('exists discriminator (note by author; openAtEnd)', () => {
 describe('profile discriminator (contained by $this; closed)', () => {
   it('accepts a contained resource conforming to the slice profile', () => {
     const r = observation();
-    r.contained = [{ resourceType: 'Patient', id: 'p', birthDate: '2000-01-01', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">p</div>' } }];
+    r.contained = [
+      { resourceType: 'Patient', id: 'p', birthDate: '2000-01-01', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">p</div>' } },
+    ];
     r.subject = { reference: '#p' };
     expect(only(c.validate(r))).toEqual([]);
   });

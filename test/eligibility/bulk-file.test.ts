@@ -179,7 +179,10 @@ describe('generated files', () => {
     await generateBulkFile(500, 11, a);
     await generateBulkFile(500, 11, b);
     await generateBulkFile(500, 12, c);
-    const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+    const hash = async (p: string) =>
+      createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex');
     expect(await hash(a)).toBe(await hash(b));
     expect(await hash(a)).not.toBe(await hash(c));
   });
@@ -236,7 +239,12 @@ describe('generated files', () => {
     let records = 0;
     let errors = 0;
     let lastProgress = 0;
-    for await (const batch of readBulkFileBatches(path, { onProgress: (n, total) => ((lastProgress = n), expect(total).toBe(size)) })) {
+    for await (const batch of readBulkFileBatches(path, {
+      onProgress: (n, total) => {
+        lastProgress = n;
+        expect(total).toBe(size);
+      },
+    })) {
       for (const l of batch) l.kind === 'record' ? records++ : errors++;
     }
     expect(errors).toBe(0);

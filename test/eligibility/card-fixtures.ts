@@ -26,7 +26,9 @@ export interface CardWorld {
   challenges: ChallengeIssuer;
   trust: StaticTrustStore;
   verifier: CardVerifier;
-  issue(options?: Partial<IssueCardOptions> & { keyType?: CardKeyType }): Promise<{ card: Card; serial: string; fingerprint: string; adminCode: string; cardId: string }>;
+  issue(
+    options?: Partial<IssueCardOptions> & { keyType?: CardKeyType },
+  ): Promise<{ card: Card; serial: string; fingerprint: string; adminCode: string; cardId: string }>;
   /** Re-issues the CRL and loads it into the trust store. */
   publishCrl(now?: Date): Promise<void>;
   close(): Promise<void>;

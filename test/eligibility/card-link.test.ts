@@ -84,7 +84,11 @@ describe.each(ENGINES)('linking cards to people (%s)', (engine) => {
     expect(bad.statusCode).toBe(400);
     const rogue = await createCardAuthority({ dir: `${w.dir}/rogue-ca` });
     const foreign = await w.card(people.a, { link: false, authority: rogue });
-    const untrusted = await link(w.tokens.kyokai, { certificate: await certificateOf(foreign), insuredNumber: `${KYOKAI}:1234567:300:00`, birthDate: '1985-01-01' });
+    const untrusted = await link(w.tokens.kyokai, {
+      certificate: await certificateOf(foreign),
+      insuredNumber: `${KYOKAI}:1234567:300:00`,
+      birthDate: '1985-01-01',
+    });
     expect(untrusted.statusCode).toBe(422);
     expect(json(untrusted).resourceType).toBe('OperationOutcome');
   });

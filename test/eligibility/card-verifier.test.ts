@@ -6,7 +6,6 @@ import {
   CardVerifier,
   ChallengeIssuer,
   InMemoryChallengeStore,
-  StaticTrustStore,
   createCardAuthority,
   type CardAssertion,
 } from '../../src/services/eligibility/reception/card/index.ts';
@@ -161,10 +160,7 @@ describe('CardVerifier: refusals', () => {
       extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.nonRepudiation, true)],
     });
     const base = await assertion((await w.issue()).card);
-    const v = await w.verifier.verify(
-      { ...base, certificate: Buffer.from(signingOnly.rawData).toString('base64') },
-      { facilityCode: FACILITY },
-    );
+    const v = await w.verifier.verify({ ...base, certificate: Buffer.from(signingOnly.rawData).toString('base64') }, { facilityCode: FACILITY });
     expect(v).toMatchObject({ ok: false, code: 'bad-key-usage' });
     const caAsLeaf = await w.verifier.verify({ ...base, certificate: Buffer.from(w.ca.certificate.rawData).toString('base64') }, { facilityCode: FACILITY });
     expect(caAsLeaf).toMatchObject({ ok: false, code: 'bad-key-usage' });

@@ -48,7 +48,11 @@ describe('tsunagu eligibility / card (embedded database)', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain(`created ${1200 - badLines.length}`);
     expect(r.out).toContain(`refused ${badLines.length}`);
-    const rows = readFileSync(report, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
+    const rows = readFileSync(report, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .slice(1);
     expect(rows.map((l) => Number(l.split(',')[0]))).toEqual(badLines.map((b) => b.line));
     expect(r.err).toContain(`${badLines[0].line} 行目`);
   }, 120_000);
@@ -71,7 +75,21 @@ describe('tsunagu eligibility / card (embedded database)', () => {
   it('issues, renews and revokes a card for a registered person', async () => {
     expect((await run(cardCommand, ['ca', 'init', '--data-dir', dataDir])).code).toBe(0);
     const cardFile = join(dir, 'card.json');
-    const issued = await run(cardCommand, ['issue', '--insured', insuredKeyOf(first), '--birth-date', first.birthDate, '--pin', '1234', '--key-type', 'P-256', '--out', cardFile, '--data-dir', dataDir]);
+    const issued = await run(cardCommand, [
+      'issue',
+      '--insured',
+      insuredKeyOf(first),
+      '--birth-date',
+      first.birthDate,
+      '--pin',
+      '1234',
+      '--key-type',
+      'P-256',
+      '--out',
+      cardFile,
+      '--data-dir',
+      dataDir,
+    ]);
     expect(issued.code, issued.err).toBe(0);
     const info = JSON.parse(issued.out);
     expect(info.patient).toMatch(/^Patient\//);
@@ -84,7 +102,17 @@ describe('tsunagu eligibility / card (embedded database)', () => {
     const revoked = await run(cardCommand, ['revoke', '--card', cardFile, '--reason', 'keyCompromise', '--data-dir', dataDir]);
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.out).revoked).toBe(JSON.parse(renewed.out).serial);
-    const wrongPerson = await run(cardCommand, ['issue', '--insured', insuredKeyOf(first), '--birth-date', '1900-01-01', '--pin', '1234', '--data-dir', dataDir]);
+    const wrongPerson = await run(cardCommand, [
+      'issue',
+      '--insured',
+      insuredKeyOf(first),
+      '--birth-date',
+      '1900-01-01',
+      '--pin',
+      '1234',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(wrongPerson.code).toBe(1);
     expect(wrongPerson.err).toContain('該当する方がいません');
   }, 120_000);

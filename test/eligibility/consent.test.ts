@@ -59,7 +59,7 @@ function sharedBundle(insured: string) {
 describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine) => {
   let w: EligibilityWorld;
   let patientId = '';
-  let visit = '';
+  const _visit = '';
   let client: ReceptionClient;
   let reader: SimulatedCardReader;
   const created: Record<string, string[]> = {};
@@ -69,7 +69,12 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     w = await eligibilityWorld(engine);
     const reg = await w.register([personRecord({ number: '300' })]);
     patientId = reg.results[0].patient!.split('/')[1];
-    const imported = await w.request({ method: 'POST', url: '/fhir/$import-shared-information', token: w.tokens.kyokai, body: sharedBundle(`${KYOKAI}:1234567:300:00`) });
+    const imported = await w.request({
+      method: 'POST',
+      url: '/fhir/$import-shared-information',
+      token: w.tokens.kyokai,
+      body: sharedBundle(`${KYOKAI}:1234567:300:00`),
+    });
     expect(imported.statusCode).toBe(201);
     for (const p of json(imported).parameter.filter((x: { name: string }) => x.name === 'resource')) {
       const ref = p.part[0].valueReference.reference as string;
@@ -121,7 +126,7 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     expect(elsewhere.status).toBe(400);
     const empty = await client.consent(v.visit!, {});
     expect(empty.status).toBe(400);
-    const forged = await client.consent(v.visit!.slice(0, -2) + 'xx', { medication: true });
+    const forged = await client.consent(`${v.visit!.slice(0, -2)}xx`, { medication: true });
     expect(forged.status).toBe(400);
   });
 
@@ -171,7 +176,11 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     });
     expect(json(viaPatient).entry ?? []).toEqual([]);
     const operatorView = json(
-      await w.request({ method: 'GET', url: `/fhir/Patient?_id=${patientId}&_revinclude=MedicationDispense:subject&_revinclude=Procedure:subject`, token: w.tokens.operator }),
+      await w.request({
+        method: 'GET',
+        url: `/fhir/Patient?_id=${patientId}&_revinclude=MedicationDispense:subject&_revinclude=Procedure:subject`,
+        token: w.tokens.operator,
+      }),
     );
     expect(operatorView.entry.length).toBe(1 + created.medication.length + created.surgery.length);
     // Counts include the consented rows only.
@@ -214,18 +223,27 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
     const later = await consent.decide({ patientId, grantee: clinic, category: 'medication', at: new Date(Date.now() + 25 * 3600_000) });
     expect(later).toMatchObject({ allow: false, code: 'expired' });
     expect(await consent.decide({ patientId, grantee: clinic, category: 'checkup' })).toMatchObject({ allow: false, code: 'declined' });
-    expect(await consent.decide({ patientId, grantee: `facility:${OTHER_CLINIC}`, category: 'medication' })).toMatchObject({ allow: false, code: 'no-consent' });
+    expect(await consent.decide({ patientId, grantee: `facility:${OTHER_CLINIC}`, category: 'medication' })).toMatchObject({
+      allow: false,
+      code: 'no-consent',
+    });
   });
 
   it('a new choice replaces the earlier one; the patient can revoke', async () => {
     const v = await client.verifyCard(reader, { pin: '1234' });
-    const res = await client.consent(v.visit!, { checkup: true, surgery: true }, { setting: 'inpatient', until: new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10) });
+    const res = await client.consent(
+      v.visit!,
+      { checkup: true, surgery: true },
+      { setting: 'inpatient', until: new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10) },
+    );
     expect(res.status).toBe(201);
     expect((await view('checkup-results')).statusCode).toBe(200);
     const surgery = await view('surgery-history');
     expect(surgery.statusCode).toBe(200);
     expect(json(surgery).entry[0].resource.code.text).toBe('腹腔鏡下胆嚢摘出術');
-    const checkupConsent = (res.body as { entry: { resource: Record<string, any> }[] }).entry.find((e) => e.resource.provision.securityLabel[0].code === 'checkup')!.resource;
+    const checkupConsent = (res.body as { entry: { resource: Record<string, any> }[] }).entry.find(
+      (e) => e.resource.provision.securityLabel[0].code === 'checkup',
+    )!.resource;
     const days = (Date.parse(checkupConsent.provision.period.end) - Date.parse(checkupConsent.provision.period.start)) / 86400_000;
     expect(days).toBeGreaterThan(29);
 
@@ -260,12 +278,27 @@ describe.each(ENGINES)('consent at the reader and consented views (%s)', (engine
   });
 
   it('imports are refused for people the insurer does not cover, and for unknown people', async () => {
-    const other = await w.request({ method: 'POST', url: '/fhir/$import-shared-information', token: w.tokens.kumiai, body: sharedBundle(`${KYOKAI}:1234567:300:00`) });
+    const other = await w.request({
+      method: 'POST',
+      url: '/fhir/$import-shared-information',
+      token: w.tokens.kumiai,
+      body: sharedBundle(`${KYOKAI}:1234567:300:00`),
+    });
     expect(other.statusCode).toBe(403);
-    const unknown = await w.request({ method: 'POST', url: '/fhir/$import-shared-information', token: w.tokens.kyokai, body: sharedBundle(`${KYOKAI}:1234567:999:00`) });
+    const unknown = await w.request({
+      method: 'POST',
+      url: '/fhir/$import-shared-information',
+      token: w.tokens.kyokai,
+      body: sharedBundle(`${KYOKAI}:1234567:999:00`),
+    });
     expect(unknown.statusCode).toBe(400);
     expect(json(unknown).issue[0].expression[0]).toBe('Bundle.entry[0].resource');
-    const clinic = await w.request({ method: 'POST', url: '/fhir/$import-shared-information', token: w.tokens.clinic, body: sharedBundle(`${KYOKAI}:1234567:300:00`) });
+    const clinic = await w.request({
+      method: 'POST',
+      url: '/fhir/$import-shared-information',
+      token: w.tokens.clinic,
+      body: sharedBundle(`${KYOKAI}:1234567:300:00`),
+    });
     expect(clinic.statusCode).toBe(403);
   });
 });

@@ -126,7 +126,11 @@ describe('eligibilityByInsuranceNumber (被保険者証・資格確認書の番�
   });
 
   it('accepts full-width input for the same card', () => {
-    const r = eligibilityByInsuranceNumber(family, { insurerNumber: '０１１３００１２', symbol: '１２３４５６７', number: '８９', branch: '１', birthDate: '1982-11-11' }, '2024-06-01');
+    const r = eligibilityByInsuranceNumber(
+      family,
+      { insurerNumber: '０１１３００１２', symbol: '１２３４５６７', number: '８９', branch: '１', birthDate: '1982-11-11' },
+      '2024-06-01',
+    );
     expect(r.ok).toBe(true);
   });
 

@@ -50,7 +50,8 @@ function scan(): { violations: string[]; entryImporters: string[] } {
       if (inside(file)) continue;
       const text = readFileSync(file, 'utf8');
       for (const spec of internalImports(file, text)) violations.push(`${relative(ROOT, file)} imports ${spec}`);
-      if ([...text.matchAll(SPECIFIER)].some((m) => m[2]!.startsWith('.') && resolve(dirname(file), m[2]!) === ENTRY)) entryImporters.push(relative(ROOT, file));
+      if ([...text.matchAll(SPECIFIER)].some((m) => m[2]!.startsWith('.') && resolve(dirname(file), m[2]!) === ENTRY))
+        entryImporters.push(relative(ROOT, file));
     }
   return { violations, entryImporters };
 }
@@ -82,6 +83,8 @@ describe('the eligibility service has one entry point', () => {
     const { violations, entryImporters } = scan();
     expect(violations).toEqual([]);
     // The scan did read the real importers (a pattern that matched nothing would pass the check above vacuously).
-    expect(entryImporters).toEqual(expect.arrayContaining(['src/services/index.ts', 'cli/commands/card.ts', 'cli/commands/eligibility.ts', 'bench/eligibility.ts']));
+    expect(entryImporters).toEqual(
+      expect.arrayContaining(['src/services/index.ts', 'cli/commands/card.ts', 'cli/commands/eligibility.ts', 'bench/eligibility.ts']),
+    );
   });
 });

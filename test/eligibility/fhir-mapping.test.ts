@@ -41,13 +41,21 @@ function record(over: Partial<EligibilityRecord> = {}): EligibilityRecord {
 
 describe('FHIR mapping', () => {
   it('keeps names exactly (variation selectors, non-BMP) and lists every insured number with its period', () => {
-    const p = patientResource('p1', [record(), record({ insurerNumber: KOKUHO, symbol: '北', number: '7', branch: '', acquiredOn: '2024-06-16', lostOn: null })]);
+    const p = patientResource('p1', [
+      record(),
+      record({ insurerNumber: KOKUHO, symbol: '北', number: '7', branch: '', acquiredOn: '2024-06-16', lostOn: null }),
+    ]);
     const names = p.name as { family: string; given: string[] }[];
     expect(names[0].family).toBe('葛\u{E0100}城');
     expect(names[0].given).toEqual(['𠮷子']);
     expect(p.identifier).toEqual([
       { use: 'official', system: 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID', value: `${KOKUHO}:北:7:`, period: { start: '2024-06-16' } },
-      { use: 'old', system: 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID', value: `${KYOKAI}:１２３４:56:01`, period: { start: '2019-04-01', end: '2024-06-15' } },
+      {
+        use: 'old',
+        system: 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID',
+        value: `${KYOKAI}:１２３４:56:01`,
+        period: { start: '2019-04-01', end: '2024-06-15' },
+      },
     ]);
   });
 
@@ -95,7 +103,10 @@ describe('FHIR mapping', () => {
       expect(errors, `${r.resourceType}/${r.id}: ${JSON.stringify(errors)}`).toEqual([]);
       expect(hasErrors(oo)).toBe(false);
       // Each resource's JP Core profile was found and applied (a claimed profile that is not loaded only warns).
-      expect((oo.issue ?? []).filter((i) => i.expression?.some((e) => e.startsWith(`${r.resourceType}.meta.profile`))), `${r.resourceType}/${r.id}`).toEqual([]);
+      expect(
+        (oo.issue ?? []).filter((i) => i.expression?.some((e) => e.startsWith(`${r.resourceType}.meta.profile`))),
+        `${r.resourceType}/${r.id}`,
+      ).toEqual([]);
     }
   }, 60_000);
 });

@@ -7,7 +7,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
-import { CLINIC, KYOKAI, auditOf, codeOf, eligibilityWorld, paramsMap, personRecord, presentCard, type EligibilityWorld, precheckEntry } from './service-fixtures.ts';
+import {
+  CLINIC,
+  KYOKAI,
+  auditOf,
+  codeOf,
+  eligibilityWorld,
+  paramsMap,
+  personRecord,
+  presentCard,
+  type EligibilityWorld,
+  precheckEntry,
+} from './service-fixtures.ts';
 
 const idOf = (ref: string | undefined) => ref!.split('/')[1];
 const VISIT = '2024-06-01';
@@ -22,17 +33,31 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
       token: opts.token ?? w.tokens.clinic,
       body: { insurerNumber: KYOKAI, symbol: '1234567', number, branch: opts.branch ?? '00', birthDate, visitDate: VISIT },
     });
-  const answer = async (number: string, birthDate: string, opts: { branch?: string; token?: string } = {}) => paramsMap(json(await byNumber(number, birthDate, opts)));
+  const answer = async (number: string, birthDate: string, opts: { branch?: string; token?: string } = {}) =>
+    paramsMap(json(await byNumber(number, birthDate, opts)));
   const entry = (ref: string, number: string, birthDate: string, branch = '00') => precheckEntry(ref, number, birthDate, VISIT, branch);
   const precheck = (entries: unknown[], token = w.tokens.clinic) =>
     w.request({ method: 'POST', url: '/fhir/$bulk-precheck', token, body: { resourceType: 'Parameters', parameter: entries } });
   const codes = async (entries: unknown[]) => ((paramsMap(json(await precheck(entries))).entry as Record<string, unknown>[]) ?? []).map((e) => codeOf(e));
   const failuresOf = async (number: string) =>
-    Number((await w.s.t.platform.db.query<{ n: number }>('SELECT coalesce(sum(failures), 0)::int AS n FROM elig_number_failures WHERE number_key = $1', [`${KYOKAI}:1234567:${number}`])).rows[0].n);
+    Number(
+      (
+        await w.s.t.platform.db.query<{ n: number }>('SELECT coalesce(sum(failures), 0)::int AS n FROM elig_number_failures WHERE number_key = $1', [
+          `${KYOKAI}:1234567:${number}`,
+        ])
+      ).rows[0].n,
+    );
   const register = async (number: string, birthDate: string, over: Record<string, string | number> = {}) =>
     idOf((await w.register([personRecord({ number, birth_date: birthDate, ...over })])).results[0].patient);
   /** The public part of an answer: what a desk could compare between numbers. */
-  const publicPart = (p: Record<string, unknown>) => ({ result: p.result, code: p.code, stage: p.stage, message: p.message, diagnostics: p.diagnostics, outcome: p.outcome });
+  const publicPart = (p: Record<string, unknown>) => ({
+    result: p.result,
+    code: p.code,
+    stage: p.stage,
+    message: p.message,
+    diagnostics: p.diagnostics,
+    outcome: p.outcome,
+  });
 
   beforeAll(async () => {
     w = await eligibilityWorld(engine);
@@ -57,7 +82,10 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
     const many = Array.from({ length: 25 }, (_, i) => entry(`e${i}`, String(81000 + i), '1970-01-01'));
     expect((await precheck(many, desk.token)).statusCode).toBe(200);
     // 25 + 10 > 30: the whole request is refused, none of its numbers is touched.
-    const refused = await precheck([entry('x1', '8100', '1975-01-01'), ...Array.from({ length: 9 }, (_, i) => entry(`y${i}`, String(81100 + i), '1970-01-01'))], desk.token);
+    const refused = await precheck(
+      [entry('x1', '8100', '1975-01-01'), ...Array.from({ length: 9 }, (_, i) => entry(`y${i}`, String(81100 + i), '1970-01-01'))],
+      desk.token,
+    );
     expect(refused.statusCode).toBe(429);
     const retry = Number(refused.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
@@ -71,7 +99,10 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
     // Single lookups count one each: 26..30 fit, the 31st does not.
     for (let i = 0; i < 5; i++) expect((await byNumber('8100', '1975-01-01', { token: desk.token })).statusCode).toBe(200);
     expect((await byNumber('8100', '1975-01-01', { token: desk.token })).statusCode).toBe(429);
-    const audited = await w.s.t.platform.db.query<{ detail: string; outcome: string }>("SELECT detail, outcome FROM audit_events WHERE client_id = $1 AND detail LIKE '%rate-limited%'", [desk.client.clientId]);
+    const audited = await w.s.t.platform.db.query<{ detail: string; outcome: string }>(
+      "SELECT detail, outcome FROM audit_events WHERE client_id = $1 AND detail LIKE '%rate-limited%'",
+      [desk.client.clientId],
+    );
     expect(audited.rows.map((r) => [JSON.parse(r.detail).s, r.outcome])).toEqual([
       ['bulk-precheck', '4'],
       ['verify-insurance', '4'],
@@ -101,7 +132,9 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
     const log = (await auditOf(w, person)).filter((e) => e.subtype === 'verify-insurance' && e.outcome === '4').map((e) => e.desc?.split(':')[0]);
     expect(log.sort()).toEqual([...Array(5).fill('birthdate-mismatch'), 'too-many-attempts']);
     // When the 24 hours have passed, number input works again.
-    await w.s.t.platform.db.query("UPDATE elig_number_failures SET window_start = window_start - interval '25 hours' WHERE number_key = $1", [`${KYOKAI}:1234567:8200`]);
+    await w.s.t.platform.db.query("UPDATE elig_number_failures SET window_start = window_start - interval '25 hours' WHERE number_key = $1", [
+      `${KYOKAI}:1234567:8200`,
+    ]);
     expect(codeOf(await answer('8200', '1982-02-02'))).toBe('eligible');
   });
 
@@ -111,17 +144,25 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
     const branches = ['00', '01', '02', '03', '04'].map((b, i) => entry(`b${i}`, '8300', '1999-09-09', b));
     expect(await codes(branches)).toEqual(['no-match', 'no-match', 'no-match', 'too-many-attempts', 'too-many-attempts']);
     expect(await failuresOf('8300')).toBe(3);
-    expect(await codes([entry('c', '8399', '1999-09-09', '00'), entry('d', '8399', '1999-09-09', '01'), entry('e', '8399', '1999-09-09', '02'), entry('f', '8399', '1999-09-09', '03')])).toEqual([
-      'no-match',
-      'no-match',
-      'no-match',
-      'too-many-attempts',
-    ]);
+    expect(
+      await codes([
+        entry('c', '8399', '1999-09-09', '00'),
+        entry('d', '8399', '1999-09-09', '01'),
+        entry('e', '8399', '1999-09-09', '02'),
+        entry('f', '8399', '1999-09-09', '03'),
+      ]),
+    ).toEqual(['no-match', 'no-match', 'no-match', 'too-many-attempts']);
   });
 
   it('a pre-check tries one birth date per number and 枝番: later candidates are input errors without a lookup', async () => {
     const person = await register('8400', '1984-04-04');
-    const out = await codes([entry('1', '8400', '1950-01-01'), entry('2', '8400', '1950-01-02'), entry('3', '8400', '1984-04-04'), entry('4', '8499', '1950-01-01'), entry('5', '8499', '1950-01-02')]);
+    const out = await codes([
+      entry('1', '8400', '1950-01-01'),
+      entry('2', '8400', '1950-01-02'),
+      entry('3', '8400', '1984-04-04'),
+      entry('4', '8499', '1950-01-01'),
+      entry('5', '8499', '1950-01-02'),
+    ]);
     expect(out).toEqual(['no-match', 'repeated-number', 'repeated-number', 'no-match', 'repeated-number']);
     expect(await failuresOf('8400')).toBe(1);
     expect(await failuresOf('8499')).toBe(1);
@@ -135,12 +176,14 @@ describe.each(ENGINES)('probing at reception (%s)', (engine) => {
       personRecord({ number: '8500', branch: '01', relationship: 2, given_name: '一郎', given_name_kana: 'イチロウ', birth_date: '2001-05-05', sex: 1 }),
       personRecord({ number: '8500', branch: '02', relationship: 2, given_name: '二郎', given_name_kana: 'ジロウ', birth_date: '2003-05-05', sex: 1 }),
     ]);
-    expect(await codes([entry('p', '8500', '1970-05-05', '00'), entry('c1', '8500', '2001-05-05', '01'), entry('c2', '8500', '2003-05-05', '02'), entry('again', '8500', '1970-05-05', '00')])).toEqual([
-      'eligible',
-      'eligible',
-      'eligible',
-      'eligible',
-    ]);
+    expect(
+      await codes([
+        entry('p', '8500', '1970-05-05', '00'),
+        entry('c1', '8500', '2001-05-05', '01'),
+        entry('c2', '8500', '2003-05-05', '02'),
+        entry('again', '8500', '1970-05-05', '00'),
+      ]),
+    ).toEqual(['eligible', 'eligible', 'eligible', 'eligible']);
     expect(codeOf(await answer('8500', '1970-05-06'))).toBe('no-match');
     expect(codeOf(await answer('8500', '1970-05-05'))).toBe('eligible');
   });

@@ -46,16 +46,42 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
   });
 
   it('keeps one person across an insurer change: by person link key, or by the previous insured number', async () => {
-    const a1 = await post(w.tokens.kyokai, personRecord({ number: '2001', birth_date: '1960-01-01', lost_on: '2024-06-16', person_link_key: 'link-2001-abcdef' }));
-    const a2 = await post(w.tokens.kumiai, personRecord({ insurer_number: KUMIAI, symbol: '5', number: '77', birth_date: '1960-01-01', acquired_on: '2024-06-16', person_link_key: 'link-2001-abcdef' }));
+    const a1 = await post(
+      w.tokens.kyokai,
+      personRecord({ number: '2001', birth_date: '1960-01-01', lost_on: '2024-06-16', person_link_key: 'link-2001-abcdef' }),
+    );
+    const a2 = await post(
+      w.tokens.kumiai,
+      personRecord({
+        insurer_number: KUMIAI,
+        symbol: '5',
+        number: '77',
+        birth_date: '1960-01-01',
+        acquired_on: '2024-06-16',
+        person_link_key: 'link-2001-abcdef',
+      }),
+    );
     expect(json(a2)).toMatchObject({ status: 'created', newPerson: false, patient: json(a1).patient });
 
     const b1 = await post(w.tokens.kyokai, personRecord({ number: '2002', birth_date: '1961-01-01', lost_on: '2024-07-01' }));
-    const b2 = await post(w.tokens.kumiai, personRecord({ insurer_number: KUMIAI, symbol: '5', number: '78', birth_date: '1961-01-01', acquired_on: '2024-07-01', previous_insured_number: `${KYOKAI}:1234567:2002:00` }));
+    const b2 = await post(
+      w.tokens.kumiai,
+      personRecord({
+        insurer_number: KUMIAI,
+        symbol: '5',
+        number: '78',
+        birth_date: '1961-01-01',
+        acquired_on: '2024-07-01',
+        previous_insured_number: `${KYOKAI}:1234567:2002:00`,
+      }),
+    );
     expect(json(b2)).toMatchObject({ status: 'created', newPerson: false, patient: json(b1).patient });
 
     // Without a link key or a previous number, a new insurer's record is a new person: names never match people.
-    const c2 = await post(w.tokens.kumiai, personRecord({ insurer_number: KUMIAI, symbol: '5', number: '79', birth_date: '1961-01-01', acquired_on: '2024-07-01' }));
+    const c2 = await post(
+      w.tokens.kumiai,
+      personRecord({ insurer_number: KUMIAI, symbol: '5', number: '79', birth_date: '1961-01-01', acquired_on: '2024-07-01' }),
+    );
     expect(json(c2).newPerson).toBe(true);
 
     const h = json(await history(idOf(json(a1).patient)));
@@ -69,7 +95,10 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
   });
 
   it('an unknown previous insured number is refused without repeating it (the answer for a number of someone else is the same: takeover.test.ts)', async () => {
-    const r = await post(w.tokens.kumiai, personRecord({ insurer_number: KUMIAI, symbol: '5', number: '80', previous_insured_number: `${KYOKAI}:1234567:9999:00` }));
+    const r = await post(
+      w.tokens.kumiai,
+      personRecord({ insurer_number: KUMIAI, symbol: '5', number: '80', previous_insured_number: `${KYOKAI}:1234567:9999:00` }),
+    );
     expect(r.statusCode).toBe(400);
     expect(json(r).issue[0].details.text).toContain('前被保険者番号');
     expect(r.body).not.toContain('9999');
@@ -91,7 +120,13 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
     expect(notOwn.statusCode).toBe(403);
     const clinic = await post(w.tokens.clinic, personRecord({ number: '3001' }));
     expect(clinic.statusCode).toBe(403);
-    const notJson = await w.request({ method: 'POST', url: '/eligibility/records', token: w.tokens.kyokai, body: '{"records": [', headers: { 'content-type': 'application/json' } });
+    const notJson = await w.request({
+      method: 'POST',
+      url: '/eligibility/records',
+      token: w.tokens.kyokai,
+      body: '{"records": [',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(await count('SELECT count(*)::int AS n FROM elig_records')).toBe(before);
     expect(await count('SELECT count(*)::int AS n FROM resources')).toBe(resourcesBefore);
@@ -99,7 +134,12 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
 
   it('a batch of records reports each bad one and loads the good ones', async () => {
     const r = await post(w.tokens.kyokai, {
-      records: [personRecord({ number: '4001' }), personRecord({ number: '4002', birth_date: '1990-02-30' }), personRecord({ number: '4003' }), personRecord({ insurer_number: KUMIAI, number: '4004' })],
+      records: [
+        personRecord({ number: '4001' }),
+        personRecord({ number: '4002', birth_date: '1990-02-30' }),
+        personRecord({ number: '4003' }),
+        personRecord({ insurer_number: KUMIAI, number: '4004' }),
+      ],
     });
     expect(r.statusCode).toBe(200);
     const body = json(r);
@@ -152,7 +192,8 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
       line(personRecord({ number: '8004', sex: 'x' })),
       line(personRecord({ number: '8005', branch: '01', relationship: 2 })),
     ].join('\r\n');
-    const send = () => w.request({ method: 'POST', url: '/eligibility/records/$bulk', token: w.tokens.kyokai, body: csv, headers: { 'content-type': 'text/csv' } });
+    const send = () =>
+      w.request({ method: 'POST', url: '/eligibility/records/$bulk', token: w.tokens.kyokai, body: csv, headers: { 'content-type': 'text/csv' } });
     const r = await send();
     expect(r.statusCode).toBe(200);
     const report = json(r);
@@ -162,7 +203,13 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
     expect(report.errors[1].columns).toEqual(['sex']);
     const rerun = json(await send());
     expect(rerun).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
-    const badHeader = await w.request({ method: 'POST', url: '/eligibility/records/$bulk', token: w.tokens.kyokai, body: 'foo,bar\n1,2', headers: { 'content-type': 'text/csv' } });
+    const badHeader = await w.request({
+      method: 'POST',
+      url: '/eligibility/records/$bulk',
+      token: w.tokens.kyokai,
+      body: 'foo,bar\n1,2',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(badHeader.statusCode).toBe(400);
     expect(json(badHeader).issue[0].details.text).toContain('1 行目');
   });

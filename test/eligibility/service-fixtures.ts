@@ -25,7 +25,10 @@ export interface EligibilityWorld {
   /** Registers records through the API as the insurer of their insurer number. */
   register(records: Record<string, string | number>[]): Promise<{ results: { status: string; patient?: string; coverage?: string }[] }>;
   /** Issues a card for a registered person and links it. */
-  card(patientId: string, opts?: { pin?: string; keyType?: CardKeyType; authority?: CardAuthority; now?: Date; validDays?: number; link?: boolean }): Promise<{ card: Card; serial: string; path: string }>;
+  card(
+    patientId: string,
+    opts?: { pin?: string; keyType?: CardKeyType; authority?: CardAuthority; now?: Date; validDays?: number; link?: boolean },
+  ): Promise<{ card: Card; serial: string; path: string }>;
   /** Re-issues the CA's CRL into the trust directory and reloads it. */
   publishCrl(authority?: CardAuthority): Promise<void>;
   request: TestServer['request'];
@@ -64,7 +67,14 @@ export async function eligibilityWorld(engine: 'pglite' | 'postgres'): Promise<E
   await writeFile(join(paths.trustDir, 'test-ca.crl.pem'), await ca.issueCrl());
   await rt.trust.reload(true);
 
-  const reception = ['system/Coverage.rs', 'system/Patient.rs', 'system/Consent.cruds', 'system/MedicationDispense.rs', 'system/Procedure.rs', 'system/Observation.rs'];
+  const reception = [
+    'system/Coverage.rs',
+    'system/Patient.rs',
+    'system/Consent.cruds',
+    'system/MedicationDispense.rs',
+    'system/Procedure.rs',
+    'system/Observation.rs',
+  ];
   const insurerScopes = ['system/Coverage.cruds', 'system/Patient.rs', 'system/MedicationDispense.crs', 'system/Procedure.crs', 'system/Observation.crs'];
   const tokens = {
     clinic: (await s.addClient({ kind: 'facility', facilityCode: CLINIC, scopes: reception, name: 'つなぐ内科クリニック' })).token,
@@ -75,7 +85,10 @@ export async function eligibilityWorld(engine: 'pglite' | 'postgres'): Promise<E
     operator: (await s.addClient({ kind: 'operator', scopes: ['system/*.*'] })).token,
     municipality: (await s.addClient({ kind: 'municipality', facilityCode: '131016', scopes: ['system/*.rs'] })).token,
   };
-  const operatorCtx: RequestContext = { principal: { clientId: 'test-operator', name: 'test', kind: 'operator', scopes: parseScopes('system/*.*') }, purpose: 'HOPERAT' };
+  const operatorCtx: RequestContext = {
+    principal: { clientId: 'test-operator', name: 'test', kind: 'operator', scopes: parseScopes('system/*.*') },
+    purpose: 'HOPERAT',
+  };
 
   const world: EligibilityWorld = {
     s,
@@ -86,13 +99,13 @@ export async function eligibilityWorld(engine: 'pglite' | 'postgres'): Promise<E
     request: s.request,
     async register(records) {
       const byInsurer = new Map<string, number[]>();
-      records.forEach((r, i) => byInsurer.set(String(r.insurer_number), [...(byInsurer.get(String(r.insurer_number)) ?? []), i]));
+      for (const [i, r] of records.entries()) byInsurer.set(String(r.insurer_number), [...(byInsurer.get(String(r.insurer_number)) ?? []), i]);
       const results: { status: string; patient?: string; coverage?: string }[] = new Array(records.length);
       for (const [insurer, indexes] of byInsurer) {
         const token = insurer === KYOKAI ? tokens.kyokai : insurer === KUMIAI ? tokens.kumiai : tokens.operator;
         const res = await s.request({ method: 'POST', url: '/eligibility/records', token, body: { records: indexes.map((i) => records[i]) } });
         if (res.statusCode !== 200) throw new Error(`register: ${res.statusCode} ${res.body}`);
-        json(res).results.forEach((r: { status: string }, k: number) => (results[indexes[k]] = r));
+        for (const [k, r] of (json(res).results as { status: string }[]).entries()) results[indexes[k]] = r;
       }
       return { results };
     },
@@ -141,7 +154,11 @@ export async function presentCard(
   return { ...res, assertion };
 }
 
-export async function verifyAssertion(w: EligibilityWorld, a: Record<string, unknown>, opts: { token?: string; visitDate?: string; nameDisplay?: string } = {}) {
+export async function verifyAssertion(
+  w: EligibilityWorld,
+  a: Record<string, unknown>,
+  opts: { token?: string; visitDate?: string; nameDisplay?: string } = {},
+) {
   const parameter = [
     { name: 'challenge', valueString: a.challenge },
     { name: 'signature', valueString: a.signature },
@@ -151,7 +168,12 @@ export async function verifyAssertion(w: EligibilityWorld, a: Record<string, unk
     ...(opts.visitDate ? [{ name: 'visitDate', valueDate: opts.visitDate }] : []),
     ...(opts.nameDisplay ? [{ name: 'nameDisplay', valueCode: opts.nameDisplay }] : []),
   ];
-  const res = await w.request({ method: 'POST', url: '/fhir/$verify-card', token: opts.token ?? w.tokens.clinic, body: { resourceType: 'Parameters', parameter } });
+  const res = await w.request({
+    method: 'POST',
+    url: '/fhir/$verify-card',
+    token: opts.token ?? w.tokens.clinic,
+    body: { resourceType: 'Parameters', parameter },
+  });
   return { status: res.statusCode, out: res.statusCode === 200 ? paramsMap(json(res)) : {}, body: json(res), cardRefusal: undefined };
 }
 
@@ -161,7 +183,7 @@ export function paramsMap(p: { parameter?: Record<string, unknown>[] }): Record<
   for (const entry of p.parameter ?? []) {
     const name = entry.name as string;
     const key = Object.keys(entry).find((k) => k.startsWith('value'));
-    const v = entry.part ? paramsMap({ parameter: entry.part as Record<string, unknown>[] }) : entry.resource ?? (key ? entry[key] : undefined);
+    const v = entry.part ? paramsMap({ parameter: entry.part as Record<string, unknown>[] }) : (entry.resource ?? (key ? entry[key] : undefined));
     if (name in out) out[name] = [...(Array.isArray(out[name]) ? (out[name] as unknown[]) : [out[name]]), v];
     else out[name] = v;
   }
@@ -183,7 +205,10 @@ export function transportFor(w: EligibilityWorld, token: string): import('../../
 }
 
 /** AuditEvents of a patient, as the patient sees them. */
-export async function auditOf(w: EligibilityWorld, patientId: string): Promise<{ subtype: string; outcome: string; agent: string; desc?: string; policy?: string[]; entities: string[] }[]> {
+export async function auditOf(
+  w: EligibilityWorld,
+  patientId: string,
+): Promise<{ subtype: string; outcome: string; agent: string; desc?: string; policy?: string[]; entities: string[] }[]> {
   await w.s.t.platform.readAudit.drain();
   const client = await w.s.addClient({ kind: 'patient', patientId, scopes: ['patient/*.rs'] });
   const res = await w.request({ method: 'GET', url: `/fhir/AuditEvent?patient=Patient/${patientId}&_count=200`, token: client.token });

@@ -43,7 +43,9 @@ describe.each(ENGINES)('person named by identifier (%s)', (engine) => {
     const search = json(await w.request({ method: 'GET', url: `/fhir/Observation?code=${code}&_summary=count`, token: tokens.otherClinic }));
     expect(search.total).toBe(0);
     const current = json(await w.request({ method: 'GET', url: `/fhir/Observation/${id}`, token: tokens.clinic }));
-    expect((await w.request({ method: 'PUT', url: `/fhir/Observation/${id}`, token: tokens.otherClinic, body: { ...current, status: 'cancelled' } })).statusCode).toBe(403);
+    expect(
+      (await w.request({ method: 'PUT', url: `/fhir/Observation/${id}`, token: tokens.otherClinic, body: { ...current, status: 'cancelled' } })).statusCode,
+    ).toBe(403);
     expect((await w.request({ method: 'DELETE', url: `/fhir/Observation/${id}`, token: tokens.otherClinic })).statusCode).toBe(404);
     expect(json(await w.request({ method: 'GET', url: `/fhir/Observation/${id}`, token: tokens.clinic })).meta.versionId).toBe('1');
   }
@@ -61,7 +63,11 @@ describe.each(ENGINES)('person named by identifier (%s)', (engine) => {
 
   it('the same in a transaction Bundle, and in full-width digits', async () => {
     const value = `${KYOKAI}:1234567:700:00`.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
-    const bundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: byIdentifier(value, 'C-2'), request: { method: 'POST', url: 'Observation' } }] };
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ resource: byIdentifier(value, 'C-2'), request: { method: 'POST', url: 'Observation' } }],
+    };
     const r = await w.request({ method: 'POST', url: '/fhir', token: tokens.clinic, body: bundle });
     expect(r.statusCode, r.body).toBe(200);
     const id = json(r).entry[0].resource.id;
@@ -69,7 +75,9 @@ describe.each(ENGINES)('person named by identifier (%s)', (engine) => {
   });
 
   it('an unknown number, a contained Patient and another server’s Patient stay closed to everyone but the registrant', async () => {
-    const unknown = json(await w.request({ method: 'POST', url: '/fhir/Observation', token: tokens.clinic, body: byIdentifier(`${KYOKAI}:1234567:999:00`, 'C-3') }));
+    const unknown = json(
+      await w.request({ method: 'POST', url: '/fhir/Observation', token: tokens.clinic, body: byIdentifier(`${KYOKAI}:1234567:999:00`, 'C-3') }),
+    );
     expect(await keyOf(unknown.id)).toMatch(/^unresolved:/);
     await closedToOthers(unknown.id, 'C-3');
     expect((await w.request({ method: 'GET', url: `/fhir/Observation/${unknown.id}`, token: person })).statusCode).toBe(404);
@@ -89,7 +97,14 @@ describe.each(ENGINES)('person named by identifier (%s)', (engine) => {
     expect(await keyOf(contained.id)).toMatch(/^unresolved:/);
     await closedToOthers(contained.id, 'C-4');
 
-    const remote = json(await w.request({ method: 'POST', url: '/fhir/Observation', token: tokens.clinic, body: observation(`https://other.example/fhir/Patient/${patientId}`, { code: 'C-5' }) }));
+    const remote = json(
+      await w.request({
+        method: 'POST',
+        url: '/fhir/Observation',
+        token: tokens.clinic,
+        body: observation(`https://other.example/fhir/Patient/${patientId}`, { code: 'C-5' }),
+      }),
+    );
     expect(await keyOf(remote.id)).toMatch(/^unresolved:/);
     await closedToOthers(remote.id, 'C-5');
   });

@@ -24,12 +24,7 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
 
   /** A member of 協会けんぽ: 髙橋 花子, born 1980-05-05, female. */
   const victim = (number: string, over: Record<string, string | number> = {}) =>
-    personRecord({ number, family_name: '髙橋', given_name: '花子', family_name_kana: 'タカハシ', given_name_kana: 'ハナコ', birth_date: '1980-05-05', sex: 2, ...over });
-  /** The same person as 組合 would send it, naming her 協会けんぽ number as the previous one. */
-  const claim = (number: string, previous: string, over: Record<string, string | number> = {}) =>
     personRecord({
-      insurer_number: KUMIAI,
-      symbol: '9',
       number,
       family_name: '髙橋',
       given_name: '花子',
@@ -37,10 +32,11 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
       given_name_kana: 'ハナコ',
       birth_date: '1980-05-05',
       sex: 2,
-      acquired_on: '2024-04-01',
-      previous_insured_number: previous,
       ...over,
     });
+  /** The same person as 組合 would send it, naming her 協会けんぽ number as the previous one. */
+  const claim = (number: string, previous: string, over: Record<string, string | number> = {}) =>
+    victim(number, { insurer_number: KUMIAI, symbol: '9', acquired_on: '2024-04-01', previous_insured_number: previous, ...over });
   const kyokaiKey = (number: string) => `${KYOKAI}:1234567:${number}:00`;
 
   beforeAll(async () => {
@@ -65,7 +61,9 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     for (const i of issues) expect(i).toEqual(issues[3]);
     expect(issues[3][0].details.text).toContain('前被保険者番号');
     // In a batch too: the same code and reason for every one.
-    const batch = json(await post(w.tokens.kumiai, { records: [claim('104', kyokaiKey('7100'), { birth_date: '1981-05-05' }), claim('105', kyokaiKey('7198'))] }));
+    const batch = json(
+      await post(w.tokens.kumiai, { records: [claim('104', kyokaiKey('7100'), { birth_date: '1981-05-05' }), claim('105', kyokaiKey('7198'))] }),
+    );
     expect(batch.results.map((x: { code: string; reason_ja: string; reason_en: string }) => [x.code, x.reason_ja, x.reason_en])).toEqual([
       ['unknown-previous', issues[3][0].details.text, issues[3][0].diagnostics],
       ['unknown-previous', issues[3][0].details.text, issues[3][0].diagnostics],
@@ -83,7 +81,10 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     const patient = idOf(v.patient);
     const shown = await read(v.patient);
     // 組合's system has 高 for 髙 and half-width kana: the kana match; a claimed change of names, sex and kana does not reach the Patient.
-    const linked = await post(w.tokens.kumiai, claim('200', kyokaiKey('7200'), { family_name: '高橋', given_name: '華子', family_name_kana: 'ﾀｶﾊｼ', given_name_kana: 'ﾊﾅｺ' }));
+    const linked = await post(
+      w.tokens.kumiai,
+      claim('200', kyokaiKey('7200'), { family_name: '高橋', given_name: '華子', family_name_kana: 'ﾀｶﾊｼ', given_name_kana: 'ﾊﾅｺ' }),
+    );
     expect(linked.statusCode).toBe(201);
     expect(json(linked)).toMatchObject({ status: 'created', newPerson: false, patient: v.patient });
     const after = await read(v.patient);
@@ -115,7 +116,18 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
   it('a link key that comes with a claimed record is not registered: it cannot be used to rewrite her identity later', async () => {
     const v = json(await post(w.tokens.kyokai, victim('7300')));
     expect(json(await post(w.tokens.kumiai, claim('300', kyokaiKey('7300'), { person_link_key: 'chosen-by-kumiai-300' }))).patient).toBe(v.patient);
-    const later = json(await post(w.tokens.kumiai, claim('301', '', { person_link_key: 'chosen-by-kumiai-300', family_name: '偽名', family_name_kana: 'ギメイ', birth_date: '1990-01-01', acquired_on: '2024-09-01' })));
+    const later = json(
+      await post(
+        w.tokens.kumiai,
+        claim('301', '', {
+          person_link_key: 'chosen-by-kumiai-300',
+          family_name: '偽名',
+          family_name_kana: 'ギメイ',
+          birth_date: '1990-01-01',
+          acquired_on: '2024-09-01',
+        }),
+      ),
+    );
     expect(later).toMatchObject({ status: 'created', newPerson: true });
     expect(later.patient).not.toBe(v.patient);
     expect((await read(v.patient)).name[0].family).toBe('髙橋');
@@ -123,7 +135,9 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
 
   it("the intermediary's link key links without a name check, and makes the new insurer's records set the identity (a name change after marriage)", async () => {
     const first = json(await post(w.tokens.kyokai, victim('7400', { person_link_key: 'intermediary-7400', lost_on: '2024-04-01' })));
-    const moved = json(await post(w.tokens.kumiai, claim('400', '', { person_link_key: 'intermediary-7400', family_name: '鈴木', family_name_kana: 'スズキ' })));
+    const moved = json(
+      await post(w.tokens.kumiai, claim('400', '', { person_link_key: 'intermediary-7400', family_name: '鈴木', family_name_kana: 'スズキ' })),
+    );
     expect(moved).toMatchObject({ newPerson: false, patient: first.patient });
     expect((await read(first.patient)).name[0].family).toBe('鈴木');
   });
@@ -135,10 +149,20 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     const signed = await c.card.sign('link-test', { pin: '1234' });
     if (!signed.ok) throw new Error('card did not sign');
     const certificate = signed.assertion.certificate;
-    const byClaimer = await w.request({ method: 'POST', url: '/eligibility/cards', token: w.tokens.kumiai, body: { certificate, insuredNumber: `${KUMIAI}:9:500:00`, birthDate: '1980-05-05' } });
+    const byClaimer = await w.request({
+      method: 'POST',
+      url: '/eligibility/cards',
+      token: w.tokens.kumiai,
+      body: { certificate, insuredNumber: `${KUMIAI}:9:500:00`, birthDate: '1980-05-05' },
+    });
     expect(byClaimer.statusCode, byClaimer.body).toBe(403);
     expect(await count('SELECT count(*)::int AS n FROM elig_cards WHERE serial = $1', [c.serial])).toBe(0);
-    const byIdentity = await w.request({ method: 'POST', url: '/eligibility/cards', token: w.tokens.kyokai, body: { certificate, insuredNumber: kyokaiKey('7500'), birthDate: '1980-05-05' } });
+    const byIdentity = await w.request({
+      method: 'POST',
+      url: '/eligibility/cards',
+      token: w.tokens.kyokai,
+      body: { certificate, insuredNumber: kyokaiKey('7500'), birthDate: '1980-05-05' },
+    });
     expect(byIdentity.statusCode, byIdentity.body).toBe(201);
   });
 
@@ -147,7 +171,8 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     const k = json(await post(w.tokens.kumiai, claim('500', kyokaiKey('7500'))));
     expect(k.patient).toBe(v.patient);
     const patient = idOf(v.patient);
-    const coverages = (b: { entry: { resource: { resourceType: string; id: string } }[] }) => b.entry.filter((e) => e.resource.resourceType === 'Coverage').map((e) => `Coverage/${e.resource.id}`);
+    const coverages = (b: { entry: { resource: { resourceType: string; id: string } }[] }) =>
+      b.entry.filter((e) => e.resource.resourceType === 'Coverage').map((e) => `Coverage/${e.resource.id}`);
     const byKumiai = json(await history(patient, w.tokens.kumiai));
     expect(coverages(byKumiai)).toEqual([k.coverage]);
     expect(byKumiai.total).toBe(1);
@@ -168,7 +193,8 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     const v = json(await post(w.tokens.kyokai, victim('7600', { acquired_on: '2015-04-01' })));
     const patient = idOf(v.patient);
     const at = (date: string) => new Date(`${date}T12:00:00+09:00`);
-    const may = async (insurer: string, label: string, date: string) => (await platform.grants.decide(platform.db, `insurer:${insurer}`, patient, [label], at(date))).allow;
+    const may = async (insurer: string, label: string, date: string) =>
+      (await platform.grants.decide(platform.db, `insurer:${insurer}`, patient, [label], at(date))).allow;
     expect(await may(KYOKAI, CHECKUP, '2015-04-01')).toBe(true);
     expect(await may(KYOKAI, CHECKUP, '2015-03-31')).toBe(false);
     expect(await may(KYOKAI, MEDICATION, '2020-01-01')).toBe(false);
@@ -183,7 +209,12 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     expect(await may(KUMIAI, CHECKUP, '2024-03-31')).toBe(false);
     const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
     expect((await platform.grants.decide(platform.db, `insurer:${KUMIAI}`, patient, [CHECKUP], new Date(Date.now() + 60_000))).allow).toBe(true);
-    const row = (await platform.db.query<{ basis: string; data_from: Date }>('SELECT basis, data_from FROM access_grants WHERE grantee = $1 AND patient_key = $2', [`insurer:${KUMIAI}`, patient])).rows;
+    const row = (
+      await platform.db.query<{ basis: string; data_from: Date }>('SELECT basis, data_from FROM access_grants WHERE grantee = $1 AND patient_key = $2', [
+        `insurer:${KUMIAI}`,
+        patient,
+      ])
+    ).rows;
     expect(row).toHaveLength(1);
     expect(new Date(row[0].data_from).toISOString()).toBe(new Date(`${today}T00:00:00+09:00`).toISOString());
     expect(row[0].basis).toMatch(/^Coverage\//);
@@ -194,15 +225,37 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     expect(json(await post(w.tokens.kumiai, claim('800', kyokaiKey('7800')))).patient).toBe(v.patient);
     const subject = { reference: v.patient };
     const checkup = (date: string) => ({
-      resource: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'urn:oid:1.2.392.200119.6.1005', code: '9N001000000000001' }] }, effectiveDateTime: date, valueQuantity: { value: 160, unit: 'cm' }, subject },
+      resource: {
+        resourceType: 'Observation',
+        status: 'final',
+        code: { coding: [{ system: 'urn:oid:1.2.392.200119.6.1005', code: '9N001000000000001' }] },
+        effectiveDateTime: date,
+        valueQuantity: { value: 160, unit: 'cm' },
+        subject,
+      },
     });
-    const dispense = { resource: { resourceType: 'MedicationDispense', status: 'completed', medicationCodeableConcept: { text: 'ロキソプロフェン' }, whenHandedOver: '2030-05-01', subject } };
-    const imported = await w.request({ method: 'POST', url: '/fhir/$import-shared-information', token: w.tokens.kyokai, body: { resourceType: 'Bundle', type: 'collection', entry: [checkup('2020-06-01'), checkup('2030-06-01'), dispense] } });
+    const dispense = {
+      resource: {
+        resourceType: 'MedicationDispense',
+        status: 'completed',
+        medicationCodeableConcept: { text: 'ロキソプロフェン' },
+        whenHandedOver: '2030-05-01',
+        subject,
+      },
+    };
+    const imported = await w.request({
+      method: 'POST',
+      url: '/fhir/$import-shared-information',
+      token: w.tokens.kyokai,
+      body: { resourceType: 'Bundle', type: 'collection', entry: [checkup('2020-06-01'), checkup('2030-06-01'), dispense] },
+    });
     expect(imported.statusCode).toBe(201);
     const dates = async (url: string) => {
       const r = await w.request({ method: 'GET', url, token: w.tokens.kumiai });
       expect(r.statusCode).toBe(200);
-      return (json(r).entry ?? []).map((e: { resource: { effectiveDateTime?: string; whenHandedOver?: string } }) => e.resource.effectiveDateTime ?? e.resource.whenHandedOver);
+      return (json(r).entry ?? []).map(
+        (e: { resource: { effectiveDateTime?: string; whenHandedOver?: string } }) => e.resource.effectiveDateTime ?? e.resource.whenHandedOver,
+      );
     };
     expect(await dates(`/fhir/Observation?subject=${v.patient}`)).toEqual(['2030-06-01']);
     expect(await dates(`/fhir/${v.patient}/$checkup-results?from=2010-01-01&to=2031-01-01`)).toEqual(['2030-06-01']);
@@ -214,12 +267,17 @@ describe.each(ENGINES)('insurer takeover (%s)', (engine) => {
     const v = json(await post(w.tokens.kyokai, victim('7700', { acquired_on: '2018-10-01', lost_on: '2023-01-01' })));
     const patient = idOf(v.patient);
     const grants = () =>
-      platform.db.query('SELECT source, grantee, label, data_from, data_to, valid_to, basis FROM access_grants WHERE patient_key = $1 ORDER BY source', [patient]).then((r) => r.rows);
+      platform.db
+        .query('SELECT source, grantee, label, data_from, data_to, valid_to, basis FROM access_grants WHERE patient_key = $1 ORDER BY source', [patient])
+        .then((r) => r.rows);
     const written = await grants();
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({ grantee: `insurer:${KYOKAI}`, label: CHECKUP, basis: v.coverage, valid_to: null });
     await platform.db.query('DELETE FROM access_grants WHERE patient_key = $1', [patient]);
-    const backfill = eligibilityMigrations.find((m) => m.version === 101)!.sql.split(/;\s*\n/).find((s) => s.includes('INSERT INTO access_grants'))!;
+    const backfill = eligibilityMigrations
+      .find((m) => m.version === 101)!
+      .sql.split(/;\s*\n/)
+      .find((s) => s.includes('INSERT INTO access_grants'))!;
     await platform.db.query(backfill.replace(/^\s*--.*$/gm, ''));
     expect(await grants()).toEqual(written);
   });

@@ -23,7 +23,9 @@ import {
   presentCard,
   transportFor,
   verifyAssertion,
-  type EligibilityWorld, precheckEntry } from './service-fixtures.ts';
+  type EligibilityWorld,
+  precheckEntry,
+} from './service-fixtures.ts';
 
 const idOf = (ref: string | undefined) => ref!.split('/')[1];
 
@@ -33,11 +35,27 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
   beforeAll(async () => {
     w = await eligibilityWorld(engine);
     const reg = await w.register([
-      personRecord({ person_link_key: 'link-insured-a', family_name: '𠮷田', given_name: '葛\u{E0100}子', family_name_kana: 'ヨシダ', given_name_kana: 'カツコ' }),
+      personRecord({
+        person_link_key: 'link-insured-a',
+        family_name: '𠮷田',
+        given_name: '葛\u{E0100}子',
+        family_name_kana: 'ヨシダ',
+        given_name_kana: 'カツコ',
+      }),
       personRecord({ branch: '01', relationship: 2, given_name: '太郎', given_name_kana: 'タロウ', birth_date: '2012-05-05', sex: 1, copay_ratio: 2 }),
       personRecord({ number: '90', given_name: '失', birth_date: '1970-02-02', lost_on: '2024-04-01' }),
       personRecord({ number: '91', given_name: '移', birth_date: '1966-06-06', lost_on: '2024-06-16', person_link_key: 'link-mover-0001' }),
-      personRecord({ insurer_number: KUMIAI, symbol: '12', number: '7', branch: '00', given_name: '移', birth_date: '1966-06-06', acquired_on: '2024-06-16', person_link_key: 'link-mover-0001', limit_category: '区分ウ' }),
+      personRecord({
+        insurer_number: KUMIAI,
+        symbol: '12',
+        number: '7',
+        branch: '00',
+        given_name: '移',
+        birth_date: '1966-06-06',
+        acquired_on: '2024-06-16',
+        person_link_key: 'link-mover-0001',
+        limit_category: '区分ウ',
+      }),
       personRecord({ number: '92', given_name: '未', birth_date: '1990-09-09' }),
     ]);
     const ids = reg.results.map((r) => idOf(r.patient));
@@ -176,15 +194,26 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
     expect(wrongBranch.stage).toBe('input');
     const otherPersonsBirth = paramsMap(json(await byNumber('01', '1985-01-01')));
     expect(codeOf(otherPersonsBirth)).toBe('no-match');
-    const unknown = paramsMap(json(await w.request({ method: 'POST', url: '/fhir/$verify-insurance', token: w.tokens.clinic, body: { insurerNumber: KYOKAI, symbol: '1234567', number: '99999', birthDate: '2012-05-05', visitDate: '2024-06-01' } })));
+    const unknown = paramsMap(
+      json(
+        await w.request({
+          method: 'POST',
+          url: '/fhir/$verify-insurance',
+          token: w.tokens.clinic,
+          body: { insurerNumber: KYOKAI, symbol: '1234567', number: '99999', birthDate: '2012-05-05', visitDate: '2024-06-01' },
+        }),
+      ),
+    );
     expect(codeOf(unknown)).toBe('no-match');
     expect([unknown.message, unknown.diagnostics]).toEqual([otherPersonsBirth.message, otherPersonsBirth.diagnostics]);
     expect(JSON.stringify(wrongBranch)).not.toContain(people.child);
     const childLog = await auditOf(w, people.child);
-    expect(childLog.filter((e) => e.subtype === 'verify-insurance' && e.outcome === '4').map((e) => e.desc?.split(':')[0]).sort()).toEqual([
-      'birthdate-mismatch',
-      'branch-mismatch',
-    ]);
+    expect(
+      childLog
+        .filter((e) => e.subtype === 'verify-insurance' && e.outcome === '4')
+        .map((e) => e.desc?.split(':')[0])
+        .sort(),
+    ).toEqual(['birthdate-mismatch', 'branch-mismatch']);
     const right = paramsMap(json(await byNumber('01', '2012-05-05')));
     expect(codeOf(right)).toBe('eligible');
     expect((right.patient as { id: string }).id).toBe(people.child);
@@ -250,7 +279,14 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
     expect(codeOf(certificate)).toBe('eligible');
     expect(certificate.method).toBe('eligibility-certificate');
     const bad = paramsMap(
-      json(await w.request({ method: 'POST', url: '/fhir/$verify-insurance', token: w.tokens.clinic, body: { insurerNumber: '01130013', number: '89', birthDate: '1985-01-01' } })),
+      json(
+        await w.request({
+          method: 'POST',
+          url: '/fhir/$verify-insurance',
+          token: w.tokens.clinic,
+          body: { insurerNumber: '01130013', number: '89', birthDate: '1985-01-01' },
+        }),
+      ),
     );
     expect(codeOf(bad)).toBe('invalid-number');
     const oo = bad.outcome as { issue: { diagnostics: string; expression: string[] }[] };
@@ -264,7 +300,10 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
       method: 'POST',
       url: '/fhir/$bulk-precheck',
       token: w.tokens.clinic,
-      body: { resourceType: 'Parameters', parameter: [entry('b1', '89', '1985-01-01'), entry('b2', '90', '1970-02-02'), entry('b3', '999', '1999-01-01'), entry('b4', '89', '2012-05-05', '01')] },
+      body: {
+        resourceType: 'Parameters',
+        parameter: [entry('b1', '89', '1985-01-01'), entry('b2', '90', '1970-02-02'), entry('b3', '999', '1999-01-01'), entry('b4', '89', '2012-05-05', '01')],
+      },
     });
     expect(res.statusCode).toBe(200);
     const out = paramsMap(json(res));
@@ -283,7 +322,12 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
     expect(missing.statusCode).toBe(400);
     expect(json(missing).resourceType).toBe('OperationOutcome');
     expect(json(missing).issue[0].details.text).toContain('チャレンジ');
-    const badDate = await w.request({ method: 'POST', url: '/fhir/$verify-insurance', token: w.tokens.clinic, body: { insurerNumber: KYOKAI, number: '89', birthDate: '1985-01-01', visitDate: '2024-02-30' } });
+    const badDate = await w.request({
+      method: 'POST',
+      url: '/fhir/$verify-insurance',
+      token: w.tokens.clinic,
+      body: { insurerNumber: KYOKAI, number: '89', birthDate: '1985-01-01', visitDate: '2024-02-30' },
+    });
     expect(badDate.statusCode).toBe(400);
     expect(json(badDate).issue[0].expression).toEqual(['Parameters.visitDate']);
     const insurer = await w.request({ method: 'POST', url: '/fhir/$card-challenge', token: w.tokens.kyokai, body: {} });
@@ -307,8 +351,12 @@ describe.each(ENGINES)('reception verification (%s)', (engine) => {
   it('the CapabilityStatement lists the operations and their definitions resolve', async () => {
     const cs = json(await w.request({ method: 'GET', url: '/fhir/metadata' }));
     const system = (cs.rest[0].operation as { name: string; definition: string }[]).map((o) => o.name);
-    expect(system).toEqual(expect.arrayContaining(['card-challenge', 'verify-card', 'verify-insurance', 'bulk-precheck', 'reader-consent', 'import-shared-information']));
-    const patientOps = (cs.rest[0].resource as { type: string; operation?: { name: string }[] }[]).find((r) => r.type === 'Patient')!.operation!.map((o) => o.name);
+    expect(system).toEqual(
+      expect.arrayContaining(['card-challenge', 'verify-card', 'verify-insurance', 'bulk-precheck', 'reader-consent', 'import-shared-information']),
+    );
+    const patientOps = (cs.rest[0].resource as { type: string; operation?: { name: string }[] }[])
+      .find((r) => r.type === 'Patient')!
+      .operation!.map((o) => o.name);
     expect(patientOps).toEqual(expect.arrayContaining(['medication-history', 'surgery-history', 'checkup-results', 'eligibility-history']));
     const def = await w.request({ method: 'GET', url: '/fhir/OperationDefinition/verify-card' });
     expect(def.statusCode).toBe(200);

@@ -1,6 +1,8 @@
 /** Small FHIR resources for platform tests (JP Core flavoured). */
 
-export function patient(opts: { family?: string; given?: string; kanaFamily?: string; birthDate?: string; gender?: string; id?: string; identifier?: string } = {}) {
+export function patient(
+  opts: { family?: string; given?: string; kanaFamily?: string; birthDate?: string; gender?: string; id?: string; identifier?: string } = {},
+) {
   return {
     resourceType: 'Patient',
     ...(opts.id ? { id: opts.id } : {}),

@@ -20,4 +20,4 @@ export function sharedDir(): string {
 }
 
 /** `<shared>/fhir/` with a trailing slash. */
-export const sharedFhirDir = () => join(sharedDir(), 'fhir') + '/';
+export const sharedFhirDir = () => `${join(sharedDir(), 'fhir')}/`;

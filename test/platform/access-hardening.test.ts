@@ -10,7 +10,14 @@ import { observation, organization, patient } from '../helpers/fixtures.ts';
 
 const CLINIC_A = '1312345679';
 const CLINIC_B = '1311234569';
-const SCOPES = ['system/Patient.cruds', 'system/Observation.cruds', 'system/Condition.cruds', 'system/Organization.cruds', 'system/Practitioner.cruds', 'system/AuditEvent.rs'];
+const SCOPES = [
+  'system/Patient.cruds',
+  'system/Observation.cruds',
+  'system/Condition.cruds',
+  'system/Organization.cruds',
+  'system/Practitioner.cruds',
+  'system/AuditEvent.rs',
+];
 
 /** A searchset with the volatile parts (ids, self links of different queries) taken out, to compare two answers. */
 function shape(bundle: Record<string, any>) {

@@ -21,7 +21,8 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
   let obsA = '';
   let obsB = '';
 
-  const req = (token: string, method: string, url: string, body?: unknown, headers?: Record<string, string>) => s.request({ method, url, token, body, headers });
+  const req = (token: string, method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
+    s.request({ method, url, token, body, headers });
   const log = async () => {
     await s.t.platform.repo.drain();
     await s.t.platform.readAudit.drain();
@@ -34,7 +35,8 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
       entities: ((e.resource.entity ?? []) as { what?: { reference?: string } }[]).map((x) => x.what?.reference),
     }));
   };
-  const refusalsBy = async (clientId: string, subtype: string) => (await log()).filter((e) => e.outcome === '4' && e.agent === clientId && e.subtype === subtype);
+  const refusalsBy = async (clientId: string, subtype: string) =>
+    (await log()).filter((e) => e.outcome === '4' && e.agent === clientId && e.subtype === subtype);
   const observationCount = async () =>
     Number((await s.t.platform.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources WHERE resource_type = 'Observation'`)).rows[0].n);
 
@@ -54,10 +56,16 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
     const p = await req(tok.clinicA, 'POST', '/fhir/Patient', patient({ identifier: 'A-0001' }));
     patientId = json(p).id;
     await add('person', 'patient', undefined, ['patient/*.rs'], patientId);
-    const o = await req(tok.clinicA, 'POST', '/fhir/Observation', { ...observation(`Patient/${patientId}`), identifier: [{ system: 'urn:clinic-a', value: 'lab-1' }] });
+    const o = await req(tok.clinicA, 'POST', '/fhir/Observation', {
+      ...observation(`Patient/${patientId}`),
+      identifier: [{ system: 'urn:clinic-a', value: 'lab-1' }],
+    });
     expect(o.statusCode, o.body).toBe(201);
     obsA = json(o).id;
-    const ob = await req(tok.clinicB, 'POST', '/fhir/Observation', { ...observation(`Patient/${patientId}`, { value: 9.9 }), identifier: [{ system: 'urn:clinic-b', value: 'lab-9' }] });
+    const ob = await req(tok.clinicB, 'POST', '/fhir/Observation', {
+      ...observation(`Patient/${patientId}`, { value: 9.9 }),
+      identifier: [{ system: 'urn:clinic-b', value: 'lab-9' }],
+    });
     expect(ob.statusCode, ob.body).toBe(201);
     obsB = json(ob).id;
   });
@@ -149,7 +157,13 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
     const n = await observationCount();
     const cond = { 'if-none-exist': `identifier=urn:clinic-a|lab-1` };
     // Clinic B's condition names clinic A's identifier: A's record is out of B's reach, as if absent.
-    const create = await req(tok.clinicB, 'POST', '/fhir/Observation', { ...observation(`Patient/${patientId}`), identifier: [{ system: 'urn:clinic-a', value: 'lab-1' }] }, cond);
+    const create = await req(
+      tok.clinicB,
+      'POST',
+      '/fhir/Observation',
+      { ...observation(`Patient/${patientId}`), identifier: [{ system: 'urn:clinic-a', value: 'lab-1' }] },
+      cond,
+    );
     expect(create.statusCode, create.body).toBe(201);
     const createdByB = json(create).id as string;
     expect(createdByB).not.toBe(obsA);
@@ -162,11 +176,18 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
     expect((await req(tok.clinicB, 'GET', `/fhir/Observation/${createdByB}`)).statusCode).toBe(410);
     // With B's record gone, B's conditional delete and update reach nothing of A's.
     expect((await req(tok.clinicB, 'DELETE', '/fhir/Observation?identifier=urn:clinic-a|lab-1')).statusCode).toBe(204);
-    const update = await req(tok.clinicB, 'PUT', '/fhir/Observation?identifier=urn:clinic-a|lab-1', { ...observation(`Patient/${patientId}`), status: 'cancelled' });
+    const update = await req(tok.clinicB, 'PUT', '/fhir/Observation?identifier=urn:clinic-a|lab-1', {
+      ...observation(`Patient/${patientId}`),
+      status: 'cancelled',
+    });
     expect(update.statusCode, update.body).toBe(201); // no match of B's own: created, as B's
     expect(json(update).id).not.toBe(obsA);
     // And naming A's id in the body does not get around it: that is a plain update of A's record, refused.
-    const byId = await req(tok.clinicB, 'PUT', '/fhir/Observation?identifier=urn:nothing|0', { ...observation(`Patient/${patientId}`), id: obsA, status: 'cancelled' });
+    const byId = await req(tok.clinicB, 'PUT', '/fhir/Observation?identifier=urn:nothing|0', {
+      ...observation(`Patient/${patientId}`),
+      id: obsA,
+      status: 'cancelled',
+    });
     expect(byId.statusCode, byId.body).toBe(403);
     const a = json(await req(tok.clinicA, 'GET', `/fhir/Observation/${obsA}`));
     expect([a.status, a.meta.versionId]).toEqual(['final', '2']);
@@ -194,7 +215,11 @@ describe.each(ENGINES)('access to data another organisation registered (%s)', (e
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:4d8a3f0e-0000-4000-8000-000000000001', resource: observation(`Patient/${patientId}`), request: { method: 'POST', url: 'Observation' } },
+        {
+          fullUrl: 'urn:uuid:4d8a3f0e-0000-4000-8000-000000000001',
+          resource: observation(`Patient/${patientId}`),
+          request: { method: 'POST', url: 'Observation' },
+        },
         { resource: { ...current, status: 'entered-in-error' }, request: { method: 'PUT', url: `Observation/${obsA}` } },
       ],
     };

@@ -106,13 +106,28 @@ describe.each(ENGINES)('audit anchors on %s', (engine) => {
     expect((await verifyAuditLog(db(), key())).problems).toEqual([]);
     const caught = await verify();
     expect(caught.ok).toBe(false);
-    expect(caught.problems).toEqual([expect.objectContaining({ kind: 'behind-anchor', chain, seq, message: expect.stringContaining(`events ${seq - 1}..${seq} were removed`) })]);
+    expect(caught.problems).toEqual([
+      expect.objectContaining({ kind: 'behind-anchor', chain, seq, message: expect.stringContaining(`events ${seq - 1}..${seq} were removed`) }),
+    ]);
 
     // Put the events back: intact again.
     for (const r of saved)
       await db().query(
         'INSERT INTO audit_events (chain, seq, hash, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
-        [r.chain, r.seq, Buffer.from(r.hash as Uint8Array), r.recorded, r.patient_key, r.client_id, r.facility_code, r.action, r.outcome, r.purpose, r.entities, r.detail],
+        [
+          r.chain,
+          r.seq,
+          Buffer.from(r.hash as Uint8Array),
+          r.recorded,
+          r.patient_key,
+          r.client_id,
+          r.facility_code,
+          r.action,
+          r.outcome,
+          r.purpose,
+          r.entities,
+          r.detail,
+        ],
       );
     await db().query('UPDATE audit_chains SET seq = $2, head = $3 WHERE chain = $1', [chain, seq, Buffer.from(head)]);
     expect((await verify()).problems).toEqual([]);
@@ -137,19 +152,30 @@ describe.each(ENGINES)('audit anchors on %s', (engine) => {
     // A line edited to anchor less (the rewound seq): its signature no longer verifies; the next line still follows.
     const edited = lines[1].replace(/\[(\d+),(\d+),"/, (_, c, q) => `[${c},${Math.max(0, Number(q) - 1)},"`);
     expect(edited).not.toBe(lines[1]);
-    expect(await check([lines[0], edited, ...lines.slice(2)])).toEqual([{ kind: 'anchor-invalid', file: expect.any(String), line: 2, message: expect.stringContaining('signature does not verify') }]);
+    expect(await check([lines[0], edited, ...lines.slice(2)])).toEqual([
+      { kind: 'anchor-invalid', file: expect.any(String), line: 2, message: expect.stringContaining('signature does not verify') },
+    ]);
 
     // A line signed with another key (someone without the key file), appended or inserted.
     const last = parseAnchor(key(), lines.at(-1)!);
     if (!last.ok) throw new Error(last.reason);
-    const forged = formatAnchor(auditKeyFrom(randomBytes(32)), { ...last.anchor, n: last.anchor.n + 1, prev: last.anchor.sig, heads: last.anchor.heads.map((h) => ({ ...h, seq: 0 })) }).line;
+    const forged = formatAnchor(auditKeyFrom(randomBytes(32)), {
+      ...last.anchor,
+      n: last.anchor.n + 1,
+      prev: last.anchor.sig,
+      heads: last.anchor.heads.map((h) => ({ ...h, seq: 0 })),
+    }).line;
     expect(await check([...lines, forged])).toEqual([expect.objectContaining({ kind: 'anchor-invalid', line: lines.length + 1 })]);
     const inserted = await check([lines[0], forged, ...lines.slice(1)]);
     expect(inserted).toEqual([expect.objectContaining({ kind: 'anchor-invalid', line: 2 })]);
 
     // Removed lines: in the middle, and at the start.
-    expect(await check([lines[0], ...lines.slice(2)])).toEqual([expect.objectContaining({ kind: 'anchor-invalid', line: 2, message: expect.stringContaining('does not follow') })]);
-    expect(await check(lines.slice(1))).toEqual([expect.objectContaining({ kind: 'anchor-invalid', line: 1, message: expect.stringContaining('first anchor lines are missing') })]);
+    expect(await check([lines[0], ...lines.slice(2)])).toEqual([
+      expect.objectContaining({ kind: 'anchor-invalid', line: 2, message: expect.stringContaining('does not follow') }),
+    ]);
+    expect(await check(lines.slice(1))).toEqual([
+      expect.objectContaining({ kind: 'anchor-invalid', line: 1, message: expect.stringContaining('first anchor lines are missing') }),
+    ]);
 
     // Reordered lines.
     const swapped = await check([lines[0], lines[2], lines[1], ...lines.slice(3)]);
@@ -165,13 +191,17 @@ describe.each(ENGINES)('audit anchors on %s', (engine) => {
     for (let i = 0; i < 50 && (await readChainHeads(db())).find((h) => h.chain === chain)!.seq <= seq; i++) await writeEvents(1);
     expect((await readChainHeads(db())).find((h) => h.chain === chain)!.seq).toBeGreaterThan(seq);
     expect((await verifyAuditLog(db(), key())).problems).toEqual([]);
-    expect((await verify()).problems).toEqual([expect.objectContaining({ kind: 'behind-anchor', chain, seq, message: expect.stringContaining('does not carry the hash') })]);
+    expect((await verify()).problems).toEqual([
+      expect.objectContaining({ kind: 'behind-anchor', chain, seq, message: expect.stringContaining('does not carry the hash') }),
+    ]);
 
     // The writer notices before appending, says so, and records it in the (signed) line; later lines keep the record.
     const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const next = await checkpoint();
     try {
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`audit chains went back since the last anchor (tampering, or a restored backup): chain ${chain} seq ${seq}`));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining(`audit chains went back since the last anchor (tampering, or a restored backup): chain ${chain} seq ${seq}`),
+      );
     } finally {
       warn.mockRestore();
     }
@@ -242,12 +272,29 @@ describe.each(ENGINES)('tsunagu audit anchor / verify (CLI) on %s', (engine) => 
   beforeAll(async () => {
     dataDir = tempDir();
     if (engine === 'postgres') scratch = await createScratchDatabase(ADMIN_URL, 'tsunagu_anchor_cli');
-    env = { ...process.env, TSUNAGU_DATA_DIR: dataDir, DATABASE_URL: scratch?.url ?? '', TSUNAGU_AUDIT_CHAINS: '4', TSUNAGU_AUDIT_ANCHOR_FILE: '', TSUNAGU_AUDIT_ANCHOR_INTERVAL: '0' };
+    env = {
+      ...process.env,
+      TSUNAGU_DATA_DIR: dataDir,
+      DATABASE_URL: scratch?.url ?? '',
+      TSUNAGU_AUDIT_CHAINS: '4',
+      TSUNAGU_AUDIT_ANCHOR_FILE: '',
+      TSUNAGU_AUDIT_ANCHOR_INTERVAL: '0',
+    };
     const t = await createTsunagu(configFromEnv(env), { logger: 'silent' });
-    const c = await registerClient(t.platform.db, { name: 'op', kind: 'operator', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
+    const c = await registerClient(t.platform.db, {
+      name: 'op',
+      kind: 'operator',
+      scopes: ['system/*.*'],
+      jwks: { keys: [(await generateClientKey()).publicJwk] },
+    });
     const token = await t.platform.tokens.issue(c, parseScopes(c.scopes));
     for (let i = 0; i < 6; i++)
-      await t.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, payload: JSON.stringify(patient()) });
+      await t.app.inject({
+        method: 'POST',
+        url: '/fhir/Patient',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(patient()),
+      });
     await t.close(); // writes the shutdown checkpoint to <data>/audit/anchors.log
   });
   afterAll(async () => {

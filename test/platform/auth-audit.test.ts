@@ -49,7 +49,12 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
   describe('token endpoint (client credentials + JWT assertion)', () => {
     it('issues a scoped token that works on the API', async () => {
       const assertion = await signClientAssertion(clinic.privateJwk, clinic.client.clientId, TOKEN_URL);
-      const r = await tokenRequest({ grant_type: 'client_credentials', scope: 'system/Patient.read', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+      const r = await tokenRequest({
+        grant_type: 'client_credentials',
+        scope: 'system/Patient.read',
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+      });
       expect(r.statusCode, r.body).toBe(200);
       const body = json(r);
       expect(body.token_type).toBe('Bearer');
@@ -75,8 +80,16 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
         [{ client_assertion: await signClientAssertion(other.privateJwk, clinic.client.clientId, TOKEN_URL) }, 401, 'invalid_client'],
         [{ client_assertion: await signClientAssertion(clinic.privateJwk, 'nobody', TOKEN_URL) }, 401, 'invalid_client'],
         [{ client_assertion: 'garbage' }, 401, 'invalid_client'],
-        [{ grant_type: 'password', client_assertion: await signClientAssertion(clinic.privateJwk, clinic.client.clientId, TOKEN_URL) }, 400, 'unsupported_grant_type'],
-        [{ scope: 'system/Patient.delete', client_assertion: await signClientAssertion(other.privateJwk, other.client.clientId, TOKEN_URL) }, 400, 'invalid_scope'],
+        [
+          { grant_type: 'password', client_assertion: await signClientAssertion(clinic.privateJwk, clinic.client.clientId, TOKEN_URL) },
+          400,
+          'unsupported_grant_type',
+        ],
+        [
+          { scope: 'system/Patient.delete', client_assertion: await signClientAssertion(other.privateJwk, other.client.clientId, TOKEN_URL) },
+          400,
+          'invalid_scope',
+        ],
         [{ scope: 'system/*.write', client_assertion: await signClientAssertion(other.privateJwk, other.client.clientId, TOKEN_URL) }, 400, 'invalid_scope'],
       ];
       for (const [override, status, error] of cases) {
@@ -130,14 +143,19 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
   describe('tamper evidence', () => {
     it('keeps every chain intact under concurrent creates and reads (grouped writes)', async () => {
       const created = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => s.request({ method: 'POST', url: '/fhir/Observation', token: clinic.token, body: observation(`Patient/${patientA}`, { value: i }) })),
+        Array.from({ length: 40 }, (_, i) =>
+          s.request({ method: 'POST', url: '/fhir/Observation', token: clinic.token, body: observation(`Patient/${patientA}`, { value: i }) }),
+        ),
       );
       expect(created.every((r) => r.statusCode === 201)).toBe(true);
       const ids = created.map((r) => json(r).id);
       expect(new Set(ids).size).toBe(40);
       const reads = await Promise.all(ids.map((id) => s.request({ method: 'GET', url: `/fhir/Observation/${id}`, token: clinic.token })));
       expect(reads.every((r) => r.statusCode === 200)).toBe(true);
-      const audited = await s.t.platform.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE action = 'C' AND entities[1] LIKE 'Observation/%' AND patient_key = $1", [patientA]);
+      const audited = await s.t.platform.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM audit_events WHERE action = 'C' AND entities[1] LIKE 'Observation/%' AND patient_key = $1",
+        [patientA],
+      );
       expect(audited.rows[0].n).toBeGreaterThanOrEqual(40);
       expect((await verifyAuditLog(s.t.platform.db, s.t.platform.auditKey)).problems).toEqual([]);
     });
@@ -149,8 +167,15 @@ describe.each(ENGINES)('auth and audit on %s', (engine) => {
       expect(intact.events).toBeGreaterThan(5);
 
       // Alter one event's details (e.g. hide who read the record).
-      const victim = (await db.query<{ chain: number; seq: number; detail: string }>('SELECT chain, seq, detail FROM audit_events ORDER BY chain, seq LIMIT 1 OFFSET 2')).rows[0];
-      await db.query('UPDATE audit_events SET detail = replace(detail, $3, $4) WHERE chain = $1 AND seq = $2', [victim.chain, victim.seq, '"n":"', '"n":"someone else, not ']);
+      const victim = (
+        await db.query<{ chain: number; seq: number; detail: string }>('SELECT chain, seq, detail FROM audit_events ORDER BY chain, seq LIMIT 1 OFFSET 2')
+      ).rows[0];
+      await db.query('UPDATE audit_events SET detail = replace(detail, $3, $4) WHERE chain = $1 AND seq = $2', [
+        victim.chain,
+        victim.seq,
+        '"n":"',
+        '"n":"someone else, not ',
+      ]);
       const altered = await verifyAuditLog(db, auditKey);
       expect(altered.ok).toBe(false);
       expect(altered.problems).toContainEqual(expect.objectContaining({ chain: victim.chain, seq: victim.seq, kind: 'altered' }));
@@ -200,10 +225,11 @@ describe('tsunagu audit verify (CLI)', () => {
     const { join } = await import('node:path');
     const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-cli-'));
     const env = { ...process.env, TSUNAGU_DATA_DIR: dataDir, DATABASE_URL: '' };
-    const cli = (...args: string[]) => run('npx', ['tsx', 'cli/tsunagu.ts', ...args], { env, cwd: process.cwd() }).then(
-      (r) => ({ code: 0, out: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-    );
+    const cli = (...args: string[]) =>
+      run('npx', ['tsx', 'cli/tsunagu.ts', ...args], { env, cwd: process.cwd() }).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      );
     // Write some audited data through the library on the same data directory.
     const { createTsunagu } = await import('../../src/app.ts');
     const { configFromEnv } = await import('../../src/platform/config.ts');
@@ -211,10 +237,20 @@ describe('tsunagu audit verify (CLI)', () => {
     const { registerClient } = await import('../../src/platform/auth/clients.ts');
     const { generateClientKey } = await import('../../cli/commands/client.ts');
     const { parseScopes } = await import('../../src/platform/auth/scopes.ts');
-    const c = await registerClient(t.platform.db, { name: 'x', kind: 'operator', scopes: ['system/*.*'], jwks: { keys: [(await generateClientKey()).publicJwk] } });
+    const c = await registerClient(t.platform.db, {
+      name: 'x',
+      kind: 'operator',
+      scopes: ['system/*.*'],
+      jwks: { keys: [(await generateClientKey()).publicJwk] },
+    });
     const token = await t.platform.tokens.issue(c, parseScopes(c.scopes));
     for (let i = 0; i < 3; i++)
-      await t.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, payload: JSON.stringify(patient()) });
+      await t.app.inject({
+        method: 'POST',
+        url: '/fhir/Patient',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(patient()),
+      });
     await t.close();
 
     const ok = await cli('audit', 'verify');

@@ -137,9 +137,17 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
         await listening.t.app.listen({ host: '127.0.0.1', port: 0 });
         const port = (listening.t.app.server.address() as { port: number }).port;
         for (const aud of [`http://127.0.0.1:${port}/auth/token`, `http://localhost:${port}/auth/token`])
-          expect((await tokenRequest(listening, await signClientAssertion(c.privateJwk, c.client.clientId, aud), { host: 'evil.example' })).statusCode, aud).toBe(200);
+          expect(
+            (await tokenRequest(listening, await signClientAssertion(c.privateJwk, c.client.clientId, aud), { host: 'evil.example' })).statusCode,
+            aud,
+          ).toBe(200);
         for (const aud of [TOKEN_URL, 'http://evil.example/auth/token'])
-          expectOAuthError(await tokenRequest(listening, await signClientAssertion(c.privateJwk, c.client.clientId, aud), { host: 'evil.example' }), 401, ['invalid_client'], aud);
+          expectOAuthError(
+            await tokenRequest(listening, await signClientAssertion(c.privateJwk, c.client.clientId, aud), { host: 'evil.example' }),
+            401,
+            ['invalid_client'],
+            aud,
+          );
         const discovery = json(await listening.t.app.inject({ method: 'GET', url: '/.well-known/smart-configuration', headers: { host: 'evil.example' } }));
         expect(discovery.token_endpoint).toBe(`http://localhost:${port}/auth/token`);
       } finally {
@@ -171,7 +179,10 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
       expect(await setClientActive(s.t.platform.db, c.client.clientId, false)).toBe(true);
       const refused = await later(stale, () => search(c.token));
       expect(refused.statusCode).toBe(401);
-      expect(json(refused)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login', diagnostics: expect.stringMatching(/disabled or deleted/) }] });
+      expect(json(refused)).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ code: 'login', diagnostics: expect.stringMatching(/disabled or deleted/) }],
+      });
       expectOAuthError(await tokenRequest(s, await signClientAssertion(c.privateJwk, c.client.clientId, TOKEN_URL)), 401, ['invalid_client'], 'disabled');
       expect(await setClientActive(s.t.platform.db, c.client.clientId, true)).toBe(true);
       expect((await later(2 * stale, () => search(c.token))).statusCode).toBe(200);
@@ -196,7 +207,14 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
       expect(json(r).error_description).toMatch(/deleted/);
       // The id stays taken: the audit log's client ids never come to mean another system.
       await expect(
-        registerClient(s.t.platform.db, { clientId: c.client.clientId, name: 'x', kind: 'facility', facilityCode: '1312345679', scopes: [], jwks: c.client.jwks }),
+        registerClient(s.t.platform.db, {
+          clientId: c.client.clientId,
+          name: 'x',
+          kind: 'facility',
+          facilityCode: '1312345679',
+          scopes: [],
+          jwks: c.client.jwks,
+        }),
       ).rejects.toMatchObject({ status: 409 });
       expect((await later(3 * stale, () => search(c.token))).statusCode).toBe(401);
     });
@@ -222,7 +240,10 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
       for (const c of [clinic, operator]) {
         const r = await search(c.token, { 'x-purpose-of-use': 'ETREAT' });
         expect(r.statusCode, r.body).toBe(403);
-        expect(json(r)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden', diagnostics: expect.stringMatching(/emergency workflow/) }] });
+        expect(json(r)).toMatchObject({
+          resourceType: 'OperationOutcome',
+          issue: [{ code: 'forbidden', diagnostics: expect.stringMatching(/emergency workflow/) }],
+        });
         expect(json(r).issue[0].details.text).toMatch(/救急/);
       }
     });
@@ -231,7 +252,11 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
       expect((await search(clinic.token, { 'x-purpose-of-use': 'TREAT' })).statusCode).toBe(200);
       expect((await search(insurer.token, { 'x-purpose-of-use': 'COVERAGE' })).statusCode).toBe(200);
       expect((await search(insurer.token, { 'x-purpose-of-use': 'HPAYMT' })).statusCode).toBe(200);
-      for (const [c, purpose] of [[clinic, 'HPAYMT'], [clinic, 'HRESCH'], [insurer, 'TREAT']] as const) {
+      for (const [c, purpose] of [
+        [clinic, 'HPAYMT'],
+        [clinic, 'HRESCH'],
+        [insurer, 'TREAT'],
+      ] as const) {
         const r = await search(c.token, { 'x-purpose-of-use': purpose });
         expect(r.statusCode, `${c.client.kind} ${purpose}`).toBe(403);
         expect(json(r).issue[0].code).toBe('forbidden');
@@ -260,7 +285,14 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
 
   describe('malformed client assertions (OAuth errors, never 500)', () => {
     const now = () => Math.floor(Date.now() / 1000);
-    const good = (): Record<string, unknown> => ({ iss: clinic.client.clientId, sub: clinic.client.clientId, aud: TOKEN_URL, exp: now() + 120, iat: now(), jti: randomUUID() });
+    const good = (): Record<string, unknown> => ({
+      iss: clinic.client.clientId,
+      sub: clinic.client.clientId,
+      aud: TOKEN_URL,
+      exp: now() + 120,
+      iat: now(),
+      jti: randomUUID(),
+    });
     const key = () => importJWK(clinic.privateJwk, 'ES384');
     const header = () => ({ alg: 'ES384', kid: clinic.privateJwk.kid, typ: 'JWT' });
     const signClaims = async (claims: Record<string, unknown>) => new SignJWT(claims as never).setProtectedHeader(header()).sign(await key());
@@ -316,9 +348,13 @@ describe.each(ENGINES)('auth hardening on %s', (engine) => {
 
     it('answers malformed token requests with invalid_request (form body, single string parameters)', async () => {
       const assertion = await signClaims(good());
-      const post = (contentType: string, payload: string) => s.t.app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': contentType }, payload });
+      const post = (contentType: string, payload: string) =>
+        s.t.app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': contentType }, payload });
       const asJson = (extra: Record<string, unknown>) =>
-        post('application/json', JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, ...extra }));
+        post(
+          'application/json',
+          JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, ...extra }),
+        );
       expectOAuthError(await asJson({ scope: ['system/Patient.rs'] }), 400, ['invalid_request'], 'JSON body, scope array');
       expectOAuthError(await asJson({ client_assertion: { jwt: assertion } }), 400, ['invalid_request'], 'JSON body, assertion object');
       expectOAuthError(await asJson({}), 400, ['invalid_request'], 'JSON body');
@@ -355,7 +391,19 @@ describe.each(ENGINES)('tsunagu client disable / enable / delete on %s', (engine
   const run = (fn: (argv: string[]) => Promise<number>, argv: string[]) => runCli(fn, [...argv, '--data-dir', dir]);
 
   it('disables, enables and deletes a client; a deleted client stays deleted', async () => {
-    const registered = await run(clientCommand, ['register', '--name', 'つなぐ薬局', '--kind', 'pharmacy', '--facility-code', '1342345673', '--scopes', 'system/*.rs', '--generate-key', join(dir, 'key.json')]);
+    const registered = await run(clientCommand, [
+      'register',
+      '--name',
+      'つなぐ薬局',
+      '--kind',
+      'pharmacy',
+      '--facility-code',
+      '1342345673',
+      '--scopes',
+      'system/*.rs',
+      '--generate-key',
+      join(dir, 'key.json'),
+    ]);
     expect(registered.code, registered.err).toBe(0);
     const id = JSON.parse(registered.out).client_id as string;
     const token = () => run(tokenCommand, ['--client-id', id]);
@@ -370,7 +418,8 @@ describe.each(ENGINES)('tsunagu client disable / enable / delete on %s', (engine
 
     expect((await run(clientCommand, ['delete', id])).code).toBe(0);
     expect(await token()).toMatchObject({ code: 1, err: expect.stringMatching(/deleted/) });
-    for (const again of ['enable', 'disable', 'delete']) expect(await run(clientCommand, [again, id]), again).toMatchObject({ code: 1, err: expect.stringMatching(/deleted/) });
+    for (const again of ['enable', 'disable', 'delete'])
+      expect(await run(clientCommand, [again, id]), again).toMatchObject({ code: 1, err: expect.stringMatching(/deleted/) });
     expect((await run(clientCommand, ['disable', 'no-such-client'])).code).toBe(1);
     expect((await run(clientCommand, ['disable'])).code).toBe(2);
   }, 120_000);

@@ -175,7 +175,10 @@ const BAD_BUNDLES: [string, unknown][] = [
   ['ifMatch a number', { entry: [{ resource: { resourceType: 'Patient', id: 'p1' }, request: { method: 'PUT', url: 'Patient/p1', ifMatch: 3 } }] }],
   ['ifNoneExist an object', { entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient', ifNoneExist: { name: 'x' } } }] }],
   ['ifNoneExist with NUL', { entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient', ifNoneExist: 'name=%00' } }] }],
-  ['ifNoneExist with a bad escape', { entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient', ifNoneExist: 'name=%E3' } }] }],
+  [
+    'ifNoneExist with a bad escape',
+    { entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient', ifNoneExist: 'name=%E3' } }] },
+  ],
   ['a conditional PUT with NUL', { entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'PUT', url: 'Patient?identifier=%00' } }] }],
   ['a conditional DELETE with NUL', { entry: [{ request: { method: 'DELETE', url: 'Patient?identifier=%00' } }] }],
   ['a conditional DELETE with _count 1e20', { entry: [{ request: { method: 'DELETE', url: 'Patient?identifier=x&_count=100000000000000000000' } }] }],
@@ -229,10 +232,11 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     if (allowOk && (r.statusCode === 204 || r.statusCode === 304)) return;
     const body = JSON.parse(r.body);
     if (r.statusCode === 200 && (body.type === 'batch-response' || body.type === 'transaction-response')) {
-      if (!allowOk) for (const e of body.entry) {
-        expect(e.response.status, `${what}: ${JSON.stringify(e).slice(0, 300)}`).toMatch(/^4\d\d/);
-        expect(e.response.outcome.resourceType).toBe('OperationOutcome');
-      }
+      if (!allowOk)
+        for (const e of body.entry) {
+          expect(e.response.status, `${what}: ${JSON.stringify(e).slice(0, 300)}`).toMatch(/^4\d\d/);
+          expect(e.response.outcome.resourceType).toBe('OperationOutcome');
+        }
       return;
     }
     if (allowOk && r.statusCode < 300) return;
@@ -264,7 +268,8 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
 
   const bundle = (type: string, entries: unknown[]) => JSON.stringify({ resourceType: 'Bundle', type, entry: entries });
   const form = (url: string, body: string | Buffer) => inject({ method: 'POST', url, body, contentType: 'application/x-www-form-urlencoded' });
-  const ifNoneExist = (q: string) => inject({ method: 'POST', url: '/fhir/Patient', body: JSON.stringify(patient({ identifier: 'NEW-1' })), headers: { 'if-none-exist': q } });
+  const ifNoneExist = (q: string) =>
+    inject({ method: 'POST', url: '/fhir/Patient', body: JSON.stringify(patient({ identifier: 'NEW-1' })), headers: { 'if-none-exist': q } });
   const putIf = (q: string) => inject({ method: 'PUT', url: `/fhir/Patient?${q}`, body: JSON.stringify(patient({ identifier: 'NEW-2' })) });
 
   /** Every route that reads a query, and how each sends one. */
@@ -280,17 +285,30 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
     ['conditional create', ifNoneExist, 'may create'],
     ['conditional update', putIf, 'may create'],
     ['conditional delete', (q) => inject({ method: 'DELETE', url: `/fhir/Patient?${q}` }), 'reads'],
-    ['transaction GET entry', (q) => inject({ method: 'POST', url: '/fhir', body: bundle('transaction', [{ request: { method: 'GET', url: `Patient?${q}` } }]) }), 'reads'],
+    [
+      'transaction GET entry',
+      (q) => inject({ method: 'POST', url: '/fhir', body: bundle('transaction', [{ request: { method: 'GET', url: `Patient?${q}` } }]) }),
+      'reads',
+    ],
     ['batch GET entry', (q) => inject({ method: 'POST', url: '/fhir', body: bundle('batch', [{ request: { method: 'GET', url: `Patient?${q}` } }]) }), 'reads'],
     [
       'transaction conditional PUT',
       (q) => inject({ method: 'POST', url: '/fhir', body: bundle('transaction', [{ resource: patient(), request: { method: 'PUT', url: `Patient?${q}` } }]) }),
       'may create',
     ],
-    ['batch conditional DELETE', (q) => inject({ method: 'POST', url: '/fhir', body: bundle('batch', [{ request: { method: 'DELETE', url: `Patient?${q}` } }]) }), 'reads'],
+    [
+      'batch conditional DELETE',
+      (q) => inject({ method: 'POST', url: '/fhir', body: bundle('batch', [{ request: { method: 'DELETE', url: `Patient?${q}` } }]) }),
+      'reads',
+    ],
     [
       'transaction ifNoneExist',
-      (q) => inject({ method: 'POST', url: '/fhir', body: bundle('transaction', [{ resource: patient(), request: { method: 'POST', url: 'Patient', ifNoneExist: q } }]) }),
+      (q) =>
+        inject({
+          method: 'POST',
+          url: '/fhir',
+          body: bundle('transaction', [{ resource: patient(), request: { method: 'POST', url: 'Patient', ifNoneExist: q } }]),
+        }),
       'may create',
     ],
   ];
@@ -305,7 +323,15 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   });
 
   it('refuses NUL, invalid percent-encoding and over-long segments in the path', async () => {
-    const paths = ['/fhir/%00', '/fhir/Patient/%00', '/fhir/Patient/a%00b', '/fhir/Patient/%E3%81', `/fhir/Patient/${existing.id}/_history/%00`, '/fhir/Patient/a%00/_history', `/fhir/Patient/${'a'.repeat(500)}`];
+    const paths = [
+      '/fhir/%00',
+      '/fhir/Patient/%00',
+      '/fhir/Patient/a%00b',
+      '/fhir/Patient/%E3%81',
+      `/fhir/Patient/${existing.id}/_history/%00`,
+      '/fhir/Patient/a%00/_history',
+      `/fhir/Patient/${'a'.repeat(500)}`,
+    ];
     for (const url of paths) {
       for (const method of ['GET', 'PUT', 'DELETE']) {
         const before = await stored();
@@ -320,7 +346,10 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   const bodyRoutes = (): [string, (body: string | Buffer, contentType?: string) => Promise<LightMyRequestResponse>][] => [
     ['create', (body, contentType) => inject({ method: 'POST', url: '/fhir/Patient', body, contentType })],
     ['update', (body, contentType) => inject({ method: 'PUT', url: `/fhir/Patient/${existing.id}`, body, contentType })],
-    ['conditional create', (body, contentType) => inject({ method: 'POST', url: '/fhir/Patient', body, contentType, headers: { 'if-none-exist': 'identifier=NONE' } })],
+    [
+      'conditional create',
+      (body, contentType) => inject({ method: 'POST', url: '/fhir/Patient', body, contentType, headers: { 'if-none-exist': 'identifier=NONE' } }),
+    ],
     ['conditional update', (body, contentType) => inject({ method: 'PUT', url: '/fhir/Patient?identifier=NONE', body, contentType })],
     ['transaction', (body, contentType) => inject({ method: 'POST', url: '/fhir', body: wrapInBundle('transaction', body), contentType })],
     ['batch', (body, contentType) => inject({ method: 'POST', url: '/fhir', body: wrapInBundle('batch', body), contentType })],
@@ -328,7 +357,9 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   /** A resource body as the only entry of a Bundle, bytes kept as they are. */
   function wrapInBundle(type: string, body: string | Buffer): Buffer {
     return Buffer.concat([
-      Buffer.from(`{"resourceType":"Bundle","type":"${type}","entry":[{"fullUrl":"urn:uuid:6a1d5a86-7b4c-4c3e-9a39-1c8f8d0f0001","request":{"method":"POST","url":"Patient"},"resource":`),
+      Buffer.from(
+        `{"resourceType":"Bundle","type":"${type}","entry":[{"fullUrl":"urn:uuid:6a1d5a86-7b4c-4c3e-9a39-1c8f8d0f0001","request":{"method":"POST","url":"Patient"},"resource":`,
+      ),
       Buffer.isBuffer(body) ? body : Buffer.from(body),
       Buffer.from('}]}'),
     ]);
@@ -401,11 +432,20 @@ describe.each(ENGINES)('bad input on %s', (engine) => {
   });
 
   it('stores and finds dates at both ends of the calendar (no server error, no year 50 read as 1950)', async () => {
-    const late = await inject({ method: 'POST', url: '/fhir/Observation', body: JSON.stringify(observation(`Patient/${existing.id}`, { date: '9999-12-31T23:00:00-05:00' })) });
+    const late = await inject({
+      method: 'POST',
+      url: '/fhir/Observation',
+      body: JSON.stringify(observation(`Patient/${existing.id}`, { date: '9999-12-31T23:00:00-05:00' })),
+    });
     expect(late.statusCode, late.body.slice(0, 300)).toBe(201);
-    const early = await inject({ method: 'POST', url: '/fhir/Observation', body: JSON.stringify(observation(`Patient/${existing.id}`, { date: '0050-06-01T00:00:00+09:00' })) });
+    const early = await inject({
+      method: 'POST',
+      url: '/fhir/Observation',
+      body: JSON.stringify(observation(`Patient/${existing.id}`, { date: '0050-06-01T00:00:00+09:00' })),
+    });
     expect(early.statusCode, early.body.slice(0, 300)).toBe(201);
-    const ids = async (q: string) => json(await inject({ method: 'GET', url: `/fhir/Observation?${q}` })).entry?.map((e: { resource: { id: string } }) => e.resource.id) ?? [];
+    const ids = async (q: string) =>
+      json(await inject({ method: 'GET', url: `/fhir/Observation?${q}` })).entry?.map((e: { resource: { id: string } }) => e.resource.id) ?? [];
     expect(await ids('date=ge9999-12-31')).toEqual([json(late).id]);
     expect(await ids('date=0050')).toEqual([json(early).id]);
     expect(await ids('date=1950')).toEqual([]);

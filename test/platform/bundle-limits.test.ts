@@ -72,30 +72,49 @@ describe.each(ENGINES)('request limits on %s', (engine) => {
       const before = await counts(s);
       const many = await post(s, admin, '/fhir/Patient', { resourceType: 'Patient', name: Array.from({ length: 100_000 }, (_, i) => ({ family: `F${i}` })) });
       expectTooCostly(many, 'Patient.name', 10_000);
-      const given = await post(s, admin, '/fhir/Patient', { resourceType: 'Patient', name: [{ family: 'x', given: Array.from({ length: 10_001 }, () => 'g') }] });
+      const given = await post(s, admin, '/fhir/Patient', {
+        resourceType: 'Patient',
+        name: [{ family: 'x', given: Array.from({ length: 10_001 }, () => 'g') }],
+      });
       expectTooCostly(given, 'Patient.name[0].given', 10_000);
       const inBundle = await post(s, admin, '/fhir', {
         resourceType: 'Bundle',
         type: 'transaction',
-        entry: [{ resource: { resourceType: 'Patient', telecom: Array.from({ length: 10_001 }, () => ({ system: 'phone', value: '1' })) }, request: { method: 'POST', url: 'Patient' } }],
+        entry: [
+          {
+            resource: { resourceType: 'Patient', telecom: Array.from({ length: 10_001 }, () => ({ system: 'phone', value: '1' })) },
+            request: { method: 'POST', url: 'Patient' },
+          },
+        ],
       });
       expectTooCostly(inBundle, 'Bundle.entry[0].resource.telecom', 10_000);
       expect(await counts(s)).toEqual(before);
       // At the limit it is taken.
-      const atLimit = await post(s, admin, '/fhir/Patient', { resourceType: 'Patient', name: [{ family: 'x', given: Array.from({ length: 10_000 }, () => 'g') }] });
+      const atLimit = await post(s, admin, '/fhir/Patient', {
+        resourceType: 'Patient',
+        name: [{ family: 'x', given: Array.from({ length: 10_000 }, () => 'g') }],
+      });
       expect(atLimit.statusCode, atLimit.body.slice(0, 300)).toBe(201);
     });
 
     it('refuses more than 100,000 values in one resource, 1,000,000 in one body, 100 levels of nesting', async () => {
       const before = await counts(s);
       // Eleven arrays of 10,000 (each within the array limit): a resource too big to validate and index in one go.
-      const wide = await post(s, admin, '/fhir/Patient', { resourceType: 'Patient', name: Array.from({ length: 11 }, () => ({ given: Array.from({ length: 10_000 }, () => 'g') })) });
+      const wide = await post(s, admin, '/fhir/Patient', {
+        resourceType: 'Patient',
+        name: Array.from({ length: 11 }, () => ({ given: Array.from({ length: 10_000 }, () => 'g') })),
+      });
       expectTooCostly(wide, 'Patient', 100_000);
       const huge = `{"resourceType":"Basic","extension":[${Array.from({ length: 101 }, () => `[${'0,'.repeat(9_999)}0]`).join(',')}]}`;
       const body = await s.request({ method: 'POST', url: '/fhir/Basic', token: admin.token, body: huge });
       expect(body.statusCode).toBe(413);
       expect(json(body).issue[0].diagnostics).toContain('more than 1000000 JSON values');
-      const deep = await s.request({ method: 'POST', url: '/fhir/Basic', token: admin.token, body: `{"resourceType":"Basic","extension":${'['.repeat(150)}${']'.repeat(150)}}` });
+      const deep = await s.request({
+        method: 'POST',
+        url: '/fhir/Basic',
+        token: admin.token,
+        body: `{"resourceType":"Basic","extension":${'['.repeat(150)}${']'.repeat(150)}}`,
+      });
       expect(deep.statusCode).toBe(413);
       expect(json(deep).issue[0].diagnostics).toContain('deeper than 100 levels');
       expect(await counts(s)).toEqual(before);
@@ -167,7 +186,11 @@ describe.each(ENGINES)('request limits on %s', (engine) => {
         expect(w.seen.insideTransaction).toBe(0);
         expect(w.seen.transactions).toBe(1);
         // A batch's updates validate before their own transactions too.
-        const batch = await post(s, admin, '/fhir', { resourceType: 'Bundle', type: 'batch', entry: [{ resource: { ...patient(), id: patientId }, request: { method: 'PUT', url: `Patient/${patientId}` } }] });
+        const batch = await post(s, admin, '/fhir', {
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: [{ resource: { ...patient(), id: patientId }, request: { method: 'PUT', url: `Patient/${patientId}` } }],
+        });
         expect(json(batch).entry[0].response.status).toMatch(/^200/);
         expect(w.seen.insideTransaction).toBe(0);
       } finally {
@@ -179,7 +202,10 @@ describe.each(ENGINES)('request limits on %s', (engine) => {
       const w = watch();
       try {
         const before = await counts(s);
-        const entry = [...observations(40), { resource: { resourceType: 'Observation', status: 'no-such-status', code: { text: 'x' } }, request: { method: 'POST', url: 'Observation' } }];
+        const entry = [
+          ...observations(40),
+          { resource: { resourceType: 'Observation', status: 'no-such-status', code: { text: 'x' } }, request: { method: 'POST', url: 'Observation' } },
+        ];
         const r = await post(s, admin, '/fhir', { resourceType: 'Bundle', type: 'transaction', entry });
         expect(r.statusCode).toBe(422);
         expect(json(r).issue[0].expression[0]).toBe('Bundle.entry[40]');
@@ -246,7 +272,9 @@ describe.each(ENGINES)('slow clients on %s', (engine) => {
   }
 
   it('answers 408 with an OperationOutcome and closes when the body stalls', async () => {
-    const r = await stall('POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n{"resourceType":');
+    const r = await stall(
+      'POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n{"resourceType":',
+    );
     expect(r.closed).toBe(true);
     expect(r.answer).toMatch(/^HTTP\/1\.1 408/);
     expect(JSON.parse(r.answer.slice(r.answer.indexOf('\r\n\r\n') + 4)).issue[0].code).toBe('timeout');

@@ -46,17 +46,59 @@ describe('tsunagu client / token / serve (embedded database, real processes)', (
   });
 
   it('registers a clinic client with a generated key, and refuses a bad 医療機関コード without leaving a key file', async () => {
-    const bad = await run(clientCommand, ['register', '--name', '誤り医院', '--kind', 'facility', '--facility-code', '1312345670', '--scopes', 'system/*.cruds', '--generate-key', join(dir, 'bad.json'), '--data-dir', dataDir]);
+    const bad = await run(clientCommand, [
+      'register',
+      '--name',
+      '誤り医院',
+      '--kind',
+      'facility',
+      '--facility-code',
+      '1312345670',
+      '--scopes',
+      'system/*.cruds',
+      '--generate-key',
+      join(dir, 'bad.json'),
+      '--data-dir',
+      dataDir,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('医療機関コード');
     expect(existsSync(join(dir, 'bad.json'))).toBe(false);
 
-    const r = await run(clientCommand, ['register', '--name', 'つなぐ内科クリニック', '--kind', 'facility', '--facility-code', '1312345679', '--scopes', 'system/Patient.cruds system/Observation.cruds', '--generate-key', keyFile, '--data-dir', dataDir]);
+    const r = await run(clientCommand, [
+      'register',
+      '--name',
+      'つなぐ内科クリニック',
+      '--kind',
+      'facility',
+      '--facility-code',
+      '1312345679',
+      '--scopes',
+      'system/Patient.cruds system/Observation.cruds',
+      '--generate-key',
+      keyFile,
+      '--data-dir',
+      dataDir,
+    ]);
     expect(r.code, r.err).toBe(0);
     clientId = JSON.parse(r.out).client_id;
     expect(clientId).toBeTruthy();
     expect(JSON.parse(readFileSync(keyFile, 'utf8')).d).toBeTruthy(); // the private key, for the vendor
-    const again = await run(clientCommand, ['register', '--name', 'x', '--kind', 'facility', '--facility-code', '1312345679', '--scopes', 'system/*.rs', '--generate-key', keyFile, '--data-dir', dataDir]);
+    const again = await run(clientCommand, [
+      'register',
+      '--name',
+      'x',
+      '--kind',
+      'facility',
+      '--facility-code',
+      '1312345679',
+      '--scopes',
+      'system/*.rs',
+      '--generate-key',
+      keyFile,
+      '--data-dir',
+      dataDir,
+    ]);
     expect(again.code).toBe(2); // never overwrites a key file
   });
 

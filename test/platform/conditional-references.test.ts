@@ -121,7 +121,12 @@ describe.each(ENGINES)('conditional references on %s', (engine) => {
     const mrn = fresh('mrn');
     const pracId = await create(practitioner(npi));
     const patId = await create(patient({ identifier: mrn }));
-    const entry = [post('Observation', { ...observation(`Patient?identifier=${PATIENT_ID_SYSTEM}|${mrn}`), performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }] })];
+    const entry = [
+      post('Observation', {
+        ...observation(`Patient?identifier=${PATIENT_ID_SYSTEM}|${mrn}`),
+        performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }],
+      }),
+    ];
     const r = await bundle(clinicA.token, entry);
     expect(r.statusCode, r.body).toBe(200);
     const obs = json(r).entry[0].resource;
@@ -130,12 +135,21 @@ describe.each(ENGINES)('conditional references on %s', (engine) => {
     // The resolution of the person's record is in their access log as a read with the criteria.
     const log = await get(`/fhir/AuditEvent?patient=Patient/${patId}&_count=100`);
     const reads = (log.entry ?? []).filter((e: { resource: Record<string, any> }) => e.resource.subtype?.[0]?.code === 'read');
-    expect(reads.some((e: { resource: Record<string, any> }) => (e.resource.entity ?? []).some((x: { what?: { reference?: string } }) => x.what?.reference === `Patient/${patId}`))).toBe(true);
+    expect(
+      reads.some((e: { resource: Record<string, any> }) =>
+        (e.resource.entity ?? []).some((x: { what?: { reference?: string } }) => x.what?.reference === `Patient/${patId}`),
+      ),
+    ).toBe(true);
 
     // Clinic B refers to clinic A's Practitioner (no person's data: readable by all) and to a patient of its own.
     const mrnB = fresh('mrn');
     const patB = await create(patient({ identifier: mrnB }), clinicB.token);
-    const rb = await bundle(clinicB.token, [post('Observation', { ...observation(`Patient?identifier=${PATIENT_ID_SYSTEM}|${mrnB}`), performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }] })]);
+    const rb = await bundle(clinicB.token, [
+      post('Observation', {
+        ...observation(`Patient?identifier=${PATIENT_ID_SYSTEM}|${mrnB}`),
+        performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }],
+      }),
+    ]);
     expect(rb.statusCode, rb.body).toBe(200);
     expect(json(rb).entry[0].resource.performer[0].reference).toBe(`Practitioner/${pracId}`);
     expect(json(rb).entry[0].resource.subject.reference).toBe(`Patient/${patB}`);
@@ -283,8 +297,22 @@ describe.each(ENGINES)('conditional references on %s', (engine) => {
 
   it('links conditional creates that refer to each other, and refuses the cycle it cannot resolve, writing nothing', async () => {
     const orgs = (a: string, b: string) => [
-      { fullUrl: uuid(21), ...post('Organization', { ...organization('甲'), identifier: [{ system: SYNTHEA, value: a }], partOf: { reference: uuid(22) } }, { ifNoneExist: `identifier=${SYNTHEA}|${a}` }) },
-      { fullUrl: uuid(22), ...post('Organization', { ...organization('乙'), identifier: [{ system: SYNTHEA, value: b }], partOf: { reference: uuid(21) } }, { ifNoneExist: `identifier=${SYNTHEA}|${b}` }) },
+      {
+        fullUrl: uuid(21),
+        ...post(
+          'Organization',
+          { ...organization('甲'), identifier: [{ system: SYNTHEA, value: a }], partOf: { reference: uuid(22) } },
+          { ifNoneExist: `identifier=${SYNTHEA}|${a}` },
+        ),
+      },
+      {
+        fullUrl: uuid(22),
+        ...post(
+          'Organization',
+          { ...organization('乙'), identifier: [{ system: SYNTHEA, value: b }], partOf: { reference: uuid(21) } },
+          { ifNoneExist: `identifier=${SYNTHEA}|${b}` },
+        ),
+      },
     ];
     const both = await bundle(clinicA.token, orgs(fresh('org'), fresh('org')));
     expect(both.statusCode, both.body).toBe(200);
@@ -311,7 +339,10 @@ describe.each(ENGINES)('conditional references on %s', (engine) => {
     ['a broken escape', 'Practitioner?identifier=%E3%81', 'invalid percent-encoding'],
   ])('refuses %s in the criteria with 400 naming the entry and the reference, before any work', async (_name, ref, message) => {
     const before = await settledCounts();
-    const r = await bundle(clinicA.token, [post('Patient', patient({ identifier: fresh('mrn') })), post('Observation', { ...observation('Patient/x'), performer: [{ reference: ref }] })]);
+    const r = await bundle(clinicA.token, [
+      post('Patient', patient({ identifier: fresh('mrn') })),
+      post('Observation', { ...observation('Patient/x'), performer: [{ reference: ref }] }),
+    ]);
     expect(r.statusCode, r.body).toBe(400);
     const issue = json(r).issue[0];
     expect(issue.expression).toEqual(['Bundle.entry[1]', 'Observation.performer[0].reference']);
@@ -341,7 +372,9 @@ describe.each(ENGINES)('conditional references on %s', (engine) => {
     await create(practitioner(npi));
     const writer = await s.addClient({ kind: 'facility', facilityCode: CLINIC_A, scopes: ['system/Observation.cruds'] });
     const before = await settledCounts();
-    const r = await bundle(writer.token, [post('Observation', { ...observation('Patient/x'), performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }] })]);
+    const r = await bundle(writer.token, [
+      post('Observation', { ...observation('Patient/x'), performer: [{ reference: `Practitioner?identifier=${NPI}|${npi}` }] }),
+    ]);
     expect(r.statusCode, r.body).toBe(403);
     expect(json(r).issue[0].expression).toEqual(['Bundle.entry[0]', 'Observation.performer[0].reference']);
     expect(await settledCounts()).toEqual(before);

@@ -22,8 +22,7 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
     await s?.close();
   });
 
-  const post = (url: string, body: unknown, token = admin.token, headers?: Record<string, string>) =>
-    s.request({ method: 'POST', url, body, token, headers });
+  const post = (url: string, body: unknown, token = admin.token, headers?: Record<string, string>) => s.request({ method: 'POST', url, body, token, headers });
   const get = (url: string, token = admin.token, headers?: Record<string, string>) => s.request({ method: 'GET', url, token, headers });
 
   describe('metadata', () => {
@@ -57,7 +56,11 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
     });
     it('refuses an expired token', async () => {
       const c = await s.addClient({ kind: 'facility', scopes: ['system/*.read'] });
-      const expired = await s.t.platform.tokens.issue(c.client, c.client.scopes.map((raw) => ({ context: 'system', resourceType: '*', permissions: new Set(['r', 's']), raw })) as never, -10);
+      const expired = await s.t.platform.tokens.issue(
+        c.client,
+        c.client.scopes.map((raw) => ({ context: 'system', resourceType: '*', permissions: new Set(['r', 's']), raw })) as never,
+        -10,
+      );
       const r = await get('/fhir/Patient', expired);
       expect(r.statusCode).toBe(401);
       expect(json(r).issue[0].diagnostics).toMatch(/expired/);
@@ -90,10 +93,22 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       expect(read.headers.etag).toBe('W/"1"');
       expect(json(read)).toEqual(body);
 
-      const stale = await s.request({ method: 'PUT', url: `/fhir/Patient/${body.id}`, token: admin.token, body: { ...body, gender: 'female' }, headers: { 'if-match': 'W/"7"' } });
+      const stale = await s.request({
+        method: 'PUT',
+        url: `/fhir/Patient/${body.id}`,
+        token: admin.token,
+        body: { ...body, gender: 'female' },
+        headers: { 'if-match': 'W/"7"' },
+      });
       expect(stale.statusCode).toBe(412);
 
-      const updated = await s.request({ method: 'PUT', url: `/fhir/Patient/${body.id}`, token: admin.token, body: { ...body, gender: 'female' }, headers: { 'if-match': 'W/"1"' } });
+      const updated = await s.request({
+        method: 'PUT',
+        url: `/fhir/Patient/${body.id}`,
+        token: admin.token,
+        body: { ...body, gender: 'female' },
+        headers: { 'if-match': 'W/"1"' },
+      });
       expect(updated.statusCode).toBe(200);
       expect(json(updated).meta.versionId).toBe('2');
       expect(updated.headers.etag).toBe('W/"2"');
@@ -130,13 +145,23 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
     });
 
     it('creates with a client-assigned id through PUT (update as create)', async () => {
-      const r = await s.request({ method: 'PUT', url: '/fhir/Organization/clinic-a', token: admin.token, body: { ...organization('つなぐ内科'), id: 'clinic-a' } });
+      const r = await s.request({
+        method: 'PUT',
+        url: '/fhir/Organization/clinic-a',
+        token: admin.token,
+        body: { ...organization('つなぐ内科'), id: 'clinic-a' },
+      });
       expect(r.statusCode).toBe(201);
       expect((await get('/fhir/Organization/clinic-a')).statusCode).toBe(200);
     });
 
     it('server-assigns meta.versionId and lastUpdated whatever the client sends', async () => {
-      const r = json(await post('/fhir/Patient', { ...patient(), meta: { versionId: '99', lastUpdated: '1999-01-01T00:00:00Z', profile: ['http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient'] } }));
+      const r = json(
+        await post('/fhir/Patient', {
+          ...patient(),
+          meta: { versionId: '99', lastUpdated: '1999-01-01T00:00:00Z', profile: ['http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient'] },
+        }),
+      );
       expect(r.meta.versionId).toBe('1');
       expect(r.meta.lastUpdated).not.toBe('1999-01-01T00:00:00Z');
       expect(r.meta.profile).toEqual(['http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient']);
@@ -179,7 +204,10 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       const p = json(await post('/fhir/Patient', patient({ identifier: 'conflict-1' })));
       const err = await s.t.platform.repo
         .create(
-          { principal: { clientId: admin.client.clientId, name: 'x', kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(admin.client.scopes) }, purpose: 'TREAT' },
+          {
+            principal: { clientId: admin.client.clientId, name: 'x', kind: 'facility', facilityCode: '1312345679', scopes: parseScopes(admin.client.scopes) },
+            purpose: 'TREAT',
+          },
           patient({ identifier: 'conflict-2' }),
           { id: p.id },
         )
@@ -200,9 +228,28 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
       ['unknown resource type', () => post('/fhir/Spaceship', { resourceType: 'Spaceship' }), 400],
       ['bad id in update', () => s.request({ method: 'PUT', url: '/fhir/Patient/a', token: admin.token, body: { resourceType: 'Patient', id: 'b' } }), 400],
       ['update without id', () => s.request({ method: 'PUT', url: '/fhir/Patient/a', token: admin.token, body: { resourceType: 'Patient' } }), 400],
-      ['XML', () => s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: '<Patient/>', headers: { 'content-type': 'application/fhir+xml' } }), 415],
-      ['prototype pollution', () => s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: '{"resourceType":"Patient","__proto__":{"x":1}}' }), 400],
-      ['bad If-Match', () => s.request({ method: 'PUT', url: '/fhir/Patient/x', token: admin.token, body: { resourceType: 'Patient', id: 'x' }, headers: { 'if-match': 'nonsense' } }), 400],
+      [
+        'XML',
+        () => s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: '<Patient/>', headers: { 'content-type': 'application/fhir+xml' } }),
+        415,
+      ],
+      [
+        'prototype pollution',
+        () => s.request({ method: 'POST', url: '/fhir/Patient', token: admin.token, body: '{"resourceType":"Patient","__proto__":{"x":1}}' }),
+        400,
+      ],
+      [
+        'bad If-Match',
+        () =>
+          s.request({
+            method: 'PUT',
+            url: '/fhir/Patient/x',
+            token: admin.token,
+            body: { resourceType: 'Patient', id: 'x' },
+            headers: { 'if-match': 'nonsense' },
+          }),
+        400,
+      ],
     ];
     it.each([
       ['a number where a date belongs', { resourceType: 'Patient', birthDate: 19700101 }, 'Patient.birthDate'],
@@ -265,9 +312,13 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
   describe('conditional create', () => {
     it('returns the existing resource (200) or creates (201), 412 on several matches', async () => {
       const ident = `cond-${Date.now()}`;
-      const first = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}` });
+      const first = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, {
+        'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}`,
+      });
       expect(first.statusCode).toBe(201);
-      const again = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, { 'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}` });
+      const again = await post('/fhir/Patient', patient({ identifier: ident }), admin.token, {
+        'if-none-exist': `identifier=urn:oid:1.2.392.100495.20.3.51.11312345679|${ident}`,
+      });
       expect(again.statusCode).toBe(200);
       expect(json(again).id).toBe(json(first).id);
       await post('/fhir/Patient', patient({ identifier: ident }));
@@ -289,13 +340,25 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
   describe('conditional update and delete', () => {
     it('updates the one match, creates when none, refuses several (412) and empty criteria (400)', async () => {
       const ident = `cu-${Date.now()}`;
-      const created = await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: { ...patient({ identifier: ident }), id: `p-${ident}` } });
+      const created = await s.request({
+        method: 'PUT',
+        url: `/fhir/Patient?identifier=${ident}`,
+        token: admin.token,
+        body: { ...patient({ identifier: ident }), id: `p-${ident}` },
+      });
       expect(created.statusCode).toBe(201);
-      const updated = await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: { ...patient({ identifier: ident, gender: 'female' }), id: `p-${ident}` } });
+      const updated = await s.request({
+        method: 'PUT',
+        url: `/fhir/Patient?identifier=${ident}`,
+        token: admin.token,
+        body: { ...patient({ identifier: ident, gender: 'female' }), id: `p-${ident}` },
+      });
       expect(updated.statusCode).toBe(200);
       expect(json(updated).meta.versionId).toBe('2');
       await post('/fhir/Patient', patient({ identifier: ident }));
-      expect((await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: patient({ identifier: ident }) })).statusCode).toBe(412);
+      expect(
+        (await s.request({ method: 'PUT', url: `/fhir/Patient?identifier=${ident}`, token: admin.token, body: patient({ identifier: ident }) })).statusCode,
+      ).toBe(412);
       expect((await s.request({ method: 'DELETE', url: `/fhir/Patient?identifier=${ident}`, token: admin.token })).statusCode).toBe(412);
       expect((await s.request({ method: 'DELETE', url: '/fhir/Patient', token: admin.token })).statusCode).toBe(400);
       expect((await s.request({ method: 'DELETE', url: `/fhir/Patient?_id=p-${ident}`, token: admin.token })).statusCode).toBe(204);
@@ -311,7 +374,11 @@ describe.each(ENGINES)('FHIR REST on %s', (engine) => {
         type: 'transaction',
         entry: [
           { fullUrl: 'urn:uuid:11111111-1111-4111-8111-111111111111', resource: patient({ family: '佐藤' }), request: { method: 'POST', url: 'Patient' } },
-          { fullUrl: 'urn:uuid:22222222-2222-4222-8222-222222222222', resource: observation('urn:uuid:11111111-1111-4111-8111-111111111111'), request: { method: 'POST', url: 'Observation' } },
+          {
+            fullUrl: 'urn:uuid:22222222-2222-4222-8222-222222222222',
+            resource: observation('urn:uuid:11111111-1111-4111-8111-111111111111'),
+            request: { method: 'POST', url: 'Observation' },
+          },
         ],
       });
       expect(r.statusCode).toBe(200);

@@ -49,8 +49,7 @@ describe.each(ENGINES)('references to other servers (%s)', (engine) => {
 
   it('the absolute URL finds the resource that refers to it, and nothing else', async () => {
     const u = encodeURIComponent(foreignUrl);
-    for (const q of [`patient=${u}`, `subject=${u}`, `subject:Patient=${u}`])
-      expect(await matches(`/fhir/Observation?${q}`), q).toEqual([ids.foreign]);
+    for (const q of [`patient=${u}`, `subject=${u}`, `subject:Patient=${u}`]) expect(await matches(`/fhir/Observation?${q}`), q).toEqual([ids.foreign]);
     expect(await matches(`/fhir/Observation?patient=${encodeURIComponent(`https://other.example.jp/fhir/Patient/${ids.patient}`)}`)).toEqual([]);
     expect(await matches(`/fhir/Observation?patient:missing=false`)).toEqual([ids.local, ids.foreign].sort());
   });

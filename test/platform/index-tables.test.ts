@@ -40,7 +40,10 @@ describe('index table descriptors', () => {
       expect(t.type).toBe(type);
       expect(columnList(t)[0]).toMatchObject({ key: 'param', name: 'param' });
       expect(Object.keys(t.empty()), type).toEqual(columnList(t).map((c) => c.key));
-      expect(Object.values(t.empty()).every((v) => Array.isArray(v) && v.length === 0), type).toBe(true);
+      expect(
+        Object.values(t.empty()).every((v) => Array.isArray(v) && v.length === 0),
+        type,
+      ).toBe(true);
     }
     expect(Object.keys(emptyIndexRows()).sort()).toEqual(Object.keys(INDEX_TABLE).sort());
   });
@@ -62,7 +65,7 @@ describe.each(ENGINES)('index table descriptors against the migrated schema (%s)
   it('name exactly the columns of their tables, with their types', async () => {
     for (const t of INDEX_TABLE_LIST) {
       const res = await db.query<{ column_name: string; data_type: string }>(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
         [t.table],
       );
       const schema = new Map(res.rows.map((r) => [r.column_name, r.data_type]));
@@ -81,26 +84,45 @@ describe.each(ENGINES)('index table descriptors against the migrated schema (%s)
         // No index holds a prefixed column whole (a long value would not fit an index entry).
         const wholeIn = keys.filter((k) => whole.test(k.split(prefix).join('')));
         if (c.prefixed) {
-          expect(keys.some((k) => k.includes(prefix)), `${t.table}: an index on ${prefix}`).toBe(true);
+          expect(
+            keys.some((k) => k.includes(prefix)),
+            `${t.table}: an index on ${prefix}`,
+          ).toBe(true);
           expect(wholeIn, `${t.table}: indexes holding ${c.name} whole`).toEqual([]);
-        } else expect(keys.some((k) => k.includes(prefix)), `${t.table}.${c.name} is indexed by a prefix: mark it prefixed`).toBe(false);
+        } else
+          expect(
+            keys.some((k) => k.includes(prefix)),
+            `${t.table}.${c.name} is indexed by a prefix: mark it prefixed`,
+          ).toBe(false);
       }
     }
   });
 
   it('are written by the write statement column by column', async () => {
     const rows = emptyIndexRows();
-    for (const t of INDEX_TABLE_LIST)
-      for (const c of columnList(t)) columnOf(rows[t.type], c.key).push(c.key === 'param' ? `p-${t.type}` : SAMPLE[c.cast][0]);
+    for (const t of INDEX_TABLE_LIST) for (const c of columnList(t)) columnOf(rows[t.type], c.key).push(c.key === 'param' ? `p-${t.type}` : SAMPLE[c.cast][0]);
     const stmt = buildWriteStatement(
-      { resourceType: 'Basic', id: 'descriptor-check', versionId: 1, lastUpdated: new Date().toISOString(), deleted: false, patientKey: '', owner: '', labels: [], dataDate: null, content: '{}' },
+      {
+        resourceType: 'Basic',
+        id: 'descriptor-check',
+        versionId: 1,
+        lastUpdated: new Date().toISOString(),
+        deleted: false,
+        patientKey: '',
+        owner: '',
+        labels: [],
+        dataDate: null,
+        content: '{}',
+      },
       rows,
       { mode: 'insert', replaceIndex: false },
     );
     await db.query(stmt.sql, stmt.params);
     for (const t of INDEX_TABLE_LIST) {
       const columns = columnList(t);
-      const res = await db.query<Record<string, unknown>>(`SELECT ${columns.map((c) => c.name).join(', ')} FROM ${t.table} WHERE resource_id = 'descriptor-check'`);
+      const res = await db.query<Record<string, unknown>>(
+        `SELECT ${columns.map((c) => c.name).join(', ')} FROM ${t.table} WHERE resource_id = 'descriptor-check'`,
+      );
       expect(res.rows, t.table).toHaveLength(1);
       for (const c of columns) {
         const read = res.rows[0][c.name];

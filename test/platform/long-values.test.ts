@@ -47,7 +47,7 @@ describe.each(ENGINES)('long indexed values (%s)', (engine) => {
       return json(r).id as string;
     };
     const a = await create(long, id);
-    const b = await create(twin, id.slice(0, 4999) + 'Y');
+    const b = await create(twin, `${id.slice(0, 4999)}Y`);
     expect(ids(await get(`/fhir/Patient?family=${encodeURIComponent(long.slice(0, 5))}`))).toEqual([a, b].sort());
     expect(ids(await get(`/fhir/Patient?family:exact=${encodeURIComponent(long)}`))).toEqual([a]);
     expect(ids(await get(`/fhir/Patient?family=${encodeURIComponent(long.slice(0, 2500))}`))).toEqual([a, b].sort());
@@ -64,7 +64,7 @@ describe.each(ENGINES)('long indexed values (%s)', (engine) => {
     });
     expect(cs.statusCode, cs.body.slice(0, 300)).toBe(201);
     expect(ids(await get(`/fhir/CodeSystem?url=${encodeURIComponent(url)}`))).toEqual([json(cs).id]);
-    expect(ids(await get(`/fhir/CodeSystem?url=${encodeURIComponent(url + 'b')}`))).toEqual([]);
+    expect(ids(await get(`/fhir/CodeSystem?url=${encodeURIComponent(`${url}b`)}`))).toEqual([]);
     expect(ids(await get(`/fhir/CodeSystem?url:below=${encodeURIComponent(url.slice(0, 2500))}`))).toEqual([json(cs).id]);
   });
 

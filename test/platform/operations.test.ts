@@ -30,7 +30,8 @@ describe('operations: CapabilityStatement, definitions and handlers agree', () =
       const levels = listed.get(`${spec.code} ${spec.url}`)!;
       expect(levels, spec.code).toBeDefined();
       expect(levels.has('system'), spec.code).toBe(spec.system);
-      for (const type of spec.resource ?? []) if (type !== 'Resource' && (spec.type || spec.instance)) expect(levels.has(type), `${spec.code} on ${type}`).toBe(true);
+      for (const type of spec.resource ?? [])
+        if (type !== 'Resource' && (spec.type || spec.instance)) expect(levels.has(type), `${spec.code} on ${type}`).toBe(true);
       const served = await s.request({ method: 'GET', url: `/fhir/OperationDefinition/${spec.id}` });
       expect(served.statusCode, spec.id).toBe(200);
       expect(json(served)).toEqual(definition);
@@ -48,7 +49,12 @@ describe('operations: CapabilityStatement, definitions and handlers agree', () =
         }),
       ];
       for (const url of paths) {
-        const r = await s.request({ method: 'POST', url, token, body: { resourceType: 'Parameters', parameter: [{ name: 'no-such-parameter', valueString: 'x' }] } });
+        const r = await s.request({
+          method: 'POST',
+          url,
+          token,
+          body: { resourceType: 'Parameters', parameter: [{ name: 'no-such-parameter', valueString: 'x' }] },
+        });
         // The handler's input check answers (400 naming the parameter), not the router's "no interaction" (404).
         expect([url, r.statusCode], r.body).toEqual([url, 400]);
         expect(json(r).issue[0].diagnostics, url).toContain("unknown parameter 'no-such-parameter'");

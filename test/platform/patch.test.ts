@@ -24,7 +24,8 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
   let s: TestServer;
   const tok: Record<string, string> = {};
 
-  const req = (token: string, method: string, url: string, body?: unknown, headers?: Record<string, string>) => s.request({ method, url, token, body, headers });
+  const req = (token: string, method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
+    s.request({ method, url, token, body, headers });
   const jsonPatch = (url: string, ops: Op[], headers: Record<string, string> = {}, token = tok.a) =>
     req(token, 'PATCH', url, JSON.stringify(ops), { 'content-type': 'application/json-patch+json', ...headers });
   const versions = async () => (await s.t.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM resource_versions')).rows[0].n;
@@ -82,14 +83,24 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
       expect(stale.statusCode).toBe(412);
       expect(json(stale).resourceType).toBe('OperationOutcome');
       expect(await versions()).toBe(before);
-      const ok = await jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'replace', path: '/gender', value: 'female' }], { 'if-match': 'W/"1"', prefer: 'return=minimal' });
+      const ok = await jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'replace', path: '/gender', value: 'female' }], {
+        'if-match': 'W/"1"',
+        prefer: 'return=minimal',
+      });
       expect(ok.statusCode).toBe(200);
       expect(ok.body).toBe('');
       expect(ok.headers.etag).toBe('W/"2"');
     });
 
     it.each([
-      ['a failed test', [{ op: 'test', path: '/gender', value: 'female' }, { op: 'replace', path: '/gender', value: 'other' }], 422],
+      [
+        'a failed test',
+        [
+          { op: 'test', path: '/gender', value: 'female' },
+          { op: 'replace', path: '/gender', value: 'other' },
+        ],
+        422,
+      ],
       ['removing what is not there', [{ op: 'remove', path: '/deceasedBoolean' }], 422],
       ['an index beyond the list', [{ op: 'add', path: '/name/7', value: { family: 'x' } }], 422],
       ['a result that does not validate', [{ op: 'replace', path: '/gender', value: 'man' }], 422],
@@ -118,7 +129,10 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
 
     it('leaves meta.versionId and lastUpdated to the server', async () => {
       const p = await newPatient();
-      const r = await jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'replace', path: '/meta/versionId', value: '99' }, { op: 'replace', path: '/meta/lastUpdated', value: '1999-01-01T00:00:00Z' }]);
+      const r = await jsonPatch(`/fhir/Patient/${p.id}`, [
+        { op: 'replace', path: '/meta/versionId', value: '99' },
+        { op: 'replace', path: '/meta/lastUpdated', value: '1999-01-01T00:00:00Z' },
+      ]);
       expect(r.statusCode, r.body).toBe(200);
       expect(json(r).meta.versionId).toBe('2');
       expect(json(r).meta.lastUpdated).not.toBe('1999-01-01T00:00:00Z');
@@ -137,7 +151,9 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
     it('concurrent patches without If-Match each apply to the version the other wrote', async () => {
       const p = await newPatient();
       const results = await Promise.all(
-        [1, 2, 3].map((n) => jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'add', path: '/identifier/-', value: { system: 'urn:test:concurrent', value: `c${n}` } }])),
+        [1, 2, 3].map((n) =>
+          jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'add', path: '/identifier/-', value: { system: 'urn:test:concurrent', value: `c${n}` } }]),
+        ),
       );
       expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
       const final = json(await req(tok.a, 'GET', `/fhir/Patient/${p.id}`));
@@ -154,17 +170,35 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
         'PATCH',
         `/fhir/Patient/${p.id}`,
         fhirPathPatch(
-          op('add', 'Patient', [{ name: 'name', valueString: 'telecom' }, { name: 'value', valueContactPoint: { system: 'phone', value: '03-0000-0000' } }]),
-          op('insert', 'Patient.identifier', [{ name: 'value', valueIdentifier: { system: 'urn:test:first', value: 'first' } }, { name: 'index', valueInteger: 0 }]),
+          op('add', 'Patient', [
+            { name: 'name', valueString: 'telecom' },
+            { name: 'value', valueContactPoint: { system: 'phone', value: '03-0000-0000' } },
+          ]),
+          op('insert', 'Patient.identifier', [
+            { name: 'value', valueIdentifier: { system: 'urn:test:first', value: 'first' } },
+            { name: 'index', valueInteger: 0 },
+          ]),
           op('replace', 'Patient.birthDate', [{ name: 'value', valueDate: '1980-12-24' }]),
-          op('delete', 'Patient.name.where(family = \'ヤマダ\')'),
+          op('delete', "Patient.name.where(family = 'ヤマダ')"),
           op('delete', 'Patient.deceased'), // nothing there: no change
-          op('add', 'Patient.name[0]', [{ name: 'name', valueString: 'given' }, { name: 'value', valueString: '次郎' }]),
-          op('move', 'Patient.name[0].given', [{ name: 'source', valueInteger: 1 }, { name: 'destination', valueInteger: 0 }]),
+          op('add', 'Patient.name[0]', [
+            { name: 'name', valueString: 'given' },
+            { name: 'value', valueString: '次郎' },
+          ]),
+          op('move', 'Patient.name[0].given', [
+            { name: 'source', valueInteger: 1 },
+            { name: 'destination', valueInteger: 0 },
+          ]),
           // An anonymous element, given by its parts.
           op('add', 'Patient', [
             { name: 'name', valueString: 'contact' },
-            { name: 'value', part: [{ name: 'name', valueHumanName: { family: '山田', given: ['花子'] } }, { name: 'gender', valueCode: 'female' }] },
+            {
+              name: 'value',
+              part: [
+                { name: 'name', valueHumanName: { family: '山田', given: ['花子'] } },
+                { name: 'gender', valueCode: 'female' },
+              ],
+            },
           ]),
         ),
       );
@@ -201,11 +235,38 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
       ['a part the type does not take', fhirPathPatch(op('delete', 'Patient.gender', [{ name: 'index', valueInteger: 0 }])), 400],
       ['a FHIRPath that does not parse', fhirPathPatch(op('delete', 'Patient.name[')), 400],
       ['a parameter other than operation', { resourceType: 'Parameters', parameter: [{ name: 'resource', valueString: 'x' }] }, 400],
-      ['a choice value of a wrong type', fhirPathPatch(op('add', 'Patient', [{ name: 'name', valueString: 'deceased' }, { name: 'value', valueHumanName: { family: 'x' } }])), 400],
+      [
+        'a choice value of a wrong type',
+        fhirPathPatch(
+          op('add', 'Patient', [
+            { name: 'name', valueString: 'deceased' },
+            { name: 'value', valueHumanName: { family: 'x' } },
+          ]),
+        ),
+        400,
+      ],
       ['a path that selects several elements', fhirPathPatch(op('replace', 'Patient.name', [{ name: 'value', valueHumanName: { family: 'x' } }])), 422],
       ['a path that selects nothing', fhirPathPatch(op('replace', 'Patient.maritalStatus', [{ name: 'value', valueCodeableConcept: { text: 'x' } }])), 422],
-      ['adding an element that exists', fhirPathPatch(op('add', 'Patient', [{ name: 'name', valueString: 'gender' }, { name: 'value', valueCode: 'other' }])), 422],
-      ['an insert beyond the list', fhirPathPatch(op('insert', 'Patient.name', [{ name: 'value', valueHumanName: { family: 'x' } }, { name: 'index', valueInteger: 5 }])), 422],
+      [
+        'adding an element that exists',
+        fhirPathPatch(
+          op('add', 'Patient', [
+            { name: 'name', valueString: 'gender' },
+            { name: 'value', valueCode: 'other' },
+          ]),
+        ),
+        422,
+      ],
+      [
+        'an insert beyond the list',
+        fhirPathPatch(
+          op('insert', 'Patient.name', [
+            { name: 'value', valueHumanName: { family: 'x' } },
+            { name: 'index', valueInteger: 5 },
+          ]),
+        ),
+        422,
+      ],
       ['deleting the resource itself', fhirPathPatch(op('delete', 'Patient')), 422],
       ['a result that does not validate', fhirPathPatch(op('replace', 'Patient.birthDate', [{ name: 'value', valueString: 'yesterday' }])), 422],
       ['a change of the id', fhirPathPatch(op('replace', 'Patient.id', [{ name: 'value', valueId: 'another-id' }])), 400],
@@ -234,7 +295,11 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
   });
 
   describe('in batch and transaction Bundles', () => {
-    const binary = (ops: Op[]) => ({ resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify(ops)).toString('base64') });
+    const binary = (ops: Op[]) => ({
+      resourceType: 'Binary',
+      contentType: 'application/json-patch+json',
+      data: Buffer.from(JSON.stringify(ops)).toString('base64'),
+    });
 
     it('a transaction applies a JSON Patch (Binary) and a FHIRPath Patch (Parameters) with its other entries', async () => {
       const p = await newPatient();
@@ -242,9 +307,19 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { resource: binary([{ op: 'replace', path: '/birthDate', value: '2001-02-03' }]), request: { method: 'PATCH', url: `Patient/${p.id}`, ifMatch: 'W/"1"' } },
-          { resource: fhirPathPatch(op('replace', 'Patient.gender', [{ name: 'value', valueCode: 'female' }])), request: { method: 'PATCH', url: `Patient/${p.id}` } },
-          { fullUrl: 'urn:uuid:6b1f0d1e-7a0f-4f57-9d2a-0c3d3b1b2a10', resource: observation(`Patient/${p.id}`), request: { method: 'POST', url: 'Observation' } },
+          {
+            resource: binary([{ op: 'replace', path: '/birthDate', value: '2001-02-03' }]),
+            request: { method: 'PATCH', url: `Patient/${p.id}`, ifMatch: 'W/"1"' },
+          },
+          {
+            resource: fhirPathPatch(op('replace', 'Patient.gender', [{ name: 'value', valueCode: 'female' }])),
+            request: { method: 'PATCH', url: `Patient/${p.id}` },
+          },
+          {
+            fullUrl: 'urn:uuid:6b1f0d1e-7a0f-4f57-9d2a-0c3d3b1b2a10',
+            resource: observation(`Patient/${p.id}`),
+            request: { method: 'POST', url: 'Observation' },
+          },
         ],
       });
       expect(r.statusCode, r.body).toBe(200);
@@ -279,7 +354,10 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
         entry: [
           { resource: binary([{ op: 'replace', path: '/gender', value: 'other' }]), request: { method: 'PATCH', url: `Patient/${p.id}` } },
           { resource: { resourceType: 'Binary', contentType: 'text/plain', data: 'eA==' }, request: { method: 'PATCH', url: `Patient/${p.id}` } },
-          { resource: binary([{ op: 'replace', path: '/gender', value: 'other' }]), request: { method: 'PATCH', url: 'Patient/01a00000-0000-7000-8000-000000000000' } },
+          {
+            resource: binary([{ op: 'replace', path: '/gender', value: 'other' }]),
+            request: { method: 'PATCH', url: 'Patient/01a00000-0000-7000-8000-000000000000' },
+          },
         ],
       });
       expect(r.statusCode, r.body).toBe(200);
@@ -314,7 +392,12 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
       const tx = await req(tok.b, 'POST', '/fhir', {
         resourceType: 'Bundle',
         type: 'transaction',
-        entry: [{ resource: fhirPathPatch(op('replace', 'Patient.gender', [{ name: 'value', valueCode: 'other' }])), request: { method: 'PATCH', url: `Patient/${p.id}` } }],
+        entry: [
+          {
+            resource: fhirPathPatch(op('replace', 'Patient.gender', [{ name: 'value', valueCode: 'other' }])),
+            request: { method: 'PATCH', url: `Patient/${p.id}` },
+          },
+        ],
       });
       expect(tx.statusCode, tx.body).toBe(403);
       expect(await versions()).toBe(before);
@@ -332,10 +415,12 @@ describe.each(ENGINES)('PATCH on %s', (engine) => {
       const p = await newPatient();
       const r = await jsonPatch(`/fhir/Patient/${p.id}`, [{ op: 'replace', path: '/gender', value: 'other' }], {}, tok.readOnly);
       expect(r.statusCode).toBe(403);
-      expect((await jsonPatch('/fhir/Patient/01a00000-0000-7000-8000-000000000000', [{ op: 'remove', path: '/gender' }], {}, tok.readOnly)).statusCode).toBe(403);
+      expect((await jsonPatch('/fhir/Patient/01a00000-0000-7000-8000-000000000000', [{ op: 'remove', path: '/gender' }], {}, tok.readOnly)).statusCode).toBe(
+        403,
+      );
     });
 
-    it("a patient account patches nothing, not even their own record", async () => {
+    it('a patient account patches nothing, not even their own record', async () => {
       const p = await newPatient();
       const person = await s.addClient({ kind: 'patient', patientId: p.id, scopes: ['patient/*.*'] });
       const before = await versions();

@@ -39,7 +39,8 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
   let o3 = '';
   let c1 = '';
 
-  const req = (token: string | undefined, method: string, url: string, body?: unknown, headers?: Record<string, string>) => s.request({ method, url, token, body, headers });
+  const req = (token: string | undefined, method: string, url: string, body?: unknown, headers?: Record<string, string>) =>
+    s.request({ method, url, token, body, headers });
   const get = (url: string, token = tok.a, headers?: Record<string, string>) => req(token, 'GET', url, undefined, headers);
   const created = async (token: string, type: string, body: unknown) => {
     const r = await req(token, 'POST', `/fhir/${type}`, body);
@@ -67,7 +68,10 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
     });
     o2 = await created(tok.b, 'Observation', observation(`Patient/${P}`, { value: 9.9 }));
     // About Q, performed by P: in P's compartment (performer), but Q's data.
-    o3 = await created(tok.a, 'Observation', { ...observation(`Patient/${Q}`, { date: '2024-07-01T10:00:00+09:00' }), performer: [{ reference: `Patient/${P}` }] });
+    o3 = await created(tok.a, 'Observation', {
+      ...observation(`Patient/${Q}`, { date: '2024-07-01T10:00:00+09:00' }),
+      performer: [{ reference: `Patient/${P}` }],
+    });
     c1 = await created(tok.a, 'Condition', { resourceType: 'Condition', subject: { reference: `Patient/${P}` }, code: { text: '高血圧' } });
   });
   afterAll(async () => {
@@ -126,7 +130,13 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       expect(counted.total).toBe(1);
       expect(counted.entry).toBeUndefined();
       // A Bundle GET entry is the same interaction.
-      const batch = json(await req(tok.a, 'POST', '/fhir', { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Observation/${o1}?_summary=text` } }] }));
+      const batch = json(
+        await req(tok.a, 'POST', '/fhir', {
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: [{ request: { method: 'GET', url: `Observation/${o1}?_summary=text` } }],
+        }),
+      );
       expect(isSubsetted(batch.entry[0].resource)).toBe(true);
       expect(batch.entry[0].resource.valueQuantity).toBeUndefined();
     });
@@ -170,7 +180,8 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       expect((await get(`/fhir/Patient/${P}`, tok.a, { 'if-modified-since': at(modified - 3_600_000) })).statusCode).toBe(200);
       expect((await get(`/fhir/Patient/${P}`, tok.a, { 'if-modified-since': 'yesterday' })).statusCode).toBe(200);
       expect((await get(`/fhir/Patient/${P}`, tok.a, { 'if-none-match': 'W/"9"', 'if-modified-since': at(modified + 1000) })).statusCode).toBe(200);
-      for (const tag of ['W/"1"', '"1"', '*', 'W/"9", W/"1"']) expect((await get(`/fhir/Patient/${P}`, tok.a, { 'if-none-match': tag })).statusCode, tag).toBe(304);
+      for (const tag of ['W/"1"', '"1"', '*', 'W/"9", W/"1"'])
+        expect((await get(`/fhir/Patient/${P}`, tok.a, { 'if-none-match': tag })).statusCode, tag).toBe(304);
       // A conditional read is still a read: another organisation gets the 404 of an absent record.
       expect((await get(`/fhir/Patient/${P}`, tok.b, { 'if-modified-since': at(modified + 1000) })).statusCode).toBe(404);
     });
@@ -258,9 +269,13 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       expect(ids(narrowed)).toEqual([`Observation/${o3}`]);
       expect(ids(json(await get(`/fhir/Patient/${P}/Condition`)))).toEqual([`Condition/${c1}`]);
       expect(ids(json(await get(`/fhir/Patient/${P}/Patient`)))).toEqual([`Patient/${P}`]);
-      const posted = await req(tok.a, 'POST', `/fhir/Patient/${P}/Observation/_search`, `date=lt2024-06-01`, { 'content-type': 'application/x-www-form-urlencoded' });
+      const posted = await req(tok.a, 'POST', `/fhir/Patient/${P}/Observation/_search`, `date=lt2024-06-01`, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(ids(json(posted))).toEqual([`Observation/${o1}`]);
-      const viaBundle = json(await req(tok.a, 'POST', '/fhir', { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Patient/${P}/Observation` } }] }));
+      const viaBundle = json(
+        await req(tok.a, 'POST', '/fhir', { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: `Patient/${P}/Observation` } }] }),
+      );
       expect(viaBundle.entry[0].resource.total).toBe(2);
     });
 
@@ -275,7 +290,12 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
     });
 
     it('refuses types outside the compartment, the audit log, and a client-made _compartment', async () => {
-      for (const url of [`/fhir/Patient/${P}/Organization`, `/fhir/Patient/${P}/AuditEvent`, `/fhir/Patient/${P}/Spaceship`, `/fhir/Observation?_compartment=Patient/${P}`]) {
+      for (const url of [
+        `/fhir/Patient/${P}/Organization`,
+        `/fhir/Patient/${P}/AuditEvent`,
+        `/fhir/Patient/${P}/Spaceship`,
+        `/fhir/Observation?_compartment=Patient/${P}`,
+      ]) {
         const r = await get(url);
         expect(r.statusCode, url).toBe(400);
         expect(json(r).resourceType).toBe('OperationOutcome');
@@ -322,7 +342,10 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       expect(json(await get(`/fhir/Patient/${P}/$everything?_since=2999-01-01T00:00:00Z`)).total).toBe(0);
       const posted = await req(tok.a, 'POST', `/fhir/Patient/${P}/$everything`, {
         resourceType: 'Parameters',
-        parameter: [{ name: '_count', valueInteger: 1 }, { name: '_type', valueCode: 'Patient,Condition' }],
+        parameter: [
+          { name: '_count', valueInteger: 1 },
+          { name: '_type', valueCode: 'Patient,Condition' },
+        ],
       });
       expect(posted.statusCode, posted.body).toBe(200);
       expect(ids(json(posted))).toEqual([`Patient/${P}`]);
@@ -335,7 +358,12 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       // B: its own Observation about P; not A's Patient record, Condition or Observations.
       expect(ids(json(await get(`/fhir/Patient/${P}/$everything`, tok.b)))).toEqual([`Observation/${o2}`]);
       // The patient: their own record and data, not Q's o3 that names them as performer.
-      expect(everything(json(await get(`/fhir/Patient/${P}/$everything`, tok.personP)))).toEqual([`Patient/${P}`, `Condition/${c1}`, `Observation/${o1}`, `Observation/${o2}`]);
+      expect(everything(json(await get(`/fhir/Patient/${P}/$everything`, tok.personP)))).toEqual([
+        `Patient/${P}`,
+        `Condition/${c1}`,
+        `Observation/${o1}`,
+        `Observation/${o2}`,
+      ]);
       const otherPerson = json(await get(`/fhir/Patient/${Q}/$everything`, tok.personP));
       expect(otherPerson.total).toBe(0);
       expect(otherPerson.entry).toBeUndefined();
@@ -358,14 +386,19 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
       const pre = await s.request({
         method: 'OPTIONS',
         url: '/fhir/Patient/x',
-        headers: { origin: 'https://smart-app.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, if-match, content-type' },
+        headers: {
+          origin: 'https://smart-app.example',
+          'access-control-request-method': 'PATCH',
+          'access-control-request-headers': 'authorization, if-match, content-type',
+        },
       });
       expect(pre.statusCode).toBe(204);
       expect(pre.headers['access-control-allow-origin']).toBe('*');
       expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
       expect(String(pre.headers['access-control-allow-methods'])).toContain('PATCH');
       const allowed = String(pre.headers['access-control-allow-headers']).toLowerCase();
-      for (const h of ['authorization', 'content-type', 'if-match', 'if-none-exist', 'if-none-match', 'if-modified-since', 'prefer', 'x-purpose-of-use']) expect(allowed).toContain(h);
+      for (const h of ['authorization', 'content-type', 'if-match', 'if-none-exist', 'if-none-match', 'if-modified-since', 'prefer', 'x-purpose-of-use'])
+        expect(allowed).toContain(h);
       const r = await get(`/fhir/Patient/${P}`, tok.a, { origin: 'https://smart-app.example' });
       expect(r.statusCode).toBe(200);
       expect(r.headers['access-control-allow-origin']).toBe('*');
@@ -395,7 +428,10 @@ describe.each(ENGINES)('REST features on %s', (engine) => {
     it('reads TSUNAGU_CORS_ORIGINS', () => {
       expect(configFromEnv({}).corsOrigins).toEqual(['*']);
       expect(configFromEnv({ TSUNAGU_CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
-      expect(configFromEnv({ TSUNAGU_CORS_ORIGINS: 'https://a.example.jp, http://localhost:3000/' }).corsOrigins).toEqual(['https://a.example.jp', 'http://localhost:3000']);
+      expect(configFromEnv({ TSUNAGU_CORS_ORIGINS: 'https://a.example.jp, http://localhost:3000/' }).corsOrigins).toEqual([
+        'https://a.example.jp',
+        'http://localhost:3000',
+      ]);
       expect(() => configFromEnv({ TSUNAGU_CORS_ORIGINS: 'a.example.jp' })).toThrow(ConfigError);
     });
   });

@@ -11,7 +11,10 @@ describe.each(ENGINES)('search on %s', (engine) => {
 
   const get = (url: string) => s.request({ method: 'GET', url, token: admin.token });
   const ids_of = (bundle: { entry?: { resource: { id: string }; search: { mode: string } }[] }, mode = 'match') =>
-    (bundle.entry ?? []).filter((e) => e.search.mode === mode).map((e) => e.resource.id).sort();
+    (bundle.entry ?? [])
+      .filter((e) => e.search.mode === mode)
+      .map((e) => e.resource.id)
+      .sort();
   const search = async (url: string) => {
     const r = await get(url);
     expect(r.statusCode, r.body).toBe(200);
@@ -27,7 +30,10 @@ describe.each(ENGINES)('search on %s', (engine) => {
       ids[name] = json(r).id;
     };
     await create('org', organization('つなぐ総合病院', '1312345679'));
-    await create('yamada', { ...patient({ family: '山田', given: '太郎', kanaFamily: 'ヤマダ', birthDate: '1970-05-15', identifier: 'A001' }), managingOrganization: { reference: `Organization/${ids.org}` } });
+    await create('yamada', {
+      ...patient({ family: '山田', given: '太郎', kanaFamily: 'ヤマダ', birthDate: '1970-05-15', identifier: 'A001' }),
+      managingOrganization: { reference: `Organization/${ids.org}` },
+    });
     await create('suzuki', patient({ family: '鈴木', given: '花子', kanaFamily: 'スズキ', birthDate: '1985-12-01', gender: 'female', identifier: 'A002' }));
     await create('takahashi', patient({ family: '髙橋', given: '一郎', kanaFamily: 'タカハシ', birthDate: '2001', identifier: 'A003' }));
     await create('k1', observation(`Patient/${ids.yamada}`, { value: 3.4, date: '2024-01-10T09:00:00+09:00' }));
@@ -98,12 +104,17 @@ describe.each(ENGINES)('search on %s', (engine) => {
     expect(json(ambiguous).issue[0].diagnostics).toMatch(/several types/);
   });
 
-  it('parameters answered from other parameters\' rows (patient, combo-code, phonetic)', async () => {
+  it("parameters answered from other parameters' rows (patient, combo-code, phonetic)", async () => {
     expect(ids_of(await search('/fhir/Observation?combo-code=2823-3'))).toEqual([ids.k1, ids.k2, ids.k3].sort());
     expect(ids_of(await search('/fhir/Observation?combo-value-quantity=gt50'))).toEqual([ids.egfr]);
     expect(ids_of(await search(`/fhir/Patient?phonetic=${encodeURIComponent('やまだ')}`))).toEqual([ids.yamada]);
     // patient= is subject= restricted to Patient targets.
-    const group = await s.request({ method: 'POST', url: '/fhir/Group', token: admin.token, body: { resourceType: 'Group', id: ids.yamada, type: 'person', actual: true } });
+    const group = await s.request({
+      method: 'POST',
+      url: '/fhir/Group',
+      token: admin.token,
+      body: { resourceType: 'Group', id: ids.yamada, type: 'person', actual: true },
+    });
     expect(group.statusCode).toBe(201);
     await s.request({ method: 'POST', url: '/fhir/Observation', token: admin.token, body: observation(`Group/${json(group).id}`, { code: '99999-9' }) });
     expect(ids_of(await search(`/fhir/Observation?patient=${ids.yamada}`))).toEqual([ids.k1, ids.k2].sort());
@@ -217,7 +228,9 @@ describe('large result sets (ordered scan past the materialisation cap)', () => 
       expect(r1.total).toBeUndefined();
       expect(r1.entry.map((e: { resource: { birthDate: string } }) => e.resource.birthDate)).toEqual(['1990-01-01', '1991-01-01', '1992-01-01']);
       expect(r1.link.some((l: { relation: string }) => l.relation === 'next')).toBe(true);
-      const r2 = json(await s.request({ method: 'GET', url: '/fhir/Patient?gender=male&_sort=birthdate&_count=3&_offset=3&_total=accurate', token: admin.token }));
+      const r2 = json(
+        await s.request({ method: 'GET', url: '/fhir/Patient?gender=male&_sort=birthdate&_count=3&_offset=3&_total=accurate', token: admin.token }),
+      );
       expect(r2.total).toBe(4);
       expect(r2.entry.map((e: { resource: { birthDate: string } }) => e.resource.birthDate)).toEqual(['1993-01-01']);
       // Under the cap the total is exact.

@@ -86,7 +86,9 @@ describe('what a token request is granted (grantScopes)', () => {
 
   it('leaves launch and identity scopes out of the grant, and grants everything registered when no scope is asked', () => {
     const raw = (requested: string | undefined, registered: string[]) => grantScopes(requested, registered).map((s) => s.raw);
-    expect(raw('system/Patient.rs openid fhirUser profile launch launch/patient launch/encounter offline_access online_access', ['system/*.cruds'])).toEqual(['system/Patient.rs']);
+    expect(raw('system/Patient.rs openid fhirUser profile launch launch/patient launch/encounter offline_access online_access', ['system/*.cruds'])).toEqual([
+      'system/Patient.rs',
+    ]);
     expect(raw(undefined, ['system/*.read', 'system/Observation.c'])).toEqual(['system/*.read', 'system/Observation.c']);
     expect(raw('', ['system/*.read'])).toEqual(['system/*.read']);
   });
@@ -116,7 +118,11 @@ describe.each(ENGINES)('SMART discovery on %s', (engine) => {
 
   describe('the document', () => {
     it('is public and the same at [base]/.well-known and at the root, whatever Host and Authorization say', async () => {
-      const headerSets: Record<string, string>[] = [{}, { host: 'evil.example', authorization: 'Bearer not-a-token' }, { authorization: `Bearer ${clinic.token}` }];
+      const headerSets: Record<string, string>[] = [
+        {},
+        { host: 'evil.example', authorization: 'Bearer not-a-token' },
+        { authorization: `Bearer ${clinic.token}` },
+      ];
       for (const headers of headerSets) {
         const atBase = await get('/fhir/.well-known/smart-configuration', headers);
         const atRoot = await get('/.well-known/smart-configuration', headers);
@@ -141,7 +147,8 @@ describe.each(ENGINES)('SMART discovery on %s', (engine) => {
     it('names TSUNAGU_PUBLIC_URL in both when it is set', async () => {
       const proxied = await startTestServer(engine, { publicUrl: 'https://tsunagu.example.jp/' });
       try {
-        const inject = (url: string) => proxied.t.app.inject({ method: 'GET', url, headers: { host: 'evil.example' } }).then((r: LightMyRequestResponse) => json(r));
+        const inject = (url: string) =>
+          proxied.t.app.inject({ method: 'GET', url, headers: { host: 'evil.example' } }).then((r: LightMyRequestResponse) => json(r));
         expect(await inject('/fhir/.well-known/smart-configuration')).toEqual(expectedDocument('https://tsunagu.example.jp'));
         expect(await inject('/.well-known/smart-configuration')).toEqual(expectedDocument('https://tsunagu.example.jp'));
         expect(tokenUrlOf(await inject('/fhir/metadata'))).toBe('https://tsunagu.example.jp/auth/token');
@@ -243,7 +250,13 @@ describe.each(ENGINES)('SMART discovery on %s', (engine) => {
     });
 
     it('refuses launch scopes alone, unknown and granular scopes, and scopes of which nothing is allowed (invalid_scope)', async () => {
-      for (const scope of ['openid fhirUser', 'launch', 'system/Observation.rs?category=laboratory', 'system/Observation.delete', 'system/MedicationRequest.read']) {
+      for (const scope of [
+        'openid fhirUser',
+        'launch',
+        'system/Observation.rs?category=laboratory',
+        'system/Observation.delete',
+        'system/MedicationRequest.read',
+      ]) {
         const r = await tokenRequest(limited, scope);
         expect(r.statusCode, scope).toBe(400);
         expect(json(r).error, scope).toBe('invalid_scope');

@@ -34,9 +34,12 @@ describe.each(ENGINES)('text[] parameters (%s)', (engineName) => {
   afterAll(() => engine.dispose());
 
   it('round-trips every string and NULL exactly, in order', async () => {
-    const values = [...TRICKY, null, ...TRICKY.map((s) => s + '!')];
+    const values = [...TRICKY, null, ...TRICKY.map((s) => `${s}!`)];
     const p = new StatementParams();
-    const res = await db.query<{ v: string | null; n: number }>(`SELECT v, n::int FROM unnest(${p.add(values, 'text[]')}) WITH ORDINALITY AS t(v, n) ORDER BY n`, p.values);
+    const res = await db.query<{ v: string | null; n: number }>(
+      `SELECT v, n::int FROM unnest(${p.add(values, 'text[]')}) WITH ORDINALITY AS t(v, n) ORDER BY n`,
+      p.values,
+    );
     expect(res.rows.map((r) => r.v)).toEqual(values);
   });
 

@@ -112,7 +112,21 @@ describe.each(ENGINES)('kill -9 under load (%s)', (engine) => {
     // The CLI reads DATABASE_URL from the environment (this file runs in its own process).
     process.env.DATABASE_URL = databaseUrl;
     const env = { TSUNAGU_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' };
-    const reg = await cli(clientCommand, ['register', '--name', '強制終了試験クリニック', '--kind', 'facility', '--facility-code', '1312345679', '--scopes', 'system/Patient.cruds', '--generate-key', join(dir, 'key.json'), '--data-dir', dataDir]);
+    const reg = await cli(clientCommand, [
+      'register',
+      '--name',
+      '強制終了試験クリニック',
+      '--kind',
+      'facility',
+      '--facility-code',
+      '1312345679',
+      '--scopes',
+      'system/Patient.cruds',
+      '--generate-key',
+      join(dir, 'key.json'),
+      '--data-dir',
+      dataDir,
+    ]);
     expect(reg.code, reg.err).toBe(0);
     const minted = await cli(tokenCommand, ['--client-id', JSON.parse(reg.out).client_id, '--data-dir', dataDir]);
     expect(minted.code, minted.err).toBe(0);
@@ -132,6 +146,9 @@ describe.each(ENGINES)('kill -9 under load (%s)', (engine) => {
     expect(await unreadable(url, token, acknowledged)).toEqual([]);
     child.kill('SIGKILL');
     if (process.env.TSUNAGU_FAULT_STATS) console.log(JSON.stringify({ engine, acknowledgedPerRun: perRun, total: acknowledged.length }));
-    expect(perRun.every((n) => n > 0), `acknowledged per run: ${perRun.join(', ')}`).toBe(true);
+    expect(
+      perRun.every((n) => n > 0),
+      `acknowledged per run: ${perRun.join(', ')}`,
+    ).toBe(true);
   }, 150_000);
 });

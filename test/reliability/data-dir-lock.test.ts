@@ -26,7 +26,10 @@ afterAll(() => {
 });
 
 function contender(): Promise<ChildProcess> {
-  const child = fork(join(import.meta.dirname, 'fixtures/lock-contender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(import.meta.dirname, 'fixtures/lock-contender.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));

@@ -85,7 +85,11 @@ describe('HTTP answers to database errors', () => {
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     const issue = res.json().issue[0];
-    expect(issue).toMatchObject({ severity: 'error', code: 'transient', details: { text: 'データベースに接続できません。しばらくしてから再試行してください' } });
+    expect(issue).toMatchObject({
+      severity: 'error',
+      code: 'transient',
+      details: { text: 'データベースに接続できません。しばらくしてから再試行してください' },
+    });
     expect(issue.diagnostics).toContain('the database is unavailable');
   });
 

@@ -61,10 +61,14 @@ describe('embedded engine durability (fsync on)', () => {
     trace = traceFs(dir);
     const writes: [string, () => Promise<unknown>][] = [
       ['statement', () => db!.query('INSERT INTO t VALUES ($1, $2)', [1, 'a'])],
-      ['transaction', () => db!.transaction(async (tx) => {
-        await tx.query('INSERT INTO t VALUES ($1, $2)', [2, 'b']);
-        await tx.query('UPDATE t SET v = $1 WHERE id = $2', ['c', 1]);
-      })],
+      [
+        'transaction',
+        () =>
+          db!.transaction(async (tx) => {
+            await tx.query('INSERT INTO t VALUES ($1, $2)', [2, 'b']);
+            await tx.query('UPDATE t SET v = $1 WHERE id = $2', ['c', 1]);
+          }),
+      ],
       ['script', () => db!.exec("INSERT INTO t VALUES (3, 'd'); DELETE FROM t WHERE id = 2")],
       ['large statement', () => db!.query("INSERT INTO t SELECT g, repeat('x', 200) FROM generate_series(10, 20000) g")],
     ];

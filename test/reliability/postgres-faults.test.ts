@@ -26,7 +26,12 @@ const onUncaught = (err: unknown) => crashes.push(`uncaught: ${(err as Error)?.s
 const onUnhandled = (err: unknown) => crashes.push(`unhandled rejection: ${(err as Error)?.stack ?? err}`);
 
 /** Every request that started and ended inside the fault got a 503, at once (refused connections fail fast). */
-function expectUnavailableDuring(rec: { answers: { start: number; end: number; status: number }[] }, faultStart: number, faultEnd: number, atLeast: number): void {
+function expectUnavailableDuring(
+  rec: { answers: { start: number; end: number; status: number }[] },
+  faultStart: number,
+  faultEnd: number,
+  atLeast: number,
+): void {
   const during = rec.answers.filter((a) => a.start > faultStart + 200 && a.end < faultEnd);
   expect(during.length).toBeGreaterThanOrEqual(atLeast);
   expect(during.filter((a) => a.status !== 503)).toEqual([]);
@@ -35,7 +40,15 @@ function expectUnavailableDuring(rec: { answers: { start: number; end: number; s
 
 /** What holds after every fault. */
 async function expectSurvived(s: FaultServer, rec: LoadRecord) {
-  if (process.env.TSUNAGU_FAULT_STATS) console.log(JSON.stringify({ answers: rec.answers.length, unavailable: rec.unavailable.length, acknowledged: rec.acknowledged.size, slowestMs: Math.round(Math.max(...rec.answers.map((a) => a.end - a.start))) }));
+  if (process.env.TSUNAGU_FAULT_STATS)
+    console.log(
+      JSON.stringify({
+        answers: rec.answers.length,
+        unavailable: rec.unavailable.length,
+        acknowledged: rec.acknowledged.size,
+        slowestMs: Math.round(Math.max(...rec.answers.map((a) => a.end - a.start))),
+      }),
+    );
   expect(crashes).toEqual([]);
   expect(rec.failures).toEqual([]); // every request got an answer within 20 s
   expect(rec.unexpected).toEqual([]); // only 2xx and 503

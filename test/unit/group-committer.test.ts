@@ -7,23 +7,34 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 describe('GroupCommitter', () => {
   it('writes what queues up while a flush runs in one batch', async () => {
     const batches: number[][] = [];
-    const g = new GroupCommitter<number>(async (items) => {
-      batches.push(items);
-      await tick();
-    }, { parallel: 1 });
+    const g = new GroupCommitter<number>(
+      async (items) => {
+        batches.push(items);
+        await tick();
+      },
+      { parallel: 1 },
+    );
     await Promise.all(Array.from({ length: 10 }, (_, i) => g.submit([i])));
     expect(batches[0]).toEqual([0]);
-    expect(batches.slice(1).flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(
+      batches
+        .slice(1)
+        .flat()
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(batches.length).toBeLessThan(10);
   });
 
   it('retries items alone when a batch fails, so only the bad one fails', async () => {
     const written: number[] = [];
-    const g = new GroupCommitter<number>(async (items) => {
-      await tick();
-      if (items.includes(13)) throw new Error('bad item');
-      written.push(...items);
-    }, { parallel: 1 });
+    const g = new GroupCommitter<number>(
+      async (items) => {
+        await tick();
+        if (items.includes(13)) throw new Error('bad item');
+        written.push(...items);
+      },
+      { parallel: 1 },
+    );
     const first = g.submit([1]);
     const results = await Promise.allSettled([first, ...[2, 13, 4].map((n) => g.submit([n]))]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);

@@ -30,7 +30,8 @@ describe('date ranges', () => {
     expect(ms.low).toBe(ms.high);
   });
   it('rejects impossible dates', () => {
-    for (const bad of ['2023-02-30', '2024-13', '2024-00-10', '24-01-01', '2024-01-01T25:00:00Z', 'today', '2024-1-1']) expect(parseDateRange(bad), bad).toBeUndefined();
+    for (const bad of ['2023-02-30', '2024-13', '2024-00-10', '24-01-01', '2024-01-01T25:00:00Z', 'today', '2024-1-1'])
+      expect(parseDateRange(bad), bad).toBeUndefined();
   });
 });
 
@@ -55,7 +56,15 @@ describe('search parameter expressions', () => {
     expect(ev({ resourceType: 'Observation', valueQuantity: { value: 1 } }).map((v) => v.value)).toEqual([{ value: 1 }]);
     expect(ev({ resourceType: 'Observation', valueString: 'x' })).toEqual([]);
     const phone = compileForType("Patient.telecom.where(system='phone') | Practitioner.telecom.where(system='phone')", 'Patient')!;
-    expect(phone({ resourceType: 'Patient', telecom: [{ system: 'email', value: 'a@b' }, { system: 'phone', value: '03' }] }).map((v) => v.value)).toEqual([{ system: 'phone', value: '03' }]);
+    expect(
+      phone({
+        resourceType: 'Patient',
+        telecom: [
+          { system: 'email', value: 'a@b' },
+          { system: 'phone', value: '03' },
+        ],
+      }).map((v) => v.value),
+    ).toEqual([{ system: 'phone', value: '03' }]);
   });
   it('falls back to FHIRPath for the rest', () => {
     const deceased = r4SearchRegistry().get('Patient', 'deceased')!;
@@ -76,7 +85,9 @@ describe('search parameter expressions', () => {
     // The same identifier gives the same placeholder (one unknown person), a different one another.
     expect(key({ resourceType: 'Condition', id: 'c9', subject: { identifier: { system: 'urn:x', value: '1' } } })).toBe(byId.key);
     expect(key({ resourceType: 'Observation', id: 'o1', subject: { identifier: { system: 'urn:x', value: '2' } } })).not.toBe(byId.key);
-    expect(key({ resourceType: 'Observation', id: 'o2', contained: [{ resourceType: 'Patient', id: 'p' }], subject: { reference: '#p' } })).toMatch(/^unresolved:/);
+    expect(key({ resourceType: 'Observation', id: 'o2', contained: [{ resourceType: 'Patient', id: 'p' }], subject: { reference: '#p' } })).toMatch(
+      /^unresolved:/,
+    );
     expect(key({ resourceType: 'Observation', id: 'o3', contained: [{ resourceType: 'Group', id: 'g' }], subject: { reference: '#g' } })).toBe('');
     expect(key({ resourceType: 'Observation', id: 'o4', subject: { reference: 'https://other.example/fhir/Patient/p1' } })).toMatch(/^unresolved:/);
     expect(key({ resourceType: 'Observation', id: 'o5', subject: { identifier: { system: 'urn:x', value: '1' }, type: 'Device' } })).toBe('');
@@ -92,10 +103,24 @@ describe('index tables', () => {
 
   it('turn found values into rows, column by column', () => {
     const coding = { system: 'http://loinc.org', code: '2823-3' };
-    expect(extract('token', { coding: [coding, coding] }, { system: 'phone', value: '03' }, true)).toEqual({ param: ['p', 'p', 'p'], system: ['http://loinc.org', null, null], code: ['2823-3', '03', 'true'] });
-    expect(extract('string', { family: 'ヤマダ', given: ['タロウ'] })).toEqual({ param: ['p', 'p', 'p'], norm: ['やまだ', 'たろう', 'やまだ たろう'], exact: ['ヤマダ', 'タロウ', 'ヤマダ タロウ'] });
+    expect(extract('token', { coding: [coding, coding] }, { system: 'phone', value: '03' }, true)).toEqual({
+      param: ['p', 'p', 'p'],
+      system: ['http://loinc.org', null, null],
+      code: ['2823-3', '03', 'true'],
+    });
+    expect(extract('string', { family: 'ヤマダ', given: ['タロウ'] })).toEqual({
+      param: ['p', 'p', 'p'],
+      norm: ['やまだ', 'たろう', 'やまだ たろう'],
+      exact: ['ヤマダ', 'タロウ', 'ヤマダ タロウ'],
+    });
     expect(extract('date', { start: '2024' })).toEqual({ param: ['p'], low: ['2023-12-31T15:00:00.000Z'], high: ['infinity'] });
-    expect(extract('quantity', { low: { value: 1, unit: 'mg' }, high: { value: 2, currency: 'JPY' } })).toEqual({ param: ['p', 'p'], value: ['1', '2'], system: [null, null], code: [null, 'JPY'], unit: ['mg', null] });
+    expect(extract('quantity', { low: { value: 1, unit: 'mg' }, high: { value: 2, currency: 'JPY' } })).toEqual({
+      param: ['p', 'p'],
+      value: ['1', '2'],
+      system: [null, null],
+      code: [null, 'JPY'],
+      unit: ['mg', null],
+    });
     expect(extract('number', 1.5, Infinity, '2')).toEqual({ param: ['p'], value: ['1.5'] });
     expect(extract('uri', 'http://x', '')).toEqual({ param: ['p'], uri: ['http://x'] });
   });
@@ -104,12 +129,16 @@ describe('index tables', () => {
     expect(referenceTarget('Patient/23')).toEqual({ type: 'Patient', id: '23', url: null });
     expect(referenceTarget('Patient/23/_history/2')).toEqual({ type: 'Patient', id: '23', url: null });
     expect(referenceTarget('http://example.org/fhir/Patient/23')).toEqual({ type: 'Patient', id: null, url: 'http://example.org/fhir/Patient/23' });
-    expect(referenceTarget('urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0')).toEqual({ type: null, id: null, url: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0' });
+    expect(referenceTarget('urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0')).toEqual({
+      type: null,
+      id: null,
+      url: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0',
+    });
     const rows = buildIndexRows({ resourceType: 'Observation', subject: { reference: 'https://other.example/fhir/Patient/23' } }, r4SearchRegistry());
     expect(rows.reference).toEqual({ param: ['subject'], targetType: ['Patient'], targetId: [null], targetUrl: ['https://other.example/fhir/Patient/23'] });
   });
 
-  it('search an id or Type/id among this server\'s targets, an absolute URL among URLs', () => {
+  it("search an id or Type/id among this server's targets, an absolute URL among URLs", () => {
     const cond = (v: string, modifier?: string) => {
       const p = new StatementParams();
       return { sql: INDEX_TABLE.reference.condition(v, modifier, p, 'a'), params: p.values };

@@ -128,7 +128,10 @@ export class AccessGrants {
    */
   sqlCondition(p: StatementParams, grantee: string, at: string, r = 'r'): string {
     if (this.systems.size === 0) return 'FALSE';
-    const systems = p.add(this.controlledSystems.map((s) => `${s}|`), 'text[]');
+    const systems = p.add(
+      this.controlledSystems.map((s) => `${s}|`),
+      'text[]',
+    );
     const g = p.add(grantee);
     const controlledLabel = (l: string) => `EXISTS (SELECT 1 FROM unnest(${systems}) s WHERE starts_with(${l}, s))`;
     const opened = (l: string) =>

@@ -158,6 +158,7 @@ export class AccessPolicy {
     if (p.kind === 'operator') return () => 'TRUE';
     if (p.kind === 'patient') return (sp, a) => `${a}.patient_key IN ('', ${sp.add(p.patientId ?? '')})`;
     const me = ownerKey(p);
-    return (sp, a) => `(${a}.patient_key = '' OR ${a}.owner = ${sp.add(me)} OR ${this.grants.sqlCondition(sp, me, sp.add(at.toISOString(), 'timestamptz'), a)})`;
+    return (sp, a) =>
+      `(${a}.patient_key = '' OR ${a}.owner = ${sp.add(me)} OR ${this.grants.sqlCondition(sp, me, sp.add(at.toISOString(), 'timestamptz'), a)})`;
   }
 }

@@ -5,13 +5,12 @@
  * use files of their own: the lock is only taken over from a dead pid of this host.
  */
 import { processAlive } from '../storage/process-alive.ts';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 const LOCK_WAIT_MS = 10_000;
 
 export class AnchorFileLocked extends Error {}
-
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -58,7 +57,7 @@ export interface AnchorFileTail {
 
 /** The end of the file, or undefined when it does not exist. */
 export async function readTail(file: string): Promise<AnchorFileTail | undefined> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(file, 'r');
   } catch (err) {

@@ -109,12 +109,20 @@ export async function verifyAnchors(
       anchoredSeq.set(h.chain, Math.max(anchoredSeq.get(h.chain) ?? 0, h.seq));
     }
   }
-  const hashAt = await storedHashes(db, checks.map((c) => c.head).filter((h) => h.seq > 0));
+  const hashAt = await storedHashes(
+    db,
+    checks.map((c) => c.head).filter((h) => h.seq > 0),
+  );
   for (const { head: a, at, line } of checks) {
     const now = headSeq.get(a.chain);
     const since = `${line} (${at})`;
     if (now === undefined)
-      report({ kind: 'behind-anchor', chain: a.chain, seq: a.seq, message: `アンカーされたチェーンがありません / the chain anchored at seq ${a.seq} by ${since} is gone` });
+      report({
+        kind: 'behind-anchor',
+        chain: a.chain,
+        seq: a.seq,
+        message: `アンカーされたチェーンがありません / the chain anchored at seq ${a.seq} by ${since} is gone`,
+      });
     else if (now < a.seq)
       report({
         kind: 'behind-anchor',
@@ -133,11 +141,13 @@ export async function verifyAnchors(
       });
   }
   let unanchoredEvents = 0;
-  const chains = [...new Set([...headSeq.keys(), ...anchoredSeq.keys()])].sort((x, y) => x - y).map((chain) => {
-    const anchored = anchoredSeq.get(chain) ?? 0;
-    const head = headSeq.get(chain) ?? null;
-    if (head !== null) unanchoredEvents += Math.max(0, head - anchored);
-    return { chain, anchoredSeq: anchored, headSeq: head };
-  });
+  const chains = [...new Set([...headSeq.keys(), ...anchoredSeq.keys()])]
+    .sort((x, y) => x - y)
+    .map((chain) => {
+      const anchored = anchoredSeq.get(chain) ?? 0;
+      const head = headSeq.get(chain) ?? null;
+      if (head !== null) unanchoredEvents += Math.max(0, head - anchored);
+      return { chain, anchoredSeq: anchored, headSeq: head };
+    });
   return { files, checkpoints, lastAt, chains, unanchoredEvents };
 }

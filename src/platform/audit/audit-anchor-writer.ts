@@ -36,7 +36,10 @@ export async function storedHashes(db: Queryable, at: { chain: number; seq: numb
 /** The chains of `anchored` that went back in `heads`: head below the anchored seq, or the event there changed. */
 export async function findBehind(db: Queryable, anchored: AnchoredHead[], heads: AnchoredHead[]): Promise<BehindHead[]> {
   const now = new Map(heads.map((h) => [h.chain, h]));
-  const hashAt = await storedHashes(db, anchored.filter((a) => a.seq > 0));
+  const hashAt = await storedHashes(
+    db,
+    anchored.filter((a) => a.seq > 0),
+  );
   const behind: BehindHead[] = [];
   for (const a of anchored) {
     const h = now.get(a.chain);
@@ -45,7 +48,11 @@ export async function findBehind(db: Queryable, anchored: AnchoredHead[], heads:
   return behind;
 }
 
-const fileSize = (file: string) => stat(file).then((s) => s.size, () => -1);
+const fileSize = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => -1,
+  );
 
 export class AuditAnchorWriter {
   private timer: NodeJS.Timeout | undefined;
@@ -111,8 +118,7 @@ export class AuditAnchorWriter {
 
   private async write(): Promise<CheckpointResult> {
     const file = this.file;
-    if (this.seen && sameHeads(this.seen.heads, await readChainHeads(this.db)) && (await fileSize(file)) === this.seen.size)
-      return { file, written: false };
+    if (this.seen && sameHeads(this.seen.heads, await readChainHeads(this.db)) && (await fileSize(file)) === this.seen.size) return { file, written: false };
     return withAnchorLock(file, async () => {
       const tail = await readTail(file);
       // Read under the lock, so lines appended by several processes never go back.

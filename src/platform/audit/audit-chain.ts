@@ -47,10 +47,7 @@ export class AuditChains {
   /** Creates missing chain heads (idempotent). */
   async ensureChains(db: Queryable): Promise<void> {
     for (let chain = 0; chain < this.chainCount; chain++) {
-      await db.query('INSERT INTO audit_chains (chain, seq, head) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING', [
-        chain,
-        genesisLink(this.key, chain),
-      ]);
+      await db.query('INSERT INTO audit_chains (chain, seq, head) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING', [chain, genesisLink(this.key, chain)]);
     }
   }
 
@@ -79,10 +76,20 @@ export class AuditChains {
       ];
     }
     // Several rows (a batch of reads or a transaction): lock the head, walk the rows computing each link.
-    const col = <K extends keyof AuditRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
+    const col = <K extends keyof AuditRow>(k: K, cast: string) =>
+      p.add(
+        rows.map((r) => r[k]),
+        cast,
+      );
     return [
       `audit_in AS (SELECT * FROM unnest(${col('recorded', 'timestamptz[]')}, ${col('patientKey', 'text[]')}, ${col('clientId', 'text[]')}, ${col('facilityCode', 'text[]')}, ${col('action', 'text[]')}, ${col('outcome', 'text[]')}, ${col('purpose', 'text[]')}, ` +
-        `${p.add(rows.map((r) => r.entities.join('\u001f')), 'text[]')}, ${col('detail', 'text[]')}, ${p.add(rows.map((r) => auditMaterial(chain, r)), 'text[]')}) ` +
+        `${p.add(
+          rows.map((r) => r.entities.join('\u001f')),
+          'text[]',
+        )}, ${col('detail', 'text[]')}, ${p.add(
+          rows.map((r) => auditMaterial(chain, r)),
+          'text[]',
+        )}) ` +
         `WITH ORDINALITY AS t(recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail, material, n))`,
       `audit_head AS (SELECT seq, head FROM audit_chains WHERE chain = ${c} FOR UPDATE)`,
       `audit_link AS (WITH RECURSIVE walk(n, seq, link) AS (SELECT 0::bigint, seq, head FROM audit_head UNION ALL ` +

@@ -31,7 +31,7 @@ export function auditKeyFrom(secret: Buffer): AuditKey {
 export function loadOrCreateAuditKey(file: string): AuditKey {
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   }
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   return auditKeyFrom(secret);

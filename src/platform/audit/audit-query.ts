@@ -54,7 +54,15 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
         const hi = () => p.add(new Date(r.high).toISOString(), 'timestamptz');
         const op = m[1] ?? 'eq';
         conds.push(
-          op === 'ge' ? `recorded >= ${lo()}` : op === 'gt' ? `recorded > ${hi()}` : op === 'le' ? `recorded <= ${hi()}` : op === 'lt' ? `recorded < ${lo()}` : `recorded BETWEEN ${lo()} AND ${hi()}`,
+          op === 'ge'
+            ? `recorded >= ${lo()}`
+            : op === 'gt'
+              ? `recorded > ${hi()}`
+              : op === 'le'
+                ? `recorded <= ${hi()}`
+                : op === 'lt'
+                  ? `recorded < ${lo()}`
+                  : `recorded BETWEEN ${lo()} AND ${hi()}`,
         );
         break;
       }
@@ -65,7 +73,7 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
         conds.push(`facility_code = ${p.add(value)}`);
         break;
       case 'entity':
-        conds.push(`(${p.add(value)} = ANY(entities) OR EXISTS (SELECT 1 FROM unnest(entities) e WHERE e LIKE ${p.add(value + '/_history/%')}))`);
+        conds.push(`(${p.add(value)} = ANY(entities) OR EXISTS (SELECT 1 FROM unnest(entities) e WHERE e LIKE ${p.add(`${value}/_history/%`)}))`);
         break;
       case 'action':
         conds.push(`action = ${p.add(value)}`);
@@ -91,7 +99,10 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
     }
   }
   const where = conds.join(' AND ');
-  const rows = await db.query<StoredAuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`, p.values);
+  const rows = await db.query<StoredAuditRow>(
+    `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where} ORDER BY ${order} LIMIT ${count} OFFSET ${offset}`,
+    p.values,
+  );
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
   return {
     events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r)), patientKey: r.patient_key })),

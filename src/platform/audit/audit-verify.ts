@@ -48,9 +48,7 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Bu
 
 export async function verifyAuditLog(db: Queryable, key: AuditKey, opts: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
   const maxProblems = opts.maxProblems ?? 100;
-  const heads = await db.query<{ chain: number; seq: number; head: Uint8Array }>(
-    'SELECT chain, seq, head FROM audit_chains ORDER BY chain',
-  );
+  const heads = await db.query<{ chain: number; seq: number; head: Uint8Array }>('SELECT chain, seq, head FROM audit_chains ORDER BY chain');
   const problems: AuditProblem[] = [];
   let events = 0;
   const known = new Set(heads.rows.map((h) => h.chain));
@@ -58,8 +56,7 @@ export async function verifyAuditLog(db: Queryable, key: AuditKey, opts: AuditVe
     'SELECT chain, count(*)::int AS n FROM audit_events WHERE NOT (chain = ANY($1::int[])) GROUP BY chain',
     [[...known]],
   );
-  for (const s of strays.rows)
-    problems.push({ chain: s.chain, seq: 0, kind: 'unknown-chain', message: `${s.n} events on a chain with no head` });
+  for (const s of strays.rows) problems.push({ chain: s.chain, seq: 0, kind: 'unknown-chain', message: `${s.n} events on a chain with no head` });
 
   for (const head of heads.rows) {
     let link: Uint8Array = genesisLink(key, head.chain);

@@ -43,11 +43,7 @@ export function claimShapeProblem(claims: JWTPayload): string | undefined {
   return undefined;
 }
 
-export async function verifyClientAssertion(
-  db: Queryable,
-  assertion: string,
-  acceptedAudiences: string[],
-): Promise<ClientRecord> {
+export async function verifyClientAssertion(db: Queryable, assertion: string, acceptedAudiences: string[]): Promise<ClientRecord> {
   let claims: JWTPayload;
   try {
     claims = decodeJwt(assertion);
@@ -73,12 +69,12 @@ export async function verifyClientAssertion(
     throw invalidClient(`client assertion rejected: ${(err as Error).message}`);
   }
   const exp = payload.exp as number;
-  if (exp - Math.floor(Date.now() / 1000) > MAX_LIFETIME_SECONDS)
-    throw invalidClient('client assertion exp is more than 5 minutes ahead');
-  const stored = await db.query(
-    'INSERT INTO client_assertion_jti (client_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING',
-    [clientId, payload.jti as string, exp],
-  );
+  if (exp - Math.floor(Date.now() / 1000) > MAX_LIFETIME_SECONDS) throw invalidClient('client assertion exp is more than 5 minutes ahead');
+  const stored = await db.query('INSERT INTO client_assertion_jti (client_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING', [
+    clientId,
+    payload.jti as string,
+    exp,
+  ]);
   if (stored.rowCount === 0) throw invalidClient('client assertion jti was already used (replay)');
   if (Math.random() < 0.01) await db.query('DELETE FROM client_assertion_jti WHERE expires_at < now()');
   return client;

@@ -38,21 +38,16 @@ const invalid = (ja: string, en: string) => FhirError.of(400, 'invalid', ja, en)
 
 export async function validateNewClient(c: NewClient): Promise<void> {
   if (!c.name?.trim()) throw invalid('名称が必要です', 'name is required');
-  if (!PRINCIPAL_KINDS.includes(c.kind))
-    throw invalid(`種別 ${c.kind} は不明です`, `unknown client kind ${c.kind}; one of ${PRINCIPAL_KINDS.join(', ')}`);
+  if (!PRINCIPAL_KINDS.includes(c.kind)) throw invalid(`種別 ${c.kind} は不明です`, `unknown client kind ${c.kind}; one of ${PRINCIPAL_KINDS.join(', ')}`);
   if (c.kind === 'facility' || c.kind === 'pharmacy') {
     if (!c.facilityCode) throw invalid('医療機関コードが必要です', 'facility code (医療機関コード) is required');
     const problem = checkFacilityCodeShape(c.facilityCode);
     if (problem) throw invalid(problem.ja, problem.en);
-    if (c.kind === 'pharmacy' && c.facilityCode[2] !== '4')
-      throw invalid('薬局コードの点数表番号は 4 です', 'a pharmacy code has score table number 4');
+    if (c.kind === 'pharmacy' && c.facilityCode[2] !== '4') throw invalid('薬局コードの点数表番号は 4 です', 'a pharmacy code has score table number 4');
   }
-  if (c.kind === 'patient' && !c.patientId)
-    throw invalid('患者アカウントには患者IDが必要です', 'a patient account needs the Patient id');
-  for (const s of c.scopes)
-    if (!parseScope(s)) throw invalid(`スコープ ${s} は不正です`, `invalid scope ${s}`);
-  if (!Array.isArray(c.jwks?.keys) || c.jwks.keys.length === 0)
-    throw invalid('公開鍵 (JWK Set) が必要です', 'a public key (JWK Set) is required');
+  if (c.kind === 'patient' && !c.patientId) throw invalid('患者アカウントには患者IDが必要です', 'a patient account needs the Patient id');
+  for (const s of c.scopes) if (!parseScope(s)) throw invalid(`スコープ ${s} は不正です`, `invalid scope ${s}`);
+  if (!Array.isArray(c.jwks?.keys) || c.jwks.keys.length === 0) throw invalid('公開鍵 (JWK Set) が必要です', 'a public key (JWK Set) is required');
   for (const k of c.jwks.keys) {
     if ('d' in k) throw invalid('秘密鍵は登録できません', 'private key material must not be registered');
     try {
@@ -120,9 +115,6 @@ export async function setClientActive(db: Queryable, clientId: string, active: b
 
 /** Deletes a client (see above: the row stays, keys and scopes go); false when there is no such live client. */
 export async function deleteClient(db: Queryable, clientId: string): Promise<boolean> {
-  const res = await db.query(
-    `UPDATE clients SET active = false, scopes = '{}', jwks = '{"keys":[]}' WHERE client_id = $1 AND ${NOT_DELETED}`,
-    [clientId],
-  );
+  const res = await db.query(`UPDATE clients SET active = false, scopes = '{}', jwks = '{"keys":[]}' WHERE client_id = $1 AND ${NOT_DELETED}`, [clientId]);
   return res.rowCount > 0;
 }

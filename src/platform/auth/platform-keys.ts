@@ -23,11 +23,7 @@ export async function loadOrCreatePlatformKey(db: Queryable): Promise<PlatformKe
     const kid = randomUUID();
     const priv = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
     const pub = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-    await db.query('INSERT INTO platform_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)', [
-      kid,
-      JSON.stringify(priv),
-      JSON.stringify(pub),
-    ]);
+    await db.query('INSERT INTO platform_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)', [kid, JSON.stringify(priv), JSON.stringify(pub)]);
     // Another node may have raced us: whichever row is newest wins for everyone.
     const again = await db.query<{ kid: string; private_jwk: string; public_jwk: string }>(
       'SELECT kid, private_jwk, public_jwk FROM platform_keys WHERE active ORDER BY created DESC, kid LIMIT 1',

@@ -33,9 +33,7 @@ export function parseScopes(value: string | string[]): Scope[] {
 }
 
 export function allows(scopes: Scope[], resourceType: string, interaction: Interaction): boolean {
-  return scopes.some(
-    (s) => (s.resourceType === '*' || s.resourceType === resourceType) && s.permissions.has(interaction),
-  );
+  return scopes.some((s) => (s.resourceType === '*' || s.resourceType === resourceType) && s.permissions.has(interaction));
 }
 
 /**
@@ -43,7 +41,14 @@ export function allows(scopes: Scope[], resourceType: string, interaction: Inter
  * request may name them, they are never granted.
  */
 export const LAUNCH_SCOPES: ReadonlySet<string> = new Set([
-  'openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'launch/encounter', 'offline_access', 'online_access',
+  'openid',
+  'fhirUser',
+  'profile',
+  'launch',
+  'launch/patient',
+  'launch/encounter',
+  'offline_access',
+  'online_access',
 ]);
 
 const LETTERS: Interaction[] = ['c', 'r', 'u', 'd', 's'];
@@ -65,12 +70,7 @@ export function intersectScopes(requested: Scope[], allowed: Scope[]): Scope[] {
   for (const r of requested) {
     const perms = new Set(
       [...r.permissions].filter((p) =>
-        allowed.some(
-          (a) =>
-            a.context === r.context &&
-            (a.resourceType === '*' || a.resourceType === r.resourceType) &&
-            a.permissions.has(p),
-        ),
+        allowed.some((a) => a.context === r.context && (a.resourceType === '*' || a.resourceType === r.resourceType) && a.permissions.has(p)),
       ),
     );
     if (perms.size === 0) continue;

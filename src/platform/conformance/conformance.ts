@@ -5,7 +5,7 @@
  */
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { ChildResolver } from './model/child-index.ts';
-import { Definitions, type LoadProblem } from './definitions.ts';
+import type { Definitions, LoadProblem } from './definitions.ts';
 import { msg } from './messages.ts';
 import { IssueCollector } from './issues.ts';
 import { ValidationRun } from './validate/run.ts';
@@ -61,7 +61,12 @@ export class Conformance {
       run.validate(resource, opts.profiles ?? []);
     } catch (e) {
       // A defect in the engine must not take the write path down: report it as a processing error.
-      run.issues.add('fatal', 'exception', { ja: `検証中に内部エラーが発生しました: ${(e as Error).message}`, en: `Internal error during validation: ${(e as Error).message}` }, '');
+      run.issues.add(
+        'fatal',
+        'exception',
+        { ja: `検証中に内部エラーが発生しました: ${(e as Error).message}`, en: `Internal error during validation: ${(e as Error).message}` },
+        '',
+      );
     }
     return run.issues;
   }

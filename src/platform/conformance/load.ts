@@ -136,7 +136,9 @@ function readTerminologyFile(file: string): Record<string, unknown>[] {
       : [parsed];
   const out = list.filter(
     (r): r is Record<string, unknown> =>
-      !!r && typeof r === 'object' && ((r as { resourceType?: unknown }).resourceType === 'CodeSystem' || (r as { resourceType?: unknown }).resourceType === 'ValueSet'),
+      !!r &&
+      typeof r === 'object' &&
+      ((r as { resourceType?: unknown }).resourceType === 'CodeSystem' || (r as { resourceType?: unknown }).resourceType === 'ValueSet'),
   );
   if (!out.length) throw new PackageReadError(`terminology file ${file} holds no CodeSystem or ValueSet`);
   return out;

@@ -70,8 +70,14 @@ export const msg = {
     ja: `文字数が上限 ${max} を超えています（${len} 文字）`,
     en: `Value is longer than the maximum length ${max} (${len})`,
   }),
-  belowMin: (min: unknown, v: unknown): Message => ({ ja: `値 ${j(v)} が最小値 ${j(min)} より小さいです`, en: `Value ${j(v)} is less than the minimum ${j(min)}` }),
-  aboveMax: (max: unknown, v: unknown): Message => ({ ja: `値 ${j(v)} が最大値 ${j(max)} より大きいです`, en: `Value ${j(v)} is greater than the maximum ${j(max)}` }),
+  belowMin: (min: unknown, v: unknown): Message => ({
+    ja: `値 ${j(v)} が最小値 ${j(min)} より小さいです`,
+    en: `Value ${j(v)} is less than the minimum ${j(min)}`,
+  }),
+  aboveMax: (max: unknown, v: unknown): Message => ({
+    ja: `値 ${j(v)} が最大値 ${j(max)} より大きいです`,
+    en: `Value ${j(v)} is greater than the maximum ${j(max)}`,
+  }),
   fixedMismatch: (expected: unknown, actual: unknown): Message => ({
     ja: `値は ${j(expected)} でなければなりませんが ${j(actual)} でした`,
     en: `Value is ${j(actual)} but must be ${j(expected)} (fixed value)`,
@@ -190,6 +196,9 @@ export const msg = {
     en: `Duplicate fullUrl ${url} in the Bundle`,
   }),
   xhtml: (problem: string): Message => ({ ja: `叙述 (narrative) の XHTML が不正です: ${problem}`, en: `Invalid narrative XHTML: ${problem}` }),
-  parametersNoResource: (): Message => ({ ja: 'Parameters に検証するリソース (resource) がありません', en: 'Parameters has no resource parameter to validate' }),
+  parametersNoResource: (): Message => ({
+    ja: 'Parameters に検証するリソース (resource) がありません',
+    en: 'Parameters has no resource parameter to validate',
+  }),
   validationPassed: (): Message => ({ ja: '検証でエラーは見つかりませんでした', en: 'Validation found no errors' }),
 } as const;

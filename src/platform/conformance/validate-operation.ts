@@ -25,7 +25,14 @@ export const VALIDATE_SPEC: OperationSpec = {
     { name: 'resource', use: 'in', min: 0, max: '1', type: 'Resource', documentation: 'the resource to validate' },
     { name: 'mode', use: 'in', min: 0, max: '1', type: 'code', documentation: 'create | update | delete (the resource is validated as content either way)' },
     { name: 'profile', use: 'in', min: 0, max: '*', type: 'uri', documentation: 'profiles to validate against, beside meta.profile' },
-    { name: 'return', use: 'out', min: 1, max: '1', type: 'OperationOutcome', documentation: 'the issues found (Japanese details.text, English diagnostics, FHIRPath expression)' },
+    {
+      name: 'return',
+      use: 'out',
+      min: 1,
+      max: '1',
+      type: 'OperationOutcome',
+      documentation: 'the issues found (Japanese details.text, English diagnostics, FHIRPath expression)',
+    },
   ],
 };
 

@@ -5,7 +5,15 @@
  * emergency access). Tagged CONSENT_MANAGED_TAG: only the consent capability writes it.
  */
 import { FACILITY_CODE_SYSTEM, TSUNAGU_CANONICAL } from '../fhir/canonical.ts';
-import { CONSENT_CATEGORIES, CONSENT_CATEGORY_SYSTEM, CONSENT_MANAGED_TAG, VISIT_EXTENSION, VISIT_ID_SYSTEM, securityLabel, type ConsentCategory } from './categories.ts';
+import {
+  CONSENT_CATEGORIES,
+  CONSENT_CATEGORY_SYSTEM,
+  CONSENT_MANAGED_TAG,
+  VISIT_EXTENSION,
+  VISIT_ID_SYSTEM,
+  securityLabel,
+  type ConsentCategory,
+} from './categories.ts';
 
 export const JP_CONSENT_PROFILE = 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Consent';
 

@@ -73,7 +73,9 @@ interface ConsentRow {
 }
 
 const isManagedConsent = (r: Record<string, unknown> | undefined) =>
-  ((r?.meta as { tag?: { system?: string; code?: string }[] } | undefined)?.tag ?? []).some((t) => t.system === CONSENT_MANAGED_TAG.system && t.code === CONSENT_MANAGED_TAG.code);
+  ((r?.meta as { tag?: { system?: string; code?: string }[] } | undefined)?.tag ?? []).some(
+    (t) => t.system === CONSENT_MANAGED_TAG.system && t.code === CONSENT_MANAGED_TAG.code,
+  );
 
 export class Consents {
   constructor(
@@ -109,11 +111,28 @@ export class Consents {
     );
     const row = res.rows[0];
     if (!row)
-      return { allow: false, code: 'no-consent', ja: `${label.ja}の閲覧について、この医療機関での本人の同意がありません`, en: `the patient has not consented to this facility viewing ${label.en}` };
+      return {
+        allow: false,
+        code: 'no-consent',
+        ja: `${label.ja}の閲覧について、この医療機関での本人の同意がありません`,
+        en: `the patient has not consented to this facility viewing ${label.en}`,
+      };
     if (row.revoked_at && new Date(row.revoked_at) <= at)
-      return { allow: false, code: 'revoked', consentId: row.consent_id, ja: `${label.ja}の閲覧同意は取り消されています`, en: `consent to view ${label.en} was revoked` };
+      return {
+        allow: false,
+        code: 'revoked',
+        consentId: row.consent_id,
+        ja: `${label.ja}の閲覧同意は取り消されています`,
+        en: `consent to view ${label.en} was revoked`,
+      };
     if (row.decision !== 'permit')
-      return { allow: false, code: 'declined', consentId: row.consent_id, ja: `本人が${label.ja}の閲覧に同意しませんでした`, en: `the patient declined viewing of ${label.en}` };
+      return {
+        allow: false,
+        code: 'declined',
+        consentId: row.consent_id,
+        ja: `本人が${label.ja}の閲覧に同意しませんでした`,
+        en: `the patient declined viewing of ${label.en}`,
+      };
     if (at < new Date(row.valid_from) || at >= new Date(row.valid_to))
       return {
         allow: false,
@@ -135,24 +154,45 @@ export class Consents {
     );
     for (const row of previous.rows) await this.end(session, ctx, row.consent_id, c.validFrom);
     const id = newId();
-    const body = consentResource({ id, patientId: c.patientId, facilityCode: c.recipient.code, facilityName: c.recipient.name, category: c.category, decision: c.decision, validFrom: c.validFrom, validTo: c.validTo, visitId: c.visitId, policy: c.policy });
+    const body = consentResource({
+      id,
+      patientId: c.patientId,
+      facilityCode: c.recipient.code,
+      facilityName: c.recipient.name,
+      category: c.category,
+      decision: c.decision,
+      validFrom: c.validFrom,
+      validTo: c.validTo,
+      visitId: c.visitId,
+      policy: c.policy,
+    });
     const written = await this.repo.create(ctx, body, { session, id });
     await session.tx.query(
       `INSERT INTO consents (consent_id, patient_key, grantee, category, decision, valid_from, valid_to, recorded, kind, context)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reader', $9)`,
       [id, c.patientId, grantee, c.category, c.decision, c.validFrom.toISOString(), c.validTo.toISOString(), c.validFrom.toISOString(), c.visitId ?? null],
     );
-    if (c.decision === 'permit' && !(await this.heldAt(session.tx, c.patientId, c.category, grantee, c.validFrom))) await this.openGrant(session.tx, id, grantee, c.patientId, c.category, c.validFrom, c.validTo);
+    if (c.decision === 'permit' && !(await this.heldAt(session.tx, c.patientId, c.category, grantee, c.validFrom)))
+      await this.openGrant(session.tx, id, grantee, c.patientId, c.category, c.validFrom, c.validTo);
     return { consentId: id, category: c.category, decision: c.decision, validFrom: c.validFrom, validTo: c.validTo, content: written.stored.content! };
   }
 
   /** Withdraws a consent at once: the patient (their own), the organisation it names, or an operator. */
   async revoke(ctx: RequestContext, consentId: string, now = new Date()): Promise<string> {
-    const row = (await this.db.query<{ patient_key: string; grantee: string }>('SELECT patient_key, grantee FROM consents WHERE consent_id = $1', [consentId])).rows[0];
+    const row = (await this.db.query<{ patient_key: string; grantee: string }>('SELECT patient_key, grantee FROM consents WHERE consent_id = $1', [consentId]))
+      .rows[0];
     if (!row) throw notFound(`Consent/${consentId}`);
     const p = ctx.principal;
     const allowed = (p.kind === 'patient' && p.patientId === row.patient_key) || ownerKey(p) === row.grantee || p.kind === 'operator';
-    if (!allowed) throw await this.repo.deny(ctx, 'update', row.patient_key, `Consent/${consentId}`, 'この同意を取り消す権限がありません', 'not allowed to revoke this consent');
+    if (!allowed)
+      throw await this.repo.deny(
+        ctx,
+        'update',
+        row.patient_key,
+        `Consent/${consentId}`,
+        'この同意を取り消す権限がありません',
+        'not allowed to revoke this consent',
+      );
     return this.repo.transaction(
       async (session) => {
         await this.end(session, ctx, consentId, now);
@@ -170,7 +210,13 @@ export class Consents {
     this.assertPersonOrOperator(ctx, h.patientId);
     const id = newId();
     await this.repo.transaction(async (session) => {
-      await session.tx.query('INSERT INTO consent_holds (hold_id, patient_key, category, grantee, held_at) VALUES ($1, $2, $3, $4, $5)', [id, h.patientId, h.category, h.grantee ?? null, now.toISOString()]);
+      await session.tx.query('INSERT INTO consent_holds (hold_id, patient_key, category, grantee, held_at) VALUES ($1, $2, $3, $4, $5)', [
+        id,
+        h.patientId,
+        h.category,
+        h.grantee ?? null,
+        now.toISOString(),
+      ]);
       const open = await session.tx.query<{ consent_id: string }>(
         `SELECT consent_id FROM consents WHERE patient_key = $1 AND category = $2 AND ($3::text IS NULL OR grantee = $3) AND kind = 'reader' AND decision = 'permit' AND revoked_at IS NULL AND valid_to > $4`,
         [h.patientId, h.category, h.grantee ?? null, now.toISOString()],
@@ -183,7 +229,12 @@ export class Consents {
 
   /** Ends a hold; the consents it suspended that are still valid open again. */
   async release(ctx: RequestContext, holdId: string, now = new Date()): Promise<void> {
-    const row = (await this.db.query<{ patient_key: string; category: ConsentCategory; grantee: string | null }>('SELECT patient_key, category, grantee FROM consent_holds WHERE hold_id = $1 AND released_at IS NULL', [holdId])).rows[0];
+    const row = (
+      await this.db.query<{ patient_key: string; category: ConsentCategory; grantee: string | null }>(
+        'SELECT patient_key, category, grantee FROM consent_holds WHERE hold_id = $1 AND released_at IS NULL',
+        [holdId],
+      )
+    ).rows[0];
     if (!row) throw notFound(`hold ${holdId}`);
     this.assertPersonOrOperator(ctx, row.patient_key);
     await this.repo.transaction(async (session) => {
@@ -193,7 +244,8 @@ export class Consents {
         [row.patient_key, row.category, row.grantee, now.toISOString()],
       );
       for (const c of valid.rows)
-        if (!(await this.heldAt(session.tx, row.patient_key, row.category, c.grantee, now))) await this.openGrant(session.tx, c.consent_id, c.grantee, row.patient_key, row.category, now, new Date(c.valid_to));
+        if (!(await this.heldAt(session.tx, row.patient_key, row.category, c.grantee, now)))
+          await this.openGrant(session.tx, c.consent_id, c.grantee, row.patient_key, row.category, now, new Date(c.valid_to));
       session.audits.push(this.auditOf(ctx, 'consent-release', row.patient_key, `hold ${holdId} released`));
     });
   }
@@ -202,7 +254,11 @@ export class Consents {
    * Emergency access (救急時): for the emergency workflow only, after its own checks (a 医師 of the facility, a
    * declared reason); `categories` open to the facility until `until`, each with its own Consent (policy emergency).
    */
-  async emergency(session: WriteSession, ctx: RequestContext, e: { patientId: string; recipient: ConsentRecipient; categories: ConsentCategory[]; from: Date; until: Date; reason: string }): Promise<RecordedConsent[]> {
+  async emergency(
+    session: WriteSession,
+    ctx: RequestContext,
+    e: { patientId: string; recipient: ConsentRecipient; categories: ConsentCategory[]; from: Date; until: Date; reason: string },
+  ): Promise<RecordedConsent[]> {
     if (!session.trusted) throw new Error('Consents.emergency needs a trusted session');
     const grantee = granteeOf(e.recipient);
     const out: RecordedConsent[] = [];
@@ -210,7 +266,17 @@ export class Consents {
       const id = newId();
       const written = await this.repo.create(
         ctx,
-        consentResource({ id, patientId: e.patientId, facilityCode: e.recipient.code, facilityName: e.recipient.name, category, decision: 'permit', validFrom: e.from, validTo: e.until, policy: 'emergency' }),
+        consentResource({
+          id,
+          patientId: e.patientId,
+          facilityCode: e.recipient.code,
+          facilityName: e.recipient.name,
+          category,
+          decision: 'permit',
+          validFrom: e.from,
+          validTo: e.until,
+          policy: 'emergency',
+        }),
         { session, id },
       );
       await session.tx.query(
@@ -224,7 +290,16 @@ export class Consents {
     return out;
   }
 
-  private async openGrant(q: Queryable, consentId: string, grantee: string, patientKey: string, category: ConsentCategory, from: Date, to: Date, basis = `Consent/${consentId}`): Promise<void> {
+  private async openGrant(
+    q: Queryable,
+    consentId: string,
+    grantee: string,
+    patientKey: string,
+    category: ConsentCategory,
+    from: Date,
+    to: Date,
+    basis = `Consent/${consentId}`,
+  ): Promise<void> {
     await this.grants.put(q, consentGrantSource(consentId), [{ grantee, patientKey, label: securityLabel(category), validFrom: from, validTo: to, basis }]);
   }
 

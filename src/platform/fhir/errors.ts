@@ -23,14 +23,10 @@ export class FhirError extends Error {
   }
 }
 
-export const badRequest = (ja: string, en: string, expression?: string[]) =>
-  FhirError.of(400, 'invalid', ja, en, expression);
-export const unprocessable = (ja: string, en: string, expression?: string[]) =>
-  FhirError.of(422, 'processing', ja, en, expression);
-export const notFound = (what: string) =>
-  FhirError.of(404, 'not-found', `${what} は見つかりません`, `${what} not found`);
-export const gone = (what: string) =>
-  FhirError.of(410, 'deleted', `${what} は削除されています`, `${what} has been deleted`);
+export const badRequest = (ja: string, en: string, expression?: string[]) => FhirError.of(400, 'invalid', ja, en, expression);
+export const unprocessable = (ja: string, en: string, expression?: string[]) => FhirError.of(422, 'processing', ja, en, expression);
+export const notFound = (what: string) => FhirError.of(404, 'not-found', `${what} は見つかりません`, `${what} not found`);
+export const gone = (what: string) => FhirError.of(410, 'deleted', `${what} は削除されています`, `${what} has been deleted`);
 export const unauthorized = (ja = '認証が必要です', en = 'Authentication required') =>
   new FhirError(401, outcome([{ severity: 'error', code: 'login', ja, en }]), { 'www-authenticate': 'Bearer' });
 export const forbidden = (ja: string, en: string) => FhirError.of(403, 'forbidden', ja, en);

@@ -24,8 +24,7 @@ export function isKnownResourceType(type: string): boolean {
 }
 
 export function assertResourceType(type: string): void {
-  if (!isKnownResourceType(type))
-    throw badRequest(`リソース型 ${type} はありません`, `unknown resource type '${type}'`);
+  if (!isKnownResourceType(type)) throw badRequest(`リソース型 ${type} はありません`, `unknown resource type '${type}'`);
 }
 
 /** C0 control characters but tab, LF and CR (FHIR strings: http://hl7.org/fhir/R4/datatypes.html#string). */
@@ -41,7 +40,8 @@ export function textProblem(s: string): { ja: string; en: string } | undefined {
     const cp = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     return { ja: `制御文字 (${cp}) は使えません`, en: `control character ${cp} is not allowed` };
   }
-  if (!s.isWellFormed()) return { ja: '対になっていないサロゲート (不正な Unicode) は使えません', en: 'a lone surrogate (not well-formed Unicode) is not allowed' };
+  if (!s.isWellFormed())
+    return { ja: '対になっていないサロゲート (不正な Unicode) は使えません', en: 'a lone surrogate (not well-formed Unicode) is not allowed' };
   return undefined;
 }
 
@@ -63,8 +63,7 @@ export function checkResourceShape(body: unknown, expectedType?: string): Resour
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('本文は FHIR リソース (JSON オブジェクト) である必要があります', 'the body must be a FHIR resource (a JSON object)');
   const res = body as Record<string, unknown>;
-  if (typeof res.resourceType !== 'string')
-    throw badRequest('resourceType がありません', 'resourceType is missing', ['resourceType']);
+  if (typeof res.resourceType !== 'string') throw badRequest('resourceType がありません', 'resourceType is missing', ['resourceType']);
   assertResourceType(res.resourceType);
   if (expectedType && res.resourceType !== expectedType)
     throw badRequest(

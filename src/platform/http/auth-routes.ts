@@ -54,38 +54,43 @@ function tokenRequest(contentType: string | undefined, body: unknown): TokenRequ
 const oauthError = (err: OAuthError) => ({ error: err.error, error_description: err.description });
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Promise<void> {
-  app.post(TOKEN_PATH, {
-    // Body errors (unsupported media type, too large, unreadable) are OAuth errors here too; server errors go on
-    // to the server's handler.
-    errorHandler: (err: FastifyError | FhirError, _request, reply) => {
-      const status = err instanceof FhirError ? err.status : err.statusCode;
-      if (!status || status < 400 || status >= 500) throw err;
-      return reply.code(status).header('cache-control', 'no-store').send(oauthError(new OAuthError('invalid_request', err.message)));
+  app.post(
+    TOKEN_PATH,
+    {
+      // Body errors (unsupported media type, too large, unreadable) are OAuth errors here too; server errors go on
+      // to the server's handler.
+      errorHandler: (err: FastifyError | FhirError, _request, reply) => {
+        const status = err instanceof FhirError ? err.status : err.statusCode;
+        if (!status || status < 400 || status >= 500) throw err;
+        return reply
+          .code(status)
+          .header('cache-control', 'no-store')
+          .send(oauthError(new OAuthError('invalid_request', err.message)));
+      },
     },
-  }, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    try {
-      const body = tokenRequest(request.headers['content-type'], request.body);
-      if (body.grant_type !== 'client_credentials')
-        throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
-      if (body.client_assertion_type !== ASSERTION_TYPE)
-        throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
-      if (!body.client_assertion) throw new OAuthError('invalid_request', 'client_assertion is required');
-      const audiences = originsOf(app, deps).map((o) => `${o}${TOKEN_PATH}`);
-      const client = await verifyClientAssertion(deps.db, body.client_assertion, audiences);
-      const granted = grantScopes(body.scope, client.scopes);
-      const token = await deps.tokens.issue(client, granted);
-      return {
-        access_token: token,
-        token_type: 'Bearer',
-        expires_in: deps.tokens.lifetimeSeconds,
-        scope: granted.map((s) => s.raw).join(' '),
-      };
-    } catch (err) {
-      if (err instanceof OAuthError) return reply.code(err.status).send(oauthError(err));
-      throw err;
-    }
-  });
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      try {
+        const body = tokenRequest(request.headers['content-type'], request.body);
+        if (body.grant_type !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
+        if (body.client_assertion_type !== ASSERTION_TYPE) throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
+        if (!body.client_assertion) throw new OAuthError('invalid_request', 'client_assertion is required');
+        const audiences = originsOf(app, deps).map((o) => `${o}${TOKEN_PATH}`);
+        const client = await verifyClientAssertion(deps.db, body.client_assertion, audiences);
+        const granted = grantScopes(body.scope, client.scopes);
+        const token = await deps.tokens.issue(client, granted);
+        return {
+          access_token: token,
+          token_type: 'Bearer',
+          expires_in: deps.tokens.lifetimeSeconds,
+          scope: granted.map((s) => s.raw).join(' '),
+        };
+      } catch (err) {
+        if (err instanceof OAuthError) return reply.code(err.status).send(oauthError(err));
+        throw err;
+      }
+    },
+  );
 
   app.get(JWKS_PATH, async () => ({ keys: [deps.key.publicJwk] }));
 

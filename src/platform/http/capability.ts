@@ -62,7 +62,10 @@ export function buildCapabilityStatement(registry: SearchRegistry, opts: Capabil
       conditionalUpdate: true,
       conditionalDelete: 'single',
       referencePolicy: ['literal', 'local'],
-      ...listed('searchInclude', refParams.map((p) => `${type}:${p.code}`)),
+      ...listed(
+        'searchInclude',
+        refParams.map((p) => `${type}:${p.code}`),
+      ),
       ...listed('searchRevInclude', revIncludes.get(type) ?? []),
       searchParam: [
         { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },

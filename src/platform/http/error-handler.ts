@@ -21,7 +21,12 @@ const KNOWN: Record<string, { code: IssueCode; ja: string }> = {
 function databaseError(err: unknown): FhirError | undefined {
   if (isDatabaseUnavailable(err)) return err instanceof DatabaseUnavailable ? err : new DatabaseUnavailable(err);
   if (isDataException(err))
-    return FhirError.of(400, 'invalid', 'データベースに保存できない値が含まれています（不正な文字や範囲外の数値など）', `the database refused a value: ${(err as Error).message}`);
+    return FhirError.of(
+      400,
+      'invalid',
+      'データベースに保存できない値が含まれています（不正な文字や範囲外の数値など）',
+      `the database refused a value: ${(err as Error).message}`,
+    );
   return undefined;
 }
 
@@ -56,7 +61,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .header('content-type', FHIR_JSON)
       .send(
         JSON.stringify(
-          outcome([{ severity: 'error', code: 'not-found', ja: `${request.method} ${request.url} はありません`, en: `no route for ${request.method} ${request.url}` }]),
+          outcome([
+            { severity: 'error', code: 'not-found', ja: `${request.method} ${request.url} はありません`, en: `no route for ${request.method} ${request.url}` },
+          ]),
         ),
       );
   });

@@ -31,7 +31,17 @@ export function corsOptions(origins: string[]): FastifyCorsOptions {
     origin: origins.includes('*') ? '*' : origins,
     credentials: false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'If-Match', 'If-None-Exist', 'If-None-Match', 'If-Modified-Since', 'Prefer', 'X-Purpose-Of-Use'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Accept',
+      'If-Match',
+      'If-None-Exist',
+      'If-None-Match',
+      'If-Modified-Since',
+      'Prefer',
+      'X-Purpose-Of-Use',
+    ],
     exposedHeaders: ['ETag', 'Location', 'Content-Location', 'Last-Modified'],
     maxAge: 600,
   };

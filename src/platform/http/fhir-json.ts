@@ -19,7 +19,12 @@ export const JSON_TYPES = ['application/fhir+json', 'application/json', 'applica
 function checkCharset(request: FastifyRequest): void {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(request.headers['content-type'] ?? ''));
   if (m && !/^utf-?8$/i.test(m[1]))
-    throw FhirError.of(415, 'not-supported', `文字コード ${m[1]} には対応していません (UTF-8 を使ってください)`, `charset ${m[1]} is not supported; send UTF-8`);
+    throw FhirError.of(
+      415,
+      'not-supported',
+      `文字コード ${m[1]} には対応していません (UTF-8 を使ってください)`,
+      `charset ${m[1]} is not supported; send UTF-8`,
+    );
 }
 
 /** A configured limit, or the default when it is not a positive number (a typo must not lift a limit). */

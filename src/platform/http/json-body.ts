@@ -78,7 +78,9 @@ class BodyWalk {
     const problem = textProblem(s);
     if (problem) {
       const where = this.where();
-      throw badRequest(`${where} の${what === 'key' ? '項目名' : '文字列'}に使えない文字があります: ${problem.ja}`, `${what} at ${where}: ${problem.en}`, [where]);
+      throw badRequest(`${where} の${what === 'key' ? '項目名' : '文字列'}に使えない文字があります: ${problem.ja}`, `${what} at ${where}: ${problem.en}`, [
+        where,
+      ]);
     }
   }
 

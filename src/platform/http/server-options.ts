@@ -39,12 +39,27 @@ function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: Fas
   const issue = known
     ? { severity: 'error' as const, code: known.code, ja: known.ja, en: err.message }
     : { severity: 'fatal' as const, code: 'exception' as const, ja: 'サーバー内部でエラーが発生しました', en: 'internal server error' };
-  void reply.code(status).header('content-type', FHIR_JSON).send(JSON.stringify(outcome([issue])));
+  void reply
+    .code(status)
+    .header('content-type', FHIR_JSON)
+    .send(JSON.stringify(outcome([issue])));
 }
 
 const ANSWERS: Record<string, { status: number; reason: string; ja: string; en: string; code: 'timeout' | 'too-costly' | 'structure' }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', code: 'timeout', ja: '要求の受信が時間内に終わりませんでした', en: 'the request did not arrive in time' },
-  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', code: 'too-costly', ja: 'ヘッダーが大きすぎます', en: 'request headers too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'timeout',
+    ja: '要求の受信が時間内に終わりませんでした',
+    en: 'the request did not arrive in time',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    code: 'too-costly',
+    ja: 'ヘッダーが大きすぎます',
+    en: 'request headers too large',
+  },
 };
 const MALFORMED = { status: 400, reason: 'Bad Request', code: 'structure' as const, ja: 'HTTP 要求の形式が正しくありません', en: 'malformed HTTP request' };
 

@@ -19,14 +19,12 @@ export interface FacilityCodeProblem {
 }
 
 export function checkFacilityCodeShape(code: string): FacilityCodeProblem | undefined {
-  if (!/^\d{10}$/.test(code))
-    return { ja: '医療機関コードは10桁の数字です', en: 'a facility code (医療機関コード) is 10 digits' };
+  if (!/^\d{10}$/.test(code)) return { ja: '医療機関コードは10桁の数字です', en: 'a facility code (医療機関コード) is 10 digits' };
   const pref = Number(code.slice(0, 2));
   if (pref < 1 || pref > 47)
     return { ja: `都道府県番号 ${code.slice(0, 2)} は 01〜47 ではありません`, en: `prefecture number ${code.slice(0, 2)} is not 01–47` };
   if (!(code[2] in SCORE_TABLE))
     return { ja: `点数表番号 ${code[2]} は 1/3/4/5/6 のいずれでもありません`, en: `score table number ${code[2]} is not one of 1/3/4/5/6` };
-  if (!hasValidCheckDigit(code))
-    return { ja: `医療機関コード ${code} の検証番号が正しくありません`, en: `facility code ${code} has a wrong check digit` };
+  if (!hasValidCheckDigit(code)) return { ja: `医療機関コード ${code} の検証番号が正しくありません`, en: `facility code ${code} has a wrong check digit` };
   return undefined;
 }

@@ -15,7 +15,8 @@ import type { Repository } from '../store/repository.ts';
 async function recordLogViews(deps: AuditLogDeps, ctx: RequestContext, subtype: string, patientKeys: string[]): Promise<void> {
   if (ctx.principal.kind !== 'operator') return;
   const people = [...new Set(patientKeys.filter(Boolean))];
-  if (people.length) await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
+  if (people.length)
+    await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
 }
 
 export interface AuditLogDeps {
@@ -42,7 +43,12 @@ export async function readAuditLog(deps: AuditLogDeps, ctx: RequestContext, id: 
     return event.json;
   }
   const page = await searchAuditEvents(deps.db, ctx, query);
-  await recordLogViews(deps, ctx, 'search-type', page.events.map((e) => e.patientKey));
+  await recordLogViews(
+    deps,
+    ctx,
+    'search-type',
+    page.events.map((e) => e.patientKey),
+  );
   const link = [{ relation: 'self', url: `${base}/AuditEvent?${query}` }];
   if (page.offset + page.count < page.total) {
     const next = new URLSearchParams(query);

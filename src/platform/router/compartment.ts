@@ -21,7 +21,10 @@ export function patientCompartmentTypes(): readonly string[] {
 export function assertCompartmentType(type: string): void {
   assertResourceType(type);
   if (type === 'AuditEvent')
-    throw badRequest('患者の監査記録は AuditEvent?patient=Patient/[id] で検索してください', "a patient's audit log is searched with AuditEvent?patient=Patient/[id]");
+    throw badRequest(
+      '患者の監査記録は AuditEvent?patient=Patient/[id] で検索してください',
+      "a patient's audit log is searched with AuditEvent?patient=Patient/[id]",
+    );
   if (!patientCompartmentTypes().includes(type))
     throw badRequest(`${type} は患者コンパートメントに含まれません`, `${type} is not in the Patient compartment`, [type]);
 }

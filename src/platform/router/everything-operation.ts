@@ -36,8 +36,22 @@ export const EVERYTHING_SPEC: OperationSpec = {
   instance: true,
   affectsState: false,
   parameters: [
-    { name: 'start', use: 'in', min: 0, max: '1', type: 'date', documentation: 'care dates from this date: the date search parameter (ge) of each type that has one' },
-    { name: 'end', use: 'in', min: 0, max: '1', type: 'date', documentation: 'care dates up to this date: the date search parameter (le) of each type that has one' },
+    {
+      name: 'start',
+      use: 'in',
+      min: 0,
+      max: '1',
+      type: 'date',
+      documentation: 'care dates from this date: the date search parameter (ge) of each type that has one',
+    },
+    {
+      name: 'end',
+      use: 'in',
+      min: 0,
+      max: '1',
+      type: 'date',
+      documentation: 'care dates up to this date: the date search parameter (le) of each type that has one',
+    },
     { name: '_since', use: 'in', min: 0, max: '1', type: 'instant', documentation: 'only resources updated at or after this instant' },
     { name: '_type', use: 'in', min: 0, max: '*', type: 'code', documentation: 'only these resource types (repeated or comma-separated)' },
     { name: '_count', use: 'in', min: 0, max: '1', type: 'integer', documentation: `entries per page (default ${EVERYTHING_DEFAULT_COUNT}, at most 1000)` },
@@ -59,14 +73,23 @@ export function everythingHandler(repo: Repository): OperationHandler {
     const count = pagingParam('_count', input.string('_count') ?? String(EVERYTHING_DEFAULT_COUNT));
     const offset = pagingParam('_offset', input.string('_offset') ?? '0');
     const criteria: Criteria = { start: input.string('start'), end: input.string('end'), since: input.string('_since') };
-    const asked = input.strings('_type').flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+    const asked = input
+      .strings('_type')
+      .flatMap((t) => t.split(','))
+      .map((t) => t.trim())
+      .filter(Boolean);
     for (const t of asked)
       if (!patientCompartmentTypes().includes(t))
-        throw badRequest(`_type の ${t.slice(0, 40)} は患者コンパートメントの型ではありません`, `_type: '${t.slice(0, 40)}' is not a type of the Patient compartment`, ['Parameters._type']);
+        throw badRequest(
+          `_type の ${t.slice(0, 40)} は患者コンパートメントの型ではありません`,
+          `_type: '${t.slice(0, 40)}' is not a type of the Patient compartment`,
+          ['Parameters._type'],
+        );
     const types = patientCompartmentTypes()
       .filter((t) => asked.length === 0 || asked.includes(t))
       .filter((t) => repo.deps.policy.scopeDecision(ctx, t, 'search').allow);
-    if (types.length === 0) throw forbidden('患者コンパートメントの検索権限がありません', "the token's scopes allow searching no type of the Patient compartment");
+    if (types.length === 0)
+      throw forbidden('患者コンパートメントの検索権限がありません', "the token's scopes allow searching no type of the Patient compartment");
 
     const page: StoredResource[] = [];
     let skip = offset;

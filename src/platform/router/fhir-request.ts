@@ -46,6 +46,9 @@ export interface FhirResponse {
 }
 
 /** A request made by the platform itself on the caller's behalf (Bundle entries): same caller, same base. */
-export function innerRequest(outer: Pick<FhirRequest, 'base' | 'context'>, init: Pick<FhirRequest, 'method' | 'path' | 'query'> & Partial<FhirRequest>): FhirRequest {
+export function innerRequest(
+  outer: Pick<FhirRequest, 'base' | 'context'>,
+  init: Pick<FhirRequest, 'method' | 'path' | 'query'> & Partial<FhirRequest>,
+): FhirRequest {
   return { headers: {}, ...init, base: outer.base, context: outer.context };
 }

@@ -53,7 +53,8 @@ const model = r4model as unknown as {
 const MAX_PATH_LENGTH = 1000;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNode = (v: unknown): v is PathNode => isObject(v) && 'parentResNode' in v && 'propName' in v;
-const cannot = (i: number, ja: string, en: string) => FhirError.of(422, 'processing', `操作 ${i}: ${ja}`, `FHIRPath Patch operation ${i}: ${en}`, [`Parameters.parameter[${i}]`]);
+const cannot = (i: number, ja: string, en: string) =>
+  FhirError.of(422, 'processing', `操作 ${i}: ${ja}`, `FHIRPath Patch operation ${i}: ${en}`, [`Parameters.parameter[${i}]`]);
 const malformed = (i: number, ja: string, en: string) => badRequest(`操作 ${i}: ${ja}`, `FHIRPath Patch operation ${i}: ${en}`, [`Parameters.parameter[${i}]`]);
 
 /** The model path of an element `name` of the element at `parentPath`. */
@@ -69,7 +70,8 @@ function keyIn(container: Json, propName: string): string | undefined {
 
 /** The model path a node's children are named under. */
 function nodeModelPath(node: PathNode, root: Json): string {
-  if (node.parentResNode === null || (isObject(node.data) && typeof node.data.resourceType === 'string')) return String((node.data as Json).resourceType ?? root.resourceType);
+  if (node.parentResNode === null || (isObject(node.data) && typeof node.data.resourceType === 'string'))
+    return String((node.data as Json).resourceType ?? root.resourceType);
   return node.path ?? '';
 }
 
@@ -85,18 +87,30 @@ class PathEvaluator {
     try {
       out = fhirpath.evaluate(this.doc, path, undefined, r4model, { resolveInternalTypes: false }) as unknown[];
     } catch (err) {
-      throw malformed(this.i, `path (${path.slice(0, 80)}) を評価できません`, `cannot evaluate path '${path.slice(0, 80)}': ${(err as Error).message.slice(0, 200)}`);
+      throw malformed(
+        this.i,
+        `path (${path.slice(0, 80)}) を評価できません`,
+        `cannot evaluate path '${path.slice(0, 80)}': ${(err as Error).message.slice(0, 200)}`,
+      );
     }
-    if (!Array.isArray(out)) throw malformed(this.i, `path (${path.slice(0, 80)}) を評価できません`, `path '${path.slice(0, 80)}' needs asynchronous evaluation`);
-    if (!out.every(isNode)) throw cannot(this.i, 'path がリソースの要素を指していません', `path '${path.slice(0, 80)}' does not select elements of the resource`);
+    if (!Array.isArray(out))
+      throw malformed(this.i, `path (${path.slice(0, 80)}) を評価できません`, `path '${path.slice(0, 80)}' needs asynchronous evaluation`);
+    if (!out.every(isNode))
+      throw cannot(this.i, 'path がリソースの要素を指していません', `path '${path.slice(0, 80)}' does not select elements of the resource`);
     return out;
   }
 
   /** The one element a path selects (none: undefined when `optional`, else 422; several: 422). */
   single(path: string, optional = false): PathNode | undefined {
     const found = this.nodes(path);
-    if (found.length > 1) throw cannot(this.i, `path (${path.slice(0, 80)}) が ${found.length} 個の要素を指しています`, `path '${path.slice(0, 80)}' selects ${found.length} elements; it must select one`);
-    if (found.length === 0 && !optional) throw cannot(this.i, `path (${path.slice(0, 80)}) に一致する要素がありません`, `path '${path.slice(0, 80)}' selects nothing`);
+    if (found.length > 1)
+      throw cannot(
+        this.i,
+        `path (${path.slice(0, 80)}) が ${found.length} 個の要素を指しています`,
+        `path '${path.slice(0, 80)}' selects ${found.length} elements; it must select one`,
+      );
+    if (found.length === 0 && !optional)
+      throw cannot(this.i, `path (${path.slice(0, 80)}) に一致する要素がありません`, `path '${path.slice(0, 80)}' selects nothing`);
     return found[0];
   }
 
@@ -109,7 +123,8 @@ class PathEvaluator {
     if (!isObject(container) || key === undefined) throw cannot(this.i, '要素の場所が見つかりません', `element '${node.propName}' could not be located`);
     const value = container[key];
     const index = node.index ?? undefined;
-    if (index !== undefined && !(Array.isArray(value) && index < value.length)) throw cannot(this.i, '要素の場所が見つかりません', `element '${node.propName}[${index}]' could not be located`);
+    if (index !== undefined && !(Array.isArray(value) && index < value.length))
+      throw cannot(this.i, '要素の場所が見つかりません', `element '${node.propName}[${index}]' could not be located`);
     return { container, key, index, modelPath: childPath(nodeModelPath(parent, this.doc), node.propName) };
   }
 
@@ -145,7 +160,7 @@ function keyFor(name: string, path: string, valueKey: string | undefined, i: num
 }
 
 /** The JSON of a `value` part: a value[x], a resource, or an anonymous element made of parts. */
-function valueOf(v: ParamValue | undefined, path: string, i: number): unknown {
+function partValue(v: ParamValue | undefined, path: string, i: number): unknown {
   if (!v) throw malformed(i, 'value がありません', 'value is required');
   if (v.key === 'resource') return v.resource;
   if (v.key?.startsWith('value')) return v.value;
@@ -156,7 +171,7 @@ function valueOf(v: ParamValue | undefined, path: string, i: number): unknown {
       const values = v.part.all(name);
       if (values.length > 1 && !model.path2Repeating[p]) throw malformed(i, `${name} は繰り返せません`, `'${name}' does not repeat`);
       const key = keyFor(name, p, values[0].key, i);
-      out[key] = model.path2Repeating[p] ? values.map((x) => valueOf(x, p, i)) : valueOf(values[0], p, i);
+      out[key] = model.path2Repeating[p] ? values.map((x) => partValue(x, p, i)) : partValue(values[0], p, i);
     }
     return out;
   }
@@ -211,12 +226,18 @@ export function applyFhirPathPatch(resource: Json, patch: Json): Json {
   const doc = structuredClone(resource);
   const reader = ParamReader.of(patch);
   for (const name of reader.names())
-    if (name !== 'operation') throw badRequest(`FHIRPath Patch のパラメータは operation です（${name}）`, `a FHIRPath Patch has only 'operation' parameters, got '${name}'`);
+    if (name !== 'operation')
+      throw badRequest(`FHIRPath Patch のパラメータは operation です（${name}）`, `a FHIRPath Patch has only 'operation' parameters, got '${name}'`);
   reader.all('operation').forEach((entry, i) => {
     if (!entry.part) throw malformed(i, 'operation に part がありません', 'operation has no parts');
     const op = entry.part;
     const type = op.string('type') ?? '';
-    if (!TYPES.has(type)) throw malformed(i, `type (${type.slice(0, 20)}) は add / insert / delete / replace / move です`, `type must be add, insert, delete, replace or move, got '${type.slice(0, 20)}'`);
+    if (!TYPES.has(type))
+      throw malformed(
+        i,
+        `type (${type.slice(0, 20)}) は add / insert / delete / replace / move です`,
+        `type must be add, insert, delete, replace or move, got '${type.slice(0, 20)}'`,
+      );
     for (const n of op.names()) {
       if (!PARTS[type].includes(n)) throw malformed(i, `${type} に ${n} は使えません`, `'${n}' is not a part of ${type}`);
       if (op.all(n).length > 1) throw malformed(i, `${n} が複数あります`, `'${n}' given more than once`);
@@ -229,11 +250,12 @@ export function applyFhirPathPatch(resource: Json, patch: Json): Json {
         const owner = at.single(path)!;
         if (!isObject(owner.data)) throw cannot(i, `${path.slice(0, 80)} は要素を持てません`, `'${path.slice(0, 80)}' cannot hold elements`);
         const name = op.requiredString('name', 'name');
-        if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw malformed(i, `name (${name.slice(0, 40)}) が要素名ではありません`, `name '${name.slice(0, 40)}' is not an element name`);
+        if (!/^[a-z][A-Za-z0-9]*$/.test(name))
+          throw malformed(i, `name (${name.slice(0, 40)}) が要素名ではありません`, `name '${name.slice(0, 40)}' is not an element name`);
         const p = childPath(nodeModelPath(owner, doc), name);
         const v = op.all('value')[0];
         const key = keyFor(name, p, v?.key, i);
-        const value = valueOf(v, p, i);
+        const value = partValue(v, p, i);
         const existing = keyIn(owner.data, name);
         if (model.path2Repeating[p] || Array.isArray(owner.data[key])) owner.data[key] = [...((owner.data[key] as unknown[] | undefined) ?? []), value];
         else if (existing !== undefined) throw cannot(i, `${name} は既にあります（繰り返せない要素です）`, `'${name}' already exists and does not repeat`);
@@ -244,8 +266,9 @@ export function applyFhirPathPatch(resource: Json, patch: Json): Json {
         const list = at.list(path);
         const current = (list.container[list.key] as unknown[] | undefined) ?? [];
         const index = integer(op, 'index', i);
-        if (index > current.length) throw cannot(i, `index ${index} が範囲外です（${current.length} 件）`, `index ${index} is beyond the list (${current.length} items)`);
-        const value = valueOf(op.all('value')[0], list.modelPath, i);
+        if (index > current.length)
+          throw cannot(i, `index ${index} が範囲外です（${current.length} 件）`, `index ${index} is beyond the list (${current.length} items)`);
+        const value = partValue(op.all('value')[0], list.modelPath, i);
         list.container[list.key] = [...current.slice(0, index), value, ...current.slice(index)];
         const companion = list.container[`_${list.key}`];
         if (Array.isArray(companion)) companion.splice(index, 0, null);
@@ -263,7 +286,7 @@ export function applyFhirPathPatch(resource: Json, patch: Json): Json {
         const v = op.all('value')[0];
         const name = place.modelPath.slice(place.modelPath.lastIndexOf('.') + 1);
         const key = model.choiceTypePaths[place.modelPath] ? keyFor(name, place.modelPath, v?.key, i) : place.key;
-        const value = valueOf(v, place.modelPath, i);
+        const value = partValue(v, place.modelPath, i);
         if (place.index !== undefined) (place.container[place.key] as unknown[])[place.index] = value;
         else {
           if (key !== place.key) removeAt(place.container, place.key, undefined);

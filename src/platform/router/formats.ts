@@ -27,7 +27,10 @@ function parseRange(text: string): MediaRange {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
     const name = p.slice(0, eq).trim().toLowerCase();
-    const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (name === 'q') range.q = Number.isNaN(Number(value)) ? 0 : Number(value);
     else if (name === 'fhirversion') range.fhirVersion = value;
   }
@@ -62,7 +65,10 @@ export function assertAcceptable(headers: Record<string, string | undefined>, qu
   }
   const accept = headers.accept;
   if (accept === undefined || accept.trim() === '') return;
-  const ranges = accept.split(',').filter((t) => t.trim() !== '').map(parseRange);
+  const ranges = accept
+    .split(',')
+    .filter((t) => t.trim() !== '')
+    .map(parseRange);
   if (ranges.some((r) => r.q > 0 && (JSON_MEDIA.has(r.type) || ANY.has(r.type)) && r4(r.fhirVersion))) return;
   throw notAcceptable(`Accept: ${accept.slice(0, 80)}`, `no acceptable format in Accept: ${accept.slice(0, 80)}`);
 }

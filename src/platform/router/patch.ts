@@ -48,7 +48,8 @@ function patcherOf(req: FhirRequest): Patcher {
   const body = req.body;
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (Array.isArray(body)) return (r) => applyJsonPatch(r, body);
-  if (contentType === JSON_PATCH) throw badRequest('JSON Patch の本文は操作の配列です', 'a JSON Patch document (application/json-patch+json) is an array of operations');
+  if (contentType === JSON_PATCH)
+    throw badRequest('JSON Patch の本文は操作の配列です', 'a JSON Patch document (application/json-patch+json) is an array of operations');
   if (isFhirPathPatch(body)) return (r) => applyFhirPathPatch(r, body);
   if (isObject(body) && body.resourceType === 'Binary') {
     const operations = binaryPatch(body);
@@ -105,7 +106,10 @@ export async function patchResource(repo: Repository, req: FhirRequest, type: st
     const current = await repo.loadCurrent(session?.tx ?? repo.db, type, id, session !== undefined);
     if (!current) throw notFound(`${type}/${id}`);
     if (expected !== undefined && current.versionId !== expected)
-      throw preconditionFailed(`版が一致しません (指定 ${expected}, 現在 ${current.versionId})`, `version conflict: If-Match ${expected}, current ${current.versionId}`);
+      throw preconditionFailed(
+        `版が一致しません (指定 ${expected}, 現在 ${current.versionId})`,
+        `version conflict: If-Match ${expected}, current ${current.versionId}`,
+      );
     await authorize(repo, ctx, current, session);
     if (current.deleted) throw gone(`${type}/${id}`);
     const patched = patcher(JSON.parse(current.content!) as Json);

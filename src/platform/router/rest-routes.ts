@@ -130,14 +130,18 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
     const body = req.body as Record<string, unknown> | undefined;
     const id = match?.id ?? (typeof body?.id === 'string' ? body.id : newId());
     const resource = body && typeof body === 'object' && body.id === undefined ? { ...body, id } : body;
-    return written(req, await repo.update(ctx, type, id, resource, { ifMatch: req.headers['if-match'], session: req.entry?.session, validated: req.entry?.validated }));
+    return written(
+      req,
+      await repo.update(ctx, type, id, resource, { ifMatch: req.headers['if-match'], session: req.entry?.session, validated: req.entry?.validated }),
+    );
   });
 
   // Conditional patch: the one match among the caller's own records (none: 404; several: 412).
   router.add('PATCH', ':type', async (req, p) => {
     const type = typeOf(p);
     const matches = await searchIds(repo, await req.context(), req.entry?.session?.tx ?? repo.db, type, req.query);
-    if (matches.length > 1) throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', 'conditional patch matched more than one resource');
+    if (matches.length > 1)
+      throw FhirError.of(412, 'multiple-matches', '条件に一致するリソースが複数あります', 'conditional patch matched more than one resource');
     if (matches.length === 0) throw FhirError.of(404, 'not-found', '条件に一致するリソースがありません', 'conditional patch matched no resource');
     return written(req, await patchResource(repo, req, type, matches[0].id));
   });
@@ -165,7 +169,14 @@ export function registerRestInteractions(router: FhirRouter, deps: RestDeps): vo
   });
 
   router.add('PUT', ':type/:id', async (req, p) =>
-    written(req, await repo.update(await req.context(), p.type, p.id, req.body, { ifMatch: req.headers['if-match'], session: req.entry?.session, validated: req.entry?.validated })),
+    written(
+      req,
+      await repo.update(await req.context(), p.type, p.id, req.body, {
+        ifMatch: req.headers['if-match'],
+        session: req.entry?.session,
+        validated: req.entry?.validated,
+      }),
+    ),
   );
 
   router.add('PATCH', ':type/:id', async (req, p) => written(req, await patchResource(repo, req, p.type, p.id)));

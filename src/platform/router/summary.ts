@@ -64,8 +64,7 @@ function elementOf(children: Map<string, ElementFacts>, key: string): string | u
 export function requestedSubset(type: string, query: URLSearchParams, opts: { lenient?: boolean; search?: boolean } = {}): Subset | undefined {
   const summary = query.get('_summary');
   const elements = query.getAll('_elements');
-  if (summary !== null && elements.length)
-    throw badRequest('_summary と _elements は同時に指定できません', '_summary and _elements cannot be used together');
+  if (summary !== null && elements.length) throw badRequest('_summary と _elements は同時に指定できません', '_summary and _elements cannot be used together');
   if (elements.length) return { elements: checkElements(type, elements.flatMap(parseElements), opts) };
   const mode = summary === null ? undefined : parseSummary(summary, { lenient: opts.lenient, count: opts.search === true });
   return mode && mode !== 'count' ? { summary: mode } : undefined;
@@ -79,7 +78,9 @@ function checkElements(type: string, names: string[], opts: { lenient?: boolean 
     const name = raw.startsWith(`${type}.`) ? raw.slice(type.length + 1) : raw;
     if (top.has(name)) out.push(name);
     else if (!opts.lenient)
-      throw badRequest(`_elements の ${raw.slice(0, 60)} は ${type} の要素ではありません`, `_elements: '${raw.slice(0, 60)}' is not an element of ${type}`, ['_elements']);
+      throw badRequest(`_elements の ${raw.slice(0, 60)} は ${type} の要素ではありません`, `_elements: '${raw.slice(0, 60)}' is not an element of ${type}`, [
+        '_elements',
+      ]);
   }
   return out;
 }

@@ -5,8 +5,7 @@
  * every instant given to the database is one it accepts (`yyyy-mm-ddThh:mm:ss.sssZ`).
  */
 
-const DATE_RE =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 let defaultOffset = '+09:00';
 export function setDefaultTimeZoneOffset(offset: string): void {

@@ -61,8 +61,7 @@ function compileTerm(term: string): { root: string; steps: Step[] } | undefined 
     else if (NAME.test(seg)) steps.push({ kind: 'field', name: seg });
     else if ((m = /^(?:as|ofType)\(([A-Za-z]+)\)$/.exec(seg))) steps.push({ kind: 'as', type: m[1] });
     else if ((m = /^where\(resolve\(\) is ([A-Z][A-Za-z]+)\)$/.exec(seg))) steps.push({ kind: 'resolveIs', type: m[1] });
-    else if ((m = /^where\(([a-z][A-Za-z0-9]*) ?= ?'([^']*)'\)$/.exec(seg)))
-      steps.push({ kind: 'whereEquals', field: m[1], value: m[2] });
+    else if ((m = /^where\(([a-z][A-Za-z0-9]*) ?= ?'([^']*)'\)$/.exec(seg))) steps.push({ kind: 'whereEquals', field: m[1], value: m[2] });
     else return undefined;
   }
   return { root, steps };
@@ -106,8 +105,7 @@ function applyStep(input: FoundValue[], step: Step): FoundValue[] {
     case 'resolveIs':
       for (const v of input) {
         const ref = (v.value as { reference?: unknown })?.reference;
-        if (typeof ref === 'string' && (ref.startsWith(step.type + '/') || ref.includes('/' + step.type + '/')))
-          out.push(v);
+        if (typeof ref === 'string' && (ref.startsWith(`${step.type}/`) || ref.includes(`/${step.type}/`))) out.push(v);
       }
       return out;
     case 'whereEquals':

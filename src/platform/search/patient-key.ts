@@ -16,7 +16,11 @@ function paramsFor(resourceType: string): string[] {
     compartmentParams = new Map();
     const rank = (p: string) => (p === 'patient' ? 0 : p === 'subject' ? 1 : 2);
     for (const r of r4PatientCompartment().resource ?? []) {
-      if (r.param?.length) compartmentParams.set(r.code as string, [...r.param].sort((a, b) => rank(a) - rank(b)));
+      if (r.param?.length)
+        compartmentParams.set(
+          r.code as string,
+          [...r.param].sort((a, b) => rank(a) - rank(b)),
+        );
     }
   }
   return compartmentParams.get(resourceType) ?? [];
@@ -54,7 +58,10 @@ function identifiersOf(value: unknown): SubjectIdentifier[] {
 
 function unresolved(resource: Record<string, unknown>, identifiers: SubjectIdentifier[], what: string): PatientKeyOf {
   const basis = identifiers.length
-    ? identifiers.map((i) => `${i.system}|${i.value}`).sort().join('\n')
+    ? identifiers
+        .map((i) => `${i.system}|${i.value}`)
+        .sort()
+        .join('\n')
     : `${String(resource.resourceType)}/${String(resource.id ?? '')}#${what}`;
   return { key: `unresolved:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`, identifiers };
 }
@@ -87,7 +94,7 @@ export function patientKeyOf(resource: Record<string, unknown>, registry: Search
   const params = paramsFor(type);
   for (const code of params) {
     const param = registry.get(type, code);
-    if (!param || param.type !== 'reference') continue;
+    if (param?.type !== 'reference') continue;
     const onlyPatient = code === 'patient' || code === 'subject' || (param.targets.length === 1 && param.targets[0] === 'Patient');
     for (const { value } of param.evaluate(resource)) {
       const person = personOf(resource, value, onlyPatient);

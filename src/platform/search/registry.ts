@@ -52,11 +52,7 @@ export class SearchRegistry {
     let map = this.compiled.get(resourceType);
     if (map) return map;
     map = new Map();
-    const defs = [
-      ...(this.byBase.get('Resource') ?? []),
-      ...(this.byBase.get('DomainResource') ?? []),
-      ...(this.byBase.get(resourceType) ?? []),
-    ];
+    const defs = [...(this.byBase.get('Resource') ?? []), ...(this.byBase.get('DomainResource') ?? []), ...(this.byBase.get(resourceType) ?? [])];
     const terms = new Map<string, string[]>();
     for (const sp of defs) {
       if (COLUMN_PARAMS.has(sp.code as string) || !sp.expression) continue;
@@ -111,7 +107,8 @@ function deriveStorage(map: Map<string, SearchParam>, terms: Map<string, string[
     const mine = new Set(terms.get(code)!);
     if (mine.size < 2) continue;
     const parts = indexed().filter(
-      (c) => c !== code && map.get(c)!.type === p.type && terms.get(c)!.length > 0 && terms.get(c)!.every((t) => mine.has(t)) && terms.get(c)!.length < mine.size,
+      (c) =>
+        c !== code && map.get(c)!.type === p.type && terms.get(c)!.length > 0 && terms.get(c)!.every((t) => mine.has(t)) && terms.get(c)!.length < mine.size,
     );
     const covered = new Set(parts.flatMap((c) => terms.get(c)!));
     if (parts.length >= 2 && covered.size === mine.size) p.stored = { codes: parts };

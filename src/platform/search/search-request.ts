@@ -77,12 +77,19 @@ export type SummaryMode = 'true' | 'text' | 'data';
 export function parseSummary(value: string, opts: { lenient?: boolean; count?: boolean } = {}): SummaryMode | 'count' | undefined {
   if (value === 'true' || value === 'text' || value === 'data' || (value === 'count' && opts.count !== false)) return value;
   if (value === 'false' || opts.lenient) return undefined;
-  throw badRequest(`_summary=${value.slice(0, 40)} には対応していません`, `_summary must be true, text, data${opts.count === false ? '' : ', count'} or false, got '${value.slice(0, 40)}'`, ['_summary']);
+  throw badRequest(
+    `_summary=${value.slice(0, 40)} には対応していません`,
+    `_summary must be true, text, data${opts.count === false ? '' : ', count'} or false, got '${value.slice(0, 40)}'`,
+    ['_summary'],
+  );
 }
 
 /** `_elements`: a comma-separated list of element names (checked against the type where it is applied). */
 export function parseElements(value: string): string[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw badRequest('_elements に要素名がありません', '_elements names no element', ['_elements']);
   return names;
 }
@@ -97,15 +104,17 @@ export const COMPARTMENT_PARAM = '_compartment';
 
 function compartmentFilter(registry: SearchRegistry, type: string, value: string): Filter {
   const ref = parseReference(value);
-  if (!ref || ref.resourceType !== 'Patient' || value !== `Patient/${ref.id}`)
-    throw badRequest(`コンパートメント ${value.slice(0, 60)} は Patient/[id] ではありません`, `the compartment must be Patient/[id], got '${value.slice(0, 60)}'`);
+  if (ref?.resourceType !== 'Patient' || value !== `Patient/${ref.id}`)
+    throw badRequest(
+      `コンパートメント ${value.slice(0, 60)} は Patient/[id] ではありません`,
+      `the compartment must be Patient/[id], got '${value.slice(0, 60)}'`,
+    );
   if (type === 'Patient') return { param: COLUMN._id, values: [ref.id] };
   const codes = r4PatientCompartmentParams(type).flatMap((code) => {
     const param = registry.get(type, code);
     return param?.type === 'reference' ? param.stored.codes : [];
   });
-  if (codes.length === 0)
-    throw badRequest(`${type} は患者コンパートメントに含まれません`, `${type} is not in the Patient compartment`, [type]);
+  if (codes.length === 0) throw badRequest(`${type} は患者コンパートメントに含まれません`, `${type} is not in the Patient compartment`, [type]);
   const param: SearchParam = {
     code: COMPARTMENT_PARAM,
     type: 'reference',
@@ -121,7 +130,19 @@ const COLUMN: Record<string, ColumnParam> = {
   _id: { code: '_id', type: 'token' },
   _lastUpdated: { code: '_lastUpdated', type: 'date' },
 };
-const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_summary', '_include', '_revinclude', '_format', '_pretty', '_elements', COMPARTMENT_PARAM]);
+const RESULT_PARAMS = new Set([
+  '_count',
+  '_offset',
+  '_sort',
+  '_total',
+  '_summary',
+  '_include',
+  '_revinclude',
+  '_format',
+  '_pretty',
+  '_elements',
+  COMPARTMENT_PARAM,
+]);
 const MODIFIERS: Record<string, string[]> = {
   token: ['not', 'missing', 'text', 'above', 'below', 'in', 'not-in', 'of-type'],
   string: ['exact', 'contains', 'missing'],
@@ -139,11 +160,14 @@ const SUPPORTED_MODIFIERS = new Set(['not', 'missing', 'exact', 'contains', 'bel
  */
 export function pagingParam(name: '_count' | '_offset', value: string): number {
   if (!/^\d+$/.test(value))
-    throw badRequest(`${name} は0以上の整数で指定してください`, `${name} must be a non-negative integer in decimal digits, got '${value.slice(0, 40)}'`, [name]);
+    throw badRequest(`${name} は0以上の整数で指定してください`, `${name} must be a non-negative integer in decimal digits, got '${value.slice(0, 40)}'`, [
+      name,
+    ]);
   // Beyond twelve digits it is no page anyone wants (nor a number SQL takes).
   const n = value.length <= 12 ? Number(value) : Infinity;
   if (name === '_count') {
-    if (n === Infinity) throw badRequest(`_count が大きすぎます (1ページは ${MAX_COUNT} 件まで)`, `_count is too large (a page holds at most ${MAX_COUNT})`, [name]);
+    if (n === Infinity)
+      throw badRequest(`_count が大きすぎます (1ページは ${MAX_COUNT} 件まで)`, `_count is too large (a page holds at most ${MAX_COUNT})`, [name]);
     return Math.min(n, MAX_COUNT);
   }
   if (n > MAX_OFFSET) throw badRequest(`_offset が大きすぎます (${MAX_OFFSET} まで)`, `_offset may be at most ${MAX_OFFSET}`, [name]);
@@ -157,7 +181,11 @@ function decodeComponent(raw: string, where: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw badRequest(`${where} の % エンコードが正しくありません (UTF-8 ではありません)`, `${where}: invalid percent-encoding or UTF-8 in '${raw.slice(0, 60)}'`, [where]);
+    throw badRequest(
+      `${where} の % エンコードが正しくありません (UTF-8 ではありません)`,
+      `${where}: invalid percent-encoding or UTF-8 in '${raw.slice(0, 60)}'`,
+      [where],
+    );
   }
 }
 
@@ -181,7 +209,8 @@ export function decodeQueryString(text: string, where: string): [string, string]
 
 function checkQueryText(key: string, value: string, where: string): void {
   const problem = textProblem(key) ?? textProblem(value);
-  if (problem) throw badRequest(`${where} のパラメータ ${key.slice(0, 40)}: ${problem.ja}`, `${where}, parameter '${key.slice(0, 40)}': ${problem.en}`, [where]);
+  if (problem)
+    throw badRequest(`${where} のパラメータ ${key.slice(0, 40)}: ${problem.ja}`, `${where}, parameter '${key.slice(0, 40)}': ${problem.en}`, [where]);
 }
 
 /** Splits on a separator (`,` between alternatives, `|` inside a token) unless escaped with a backslash. */
@@ -209,23 +238,12 @@ function resolveParam(registry: SearchRegistry, type: string, code: string): Sea
   return COLUMN[code] ?? registry.get(type, code);
 }
 
-function parseFilter(
-  registry: SearchRegistry,
-  type: string,
-  key: string,
-  value: string,
-  depth = 0,
-): Filter {
+function parseFilter(registry: SearchRegistry, type: string, key: string, value: string, depth = 0): Filter {
   const dot = key.indexOf('.');
   const head = dot >= 0 ? key.slice(0, dot) : key;
   const [code, modifier] = head.split(':', 2) as [string, string | undefined];
   const param = resolveParam(registry, type, code);
-  if (!param)
-    throw badRequest(
-      `${type} に検索パラメータ ${code} はありません`,
-      `unknown search parameter '${code}' for ${type}`,
-      [`${type}.${code}`],
-    );
+  if (!param) throw badRequest(`${type} に検索パラメータ ${code} はありません`, `unknown search parameter '${code}' for ${type}`, [`${type}.${code}`]);
   if (dot >= 0) {
     // Chained search: subject:Patient.name=…, patient.identifier=…
     if (param.type !== 'reference' || !('targets' in param))
@@ -238,8 +256,7 @@ function parseFilter(
         `'${code}' may refer to several types (${param.targets.join(', ')}); write ${code}:[type].${key.slice(dot + 1)}`,
       );
     const targetType = targets[0];
-    if (!param.targets.includes(targetType))
-      throw badRequest(`${code} は ${targetType} を参照できません`, `'${code}' cannot refer to ${targetType}`);
+    if (!param.targets.includes(targetType)) throw badRequest(`${code} は ${targetType} を参照できません`, `'${code}' cannot refer to ${targetType}`);
     const inner = parseFilter(registry, targetType, key.slice(dot + 1), value, depth + 1);
     return { param, values: [], chain: { via: param, targetType, filter: inner } };
   }
@@ -247,18 +264,19 @@ function parseFilter(
     const allowed = MODIFIERS[param.type] ?? ['missing'];
     const isTypeModifier = param.type === 'reference' && /^[A-Z][A-Za-z]+$/.test(modifier);
     if (!isTypeModifier && (!allowed.includes(modifier) || !SUPPORTED_MODIFIERS.has(modifier)))
-      throw badRequest(
-        `修飾子 :${modifier} は ${code} では使えません`,
-        `modifier ':${modifier}' is not supported for '${code}' (${param.type})`,
-      );
-    if (modifier === 'missing' && value !== 'true' && value !== 'false')
-      throw badRequest(':missing の値は true か false です', ':missing takes true or false');
+      throw badRequest(`修飾子 :${modifier} は ${code} では使えません`, `modifier ':${modifier}' is not supported for '${code}' (${param.type})`);
+    if (modifier === 'missing' && value !== 'true' && value !== 'false') throw badRequest(':missing の値は true か false です', ':missing takes true or false');
   }
   const values = splitUnescaped(value, ',');
   if (values.length > MAX_SEARCH_VALUES)
-    throw FhirError.of(400, 'too-costly', `${code} の値は ${MAX_SEARCH_VALUES} 個までです`, `'${code}' has ${values.length} alternatives; at most ${MAX_SEARCH_VALUES}`, [`${type}.${code}`]);
-  if (values.some((v) => v === '') && modifier !== 'missing')
-    throw badRequest(`${code} の値が空です`, `empty value for '${code}'`);
+    throw FhirError.of(
+      400,
+      'too-costly',
+      `${code} の値は ${MAX_SEARCH_VALUES} 個までです`,
+      `'${code}' has ${values.length} alternatives; at most ${MAX_SEARCH_VALUES}`,
+      [`${type}.${code}`],
+    );
+  if (values.some((v) => v === '') && modifier !== 'missing') throw badRequest(`${code} の値が空です`, `empty value for '${code}'`);
   return { param, modifier, values };
 }
 
@@ -268,8 +286,7 @@ function parseSort(registry: SearchRegistry, type: string, value: string): SortR
     const code = descending ? part.slice(1) : part;
     const param = resolveParam(registry, type, code);
     if (!param) throw badRequest(`並べ替えのパラメータ ${code} は不明です`, `unknown _sort parameter '${code}'`);
-    if (param.type === 'reference' || param.type === 'uri')
-      throw badRequest(`${code} では並べ替えできません`, `cannot sort by '${code}' (${param.type})`);
+    if (param.type === 'reference' || param.type === 'uri') throw badRequest(`${code} では並べ替えできません`, `cannot sort by '${code}' (${param.type})`);
     return { param, descending };
   });
 }
@@ -277,19 +294,14 @@ function parseSort(registry: SearchRegistry, type: string, value: string): SortR
 function parseInclude(registry: SearchRegistry, value: string, name: string): IncludeRule {
   const [sourceType, code, targetType] = value.split(':');
   const param = sourceType && code ? registry.get(sourceType, code) : undefined;
-  if (!param || param.type !== 'reference')
+  if (param?.type !== 'reference')
     throw badRequest(`${name}=${value} は [型]:[参照パラメータ] の形で指定してください`, `${name}=${value} must be [type]:[reference parameter]`);
   if (targetType && !param.targets.includes(targetType))
     throw badRequest(`${code} は ${targetType} を参照できません`, `'${code}' cannot refer to ${targetType}`);
   return { sourceType, param, targetType };
 }
 
-export function parseSearch(
-  registry: SearchRegistry,
-  resourceType: string,
-  query: URLSearchParams,
-  opts: { lenient?: boolean } = {},
-): SearchRequest {
+export function parseSearch(registry: SearchRegistry, resourceType: string, query: URLSearchParams, opts: { lenient?: boolean } = {}): SearchRequest {
   const req: SearchRequest = {
     resourceType,
     filters: [],

@@ -23,7 +23,7 @@ function columnCondition(filter: Filter, p: StatementParams, r: string): string 
     const cond = `${r}.id = ANY(${p.add(filter.values.map(unescapeValue), 'text[]')})`;
     return filter.modifier === 'not' ? `NOT ${cond}` : cond;
   }
-  return '(' + filter.values.map((v) => dateValueCondition(v, p, `${r}.last_updated`, `${r}.last_updated`)).join(' OR ') + ')';
+  return `(${filter.values.map((v) => dateValueCondition(v, p, `${r}.last_updated`, `${r}.last_updated`)).join(' OR ')})`;
 }
 
 /** Selects the index rows that hold a parameter's values (its own, or those of the parameters it is derived from). */

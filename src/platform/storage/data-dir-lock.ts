@@ -39,7 +39,6 @@ function nativeLock(): NativeLock | undefined {
   return native ?? undefined;
 }
 
-
 function recordedPid(file: string): number | undefined {
   try {
     const pid = Number(readFileSync(file, 'utf8').trim());

@@ -51,10 +51,23 @@ const UNAVAILABLE_SQLSTATES = new Set([
 ]);
 
 /** Socket errors of a lost or refused connection. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** Messages `pg` and `pg-pool` give a connection that ended, never opened in time, or can no longer be used. */
-const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection timeout|is not queryable|Connection is closed|Query read timeout/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connection timeout|is not queryable|Connection is closed|Query read timeout/i;
 
 /**
  * True when `err` says the connection to the database failed — refused, reset, terminated, timed out — rather

@@ -59,9 +59,7 @@ export class GroupCommitter<T> {
           // Retrying alone helps when one item was bad, not when the database is gone (nor when the COMMIT's
           // outcome is unknown: the batch may be in): then every item gets the failure.
           if (batch.length === 1 || isDatabaseUnavailable(err)) for (const p of batch) p.reject(err);
-          else
-            for (const p of batch)
-              await this.flush([p.item]).then(p.resolve, p.reject);
+          else for (const p of batch) await this.flush([p.item]).then(p.resolve, p.reject);
         }
       }
     } finally {

@@ -35,5 +35,5 @@ export function textArrayLiteral(values: readonly unknown[]): string | readonly 
     else if (typeof v !== 'string') return values;
     else out += quoted(v);
   }
-  return out + '}';
+  return `${out}}`;
 }

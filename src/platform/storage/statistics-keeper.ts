@@ -56,10 +56,10 @@ export class StatisticsKeeper {
   private async analyze(g: Group): Promise<void> {
     try {
       if (g.base === undefined) {
-        const res = await this.db.query<{ n: number }>(
-          'SELECT coalesce(max(reltuples), 0)::float8 AS n FROM pg_class WHERE relname = $1 AND relkind = $2',
-          [g.tables[0], 'r'],
-        );
+        const res = await this.db.query<{ n: number }>('SELECT coalesce(max(reltuples), 0)::float8 AS n FROM pg_class WHERE relname = $1 AND relkind = $2', [
+          g.tables[0],
+          'r',
+        ]);
         g.base = Math.max(0, Number(res.rows[0]?.n ?? 0));
         if (g.pending < g.base * this.growth) return;
       }

@@ -92,7 +92,8 @@ const entryError = (index: number, err: unknown): FhirError => {
 /** The JSON types of an entry's fields: an object, `request` an object, its method, url and headers strings. */
 function checkEntryShape(entry: unknown, index: number): BundleEntry {
   const at = `Bundle.entry[${index}]`;
-  const wrong = (field: string, ja: string, en: string) => badRequest(`エントリ ${index} の ${field} は${ja}です`, `entry ${index}: ${field} must be ${en}`, [`${at}.${field}`]);
+  const wrong = (field: string, ja: string, en: string) =>
+    badRequest(`エントリ ${index} の ${field} は${ja}です`, `entry ${index}: ${field} must be ${en}`, [`${at}.${field}`]);
   if (!isObject(entry)) throw badRequest(`エントリ ${index} は JSON オブジェクトではありません`, `entry ${index} is not a JSON object`, [at]);
   if (entry.fullUrl !== undefined && typeof entry.fullUrl !== 'string') throw wrong('fullUrl', '文字列', 'a string');
   if (entry.resource !== undefined && !isObject(entry.resource)) throw wrong('resource', 'JSON オブジェクト', 'a JSON object');
@@ -108,9 +109,11 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
   const entry = checkEntryShape(raw, index);
   const where = [`Bundle.entry[${index}].request`];
   const req = entry.request!;
-  if (!req.method || !req.url) throw badRequest(`エントリ ${index} に request.method / request.url がありません`, `entry ${index} has no request.method / request.url`, where);
+  if (!req.method || !req.url)
+    throw badRequest(`エントリ ${index} に request.method / request.url がありません`, `entry ${index} has no request.method / request.url`, where);
   const method = req.method as Method;
-  if (!Object.hasOwn(ORDER, method)) throw badRequest(`エントリ ${index} の方法 ${req.method} には対応していません`, `entry ${index}: method ${req.method} is not supported`, where);
+  if (!Object.hasOwn(ORDER, method))
+    throw badRequest(`エントリ ${index} の方法 ${req.method} には対応していません`, `entry ${index}: method ${req.method} is not supported`, where);
   const [path, query] = req.url.replace(/^\//, '').split('?', 2) as [string, string | undefined];
   // Query parts are read as searches later: they must decode to text now (400 naming the entry).
   if (query) decodeQueryString(query, `Bundle.entry[${index}].request.url`);
@@ -126,7 +129,8 @@ function parseEntry(raw: unknown, index: number): ParsedEntry {
   const resource = entry.resource as Record<string, unknown> | undefined;
   if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && !resource && !operation)
     throw badRequest(`エントリ ${index} にリソースがありません`, `entry ${index}: ${method} needs a resource`, [`Bundle.entry[${index}]`]);
-  if (method === 'POST' && id && !operation) throw badRequest(`エントリ ${index}: POST の URL に id は付けられません`, `entry ${index}: POST url must not contain an id`, where);
+  if (method === 'POST' && id && !operation)
+    throw badRequest(`エントリ ${index}: POST の URL に id は付けられません`, `entry ${index}: POST url must not contain an id`, where);
   if ((method === 'PUT' || method === 'PATCH' || method === 'DELETE') && !id && !query && !operation)
     throw badRequest(`エントリ ${index}: ${method} には id か検索条件が必要です`, `entry ${index}: ${method} needs an id or a search query`, where);
   return {
@@ -152,7 +156,8 @@ function responseEntry(res: FhirResponse, base: string): BundleEntry {
   const resource = res.body === undefined ? undefined : typeof res.body === 'string' ? (JSON.parse(res.body) as Resource) : (res.body as Resource);
   const h = res.headers ?? {};
   const location = h.location?.startsWith(`${base}/`) ? h.location.slice(base.length + 1) : h.location;
-  const lastModified = (resource?.meta as { lastUpdated?: string } | undefined)?.lastUpdated ?? (h['last-modified'] ? new Date(h['last-modified']).toISOString() : undefined);
+  const lastModified =
+    (resource?.meta as { lastUpdated?: string } | undefined)?.lastUpdated ?? (h['last-modified'] ? new Date(h['last-modified']).toISOString() : undefined);
   return {
     ...(location && resource ? { fullUrl: `${base}/${location.replace(/\/_history\/[^/]+$/, '')}` } : {}),
     ...(resource ? { resource } : {}),
@@ -316,7 +321,10 @@ export class BundleProcessor {
         const batch = creates;
         creates = [];
         try {
-          await this.repo.writeCreates(session, batch.map((c) => c.item));
+          await this.repo.writeCreates(
+            session,
+            batch.map((c) => c.item),
+          );
         } catch (err) {
           throw entryError(batch[0].e.index, err);
         }
@@ -341,7 +349,12 @@ export class BundleProcessor {
           }
           resolver.written(e.operation ? undefined : e.type);
           if (plainCreate) {
-            const ready = await this.repo.readyCreate(ctx, e.resource, { type: e.type, id: assigned.get(e.index)!, validated: validated.get(e.index), session });
+            const ready = await this.repo.readyCreate(ctx, e.resource, {
+              type: e.type,
+              id: assigned.get(e.index)!,
+              validated: validated.get(e.index),
+              session,
+            });
             creates.push({ ...ready, e });
             lateRefs.written(early);
           } else {

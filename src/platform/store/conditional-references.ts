@@ -39,7 +39,7 @@ export interface ConditionalReference {
 export function referencesIn(resource: unknown): { reference: string; path: string }[] {
   const out: { reference: string; path: string }[] = [];
   const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+    if (Array.isArray(node)) for (const [i, item] of node.entries()) walk(item, `${path}[${i}]`);
     else if (node && typeof node === 'object')
       for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
         if (k === 'reference' && typeof v === 'string') out.push({ reference: v, path: `${path}.reference` });
@@ -85,7 +85,10 @@ export function conditionalReferencesIn(repo: Repository, resource: unknown): Co
       const query = new URLSearchParams(pairs);
       const req = parseSearch(repo.deps.registry, type, query);
       if (req.filters.length !== pairs.length)
-        throw badRequest('使えるのは絞り込みの検索パラメータだけです (_count, _sort, _include などは使えません)', 'only filtering parameters are allowed (not _count, _sort, _include …)');
+        throw badRequest(
+          '使えるのは絞り込みの検索パラメータだけです (_count, _sort, _include などは使えません)',
+          'only filtering parameters are allowed (not _count, _sort, _include …)',
+        );
       const reads = [...new Set([type, ...req.filters.flatMap(chainTypes)])];
       found.set(reference, { reference, type, query, reads, path });
     } catch (err) {
@@ -110,7 +113,7 @@ export function checkConditionalReferenceCount(distinct: number): void {
 /** Replaces, anywhere in the resource (in place), every reference the map names. */
 export function replaceReferences(node: unknown, map: Map<string, string>): void {
   if (map.size === 0) return;
-  if (Array.isArray(node)) node.forEach((item) => replaceReferences(item, map));
+  if (Array.isArray(node)) for (const item of node) replaceReferences(item, map);
   else if (node && typeof node === 'object') {
     const obj = node as Record<string, unknown>;
     for (const [k, v] of Object.entries(obj)) {
@@ -173,13 +176,24 @@ export class ConditionalReferenceResolver {
       if (!scope.allow) throw about(r.reference, r.path, forbidden(scope.ja, scope.en));
       const matches = await searchIds(this.repo, this.ctx, this.q, r.type, r.query);
       if (matches.length === 0)
-        throw FhirError.of(404, 'not-found', `条件付き参照 ${r.reference} の条件に一致するリソースがありません`, `conditional reference ${r.reference} matches no resource`, [r.path]);
+        throw FhirError.of(
+          404,
+          'not-found',
+          `条件付き参照 ${r.reference} の条件に一致するリソースがありません`,
+          `conditional reference ${r.reference} matches no resource`,
+          [r.path],
+        );
       if (matches.length > 1)
-        throw FhirError.of(412, 'multiple-matches', `条件付き参照 ${r.reference} の条件に一致するリソースが複数あります`, `conditional reference ${r.reference} matches more than one resource`, [r.path]);
+        throw FhirError.of(
+          412,
+          'multiple-matches',
+          `条件付き参照 ${r.reference} の条件に一致するリソースが複数あります`,
+          `conditional reference ${r.reference} matches more than one resource`,
+          [r.path],
+        );
       const match = matches[0];
       const target = relativeRef(match);
-      if (match.patientKey)
-        reads.push(this.repo.auditRecord(this.ctx, 'R', 'read', '0', match.patientKey, [target], { query: r.reference }));
+      if (match.patientKey) reads.push(this.repo.auditRecord(this.ctx, 'R', 'read', '0', match.patientKey, [target], { query: r.reference }));
       this.known.set(r.reference, { target, reads: r.reads });
       out.set(r.reference, target);
     }

@@ -15,16 +15,9 @@ import { fromRow, type StoredResource, type StoredRow } from './stored-resource.
  * operators: everything). Other organisations' records are out of its reach — neither matched nor counted, so the
  * answer tells nothing about them. At most two rows (enough to tell one match from several).
  */
-export async function searchIds(
-  repo: Repository,
-  ctx: RequestContext,
-  q: Queryable,
-  type: string,
-  query: URLSearchParams,
-): Promise<StoredResource[]> {
+export async function searchIds(repo: Repository, ctx: RequestContext, q: Queryable, type: string, query: URLSearchParams): Promise<StoredResource[]> {
   const req = parseSearch(repo.deps.registry, type, query);
-  if (req.filters.length === 0)
-    throw badRequest('条件付き操作には検索条件が必要です', 'a conditional interaction needs at least one search criterion');
+  if (req.filters.length === 0) throw badRequest('条件付き操作には検索条件が必要です', 'a conditional interaction needs at least one search criterion');
   const p = new StatementParams();
   const restriction: SearchRestriction = { visible: repo.deps.policy.visibility(ctx) };
   const kind = ctx.principal.kind;

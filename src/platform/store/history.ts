@@ -105,7 +105,9 @@ export async function runHistory(repo: Repository, ctx: RequestContext, hq: Hist
     byPatient.set(r.patientKey, [...(byPatient.get(r.patientKey) ?? []), `${relativeRef(r)}/_history/${r.versionId}`]);
   }
   await repo.deps.readAudit.write(
-    [...byPatient].map(([pk, entities]) => repo.auditRecord(ctx, 'R', hq.id ? 'history-instance' : hq.type ? 'history-type' : 'history-system', '0', pk, entities)),
+    [...byPatient].map(([pk, entities]) =>
+      repo.auditRecord(ctx, 'R', hq.id ? 'history-instance' : hq.type ? 'history-type' : 'history-system', '0', pk, entities),
+    ),
   );
   return { rows, count: Math.min(count, MAX_COUNT), offset, more: more && count > 0 };
 }
@@ -117,7 +119,7 @@ export function historyBundle(base: string, hq: HistoryQuery, result: HistoryRes
     q.delete('_offset');
     if (offset) q.set('_offset', String(offset));
     const s = q.toString();
-    return `${base}/${path ? path + '/' : ''}_history${s ? '?' + s : ''}`;
+    return `${base}/${path ? `${path}/` : ''}_history${s ? `?${s}` : ''}`;
   };
   const link = [{ relation: 'self', url: url(result.offset) }];
   if (result.more) link.push({ relation: 'next', url: url(result.offset + result.count) });

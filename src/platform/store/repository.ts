@@ -9,7 +9,7 @@ import type { AuditChains } from '../audit/audit-chain.ts';
 import { toAuditRow, type AuditAction, type AuditRecord, type AuditRow } from '../audit/audit-record.ts';
 import type { GroupAuditWriter } from '../audit/audit-writer.ts';
 import { ownerKey, type RequestContext } from '../auth/principal.ts';
-import type { AccessPolicy, Interaction } from '../access/policy.ts';
+import type { AccessPolicy } from '../access/policy.ts';
 import { FhirError, conflict, forbidden, gone, notFound, preconditionFailed } from '../fhir/errors.ts';
 import { clinicalDateOf, securityLabelsOf } from './access-facts.ts';
 import { hasErrors } from '../fhir/outcome.ts';
@@ -20,7 +20,15 @@ import { PgCode, pgErrorCode } from '../storage/database.ts';
 import { buildIndexRows } from '../search/index-rows.ts';
 import { patientKeyOf, type SubjectIdentifier } from '../search/patient-key.ts';
 import type { SearchRegistry } from '../search/registry.ts';
-import { INDEX_TABLES, buildCreateStatement, buildWriteManyStatement, buildWriteStatement, type CreateItem, type ManyWriteItem, type VersionRow } from './write-statement.ts';
+import {
+  INDEX_TABLES,
+  buildCreateStatement,
+  buildWriteManyStatement,
+  buildWriteStatement,
+  type CreateItem,
+  type ManyWriteItem,
+  type VersionRow,
+} from './write-statement.ts';
 import { GroupCommitter } from '../storage/group-committer.ts';
 import { GroupLoader } from '../storage/group-loader.ts';
 import type { StatisticsKeeper } from '../storage/statistics-keeper.ts';
@@ -188,7 +196,15 @@ export class Repository {
    * A refusal inside a transaction: kept in `denials` for the caller to record after the transaction ends (or, in
    * a session without a list, recorded unawaited), and the 403 to throw.
    */
-  private denyInTransaction(denials: AuditRecord[] | undefined, ctx: RequestContext, interaction: string, patientKey: string, entity: string, ja: string, en: string): FhirError {
+  private denyInTransaction(
+    denials: AuditRecord[] | undefined,
+    ctx: RequestContext,
+    interaction: string,
+    patientKey: string,
+    entity: string,
+    ja: string,
+    en: string,
+  ): FhirError {
     const record = this.denialRecord(ctx, interaction, patientKey, entity, en);
     if (denials) denials.push(record);
     else void this.deps.readAudit.write([record]).catch(() => undefined);
@@ -249,7 +265,12 @@ export class Repository {
   }
 
   /** A read of a stored row (scopes checked before): its basis, or the 404 to throw (recorded). */
-  private async authorizeRead(ctx: RequestContext, interaction: 'read' | 'vread' | 'history', row: StoredResource, entity: string): Promise<string | undefined> {
+  private async authorizeRead(
+    ctx: RequestContext,
+    interaction: 'read' | 'vread' | 'history',
+    row: StoredResource,
+    entity: string,
+  ): Promise<string | undefined> {
     const d = await this.mayRead(ctx, row, interaction === 'vread' ? 'read' : interaction);
     if (d.allow) return d.basis;
     throw await this.hide(ctx, interaction, row.patientKey, entity, d.en);
@@ -291,8 +312,7 @@ export class Repository {
     const entity = relativeRef(stored);
     const basis = await this.authorizeRead(ctx, 'read', stored, entity);
     if (stored.deleted) throw gone(entity);
-    if (stored.patientKey)
-      await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
+    if (stored.patientKey) await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'read', '0', stored.patientKey, [entity], { basis })]);
     return stored;
   }
 
@@ -312,8 +332,7 @@ export class Repository {
     const entity = `${resourceType}/${id}/_history/${versionId}`;
     const basis = await this.authorizeRead(ctx, 'vread', stored, entity);
     if (stored.deleted) throw gone(entity);
-    if (stored.patientKey)
-      await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
+    if (stored.patientKey) await this.deps.readAudit.write([this.auditRecord(ctx, 'R', 'vread', '0', stored.patientKey, [entity], { basis })]);
     return stored;
   }
 
@@ -365,12 +384,7 @@ export class Repository {
     }
   }
 
-  private writeAudit(
-    ctx: RequestContext,
-    kind: 'create' | 'update' | 'delete',
-    row: VersionRow,
-    basis: string | undefined,
-  ): AuditRow {
+  private writeAudit(ctx: RequestContext, kind: 'create' | 'update' | 'delete', row: VersionRow, basis: string | undefined): AuditRow {
     return toAuditRow(
       this.auditRecord(ctx, AUDIT_ACTION[kind], kind, '0', row.patientKey, [`${row.resourceType}/${row.id}/_history/${row.versionId}`], { basis }),
     );
@@ -433,9 +447,16 @@ export class Repository {
    * checks one exactly as `create` would, `writeCreates` writes the ready ones CREATE_CHUNK to a statement (one round
    * trip each instead of one per resource: the embedded engine's only connection is held that much shorter).
    */
-  async readyCreate(ctx: RequestContext, body: unknown, opts: { type: string; id: string; validated?: Validated; session: WriteSession }): Promise<{ item: CreateItem; result: WriteResult }> {
+  async readyCreate(
+    ctx: RequestContext,
+    body: unknown,
+    opts: { type: string; id: string; validated?: Validated; session: WriteSession },
+  ): Promise<{ item: CreateItem; result: WriteResult }> {
     const { row, prepared, basis } = await this.firstVersion(ctx, body, opts);
-    return { item: { row, index: prepared.index, audit: this.writeAudit(ctx, 'create', row, basis) }, result: { stored: storedOf(row), status: 201, outcome: prepared.outcome } };
+    return {
+      item: { row, index: prepared.index, audit: this.writeAudit(ctx, 'create', row, basis) },
+      result: { stored: storedOf(row), status: 201, outcome: prepared.outcome },
+    };
   }
 
   async writeCreates(session: WriteSession, items: CreateItem[]): Promise<void> {
@@ -444,7 +465,8 @@ export class Repository {
       try {
         await session.tx.query(stmt.sql, stmt.params, { name: stmt.name });
       } catch (err) {
-        if (pgErrorCode(err) === PgCode.uniqueViolation) throw conflict('作成するリソースの id が既に存在します', 'the id of a resource to create already exists');
+        if (pgErrorCode(err) === PgCode.uniqueViolation)
+          throw conflict('作成するリソースの id が既に存在します', 'the id of a resource to create already exists');
         throw err;
       }
     }
@@ -465,10 +487,7 @@ export class Repository {
       const run = async (q: Queryable, session: WriteSession | undefined): Promise<WriteResult & { found?: AuditRecord }> => {
         const existing = await this.conditionalMatches(ctx, q, type, opts.ifNoneExist!);
         if (existing.length > 1)
-          throw preconditionFailed(
-            `条件 (${opts.ifNoneExist}) に一致するリソースが複数あります`,
-            `If-None-Exist matched ${existing.length} resources`,
-          );
+          throw preconditionFailed(`条件 (${opts.ifNoneExist}) に一致するリソースが複数あります`, `If-None-Exist matched ${existing.length} resources`);
         if (existing.length === 1) {
           // The existing resource is returned: a read of it, recorded with the session or after the transaction.
           const match = existing[0];
@@ -517,10 +536,11 @@ export class Repository {
   ): Promise<WriteResult> {
     assertResourceType(type);
     const input = checkResourceShape(body, type);
-    if (input.id === undefined)
-      throw FhirError.of(400, 'required', '本文に id がありません', 'the resource in the body has no id', [`${type}.id`]);
+    if (input.id === undefined) throw FhirError.of(400, 'required', '本文に id がありません', 'the resource in the body has no id', [`${type}.id`]);
     if (input.id !== id)
-      throw FhirError.of(400, 'invalid', `本文の id (${input.id}) が URL の id (${id}) と一致しません`, `body id ${input.id} does not match URL id ${id}`, [`${type}.id`]);
+      throw FhirError.of(400, 'invalid', `本文の id (${input.id}) が URL の id (${id}) と一致しません`, `body id ${input.id} does not match URL id ${id}`, [
+        `${type}.id`,
+      ]);
     const expected = opts.ifMatch !== undefined ? parseIfMatch(opts.ifMatch) : undefined;
     const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined): Promise<WriteResult> => {
       const inTransaction = { denials, trusted: session?.trusted };
@@ -587,12 +607,7 @@ export class Repository {
   }
 
   /** Deletes the current version. Returns undefined when the resource was already deleted. */
-  async delete(
-    ctx: RequestContext,
-    type: string,
-    id: string,
-    opts: { session?: WriteSession } = {},
-  ): Promise<StoredResource | undefined> {
+  async delete(ctx: RequestContext, type: string, id: string, opts: { session?: WriteSession } = {}): Promise<StoredResource | undefined> {
     assertResourceType(type);
     if (!isValidId(id)) throw notFound(`${type}/${id}`);
     const run = async (q: Queryable, session: WriteSession | undefined, denials: AuditRecord[] | undefined) => {
@@ -607,7 +622,10 @@ export class Repository {
         throw notFound(`${type}/${id}`);
       }
       if (current.deleted) return undefined;
-      const basis = await this.authorizeWrite(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current), current, { denials, trusted: session?.trusted });
+      const basis = await this.authorizeWrite(ctx, 'delete', type, current.patientKey, `${type}/${id}`, lazyResource(current), current, {
+        denials,
+        trusted: session?.trusted,
+      });
       const now = new Date().toISOString();
       const row: VersionRow = {
         resourceType: type,

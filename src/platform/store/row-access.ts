@@ -57,7 +57,12 @@ export async function filterByAccess(repo: Repository, ctx: RequestContext, inte
 }
 
 /** One refusal event per person and type: the person sees in their access log that someone was turned away. */
-async function auditRefusals(repo: Repository, ctx: RequestContext, interaction: Interaction, refused: { row: StoredResource; reason?: string }[]): Promise<void> {
+async function auditRefusals(
+  repo: Repository,
+  ctx: RequestContext,
+  interaction: Interaction,
+  refused: { row: StoredResource; reason?: string }[],
+): Promise<void> {
   if (refused.length === 0) return;
   const groups = new Map<string, { patientKey: string; type: string; entities: string[]; reasons: Set<string> }>();
   for (const { row, reason } of refused) {

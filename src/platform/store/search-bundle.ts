@@ -19,7 +19,7 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
     q.delete('_offset');
     if (offset > 0) q.set('_offset', String(offset));
     const s = q.toString();
-    return `${base}/${type}${s ? '?' + s : ''}`;
+    return `${base}/${type}${s ? `?${s}` : ''}`;
   };
   const link = [{ relation: 'self', url: linkFor(req.offset) }];
   if (req.count > 0) {
@@ -27,8 +27,7 @@ export function searchBundle(out: SearchOutput, base: string, type: string, quer
     if (req.offset > 0) link.push({ relation: 'previous', url: linkFor(Math.max(0, req.offset - req.count)) });
     const more = out.total !== undefined ? req.offset + req.count < out.total : out.matches.length >= req.count;
     if (more) link.push({ relation: 'next', url: linkFor(req.offset + req.count) });
-    if (out.total !== undefined && out.total > 0)
-      link.push({ relation: 'last', url: linkFor(Math.floor((out.total - 1) / req.count) * req.count) });
+    if (out.total !== undefined && out.total > 0) link.push({ relation: 'last', url: linkFor(Math.floor((out.total - 1) / req.count) * req.count) });
   }
   const entries: TextEntry[] = [
     ...out.matches.map((m) => ({ fullUrl: `${base}/${relativeRef(m)}`, resource: m.content, extra: { search: { mode: 'match' } } })),

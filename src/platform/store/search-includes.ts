@@ -52,5 +52,10 @@ export async function findIncludes(
     }
   }
   const seen = new Set(matches.map(relativeRef));
-  return out.filter((r) => (seen.has(relativeRef(r)) ? false : (seen.add(relativeRef(r)), true)));
+  return out.filter((r) => {
+    const ref = relativeRef(r);
+    if (seen.has(ref)) return false;
+    seen.add(ref);
+    return true;
+  });
 }

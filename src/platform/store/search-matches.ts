@@ -15,7 +15,11 @@ export const MATERIALIZE_CAP = 1_000;
  * of by walking every row of the type in date order. Past MATERIALIZE_CAP matches, or without filters, the page
  * comes from an ordered scan and the total is counted only on request.
  */
-export async function findMatches(repo: Repository, req: SearchRequest, restriction: SearchRestriction): Promise<{ matches: StoredResource[]; total?: number }> {
+export async function findMatches(
+  repo: Repository,
+  req: SearchRequest,
+  restriction: SearchRestriction,
+): Promise<{ matches: StoredResource[]; total?: number }> {
   const cap = repo.deps.searchMaterializeCap ?? MATERIALIZE_CAP;
   const wantPage = !req.summaryCount && req.count > 0;
   if (req.filters.length > 0 && req.total !== 'none') {

@@ -62,4 +62,3 @@ export class SystemRepository {
     return res.rows.map(fromRow);
   }
 }
-

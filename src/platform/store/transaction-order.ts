@@ -38,8 +38,7 @@ function withinGroup<T extends OrderedEntry>(group: T[]): T[] {
   for (const e of group) unplacedOfType.set(e.type, (unplacedOfType.get(e.type) ?? 0) + 1);
   const unplacedUrls = new Set(group.flatMap((e) => (e.fullUrl ? [e.fullUrl] : [])));
   const ready = (e: T) =>
-    e.reads.every((t) => (unplacedOfType.get(t) ?? 0) - (e.type === t ? 1 : 0) === 0) &&
-    e.awaits.every((u) => u === e.fullUrl || !unplacedUrls.has(u));
+    e.reads.every((t) => (unplacedOfType.get(t) ?? 0) - (e.type === t ? 1 : 0) === 0) && e.awaits.every((u) => u === e.fullUrl || !unplacedUrls.has(u));
   const waiting = [...group];
   const out: T[] = [];
   while (waiting.length > 0) {

@@ -35,7 +35,14 @@ function dueForWithheldCheck(ctx: RequestContext, type: string, query: URLSearch
  * once a minute per caller and query, so a search over the caller's own thousands of rows, or one polled every few
  * seconds, does not pay twice. Patients and operators are never refused rows.
  */
-export function recordWithheld(repo: Repository, ctx: RequestContext, req: SearchRequest, query: URLSearchParams, restriction: SearchRestriction, at: Date): void {
+export function recordWithheld(
+  repo: Repository,
+  ctx: RequestContext,
+  req: SearchRequest,
+  query: URLSearchParams,
+  restriction: SearchRestriction,
+  at: Date,
+): void {
   const kind = ctx.principal.kind;
   if (kind === 'operator' || kind === 'patient' || req.filters.length === 0 || !restriction.visible) return;
   if (!dueForWithheldCheck(ctx, req.resourceType, query)) return;

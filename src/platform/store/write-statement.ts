@@ -67,12 +67,7 @@ function indexInserts(p: StatementParams, rows: IndexRows, t: string, id: string
 
 export const INDEX_TABLES = INDEX_TABLE_LIST.map((t) => t.table);
 
-export function buildWriteStatement(
-  v: VersionRow,
-  index: IndexRows | null,
-  shape: WriteShape,
-  audit?: { chains: AuditChains; row: AuditRow },
-): WriteStatement {
+export function buildWriteStatement(v: VersionRow, index: IndexRows | null, shape: WriteShape, audit?: { chains: AuditChains; row: AuditRow }): WriteStatement {
   const p = new StatementParams();
   const t = p.add(v.resourceType, 'text');
   const id = p.add(v.id, 'text');
@@ -96,8 +91,7 @@ export function buildWriteStatement(
     ctes.push(`prev AS (INSERT INTO resource_versions ${cols} SELECT ${cols.slice(1, -1)} FROM resources WHERE resource_type = ${t} AND id = ${id})`);
   ctes.push(`cur AS (INSERT INTO resources ${cols} VALUES ${values}${upsert})`);
   if (shape.replaceIndex)
-    for (const table of INDEX_TABLES)
-      ctes.push(`del_${table} AS (DELETE FROM ${table} WHERE resource_type = ${t} AND resource_id = ${id})`);
+    for (const table of INDEX_TABLES) ctes.push(`del_${table} AS (DELETE FROM ${table} WHERE resource_type = ${t} AND resource_id = ${id})`);
   const inserts = indexInserts(p, index ?? emptyIndexRows(), t, id, pk);
   ctes.push(...inserts.ctes);
   if (audit) ctes.push(...audit.chains.appendCtes(p, [audit.row]));
@@ -124,7 +118,7 @@ function indexRowInserts(p: StatementParams, indexes: IndexRows[]): string[] {
       const arrays = columns.map((c) => columnOf(data, c.key));
       for (let r = 0; r < data.param.length; r++) {
         resourceAt.push(position + 1);
-        arrays.forEach((column, c) => values[c].push(column[r]));
+        for (const [c, column] of arrays.entries()) values[c].push(column[r]);
       }
     });
     const arrays = columns.map((c, n) => p.add(values[n], c.cast)).join(', ');
@@ -137,8 +131,26 @@ function indexRowInserts(p: StatementParams, indexes: IndexRows[]): string[] {
 }
 
 /** The resources' key columns, sent once as arrays; index rows and versions refer to them by position `n`. */
+/** The index rows and audit rows of a many-row write. */
+function indexAndAuditCtes(p: StatementParams, items: { index: IndexRows; audit: AuditRow }[], chains: AuditChains): string[] {
+  return [
+    ...indexRowInserts(
+      p,
+      items.map((i) => i.index),
+    ),
+    ...chains.appendCtes(
+      p,
+      items.map((i) => i.audit),
+    ),
+  ];
+}
+
 function keyedCte(p: StatementParams, rows: Pick<VersionRow, 'resourceType' | 'id' | 'patientKey'>[]): string {
-  const col = (k: 'resourceType' | 'id' | 'patientKey') => p.add(rows.map((r) => r[k]), 'text[]');
+  const col = (k: 'resourceType' | 'id' | 'patientKey') =>
+    p.add(
+      rows.map((r) => r[k]),
+      'text[]',
+    );
   return `keyed AS (SELECT * FROM unnest(${col('resourceType')}, ${col('id')}, ${col('patientKey')}) WITH ORDINALITY AS o(resource_type, id, patient_key, n))`;
 }
 
@@ -156,15 +168,18 @@ export interface CreateItem {
 export function buildCreateStatement(items: CreateItem[], chains: AuditChains): WriteStatement {
   const p = new StatementParams();
   const rows = items.map((i) => i.row);
-  const col = <K extends keyof VersionRow>(k: K, cast: string) => p.add(rows.map((r) => r[k]), cast);
+  const col = <K extends keyof VersionRow>(k: K, cast: string) =>
+    p.add(
+      rows.map((r) => r[k]),
+      cast,
+    );
   const ctes = [
     keyedCte(p, rows),
     `cur AS (INSERT INTO resources (${STORED_COLUMNS}) ` +
       `SELECT o.resource_type, o.id, v.version_id, v.last_updated, v.deleted, o.patient_key, v.owner, ${labelsOf('v')}, v.data_date, v.content FROM keyed o JOIN unnest(` +
       `${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${col('deleted', 'boolean[]')}, ${col('owner', 'text[]')}, ${labelArray(p, rows)}, ${col('dataDate', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, deleted, owner, labels, data_date, content, n) ON v.n = o.n)`,
   ];
-  ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
-  ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
+  ctes.push(...indexAndAuditCtes(p, items, chains));
   return { name: `create_${items.length === 1 ? '1' : 'n'}`, sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
 }
 
@@ -173,7 +188,10 @@ export function buildCreateStatement(items: CreateItem[], chains: AuditChains): 
  * each row's labels joined with U+001F, split back by `labelsOf`.
  */
 function labelArray(p: StatementParams, rows: { labels: string[] }[]): string {
-  return p.add(rows.map((r) => r.labels.join('\u001f')), 'text[]');
+  return p.add(
+    rows.map((r) => r.labels.join('\u001f')),
+    'text[]',
+  );
 }
 const labelsOf = (alias: string) => `CASE WHEN ${alias}.labels = '' THEN '{}'::text[] ELSE string_to_array(${alias}.labels, chr(31)) END`;
 
@@ -195,21 +213,36 @@ export function buildWriteManyStatement(items: ManyWriteItem[], owner: string, c
   const cols = STORED_COLUMNS;
   const updates = items.filter((i) => i.versionId > 1);
   if (updates.length > 0) {
-    const ut = p.add(updates.map((u) => u.resourceType), 'text[]');
-    const ui = p.add(updates.map((u) => u.id), 'text[]');
+    const ut = p.add(
+      updates.map((u) => u.resourceType),
+      'text[]',
+    );
+    const ui = p.add(
+      updates.map((u) => u.id),
+      'text[]',
+    );
     ctes.push(`upd AS (SELECT * FROM unnest(${ut}, ${ui}) AS u(resource_type, id))`);
-    ctes.push(`prev AS (INSERT INTO resource_versions (${cols}) SELECT ${cols.split(', ').map((c) => `r.${c}`).join(', ')} FROM resources r JOIN upd u ON r.resource_type = u.resource_type AND r.id = u.id)`);
-    for (const table of INDEX_TABLES) ctes.push(`del_${table} AS (DELETE FROM ${table} s USING upd u WHERE s.resource_type = u.resource_type AND s.resource_id = u.id)`);
+    ctes.push(
+      `prev AS (INSERT INTO resource_versions (${cols}) SELECT ${cols
+        .split(', ')
+        .map((c) => `r.${c}`)
+        .join(', ')} FROM resources r JOIN upd u ON r.resource_type = u.resource_type AND r.id = u.id)`,
+    );
+    for (const table of INDEX_TABLES)
+      ctes.push(`del_${table} AS (DELETE FROM ${table} s USING upd u WHERE s.resource_type = u.resource_type AND s.resource_id = u.id)`);
   }
-  const col = <K extends keyof ManyWriteItem>(k: K, cast: string) => p.add(items.map((i) => i[k]), cast);
+  const col = <K extends keyof ManyWriteItem>(k: K, cast: string) =>
+    p.add(
+      items.map((i) => i[k]),
+      cast,
+    );
   ctes.push(
     keyedCte(p, items),
     `cur AS (INSERT INTO resources (${cols}) SELECT o.resource_type, o.id, v.version_id, v.last_updated, false, o.patient_key, ${p.add(owner, 'text')}, ${labelsOf('v')}, v.data_date, v.content ` +
       `FROM keyed o JOIN unnest(${col('versionId', 'integer[]')}, ${col('lastUpdated', 'timestamptz[]')}, ${labelArray(p, items)}, ${col('dataDate', 'timestamptz[]')}, ${col('content', 'text[]')}) WITH ORDINALITY AS v(version_id, last_updated, labels, data_date, content, n) ON v.n = o.n ` +
       `ON CONFLICT (resource_type, id) DO UPDATE SET version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated, deleted = false, patient_key = EXCLUDED.patient_key, labels = EXCLUDED.labels, data_date = EXCLUDED.data_date, content = EXCLUDED.content)`,
   );
-  ctes.push(...indexRowInserts(p, items.map((i) => i.index)));
-  ctes.push(...chains.appendCtes(p, items.map((i) => i.audit)));
+  ctes.push(...indexAndAuditCtes(p, items, chains));
   // Unnamed: the text differs with and without updates.
   return { name: '', sql: `WITH ${ctes.join(',\n')}\nSELECT failed FROM audit_guard`, params: p.values };
 }

@@ -60,7 +60,10 @@ export async function startFaultServer(): Promise<FaultServer> {
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
-        const res = await c.query('SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [scratch.name]);
+        const res = await c.query(
+          'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [scratch.name],
+        );
         return Number(res.rows[0].n);
       } finally {
         await c.end();

@@ -83,7 +83,13 @@ export async function drive(opts: { origin: string; token: string; workers: numb
         } catch {
           /* recorded without an issue: the assertion on `code` fails */
         }
-        rec.unavailable.push({ retryAfter: res.headers.get('retry-after'), contentType: res.headers.get('content-type'), code: issue?.code, ja: issue?.details?.text, en: issue?.diagnostics });
+        rec.unavailable.push({
+          retryAfter: res.headers.get('retry-after'),
+          contentType: res.headers.get('content-type'),
+          code: issue?.code,
+          ja: issue?.details?.text,
+          en: issue?.diagnostics,
+        });
       } else if (!(op === 'read' && res.status === 200)) {
         rec.unexpected.push({ op, status: res.status, body: text.slice(0, 500) });
       }

@@ -66,7 +66,18 @@ export function traceFs(root: string, onEvent: (e: FsEvent, t: FsTrace) => void 
     }
   };
   /** Calls `before` with the arguments, then the real function. */
-  type SyncFn = 'closeSync' | 'writeSync' | 'ftruncateSync' | 'fsyncSync' | 'fdatasyncSync' | 'truncateSync' | 'unlinkSync' | 'rmdirSync' | 'mkdirSync' | 'writeFileSync' | 'renameSync';
+  type SyncFn =
+    | 'closeSync'
+    | 'writeSync'
+    | 'ftruncateSync'
+    | 'fsyncSync'
+    | 'fdatasyncSync'
+    | 'truncateSync'
+    | 'unlinkSync'
+    | 'rmdirSync'
+    | 'mkdirSync'
+    | 'writeFileSync'
+    | 'renameSync';
   const wrap = (name: SyncFn, before: (args: unknown[]) => void) => {
     const original = fs[name] as unknown as (...a: unknown[]) => unknown;
     vi.spyOn(fs, name).mockImplementation(((...args: unknown[]) => {

@@ -93,10 +93,7 @@ export class ElementNode {
     const baseMax = ed.base?.max !== undefined ? parseMax(ed.base.max) : this.max;
     this.isArray = baseMax > 1;
     this.types = (ed.type ?? []).map((t) => ({
-      code: fhirTypeOf(
-        t.code ?? '',
-        t.extension?.find((x) => x.url === 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type')?.valueUrl,
-      ),
+      code: fhirTypeOf(t.code ?? '', t.extension?.find((x) => x.url === 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type')?.valueUrl),
       profiles: t.profile ?? [],
       targetProfiles: t.targetProfile ?? [],
     }));

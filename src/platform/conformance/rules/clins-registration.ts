@@ -20,7 +20,8 @@ export const CLINS_REGISTRATION_RULES: SupplementaryInvariant[] = [
     elementId: 'Observation.code',
     key: 'clins-R6022-local-code',
     severity: 'error',
-    human: 'R6022: 電子カルテ情報共有サービスに登録する検体検査結果には、施設固有のローカルコード (JP_CLINS_ObsLabResult_LocalCode_CS) の coding が必須です / A lab result registered to the EHR sharing service must carry a local code coding',
+    human:
+      'R6022: 電子カルテ情報共有サービスに登録する検体検査結果には、施設固有のローカルコード (JP_CLINS_ObsLabResult_LocalCode_CS) の coding が必須です / A lab result registered to the EHR sharing service must carry a local code coding',
     expression: `coding.where(system = '${LOCAL_CODE_SYSTEM}').exists()`,
     source: 'JP-CLINS registration rule R6022',
   },

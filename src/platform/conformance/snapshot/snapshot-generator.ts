@@ -137,7 +137,10 @@ function expandTowards(out: ElementDefinition[], id: string, sources: SnapshotSo
     const ancestor = out[ancestorIdx];
     const aid = ancestor.id ?? '';
     if (out.some((x) => x.id?.startsWith(`${aid}.`))) return -1; // already expanded, the child simply does not exist
-    const nextSeg = id.slice(aid.length + 1).split('.')[0].split(':')[0];
+    const nextSeg = id
+      .slice(aid.length + 1)
+      .split('.')[0]
+      .split(':')[0];
     const typeElements = typeElementsFor(ancestor, nextSeg, sources);
     if (!typeElements) return -1;
     const rootId = typeElements[0].id ?? typeElements[0].path ?? '';

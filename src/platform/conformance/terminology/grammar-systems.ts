@@ -9,7 +9,8 @@ interface UcumUtils {
 }
 
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[^;\s"]+))*$/;
-const BCP47 = /^(([A-Za-z]{2,3}(-[A-Za-z]{3}){0,3})|[A-Za-z]{4,8})(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*(-x(-[A-Za-z0-9]{1,8})+)?$|^x(-[A-Za-z0-9]{1,8})+$/;
+const BCP47 =
+  /^(([A-Za-z]{2,3}(-[A-Za-z]{3}){0,3})|[A-Za-z]{4,8})(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*(-x(-[A-Za-z0-9]{1,8})+)?$|^x(-[A-Za-z0-9]{1,8})+$/;
 const ISO4217 = /^[A-Z]{3}$/;
 
 const ucumCache = new Map<string, boolean>();
@@ -18,7 +19,7 @@ function validUcum(code: string): boolean {
   let ok = ucumCache.get(code);
   if (ok === undefined) {
     try {
-      ok = ((fhirpath as unknown as { ucumUtils: UcumUtils }).ucumUtils.validateUnitString(code).status === 'valid');
+      ok = (fhirpath as unknown as { ucumUtils: UcumUtils }).ucumUtils.validateUnitString(code).status === 'valid';
     } catch {
       ok = false;
     }

@@ -76,7 +76,10 @@ export class Terminology {
   codeInSystem(system: string, code: string): Tri {
     const grammar = checkGrammarCode(system, code);
     if (grammar !== undefined) return grammar ? YES : NO;
-    const versions = this.codeSystems.all(system).map((cs) => this.index(cs)).filter((x): x is CodeSystemIndex => !!x);
+    const versions = this.codeSystems
+      .all(system)
+      .map((cs) => this.index(cs))
+      .filter((x): x is CodeSystemIndex => !!x);
     if (!versions.length) return unknown(`CodeSystem ${system} is not loaded`);
     if (versions.some((cs) => cs.lookup(code))) return YES;
     const latest = this.codeSystem(system) ?? versions[versions.length - 1];
@@ -187,8 +190,7 @@ export class Terminology {
     return {
       url: vs.url ?? '',
       systems: [...systems],
-      contains: (system, code) =>
-        codes.has(`${system}|${code}`) ? YES : complete ? NO : unknown(`expansion of ${vs.url} is partial`),
+      contains: (system, code) => (codes.has(`${system}|${code}`) ? YES : complete ? NO : unknown(`expansion of ${vs.url} is partial`)),
     };
   }
 
@@ -260,7 +262,14 @@ function applyFilter(cs: CodeSystemIndex, code: string, property: string, op: st
     case 'is-not-a':
       return onConcept ? (cs.isA(concept.code, value) ? NO : YES) : unknown(`filter ${property} is-not-a`);
     case 'in':
-      return onConcept ? (value.split(',').map((v) => v.trim()).includes(concept.code) ? YES : NO) : unknown(`filter ${property} in`);
+      return onConcept
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .includes(concept.code)
+          ? YES
+          : NO
+        : unknown(`filter ${property} in`);
     case 'regex': {
       let re: RegExp;
       try {

@@ -21,10 +21,6 @@ export function checkBinding(value: unknown, type: string, binding: Binding, loc
       if (typeof value === 'string') report(term.inValueSet(from, vs, undefined, value), vs, undefined, value, loc, issues);
       return;
     case 'Coding':
-      if (isObj(value) && typeof value.code === 'string') {
-        report(term.inValueSet(from, vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
-      }
-      return;
     case 'Quantity':
     case 'SimpleQuantity':
     case 'Age':
@@ -33,7 +29,14 @@ export function checkBinding(value: unknown, type: string, binding: Binding, loc
     case 'Distance':
     case 'MoneyQuantity':
       if (isObj(value) && typeof value.code === 'string') {
-        report(term.inValueSet(from, vs, value.system as string | undefined, value.code), vs, value.system as string | undefined, value.code, `${loc}.code`, issues);
+        report(
+          term.inValueSet(from, vs, value.system as string | undefined, value.code),
+          vs,
+          value.system as string | undefined,
+          value.code,
+          `${loc}.code`,
+          issues,
+        );
       }
       return;
     case 'CodeableConcept': {

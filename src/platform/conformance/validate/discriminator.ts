@@ -6,7 +6,7 @@
 import type { ChildResolver } from '../model/child-index.ts';
 import type { ElementNode } from '../model/element-node.ts';
 import type { Definitions } from '../definitions.ts';
-import { choiceSuffix } from '../model/type-names.ts';
+import { choiceSuffix, PRIMITIVE_TYPES } from '../model/type-names.ts';
 
 export type Segment =
   | { kind: 'this' }
@@ -70,11 +70,7 @@ function flatten(v: unknown, type: string | undefined, out: TypedInstance[]): vo
 }
 
 /** Values at a discriminator path in an instance (collections flattened). */
-export function instanceValuesAt(
-  start: TypedInstance,
-  segs: Segment[],
-  resolve: (ref: string) => unknown,
-): TypedInstance[] {
+export function instanceValuesAt(start: TypedInstance, segs: Segment[], resolve: (ref: string) => unknown): TypedInstance[] {
   let cur: TypedInstance[] = [start];
   for (const seg of segs) {
     const next: TypedInstance[] = [];
@@ -122,9 +118,7 @@ export function instanceValuesAt(
   return cur;
 }
 
-const PRIMITIVE_SUFFIXES = new Set(
-  ['base64Binary', 'boolean', 'canonical', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown', 'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'url', 'uuid'].map(choiceSuffix),
-);
+const PRIMITIVE_SUFFIXES = new Set([...PRIMITIVE_TYPES].map(choiceSuffix));
 
 function isPrimitiveSuffix(s: string): boolean {
   return PRIMITIVE_SUFFIXES.has(s);

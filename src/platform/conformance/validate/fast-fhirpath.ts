@@ -9,6 +9,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
+import { PRIMITIVE_TYPES } from '../model/type-names.ts';
 
 export class Unsupported extends Error {}
 
@@ -49,7 +50,6 @@ interface Model {
 }
 
 const model = r4 as unknown as Model;
-const PRIMITIVES = new Set(['base64Binary', 'boolean', 'canonical', 'code', 'date', 'dateTime', 'decimal', 'id', 'instant', 'integer', 'markdown', 'oid', 'positiveInt', 'string', 'time', 'unsignedInt', 'uri', 'url', 'uuid', 'xhtml']);
 const DATE_TYPES = new Set(['date', 'dateTime', 'instant', 'time', 'System.Date', 'System.DateTime', 'System.Time']);
 const EMPTY: Item[] = [];
 const TRUE: Item[] = [{ v: true, t: 'System.Boolean' }];
@@ -84,7 +84,7 @@ function childType(parentType: string, name: string): { type: string; choices?: 
 
 function choiceItemType(suffix: string): string {
   const lower = suffix[0].toLowerCase() + suffix.slice(1);
-  return PRIMITIVES.has(lower) ? lower : suffix;
+  return PRIMITIVE_TYPES.has(lower) ? lower : suffix;
 }
 
 function pushValue(out: Item[], v: unknown, t: string): void {
@@ -200,7 +200,14 @@ function compare(l: Item[], r: Item[]): number | undefined {
   const b = singleton(r, 'comparison');
   if (!a || !b) return undefined;
   if (typeof a.v === 'number' && typeof b.v === 'number') return a.v - b.v;
-  if (typeof a.v === 'string' && typeof b.v === 'string' && !DATE_TYPES.has(a.t) && !DATE_TYPES.has(b.t) && !/^\d{2,4}[-:]/.test(a.v) && !/^\d{2,4}[-:]/.test(b.v)) {
+  if (
+    typeof a.v === 'string' &&
+    typeof b.v === 'string' &&
+    !DATE_TYPES.has(a.t) &&
+    !DATE_TYPES.has(b.t) &&
+    !/^\d{2,4}[-:]/.test(a.v) &&
+    !/^\d{2,4}[-:]/.test(b.v)
+  ) {
     return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
   }
   return unsupported('comparison of these types');
@@ -575,7 +582,7 @@ function fn(f: AstNode, input: Fn | undefined): Fn {
         const out: Item[] = [];
         for (const i of src(focus, env)) {
           if (!isObj(i.v)) {
-            if (PRIMITIVES.has(i.t)) unsupported('extension() on a primitive');
+            if (PRIMITIVE_TYPES.has(i.t)) unsupported('extension() on a primitive');
             continue;
           }
           const exts = i.v.extension;
@@ -719,7 +726,14 @@ export type FastInvariant = (value: unknown, env: { resource: unknown; rootResou
 const compiledCache = new Map<string, FastInvariant | null>();
 
 /** Called after each fast evaluation (tests compare it with fhirpath.js). */
-export type FastPathObserver = (e: { base: string; expression: string; value: unknown; env: { resource: unknown; rootResource: unknown }; host: FastHost; result: boolean | undefined }) => void;
+export type FastPathObserver = (e: {
+  base: string;
+  expression: string;
+  value: unknown;
+  env: { resource: unknown; rootResource: unknown };
+  host: FastHost;
+  result: boolean | undefined;
+}) => void;
 let observer: FastPathObserver | undefined;
 
 export function setFastPathObserver(o: FastPathObserver | undefined): void {

@@ -30,10 +30,12 @@ const unwrap = (v: unknown): unknown => util.valData(v);
 
 const userInvocationTable = {
   htmlChecks: {
-    fn: (coll: unknown[]) => [coll.every((x) => {
-      const v = unwrap(x);
-      return typeof v !== 'string' || xhtmlProblem(v) === undefined;
-    })],
+    fn: (coll: unknown[]) => [
+      coll.every((x) => {
+        const v = unwrap(x);
+        return typeof v !== 'string' || xhtmlProblem(v) === undefined;
+      }),
+    ],
   },
   conformsTo: {
     fn: (coll: unknown[], url: string) => {
@@ -52,7 +54,7 @@ const userInvocationTable = {
           typeof v === 'string'
             ? [{ code: v }]
             : v && typeof v === 'object' && Array.isArray((v as { coding?: unknown }).coding)
-              ? ((v as { coding: { system?: string; code?: string }[] }).coding)
+              ? (v as { coding: { system?: string; code?: string }[] }).coding
               : v && typeof v === 'object'
                 ? [v as { system?: string; code?: string }]
                 : [];

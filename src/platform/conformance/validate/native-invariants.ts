@@ -27,13 +27,11 @@ const ext1: Native = (v) => {
   return hasExt !== hasValue;
 };
 
-const containedOf = (v: unknown): Record<string, unknown>[] =>
-  isObj(v) && Array.isArray(v.contained) ? (v.contained as unknown[]).filter(isObj) : [];
+const containedOf = (v: unknown): Record<string, unknown>[] => (isObj(v) && Array.isArray(v.contained) ? (v.contained as unknown[]).filter(isObj) : []);
 
 const dom2: Native = (v) => containedOf(v).every((c) => !has(c, 'contained'));
 
-const dom4: Native = (v) =>
-  containedOf(v).every((c) => !isObj(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined));
+const dom4: Native = (v) => containedOf(v).every((c) => !isObj(c.meta) || (c.meta.versionId === undefined && c.meta.lastUpdated === undefined));
 
 const dom5: Native = (v) => containedOf(v).every((c) => !isObj(c.meta) || !has(c.meta, 'security'));
 

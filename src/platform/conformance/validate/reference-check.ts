@@ -69,7 +69,11 @@ export function checkReference(host: ReferenceHost, ref: Json, node: ElementNode
     const prof = host.defs.profile(p, from);
     return prof && prof.type === trt && prof.derivation === 'constraint';
   });
-  if (!constraining.length || targetProfiles.some((p) => host.defs.profile(p, from)?.type === trt && host.defs.profile(p, from)?.derivation === 'specialization')) return;
+  if (
+    !constraining.length ||
+    targetProfiles.some((p) => host.defs.profile(p, from)?.type === trt && host.defs.profile(p, from)?.derivation === 'specialization')
+  )
+    return;
   if (!constraining.some((p) => host.conformsTo(target, p, undefined, from))) {
     host.issues.add('error', 'structure', msg.referenceTargetProfile(r, constraining), refLoc, { remote: true });
   }

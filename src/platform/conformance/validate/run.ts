@@ -238,7 +238,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         this.issues.error('structure', msg.maxCardinality(`${loc}.${node.name}`, node.max, items.length), `${loc}.${node.jsonName}`);
       }
       const targets = node.slices.length ? assignSlices(node, items, this, loc) : undefined;
-      items.forEach((item, i) => this.validateItem(item, targets?.[i] ?? node, ctx, obj));
+      for (const [i, item] of items.entries()) this.validateItem(item, targets?.[i] ?? node, ctx, obj);
     }
   }
 
@@ -296,7 +296,14 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       type = item.value.resourceType; // a slice of a Resource element typed to one resource type
     }
     if (type && node.types.length && !node.types.some((t) => t.code === type)) {
-      this.issues.error('structure', msg.typeNotAllowed(type, node.types.map((t) => t.code)), item.loc);
+      this.issues.error(
+        'structure',
+        msg.typeNotAllowed(
+          type,
+          node.types.map((t) => t.code),
+        ),
+        item.loc,
+      );
       return;
     }
     if (type && (type === 'Resource' || type === 'DomainResource' || this.defs.resourceTypes.has(type))) {

@@ -27,10 +27,7 @@ export interface SlicingHost {
   inValueSet(valueSet: string, system: string | undefined, code: string): boolean;
 }
 
-type Required =
-  | { kind: 'fixed'; values: unknown[] }
-  | { kind: 'pattern'; values: unknown[] }
-  | { kind: 'binding'; valueSet: string };
+type Required = { kind: 'fixed'; values: unknown[] } | { kind: 'pattern'; values: unknown[] } | { kind: 'binding'; valueSet: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -4,7 +4,24 @@
  * event handlers, javascript: links), per https://hl7.org/fhir/R4/narrative.html.
  */
 
-const FORBIDDEN_ELEMENTS = new Set(['script', 'form', 'input', 'button', 'iframe', 'object', 'embed', 'applet', 'base', 'link', 'meta', 'style', 'frame', 'frameset', 'textarea', 'select']);
+const FORBIDDEN_ELEMENTS = new Set([
+  'script',
+  'form',
+  'input',
+  'button',
+  'iframe',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'link',
+  'meta',
+  'style',
+  'frame',
+  'frameset',
+  'textarea',
+  'select',
+]);
 const VOID_ELEMENTS = new Set(['br', 'hr', 'img', 'col', 'area', 'wbr']);
 
 /** Returns the first problem found, or undefined when the div is acceptable. */

@@ -67,10 +67,15 @@ function checkInput(input: ParamReader, params: Omit<OperationParameter, 'use'>[
         [`${where}.${name}`],
       );
     const values = input.all(name);
-    if (values.length > maxOf(p)) throw badRequest(`パラメータ ${name} は ${p.max} 個までです`, `parameter '${name}' may occur at most ${p.max} times`, [`${where}.${name}`]);
+    if (values.length > maxOf(p))
+      throw badRequest(`パラメータ ${name} は ${p.max} 個までです`, `parameter '${name}' may occur at most ${p.max} times`, [`${where}.${name}`]);
     values.forEach((v, i) => {
       if (v.key !== undefined && !valueKeyFits(p.type, v.key))
-        throw badRequest(`パラメータ ${name} の値の型が違います（${p.type ?? 'part'} が必要）`, `parameter '${name}' must be a ${p.type ?? 'part'} (got ${v.key})`, [`${where}.${name}[${i}]`]);
+        throw badRequest(
+          `パラメータ ${name} の値の型が違います（${p.type ?? 'part'} が必要）`,
+          `parameter '${name}' must be a ${p.type ?? 'part'} (got ${v.key})`,
+          [`${where}.${name}[${i}]`],
+        );
       if (p.part && v.part) checkInput(v.part, p.part, `${where}.${name}[${i}]`);
     });
   }
@@ -88,7 +93,8 @@ function checkOutput(list: OutParam[], params: Omit<OperationParameter, 'use'>[]
     if (!p) throw new Error(`${where}: output parameter '${out.name}' is not in the OperationDefinition`);
     counts.set(out.name, (counts.get(out.name) ?? 0) + 1);
     const key = Object.keys(out).find((k) => k !== 'name');
-    if (key !== undefined && !valueKeyFits(p.type, key)) throw new Error(`${where}: output '${out.name}' is declared ${p.type ?? 'part'} but written as ${key}`);
+    if (key !== undefined && !valueKeyFits(p.type, key))
+      throw new Error(`${where}: output '${out.name}' is declared ${p.type ?? 'part'} but written as ${key}`);
     if (p.part && Array.isArray(out.part)) checkOutput(out.part as OutParam[], p.part, `${where}.${out.name}`);
   }
   for (const p of params) if ((counts.get(p.name) ?? 0) > maxOf(p)) throw new Error(`${where}: output '${p.name}' occurs more than ${p.max} times`);

@@ -78,7 +78,22 @@ function parameterJson(p: Omit<OperationParameter, 'use'> & { use?: string }): R
 }
 
 /** FHIR data types whose JSON value is a string (valueString, valueCode, valueDate …). */
-const STRING_TYPES = new Set(['string', 'code', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'markdown', 'base64Binary', 'date', 'dateTime', 'instant', 'time']);
+const STRING_TYPES = new Set([
+  'string',
+  'code',
+  'id',
+  'uri',
+  'url',
+  'canonical',
+  'oid',
+  'uuid',
+  'markdown',
+  'base64Binary',
+  'date',
+  'dateTime',
+  'instant',
+  'time',
+]);
 
 const isResourceType = (type: string) => type === 'Resource' || type === 'DomainResource' || isKnownResourceType(type);
 

@@ -44,7 +44,11 @@ export class ParamReader {
       });
     } else {
       if (obj.resourceType !== undefined)
-        throw badRequest(`${String(obj.resourceType)} ではなく Parameters を送ってください`, `expected a Parameters resource, got ${String(obj.resourceType)}`, ['resourceType']);
+        throw badRequest(
+          `${String(obj.resourceType)} ではなく Parameters を送ってください`,
+          `expected a Parameters resource, got ${String(obj.resourceType)}`,
+          ['resourceType'],
+        );
       for (const [k, v] of Object.entries(obj)) {
         if (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)))
           for (const x of v) add(k, { value: x, part: ParamReader.of(x, `${where}.${k}`) });
@@ -138,5 +142,8 @@ export function parametersText(list: (OutParam | undefined | false)[]): string {
     }
     return `{${members.join(',')}}`;
   };
-  return `{"resourceType":"Parameters","parameter":[${list.filter((p): p is OutParam => !!p).map(write).join(',')}]}`;
+  return `{"resourceType":"Parameters","parameter":[${list
+    .filter((p): p is OutParam => !!p)
+    .map(write)
+    .join(',')}]}`;
 }

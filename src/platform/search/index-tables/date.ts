@@ -28,7 +28,8 @@ function extract(rows: DateRows, p: string, value: unknown): void {
     // Period: an open end is unbounded
     const start = typeof value.start === 'string' ? parseDateRange(value.start) : undefined;
     const end = typeof value.end === 'string' ? parseDateRange(value.end) : undefined;
-    return add(rows, p, start?.low, end?.high);
+    add(rows, p, start?.low, end?.high);
+    return;
   }
   // Timing
   if (Array.isArray(value.event)) for (const e of value.event) if (typeof e === 'string') extract(rows, p, e);
@@ -71,8 +72,7 @@ function rangeCondition(prefix: string, low: string, high: string, q: QueryRange
 export function dateValueCondition(value: string, p: StatementParams, low: string, high: string): string {
   const { prefix, rest } = splitPrefix(value);
   const range = parseDateRange(rest);
-  if (!range)
-    throw badRequest(`日付 ${value} の形式が正しくありません`, `'${value}' is not a valid date search value (yyyy[-mm[-dd[Thh:mm[:ss][zone]]]])`);
+  if (!range) throw badRequest(`日付 ${value} の形式が正しくありません`, `'${value}' is not a valid date search value (yyyy[-mm[-dd[Thh:mm[:ss][zone]]]])`);
   const ql = lazy(() => p.add(new Date(range.low).toISOString(), 'timestamptz'));
   const qh = lazy(() => p.add(new Date(range.high).toISOString(), 'timestamptz'));
   // ap: within 10% of the distance between the value and now (at least a day)

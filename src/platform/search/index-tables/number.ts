@@ -12,7 +12,7 @@ function numberBounds(text: string): { value: number; lo: number; hi: number } {
   const m = /\.(\d+)/.exec(text.split(/[eE]/)[0]);
   const exp = /[eE]([+-]?\d+)/.exec(text);
   const decimals = (m ? m[1].length : 0) - (exp ? Number(exp[1]) : 0);
-  const half = 0.5 * Math.pow(10, -decimals);
+  const half = 0.5 * 10 ** -decimals;
   // Within ±1e300 (so ±10% for `ap` stays finite) and with a precision a double can hold: anything else is not a
   // number the index can compare with (1e999 is Infinity, 1e-400 is 0 with no range).
   if (!(Math.abs(value) <= 1e300) || !(half > 0 && half <= 1e300) || text.length > 100)

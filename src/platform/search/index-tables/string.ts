@@ -48,7 +48,7 @@ export const stringTable: IndexTable<StringRows> = {
   condition(raw, modifier, p, a) {
     const v = unescapeValue(raw);
     if (modifier === 'exact') return `(${textEquals(`${a}.norm`, p, normalizeForSearch(v))} AND coalesce(${a}.exact, ${a}.norm) = ${p.add(v)})`;
-    if (modifier === 'contains') return `${a}.norm LIKE ${p.add('%' + escapeLike(normalizeForSearch(v)) + '%')}`;
+    if (modifier === 'contains') return `${a}.norm LIKE ${p.add(`%${escapeLike(normalizeForSearch(v))}%`)}`;
     return textStartsWith(`${a}.norm`, p, normalizeForSearch(v));
   },
   sort: { ascending: 'norm', descending: 'norm' },

@@ -8,7 +8,7 @@ import type { StatementParams } from '../../storage/sql-params.ts';
 export const INDEXED_CHARS = 200;
 const head = (col: string) => `left(${col}, ${INDEXED_CHARS})`;
 
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function textEquals(col: string, p: StatementParams, value: string): string {
   const v = p.add(value);
@@ -18,6 +18,6 @@ export function textEquals(col: string, p: StatementParams, value: string): stri
 /** `col LIKE prefix%` through the index of its first characters (prefix given unescaped). */
 export function textStartsWith(col: string, p: StatementParams, prefix: string): string {
   const chars = Array.from(prefix);
-  if (chars.length <= INDEXED_CHARS) return `${head(col)} LIKE ${p.add(escapeLike(prefix) + '%')}`;
-  return `(${head(col)} = ${p.add(chars.slice(0, INDEXED_CHARS).join(''))} AND ${col} LIKE ${p.add(escapeLike(prefix) + '%')})`;
+  if (chars.length <= INDEXED_CHARS) return `${head(col)} LIKE ${p.add(`${escapeLike(prefix)}%`)}`;
+  return `(${head(col)} = ${p.add(chars.slice(0, INDEXED_CHARS).join(''))} AND ${col} LIKE ${p.add(`${escapeLike(prefix)}%`)})`;
 }

@@ -8,8 +8,7 @@ export type TokenRows = { param: string[]; system: (string | null)[]; code: (str
 
 function add(rows: TokenRows, param: string, system: string | null, code: string | null) {
   if (code === null && system === null) return;
-  for (let i = 0; i < rows.param.length; i++)
-    if (rows.param[i] === param && rows.system[i] === system && rows.code[i] === code) return; // no duplicate rows
+  for (let i = 0; i < rows.param.length; i++) if (rows.param[i] === param && rows.system[i] === system && rows.code[i] === code) return; // no duplicate rows
   rows.param.push(param);
   rows.system.push(system);
   rows.code.push(code);

@@ -58,7 +58,11 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
     );
   const setting = (params.string('setting') ?? 'outpatient') as ConsentSetting;
   if (!['outpatient', 'inpatient', 'home-care'].includes(setting))
-    throw badRequest(`setting は outpatient / inpatient / home-care です（${setting}）`, `setting must be outpatient, inpatient or home-care (got ${setting})`, [params.path('setting')]);
+    throw badRequest(
+      `setting は outpatient / inpatient / home-care です（${setting}）`,
+      `setting must be outpatient, inpatient or home-care (got ${setting})`,
+      [params.path('setting')],
+    );
   let validTo = new Date(now.getTime() + OUTPATIENT_CONSENT_MS);
   if (setting !== 'outpatient') {
     const until = params.requiredString('until', '入院・在宅の終了予定日');
@@ -75,7 +79,15 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
       const recorded: RecordedConsent[] = [];
       for (const choice of choices)
         recorded.push(
-          await platform.consent.record(session, ctx, { patientId: visit.patientId, recipient, ...choice, validFrom: now, validTo, policy: setting, visitId: visit.id }),
+          await platform.consent.record(session, ctx, {
+            patientId: visit.patientId,
+            recipient,
+            ...choice,
+            validFrom: now,
+            validTo,
+            policy: setting,
+            visitId: visit.id,
+          }),
         );
       return recorded;
     },

@@ -49,7 +49,9 @@ export function registerEligibilityOperations(operations: OperationRegistry, rt:
   });
 
   op('verify-card', async ({ context, input }) => ({ parameters: resultParts(await verifyCard(rt, await context(), input), outputOptions(input)) }));
-  op('verify-insurance', async ({ context, input }) => ({ parameters: resultParts(await verifyInsuranceNumber(rt, await context(), input), outputOptions(input)) }));
+  op('verify-insurance', async ({ context, input }) => ({
+    parameters: resultParts(await verifyInsuranceNumber(rt, await context(), input), outputOptions(input)),
+  }));
   op('bulk-precheck', async ({ context, input }) => ({ parameters: bulkParts(await bulkPrecheck(rt, await context(), input), outputOptions(input)) }));
 
   op('reader-consent', async ({ context, input, req }) => {
@@ -81,7 +83,13 @@ export function registerEligibilityOperations(operations: OperationRegistry, rt:
       status: 201,
       parameters: [
         { name: 'created', valueInteger: result.created.length },
-        ...result.created.map((c) => ({ name: 'resource', part: [{ name: 'reference', valueReference: { reference: c.reference } }, { name: 'category', valueCode: c.category }] })),
+        ...result.created.map((c) => ({
+          name: 'resource',
+          part: [
+            { name: 'reference', valueReference: { reference: c.reference } },
+            { name: 'category', valueCode: c.category },
+          ],
+        })),
       ],
     };
   });

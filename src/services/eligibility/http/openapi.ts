@@ -48,21 +48,36 @@ export function eligibilityOpenApi(serverUrl?: string): Record<string, unknown> 
             required: true,
             content: {
               'application/json': {
-                schema: { oneOf: [record, { type: 'object', required: ['records'], properties: { records: { type: 'array', minItems: 1, maxItems: 1000, items: record } } }] },
+                schema: {
+                  oneOf: [
+                    record,
+                    { type: 'object', required: ['records'], properties: { records: { type: 'array', minItems: 1, maxItems: 1000, items: record } } },
+                  ],
+                },
               },
             },
           },
           responses: {
-            '200': { description: 'updated / unchanged (one record), or the per-record report (records)', content: { 'application/json': { schema: recordResult } } },
+            '200': {
+              description: 'updated / unchanged (one record), or the per-record report (records)',
+              content: { 'application/json': { schema: recordResult } },
+            },
             '201': { description: 'created (one record)', content: { 'application/json': { schema: recordResult } } },
-            ...errors({ '400': 'bad input: nothing written', '401': 'no or invalid token', '403': 'not this insurer’s number, or scopes missing', '409': 'person link conflict', '422': 'the FHIR resources would not validate' }),
+            ...errors({
+              '400': 'bad input: nothing written',
+              '401': 'no or invalid token',
+              '403': 'not this insurer’s number, or scopes missing',
+              '409': 'person link conflict',
+              '422': 'the FHIR resources would not validate',
+            }),
           },
         },
       },
       '/eligibility/records/$bulk': {
         post: {
           summary: '一括ファイル / a whole insurer file',
-          description: 'CSV with a header row (column names or their Japanese labels). Every good line is stored; every bad one is reported with its line number and reason; re-sending changes nothing.',
+          description:
+            'CSV with a header row (column names or their Japanese labels). Every good line is stored; every bad one is reported with its line number and reason; re-sending changes nothing.',
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
           responses: {
             '200': { description: 'the load report (created, updated, unchanged, refused lines)' },

@@ -25,9 +25,9 @@ import type { EligibilityRecord } from '../model/record.ts';
 
 const MAX_RECORDS_PER_REQUEST = 1000;
 
-
 function registryRow(value: unknown, where: string): BulkRow {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw badRequest('資格情報は JSON オブジェクトです', 'an eligibility record must be a JSON object', [where]);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('資格情報は JSON オブジェクトです', 'an eligibility record must be a JSON object', [where]);
   const known = new Set<string>(BULK_COLUMNS.map((c) => c.name));
   const row: BulkRow = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -60,7 +60,11 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     const list = many ? body!.records : [body];
     if (!Array.isArray(list) || list.length === 0) throw badRequest('records は空でない配列です', 'records must be a non-empty array', ['records']);
     if (list.length > MAX_RECORDS_PER_REQUEST)
-      throw badRequest(`一度に ${MAX_RECORDS_PER_REQUEST} 件までです（大量の登録は一括ファイルで）`, `at most ${MAX_RECORDS_PER_REQUEST} records per request (use the bulk file for more)`, ['records']);
+      throw badRequest(
+        `一度に ${MAX_RECORDS_PER_REQUEST} 件までです（大量の登録は一括ファイルで）`,
+        `at most ${MAX_RECORDS_PER_REQUEST} records per request (use the bulk file for more)`,
+        ['records'],
+      );
     const items: RegistryItem[] = [];
     const problems: { index: number; errors: { ja: string; en: string; column?: string }[] }[] = [];
     list.forEach((value, index) => {
@@ -94,7 +98,14 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
       ...outcomes.map((o) =>
         o.status === 'error'
           ? { index: o.line, status: 'error', code: o.code, reason_ja: o.reason_ja, reason_en: o.reason_en }
-          : { index: o.line, status: o.status, recordKey: o.recordKey, patient: `Patient/${o.patientId}`, coverage: `Coverage/${o.coverageId}`, newPerson: o.newPerson },
+          : {
+              index: o.line,
+              status: o.status,
+              recordKey: o.recordKey,
+              patient: `Patient/${o.patientId}`,
+              coverage: `Coverage/${o.coverageId}`,
+              newPerson: o.newPerson,
+            },
       ),
       ...problems.map((p) => ({
         index: p.index,
@@ -114,26 +125,35 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     if (typeof request.body !== 'string')
       throw FhirError.of(415, 'not-supported', '一括ファイルは Content-Type: text/csv で送ってください', 'send the bulk file as Content-Type: text/csv');
     const report = await loadBulkText(platform, ctx, request.body);
-    if (report.fatal) throw FhirError.of(400, 'invalid', `${report.fatal.line} 行目: ${report.fatal.reason_ja}`, `line ${report.fatal.line}: ${report.fatal.reason_en}`);
+    if (report.fatal)
+      throw FhirError.of(400, 'invalid', `${report.fatal.line} 行目: ${report.fatal.reason_ja}`, `line ${report.fatal.line}: ${report.fatal.reason_en}`);
     return reply.code(200).send(report);
   });
 
   app.post('/eligibility/cards', async (request, reply) => {
     const ctx = await ctxOf(request);
     const p = ctx.principal;
-    if (p.kind !== 'insurer' && p.kind !== 'operator') throw forbidden('カードの紐付けは保険者・運用者が行います', 'cards are linked by insurers and operators');
+    if (p.kind !== 'insurer' && p.kind !== 'operator')
+      throw forbidden('カードの紐付けは保険者・運用者が行います', 'cards are linked by insurers and operators');
     const params = ParamReader.of(request.body);
     const cert = describeUserCertificate(params.requiredString('certificate', '利用者証明用電子証明書'), rt.trust);
     let patientId = params.string('patient')?.replace(/^Patient\//, '');
     if (!patientId) {
       const insured = params.requiredString('insuredNumber', '被保険者個人識別子（保険者番号:記号:番号:枝番）');
       const parsed = parseInsuredPersonIdentifierValue(insured.normalize('NFKC'));
-      if (!parsed.ok) throw badRequest(parsed.problems.map((x) => x.ja).join('、'), parsed.problems.map((x) => x.en).join('; '), [params.path('insuredNumber')]);
+      if (!parsed.ok)
+        throw badRequest(parsed.problems.map((x) => x.ja).join('、'), parsed.problems.map((x) => x.en).join('; '), [params.path('insuredNumber')]);
       const key = formatInsuredPersonIdentifierValue(parsed.value);
       if (p.kind === 'insurer' && !(await insurerOwns(platform, p.facilityCode, key)))
         throw forbidden('加入者以外のカードは紐付けられません', 'an insurer links cards of its own members only');
       patientId = await personByInsuredKey(platform.db, key, params.string('birthDate'));
-      if (!patientId) throw FhirError.of(404, 'not-found', '該当する資格情報がありません（番号と生年月日を確認してください）', 'no registered person matches the number and birth date');
+      if (!patientId)
+        throw FhirError.of(
+          404,
+          'not-found',
+          '該当する資格情報がありません（番号と生年月日を確認してください）',
+          'no registered person matches the number and birth date',
+        );
       // A card names the person: only an insurer that speaks for her identity may link one (not one that claimed her).
       if (p.kind === 'insurer' && !(await speaksForPerson(platform, patientId, normalizeInsurer(p.facilityCode))))
         throw forbidden(
@@ -146,19 +166,22 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
     const outcome = await linkCertificate(platform, ctx, cert, patientId, (issuer, serial) => Boolean(rt.trust.revocation(issuer, serial)));
     return reply.code(outcome === 'linked' ? 201 : 200).send({ outcome, patient: `Patient/${patientId}`, serial: cert.serial, fingerprint: cert.fingerprint });
   });
-
-
-
-
 }
 
 const normalizeInsurer = (code: string | undefined) => canonicalInsurerCode(code ?? '');
 
 async function speaksForPerson(platform: ServicePlatform, patientId: string, insurerNumber: string): Promise<boolean> {
   const res = await platform.db.query<{ record: string; identity: boolean }>('SELECT record, identity FROM elig_records WHERE patient_key = $1', [patientId]);
-  return speaksForIdentity(res.rows.map((r) => ({ record: JSON.parse(r.record) as EligibilityRecord, identity: r.identity })), insurerNumber);
+  return speaksForIdentity(
+    res.rows.map((r) => ({ record: JSON.parse(r.record) as EligibilityRecord, identity: r.identity })),
+    insurerNumber,
+  );
 }
 
 async function insurerOwns(platform: ServicePlatform, insurerCode: string | undefined, insuredKey: string): Promise<boolean> {
-  return insuredKey.startsWith(`${normalizeInsurer(insurerCode)}:`) && insurerCode !== undefined && (await platform.db.query('SELECT 1 FROM elig_records WHERE insured_key = $1 LIMIT 1', [insuredKey])).rowCount > 0;
+  return (
+    insuredKey.startsWith(`${normalizeInsurer(insurerCode)}:`) &&
+    insurerCode !== undefined &&
+    (await platform.db.query('SELECT 1 FROM elig_records WHERE insured_key = $1 LIMIT 1', [insuredKey])).rowCount > 0
+  );
 }

@@ -25,7 +25,8 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0):
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const v = Number(raw);
-  if (!Number.isSafeInteger(v) || v < min) throw new ConfigError(`設定 ${name} は${min}以上の整数です（${raw}） / ${name} must be a whole number ≥ ${min}, got ${raw}`);
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new ConfigError(`設定 ${name} は${min}以上の整数です（${raw}） / ${name} must be a whole number ≥ ${min}, got ${raw}`);
   return v;
 }
 

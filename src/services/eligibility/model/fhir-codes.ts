@@ -12,7 +12,15 @@ import { TSUNAGU_CANONICAL } from '../../../platform/fhir/canonical.ts';
 import { VISIT_EXTENSION } from '../../../platform/consent/categories.ts';
 
 export { TSUNAGU_CANONICAL };
-export { CONSENT_CATEGORIES, CONSENT_CATEGORY_CODES, CONSENT_CATEGORY_SYSTEM, isConsentCategory, securityLabel, VISIT_ID_SYSTEM, type ConsentCategory } from '../../../platform/consent/categories.ts';
+export {
+  CONSENT_CATEGORIES,
+  CONSENT_CATEGORY_CODES,
+  CONSENT_CATEGORY_SYSTEM,
+  isConsentCategory,
+  securityLabel,
+  VISIT_ID_SYSTEM,
+  type ConsentCategory,
+} from '../../../platform/consent/categories.ts';
 
 export const JP_PROFILE = {
   patient: 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient',

@@ -26,13 +26,12 @@
  *   own; a lookup "by 資格確認書" is a lookup by that insured-person number (see parseInsuredPersonNumber).
  */
 import { mod10Weight21 } from '../../../platform/identity/check-digit.ts';
+import { SCORE_TABLE } from '../../../platform/identity/facility-code.ts';
 import { fail, ok, type Result } from './reason.ts';
 
 export const INSURED_PERSON_IDENTIFIER_SYSTEM = 'http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID';
 /** The eCheckupReport package spells the same namespace differently; accepted on input, never produced. */
-export const INSURED_PERSON_IDENTIFIER_SYSTEM_ALIASES: readonly string[] = [
-  'http://jpfhir.jp/fhir/eCS/Idsysmem/JP_Insurance_memberID',
-];
+export const INSURED_PERSON_IDENTIFIER_SYSTEM_ALIASES: readonly string[] = ['http://jpfhir.jp/fhir/eCS/Idsysmem/JP_Insurance_memberID'];
 export const INSURER_NUMBER_SYSTEM = 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/InsurerNumber';
 export const PUBLIC_PAYER_NUMBER_SYSTEM = 'http://jpfhir.jp/fhir/core/mhlw/IdSystem/PublicPayerNumber';
 export { FACILITY_CODE_SYSTEM } from '../../../platform/fhir/canonical.ts';
@@ -101,14 +100,8 @@ export const PUBLIC_EXPENSE_LAW_CODES: Readonly<Record<string, Label>> = {
   '54': { ja: '難病法（特定医療）', en: 'Designated intractable diseases' },
 };
 
-/** 点数表番号 (third digit of the 10-digit 医療機関コード). */
-export const SCORE_TABLES: Readonly<Record<string, Label>> = {
-  '1': { ja: '医科', en: 'medical' },
-  '3': { ja: '歯科', en: 'dental' },
-  '4': { ja: '調剤', en: 'pharmacy' },
-  '5': { ja: '老人保健施設', en: 'long-term care health facility' },
-  '6': { ja: '訪問看護ステーション', en: 'visiting nursing station' },
-};
+/** 点数表番号 (third digit of the 10-digit 医療機関コード): the platform's list. */
+const SCORE_TABLES: Readonly<Record<string, Label>> = SCORE_TABLE;
 
 /** Normalises keyboard or OCR input for number fields: NFKC (full-width digits → ASCII) and outer trim. */
 function digitsInput(input: string): string {
@@ -118,11 +111,7 @@ function digitsInput(input: string): string {
 function checkPrefecture(pref: string, what: Label): NumberResult<string> {
   const n = Number(pref);
   if (n >= 1 && n <= 47) return ok(pref);
-  return fail(
-    'prefecture',
-    `${what.ja}の都道府県番号「${pref}」は 01〜47 ではありません`,
-    `the prefecture number "${pref}" of the ${what.en} is not 01–47`,
-  );
+  return fail('prefecture', `${what.ja}の都道府県番号「${pref}」は 01〜47 ではありません`, `the prefecture number "${pref}" of the ${what.en} is not 01–47`);
 }
 
 function checkDigitProblem(digits: string, what: Label): NumberResult<never> | undefined {
@@ -139,16 +128,11 @@ function checkDigitProblem(digits: string, what: Label): NumberResult<never> | u
 function digitShape(input: string, lengths: number[], what: Label): NumberResult<string> {
   const s = digitsInput(input);
   if (s === '') return fail('empty', `${what.ja}が入力されていません`, `the ${what.en} is empty`);
-  if (!/^\d+$/.test(s))
-    return fail('not-digits', `${what.ja}「${input}」に数字以外の文字があります`, `the ${what.en} "${input}" contains non-digits`);
+  if (!/^\d+$/.test(s)) return fail('not-digits', `${what.ja}「${input}」に数字以外の文字があります`, `the ${what.en} "${input}" contains non-digits`);
   if (!lengths.includes(s.length)) {
     const want = lengths.join('桁または');
     const wantEn = lengths.join(' or ');
-    return fail(
-      'length',
-      `${what.ja}は${want}桁です（「${s}」は${s.length}桁）`,
-      `the ${what.en} has ${wantEn} digits ("${s}" has ${s.length})`,
-    );
+    return fail('length', `${what.ja}は${want}桁です（「${s}」は${s.length}桁）`, `the ${what.en} has ${wantEn} digits ("${s}" has ${s.length})`);
   }
   return ok(s);
 }
@@ -329,7 +313,7 @@ function cardText(input: string, what: Label, required: boolean): NumberResult<C
 
 const SYMBOL: Label = { ja: '被保険者証等記号', en: 'card symbol (記号)' };
 const NUMBER: Label = { ja: '被保険者証等番号', en: 'card number (番号)' };
-const BRANCH: Label = { ja: '枝番', en: 'branch number (枝番)' };
+const _BRANCH: Label = { ja: '枝番', en: 'branch number (枝番)' };
 
 /** 記号: optional (後期高齢者医療 and some 国保 have none). Returns null when empty. */
 export function parseSymbol(input: string | undefined): NumberResult<CardText | null> {
@@ -350,8 +334,7 @@ export interface BranchNumber {
 export function parseBranch(input: string | undefined): NumberResult<BranchNumber | null> {
   const s = (input ?? '').normalize('NFKC').trim();
   if (s === '') return ok(null);
-  if (!/^\d{1,2}$/.test(s))
-    return fail('format', `枝番「${input}」は2桁の数字ではありません`, `the branch number "${input}" is not two digits`);
+  if (!/^\d{1,2}$/.test(s)) return fail('format', `枝番「${input}」は2桁の数字ではありません`, `the branch number "${input}" is not two digits`);
   return ok({ value: s.padStart(2, '0'), original: input ?? '' });
 }
 
@@ -417,10 +400,7 @@ export function sameInsuredPerson(a: InsuredPersonNumber, b: InsuredPersonNumber
  * `form: 'normalized'` (default) writes the NFKC forms so the same person always gets the same string;
  * `'original'` writes the parts as the insurer gave them (still valid under R1013).
  */
-export function formatInsuredPersonIdentifierValue(
-  p: InsuredPersonNumber,
-  form: 'normalized' | 'original' = 'normalized',
-): string {
+export function formatInsuredPersonIdentifierValue(p: InsuredPersonNumber, form: 'normalized' | 'original' = 'normalized'): string {
   const text = (t: CardText | null) => (t === null ? '' : form === 'normalized' ? t.normalized : t.original.trim());
   return `${p.insurer.value}:${text(p.symbol)}:${text(p.number)}:${p.branch?.value ?? ''}`;
 }

@@ -68,7 +68,11 @@ export async function sharedSecret(db: Queryable, name: string): Promise<Buffer>
 
 const runtimes = new WeakMap<ServicePlatform, EligibilityRuntime>();
 
-export async function startRuntime(platform: ServicePlatform, options: EligibilityOptions = {}, settings: EligibilityConfig = eligibilityConfig()): Promise<EligibilityRuntime> {
+export async function startRuntime(
+  platform: ServicePlatform,
+  options: EligibilityOptions = {},
+  settings: EligibilityConfig = eligibilityConfig(),
+): Promise<EligibilityRuntime> {
   const trustDir = options.trustDir ?? cardPaths(platform.config, settings).trustDir;
   const trust = new ReloadableTrustStore(trustDir);
   await trust.reload(true);

@@ -94,10 +94,14 @@ export async function linkCertificate(
           'the person already has a valid linked certificate: link a re-issued card after the old certificate is revoked, or renew it',
         );
     }
-    await tx.query(
-      `INSERT INTO elig_cards (issuer_fingerprint, serial, fingerprint, card_id, patient_key, not_after) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [cert.issuerFingerprint, cert.serial, cert.fingerprint, cert.cardId, patientId, cert.notAfter.toISOString()],
-    );
+    await tx.query(`INSERT INTO elig_cards (issuer_fingerprint, serial, fingerprint, card_id, patient_key, not_after) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      cert.issuerFingerprint,
+      cert.serial,
+      cert.fingerprint,
+      cert.cardId,
+      patientId,
+      cert.notAfter.toISOString(),
+    ]);
     auditLink(platform, session, ctx, patientId, `certificate ${cert.serial} linked`);
     return 'linked';
   });
@@ -119,7 +123,11 @@ export async function relinkRenewed(
     ]);
     const patientId = old.rows[0]?.patient_key;
     if (!patientId) throw notFound(`certificate ${previousSerial}`);
-    await tx.query('UPDATE elig_cards SET superseded_by = $3 WHERE issuer_fingerprint = $1 AND serial = $2', [issuerFingerprint, normalizeSerial(previousSerial), next.serial]);
+    await tx.query('UPDATE elig_cards SET superseded_by = $3 WHERE issuer_fingerprint = $1 AND serial = $2', [
+      issuerFingerprint,
+      normalizeSerial(previousSerial),
+      next.serial,
+    ]);
     await tx.query(
       `INSERT INTO elig_cards (issuer_fingerprint, serial, fingerprint, card_id, patient_key, not_after) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (issuer_fingerprint, serial) DO NOTHING`,
@@ -132,7 +140,9 @@ export async function relinkRenewed(
 
 /** The person registered under an insured-person identifier (`保険者番号:記号:番号:枝番`), checked against a birth date. */
 export async function personByInsuredKey(db: Queryable, insuredKey: string, birthDate?: string): Promise<string | undefined> {
-  const res = await db.query<{ patient_key: string; birth_date: string }>('SELECT DISTINCT patient_key, birth_date FROM elig_records WHERE insured_key = $1', [insuredKey]);
+  const res = await db.query<{ patient_key: string; birth_date: string }>('SELECT DISTINCT patient_key, birth_date FROM elig_records WHERE insured_key = $1', [
+    insuredKey,
+  ]);
   const rows = birthDate ? res.rows.filter((r) => r.birth_date === birthDate) : res.rows;
   const persons = [...new Set(rows.map((r) => r.patient_key))];
   return persons.length === 1 ? persons[0] : undefined;

@@ -35,7 +35,6 @@ export interface CertificateRow {
  */
 export const MAX_RECORDS_PER_PERSON = 64;
 
-
 /** `r` covers `date` (both ISO date text). */
 export const COVERS_SQL = (r: string, date: string) => `${r}.acquired_on <= ${date} AND (${r}.lost_on IS NULL OR ${date} < ${r}.lost_on)`;
 
@@ -53,7 +52,10 @@ export type ContentSql = (type: string, idSql: string) => string;
 function batchStatement(contentSql: ContentSql, nonces: { nonce: string; expiresAt: Date }[], lookups: { fingerprint: string; visitDate: string }[]) {
   const p = new StatementParams();
   const ctes = [
-    `ins AS (INSERT INTO elig_challenge_nonces (nonce, expires_at) SELECT * FROM unnest(${p.add(nonces.map((n) => n.nonce), 'text[]')}, ${p.add(
+    `ins AS (INSERT INTO elig_challenge_nonces (nonce, expires_at) SELECT * FROM unnest(${p.add(
+      nonces.map((n) => n.nonce),
+      'text[]',
+    )}, ${p.add(
       nonces.map((n) => n.expiresAt.toISOString()),
       'timestamptz[]',
     )}) ON CONFLICT (nonce) DO NOTHING RETURNING nonce)`,
@@ -65,7 +67,13 @@ SELECT 'l', q.k, c.patient_key, c.superseded_by, c.unlinked_at,
        ${contentSql('Patient', 'c.patient_key')},
        r.record, r.coverage_id,
        CASE WHEN ${COVERS_SQL('r', 'q.visit')} THEN ${contentSql('Coverage', 'r.coverage_id')} END
-  FROM unnest(${p.add(lookups.map((_, i) => String(i)), 'text[]')}, ${p.add(lookups.map((l) => l.fingerprint), 'text[]')}, ${p.add(
+  FROM unnest(${p.add(
+    lookups.map((_, i) => String(i)),
+    'text[]',
+  )}, ${p.add(
+    lookups.map((l) => l.fingerprint),
+    'text[]',
+  )}, ${p.add(
     lookups.map((l) => l.visitDate),
     'text[]',
   )}) AS q(k, fingerprint, visit)
@@ -152,7 +160,7 @@ export class ReceptionBatcher implements ChallengeStore {
             // A nonce twice in one batch: only its first occurrence can be fresh.
             if (item.kind === 'nonce') item.resolve(nonces.get(item.nonce) === item && fresh.has(item.nonce));
           }
-          lookups.forEach((l, i) => l.resolve(rows.get(String(i)) ?? []));
+          for (const [i, l] of lookups.entries()) l.resolve(rows.get(String(i)) ?? []);
         } catch (err) {
           for (const item of batch) item.reject(err);
         }

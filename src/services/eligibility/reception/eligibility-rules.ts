@@ -88,9 +88,7 @@ export function eligibilityOn(records: readonly EligibilityRecord[], visitDate: 
     return { ok: false, visitDate, code: 'no-record', ja: '資格情報が登録されていません', en: 'no eligibility record is registered' };
   }
   // The most recent loss on or before the visit explains a gap better than a future acquisition.
-  const lost = records
-    .filter((r) => r.lostOn !== null && r.lostOn <= visitDate)
-    .sort((a, b) => (a.lostOn! < b.lostOn! ? 1 : -1))[0];
+  const lost = records.filter((r) => r.lostOn !== null && r.lostOn <= visitDate).sort((a, b) => (a.lostOn! < b.lostOn! ? 1 : -1))[0];
   const future = records.filter((r) => r.acquiredOn > visitDate).sort((a, b) => (a.acquiredOn < b.acquiredOn ? -1 : 1))[0];
   if (lost) {
     const next = future ? `（次の資格取得日は ${future.acquiredOn}）` : '';
@@ -129,11 +127,7 @@ export interface InsuranceNumberQuery {
  * (the caller passes the records of the insurer number; extra records are ignored).
  * Order of checks: the number's format, a record under 記号・番号, the 枝番, the birth date, then the date.
  */
-export function eligibilityByInsuranceNumber(
-  records: readonly EligibilityRecord[],
-  query: InsuranceNumberQuery,
-  visitDate: string,
-): EligibilityDecision {
+export function eligibilityByInsuranceNumber(records: readonly EligibilityRecord[], query: InsuranceNumberQuery, visitDate: string): EligibilityDecision {
   if (!isCalendarDate(visitDate)) return invalidDate(visitDate);
   const parsed = parseInsuredPersonNumber(query);
   if (!parsed.ok) {
@@ -148,9 +142,7 @@ export function eligibilityByInsuranceNumber(
   }
   const q = parsed.value;
   const symbol = q.symbol?.normalized ?? '';
-  const underNumber = records.filter(
-    (r) => r.insurerNumber === q.insurer.value && r.symbol === symbol && r.number === q.number.normalized,
-  );
+  const underNumber = records.filter((r) => r.insurerNumber === q.insurer.value && r.symbol === symbol && r.number === q.number.normalized);
   if (underNumber.length === 0) {
     return {
       ok: false,

@@ -90,13 +90,22 @@ export class ReceptionClient {
   }
 
   /** The patient's choices on the reader for a card visit. */
-  async consent(visit: string, choices: Partial<Record<'medication' | 'surgery' | 'checkup' | 'ehr6', boolean>>, setting?: { setting: 'inpatient' | 'home-care'; until: string }) {
+  async consent(
+    visit: string,
+    choices: Partial<Record<'medication' | 'surgery' | 'checkup' | 'ehr6', boolean>>,
+    setting?: { setting: 'inpatient' | 'home-care'; until: string },
+  ) {
     return this.platform.post('/fhir/$reader-consent', {
       resourceType: 'Parameters',
       parameter: [
         { name: 'visit', valueString: visit },
         ...Object.entries(choices).map(([name, v]) => ({ name, valueBoolean: v })),
-        ...(setting ? [{ name: 'setting', valueCode: setting.setting }, { name: 'until', valueDate: setting.until }] : []),
+        ...(setting
+          ? [
+              { name: 'setting', valueCode: setting.setting },
+              { name: 'until', valueDate: setting.until },
+            ]
+          : []),
       ],
     });
   }

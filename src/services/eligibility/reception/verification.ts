@@ -25,7 +25,7 @@ import { numberKeyOf } from '../registry/fhir-mapping.ts';
 import { bmpWithoutVariationSelectors, toDisplayable } from '../model/names.ts';
 import { parseInsuredPersonNumber, PUBLIC_PAYER_NUMBER_SYSTEM } from '../model/numbers.ts';
 import { FailureBudget } from './probe-guard.ts';
-import { ParamReader, RawJson, type OutParam } from '../../../platform/router/operations/parameters.ts';
+import { type ParamReader, RawJson, type OutParam } from '../../../platform/router/operations/parameters.ts';
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from '../model/record.ts';
 import type { EligibilityRuntime } from '../model/runtime.ts';
 import type { VisitMethod } from './visit-token.ts';
@@ -84,7 +84,6 @@ function visitDateOf(params: ParamReader, now: Date): string {
   if (!d.ok) throw badRequest(`受診日：${d.ja}`, `visitDate: ${d.en}`, [params.path('visitDate')]);
   return d.value;
 }
-
 
 /**
  * One event per answer, in the identified person's log; a number typed that did not identify anyone it is
@@ -236,7 +235,11 @@ export interface NumberQuery {
 function numberQueryOf(p: ParamReader, now: Date, ref?: string): NumberQuery {
   const source = p.string('source') ?? 'insurance-card';
   if (source !== 'insurance-card' && source !== 'eligibility-certificate')
-    throw badRequest(`source は insurance-card か eligibility-certificate です（${source}）`, `source must be insurance-card or eligibility-certificate, got ${source}`, [p.path('source')]);
+    throw badRequest(
+      `source は insurance-card か eligibility-certificate です（${source}）`,
+      `source must be insurance-card or eligibility-certificate, got ${source}`,
+      [p.path('source')],
+    );
   return {
     ref,
     insurerNumber: p.requiredString('insurerNumber', '保険者番号'),
@@ -307,7 +310,11 @@ async function lookupNumbers(rt: EligibilityRuntime, queries: NumberQuery[], now
       badBirthDates.set(q, { ok: false, visitDate: q.visitDate, code: 'invalid-date', ja: `生年月日：${birth.ja}`, en: `birth date: ${birth.en}` });
       continue;
     }
-    const numberKey = numberKeyOf({ insurerNumber: parsed.value.insurer.value, symbol: parsed.value.symbol?.normalized ?? '', number: parsed.value.number.normalized });
+    const numberKey = numberKeyOf({
+      insurerNumber: parsed.value.insurer.value,
+      symbol: parsed.value.symbol?.normalized ?? '',
+      number: parsed.value.number.normalized,
+    });
     slots.set(q, { numberKey, slot: `${numberKey}:${parsed.value.branch?.value ?? ''}`, birthDate: birth.value });
   }
   const wanted = [...new Set([...slots.values()].filter((k): k is NumberSlot => k !== null).map((k) => k.numberKey))];
@@ -348,8 +355,15 @@ async function lookupNumbers(rt: EligibilityRuntime, queries: NumberQuery[], now
     if (s && !decision.ok && NO_MATCH_CODES.has(decision.code)) budget.fail(s.numberKey, `${s.slot}@${s.birthDate}`);
     const rowOf = (rec: EligibilityRecord) => withRecords.find((x) => recordKey(x.record) === recordKey(rec))?.row;
     // The person is identified when the number, branch and birth date matched (eligible, or lost / not yet valid).
-    const person = decision.ok ? rowOf(decision.record) : decision.record && (decision.code === 'lost' || decision.code === 'not-yet-valid') ? rowOf(decision.record) : undefined;
-    const probed = !decision.ok && (decision.code === 'branch-mismatch' || decision.code === 'birthdate-mismatch') ? [...new Set(rows.map((r) => r.patient_key))] : undefined;
+    const person = decision.ok
+      ? rowOf(decision.record)
+      : decision.record && (decision.code === 'lost' || decision.code === 'not-yet-valid')
+        ? rowOf(decision.record)
+        : undefined;
+    const probed =
+      !decision.ok && (decision.code === 'branch-mismatch' || decision.code === 'birthdate-mismatch')
+        ? [...new Set(rows.map((r) => r.patient_key))]
+        : undefined;
     const result = fromDecision(decision, { visitDate: q.visitDate, method: q.method, ref: q.ref, patientId: person?.patient_key }, (rec) => {
       const row = rowOf(rec);
       const covers = row && row.acquired_on <= q.visitDate && (row.lost_on === null || q.visitDate < row.lost_on);
@@ -369,7 +383,11 @@ export async function verifyInsuranceNumber(rt: EligibilityRuntime, ctx: Request
   const query = numberQueryOf(params, now);
   await admitNumberInput(rt, ctx, 'verify-insurance', 1, now);
   const [result] = await lookupNumbers(rt, [query], now);
-  if (result.patientId) result.visit = rt.visits.issue({ patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method }, now.getTime()).token;
+  if (result.patientId)
+    result.visit = rt.visits.issue(
+      { patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method },
+      now.getTime(),
+    ).token;
   await audit(rt, ctx, 'verify-insurance', [result]);
   return result;
 }
@@ -382,7 +400,11 @@ export async function bulkPrecheck(rt: EligibilityRuntime, ctx: RequestContext, 
   const entries = params.parts('entry');
   if (entries.length === 0) throw badRequest('照会する患者（entry）がありません', 'no entry to check', [params.path('entry')]);
   if (entries.length > MAX_PRECHECK)
-    throw badRequest(`一度に照会できるのは ${MAX_PRECHECK} 件までです（${entries.length} 件）`, `at most ${MAX_PRECHECK} entries per request (got ${entries.length})`, [params.path('entry')]);
+    throw badRequest(
+      `一度に照会できるのは ${MAX_PRECHECK} 件までです（${entries.length} 件）`,
+      `at most ${MAX_PRECHECK} entries per request (got ${entries.length})`,
+      [params.path('entry')],
+    );
   const queries = entries.map((e, i) => numberQueryOf(e, now, e.string('ref') ?? String(i + 1)));
   await admitNumberInput(rt, ctx, 'bulk-precheck', queries.length, now);
   const results = await lookupNumbers(rt, queries, now);
@@ -471,8 +493,21 @@ export function resultParts(answer: ReceptionResult, options: OutputOptions = {}
             name: 'outcome',
             resource: outcome(
               r.problems?.length
-                ? r.problems.map((p) => ({ severity: 'error' as const, code: 'invalid' as const, ja: p.ja, en: p.en, expression: [`Parameters.parameter.where(name='${p.field}')`] }))
-                : [{ severity: 'error', code: r.stage === 'card' ? 'security' : r.code === TOO_MANY_ATTEMPTS.code ? 'throttled' : r.stage === 'input' ? 'invalid' : 'not-found', ja: r.ja, en: r.en }],
+                ? r.problems.map((p) => ({
+                    severity: 'error' as const,
+                    code: 'invalid' as const,
+                    ja: p.ja,
+                    en: p.en,
+                    expression: [`Parameters.parameter.where(name='${p.field}')`],
+                  }))
+                : [
+                    {
+                      severity: 'error',
+                      code: r.stage === 'card' ? 'security' : r.code === TOO_MANY_ATTEMPTS.code ? 'throttled' : r.stage === 'input' ? 'invalid' : 'not-found',
+                      ja: r.ja,
+                      en: r.en,
+                    },
+                  ],
             ),
           },
         ]

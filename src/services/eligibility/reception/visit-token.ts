@@ -23,7 +23,9 @@ export interface Visit {
   exp: number;
 }
 
-export type VisitCheck = { ok: true; visit: Visit } | { ok: false; code: 'unknown-visit' | 'expired-visit' | 'visit-facility-mismatch'; ja: string; en: string };
+export type VisitCheck =
+  | { ok: true; visit: Visit }
+  | { ok: false; code: 'unknown-visit' | 'expired-visit' | 'visit-facility-mismatch'; ja: string; en: string };
 
 export class VisitTokens {
   constructor(
@@ -37,7 +39,9 @@ export class VisitTokens {
 
   issue(v: Omit<Visit, 'id' | 'exp' | 'at'>, now = Date.now()): { token: string; visit: Visit } {
     const visit: Visit = { id: randomPooled(12).toString('base64url'), ...v, at: now, exp: now + this.ttlMs };
-    const body = Buffer.from(JSON.stringify([visit.id, visit.patientId, visit.facilityCode, visit.visitDate, visit.method, visit.at, visit.exp])).toString('base64url');
+    const body = Buffer.from(JSON.stringify([visit.id, visit.patientId, visit.facilityCode, visit.visitDate, visit.method, visit.at, visit.exp])).toString(
+      'base64url',
+    );
     return { token: `v1.${body}.${this.mac(body)}`, visit };
   }
 
@@ -59,7 +63,12 @@ export class VisitTokens {
     if (facility !== facilityCode)
       return { ok: false, code: 'visit-facility-mismatch', ja: '別の医療機関での受付情報です', en: 'the visit belongs to another facility' };
     if (now >= exp)
-      return { ok: false, code: 'expired-visit', ja: '受付から時間が経ちすぎています。もう一度カードで受付してください', en: 'the visit token has expired; identify the patient again' };
+      return {
+        ok: false,
+        code: 'expired-visit',
+        ja: '受付から時間が経ちすぎています。もう一度カードで受付してください',
+        en: 'the visit token has expired; identify the patient again',
+      };
     return { ok: true, visit: { id, patientId, facilityCode: facility, visitDate, method, at, exp } };
   }
 }

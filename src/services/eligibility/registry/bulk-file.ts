@@ -275,7 +275,10 @@ function parseList<T extends object>(reader: RowReader, col: BulkColumnName, ite
   const out: T[] = [];
   for (const text of v.split(';')) {
     if (text.trim() === '') continue;
-    const r = item(text.split(':').map((p) => p.trim()), text);
+    const r = item(
+      text.split(':').map((p) => p.trim()),
+      text,
+    );
     if ('problem' in r) reader.problem(col, r.problem.ja, r.problem.en);
     else out.push(r);
   }
@@ -317,9 +320,17 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord; previousIns
   const acquiredOn = r.date('acquired_on', true);
   const lostOn = r.date('lost_on', false);
   if (acquiredOn && lostOn && lostOn <= acquiredOn)
-    r.problem('lost_on', `資格喪失年月日 ${lostOn} が資格取得年月日 ${acquiredOn} より後ではありません`, `loss date ${lostOn} is not after acquisition date ${acquiredOn}`);
+    r.problem(
+      'lost_on',
+      `資格喪失年月日 ${lostOn} が資格取得年月日 ${acquiredOn} より後ではありません`,
+      `loss date ${lostOn} is not after acquisition date ${acquiredOn}`,
+    );
   if (acquiredOn && birthDate && acquiredOn < birthDate)
-    r.problem('acquired_on', `資格取得年月日 ${acquiredOn} が生年月日 ${birthDate} より前です`, `acquisition date ${acquiredOn} is before birth date ${birthDate}`);
+    r.problem(
+      'acquired_on',
+      `資格取得年月日 ${acquiredOn} が生年月日 ${birthDate} より前です`,
+      `acquisition date ${acquiredOn} is before birth date ${birthDate}`,
+    );
   const copayRatio = r.ratio('copay_ratio', true);
 
   let limitCategory: LimitCategory | null = null;
@@ -337,7 +348,10 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord; previousIns
 
   const specificDiseases = parseList<SpecificDisease>(r, 'specific_diseases', ([code, limit, from, to], text) => {
     if (!(code in SPECIFIC_DISEASES))
-      return itemProblem(`「${text}」の疾病コード「${code}」が不明です（dialysis・hemophilia・hiv）`, `unknown disease code "${code}" in "${text}" (dialysis, hemophilia, hiv)`);
+      return itemProblem(
+        `「${text}」の疾病コード「${code}」が不明です（dialysis・hemophilia・hiv）`,
+        `unknown disease code "${code}" in "${text}" (dialysis, hemophilia, hiv)`,
+      );
     const yen = Number(limit);
     if (!/^\d+$/.test(limit ?? '') || yen <= 0)
       return itemProblem(`「${text}」の自己負担限度額が数値ではありません`, `the monthly limit in "${text}" is not a number`);
@@ -371,8 +385,7 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord; previousIns
     else previousInsuredKey = formatInsuredPersonIdentifierValue(prev.value);
   }
 
-  if (r.problems.length > 0 || !person.ok || !relationship || !sex || !birthDate || !acquiredOn || copayRatio === null)
-    return { problems: r.problems };
+  if (r.problems.length > 0 || !person.ok || !relationship || !sex || !birthDate || !acquiredOn || copayRatio === null) return { problems: r.problems };
   const p = person.value;
   return {
     record: {
@@ -407,18 +420,12 @@ export function parseBulkRow(row: Row): { record: EligibilityRecord; previousIns
  * Every good row is yielded as a record; every bad row as an error with its line number and all reasons.
  * A bad header is fatal: one error for line 1 is yielded and nothing else.
  */
-export async function* parseBulkFile(
-  source: AsyncIterable<Buffer | Uint8Array | string>,
-  options: BulkParseOptions = {},
-): AsyncGenerator<BulkLine> {
+export async function* parseBulkFile(source: AsyncIterable<Buffer | Uint8Array | string>, options: BulkParseOptions = {}): AsyncGenerator<BulkLine> {
   for await (const batch of parseBulkBatches(source, options)) yield* batch;
 }
 
 /** As parseBulkFile, in batches (one per input chunk) — what a loader inserting many rows at once wants. */
-export async function* parseBulkBatches(
-  source: AsyncIterable<Buffer | Uint8Array | string>,
-  options: BulkParseOptions = {},
-): AsyncGenerator<BulkLine[]> {
+export async function* parseBulkBatches(source: AsyncIterable<Buffer | Uint8Array | string>, options: BulkParseOptions = {}): AsyncGenerator<BulkLine[]> {
   const detectDuplicates = options.detectDuplicates ?? true;
   const seen = new Map<string, number>();
   let order: (BulkColumnName | null)[] | null = null;
@@ -450,9 +457,7 @@ export async function* parseBulkBatches(
       const key = recordKey(parsed.record);
       const earlier = seen.get(key);
       if (earlier !== undefined) {
-        return errorLine(ev.line, [
-          { ja: `${earlier} 行目と同じ資格情報（${key}）です`, en: `same eligibility record (${key}) as line ${earlier}` },
-        ]);
+        return errorLine(ev.line, [{ ja: `${earlier} 行目と同じ資格情報（${key}）です`, en: `same eligibility record (${key}) as line ${earlier}` }]);
       }
       seen.set(key, ev.line);
     }

@@ -43,26 +43,9 @@ type Field = (typeof HEADER)[number];
 type Row = Record<Field, string>;
 
 /** Ways a generated row can be broken on purpose. */
-export type BadLineKind =
-  | 'check-digit'
-  | 'date'
-  | 'missing-number'
-  | 'branch'
-  | 'stray-quote'
-  | 'field-count'
-  | 'lost-before-acquired'
-  | 'kana';
+export type BadLineKind = 'check-digit' | 'date' | 'missing-number' | 'branch' | 'stray-quote' | 'field-count' | 'lost-before-acquired' | 'kana';
 
-const BAD_KINDS: readonly BadLineKind[] = [
-  'check-digit',
-  'date',
-  'missing-number',
-  'branch',
-  'stray-quote',
-  'field-count',
-  'lost-before-acquired',
-  'kana',
-];
+const BAD_KINDS: readonly BadLineKind[] = ['check-digit', 'date', 'missing-number', 'branch', 'stray-quote', 'field-count', 'lost-before-acquired', 'kana'];
 
 export interface BulkGeneratorOptions {
   /** Break every k-th data row (1-based data-row count). */
@@ -149,7 +132,13 @@ function insurers(): Insurer[] {
   for (const serial of ['012', '345', '678', '901']) list.push({ number: makeInsurerNumber('06', '13', serial), kind: 'kumiai' });
   list.push({ number: makeInsurerNumber('31', '13', '001'), kind: 'kyosai' });
   list.push({ number: makeInsurerNumber('34', '27', '001'), kind: 'kyosai' });
-  for (const [pref, serial] of [['13', '101'], ['13', '805'], ['27', '100'], ['01', '003'], ['47', '201']])
+  for (const [pref, serial] of [
+    ['13', '101'],
+    ['13', '805'],
+    ['27', '100'],
+    ['01', '003'],
+    ['47', '201'],
+  ])
     list.push({ number: makeInsurerNumber(null, pref, serial), kind: 'kokuho' });
   for (const pref of ['13', '27', '14']) list.push({ number: makeInsurerNumber('39', pref, '101'), kind: 'koki' });
   return list;
@@ -200,7 +189,6 @@ class HouseholdFactory {
   private readonly rand: () => number;
   private readonly insurers = insurers();
   private serial = 0;
-  private householdNo = 0;
 
   constructor(seed: number) {
     this.rand = prng(seed);
@@ -223,7 +211,10 @@ class HouseholdFactory {
 
   private linkKey(): string {
     let s = '';
-    for (let i = 0; i < 4; i++) s += Math.floor(this.rand() * 0x100000000).toString(16).padStart(8, '0');
+    for (let i = 0; i < 4; i++)
+      s += Math.floor(this.rand() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return s;
   }
 
@@ -241,7 +232,6 @@ class HouseholdFactory {
 
   /** One household's rows: same 記号・番号, one 枝番 per person; sometimes a mid-month insurer change. */
   household(): Row[] {
-    this.householdNo++;
     const family = this.pick(FAMILY);
     const elderlyAlone = this.rand() < 0.12;
     const members: Member[] = [];
@@ -297,7 +287,8 @@ class HouseholdFactory {
       const personAcquired = m.birth > acquiredOn ? m.birth : acquiredOn;
       const copay = koki ? (this.rand() < 0.1 ? '3' : '1') : age < 6 ? '2' : age >= 70 ? '2' : '3';
       const elderly = !koki && age >= 70;
-      const limit = this.rand() < 0.15 ? (age >= 70 ? this.pick(['現役並みⅢ', '一般', '低所得Ⅱ', 'o70-low1']) : this.pick(['区分ア', 'イ', 'u70-u', '区分エ', 'オ'])) : '';
+      const limit =
+        this.rand() < 0.15 ? (age >= 70 ? this.pick(['現役並みⅢ', '一般', '低所得Ⅱ', 'o70-low1']) : this.pick(['区分ア', 'イ', 'u70-u', '区分エ', 'オ'])) : '';
       const publicExpenses =
         this.rand() < 0.03
           ? `${withCheckDigit(`54${this.pick(['13', '27', '01'])}${this.pick(['602', '501'])}`)}:${withCheckDigit(String(this.int(100000, 999999)))}:2024-04-01:2025-03-31`
@@ -381,12 +372,7 @@ export function* bulkFileLines(n: number, seed: number, options: BulkGeneratorOp
 }
 
 /** Writes `n` data rows to a path or stream (deterministic for a given seed). */
-export async function generateBulkFile(
-  n: number,
-  seed: number,
-  out: string | Writable,
-  options: BulkGeneratorOptions = {},
-): Promise<GeneratedBulkFile> {
+export async function generateBulkFile(n: number, seed: number, out: string | Writable, options: BulkGeneratorOptions = {}): Promise<GeneratedBulkFile> {
   const eol = options.lineEnding ?? '\r\n';
   const stream = typeof out === 'string' ? createWriteStream(out) : out;
   const badLines: GeneratedBulkFile['badLines'] = [];

@@ -92,12 +92,7 @@ export async function loadBulkLines(
 }
 
 /** Loads a bulk file from disk, reporting bytes read for a progress bar. */
-export async function loadBulkFile(
-  platform: ServicePlatform,
-  ctx: RequestContext,
-  path: string,
-  onProgress?: (p: LoadProgress) => void,
-): Promise<LoadReport> {
+export async function loadBulkFile(platform: ServicePlatform, ctx: RequestContext, path: string, onProgress?: (p: LoadProgress) => void): Promise<LoadReport> {
   let bytes = 0;
   let totalBytes = 0;
   const batches = readBulkFileBatches(path, {

@@ -15,9 +15,7 @@
 
 export type CsvErrorKind = 'unterminated-quote' | 'text-after-quote' | 'unbalanced-quote' | 'record-too-long' | 'encoding';
 
-export type CsvEvent =
-  | { line: number; fields: string[]; error?: undefined }
-  | { line: number; fields?: undefined; error: CsvErrorKind };
+export type CsvEvent = { line: number; fields: string[]; error?: undefined } | { line: number; fields?: undefined; error: CsvErrorKind };
 
 export interface CsvReadOptions {
   /** Longest record in characters before it is abandoned (default 65,536). */
@@ -133,18 +131,12 @@ function isBlank(fields: string[]): boolean {
 }
 
 /** Reads CSV records from a byte or text stream, one record (or error) at a time. */
-export async function* readCsvRecords(
-  source: AsyncIterable<Buffer | Uint8Array | string>,
-  options: CsvReadOptions = {},
-): AsyncGenerator<CsvEvent> {
+export async function* readCsvRecords(source: AsyncIterable<Buffer | Uint8Array | string>, options: CsvReadOptions = {}): AsyncGenerator<CsvEvent> {
   for await (const batch of readCsvBatches(source, options)) yield* batch;
 }
 
 /** Reads CSV records in batches (all records completed by one input chunk), in order. */
-export async function* readCsvBatches(
-  source: AsyncIterable<Buffer | Uint8Array | string>,
-  options: CsvReadOptions = {},
-): AsyncGenerator<CsvEvent[]> {
+export async function* readCsvBatches(source: AsyncIterable<Buffer | Uint8Array | string>, options: CsvReadOptions = {}): AsyncGenerator<CsvEvent[]> {
   const maxRecordChars = options.maxRecordChars ?? 65_536;
   const decoder = new TextDecoder('utf-8');
   let buf = '';

@@ -21,7 +21,14 @@ export async function eligibilityHistory(platform: ServicePlatform, ctx: Request
   const own = p.kind === 'insurer' ? canonicalInsurerCode(p.facilityCode ?? '') : undefined;
   const allowed = p.kind === 'operator' || (p.kind === 'patient' && p.patientId === id) || (own !== undefined && rows.some((r) => r.insurer_number === own));
   if (!allowed)
-    throw await platform.repo.deny(ctx, 'read', rows.length ? id : '', entity, '資格履歴は本人・加入先の保険者・運用者のみ閲覧できます', 'eligibility history is for the person, their insurers and operators');
+    throw await platform.repo.deny(
+      ctx,
+      'read',
+      rows.length ? id : '',
+      entity,
+      '資格履歴は本人・加入先の保険者・運用者のみ閲覧できます',
+      'eligibility history is for the person, their insurers and operators',
+    );
   if (rows.length === 0) throw FhirError.of(404, 'not-found', `Patient/${id} の資格情報はありません`, `no eligibility is registered for Patient/${id}`);
   // An insurer sees its own periods (and the Patient with its own numbers); other insurers' stay theirs.
   const shown = own === undefined ? rows : rows.filter((r) => r.insurer_number === own);
@@ -31,7 +38,11 @@ export async function eligibilityHistory(platform: ServicePlatform, ctx: Request
   await platform.readAudit.write([platform.repo.auditRecord(ctx, 'R', 'eligibility-history', '0', id, ordered)]);
   return bundleText(
     { type: 'searchset', total: ordered.length - 1 },
-    ordered.map((ref) => ({ fullUrl: `${base}/${ref}`, resource: byId.get(ref)!, extra: { search: { mode: ref.startsWith('Patient/') ? 'include' : 'match' } } })),
+    ordered.map((ref) => ({
+      fullUrl: `${base}/${ref}`,
+      resource: byId.get(ref)!,
+      extra: { search: { mode: ref.startsWith('Patient/') ? 'include' : 'match' } },
+    })),
   );
 }
 
@@ -42,6 +53,9 @@ export async function eligibilityHistory(platform: ServicePlatform, ctx: Request
 function ownNumbersOnly(content: string, insurerNumber: string): string {
   const patient = JSON.parse(content) as { meta?: { tag?: unknown[] }; identifier?: { system?: string; value?: string }[] };
   patient.identifier = (patient.identifier ?? []).filter((i) => i.system !== INSURED_PERSON_IDENTIFIER_SYSTEM || i.value?.startsWith(`${insurerNumber}:`));
-  patient.meta = { ...patient.meta, tag: [...(patient.meta?.tag ?? []), { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' }] };
+  patient.meta = {
+    ...patient.meta,
+    tag: [...(patient.meta?.tag ?? []), { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED', display: 'subsetted' }],
+  };
   return JSON.stringify(patient);
 }

@@ -31,13 +31,7 @@ import {
   PUBLIC_RECIPIENT_SYSTEM,
   SPECIFIC_DISEASE_SYSTEM,
 } from '../model/fhir-codes.ts';
-import {
-  INSURANCE_LAW_CODES,
-  INSURED_PERSON_IDENTIFIER_SYSTEM,
-  INSURER_NUMBER_SYSTEM,
-  PUBLIC_PAYER_NUMBER_SYSTEM,
-  toFullWidth,
-} from '../model/numbers.ts';
+import { INSURANCE_LAW_CODES, INSURED_PERSON_IDENTIFIER_SYSTEM, INSURER_NUMBER_SYSTEM, PUBLIC_PAYER_NUMBER_SYSTEM, toFullWidth } from '../model/numbers.ts';
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, type EligibilityRecord } from '../model/record.ts';
 
 type Json = Record<string, unknown>;
@@ -98,10 +92,7 @@ export function patientResource(patientId: string, records: readonly Eligibility
     id: patientId,
     meta: { profile: [JP_PROFILE.patient], tag: [MANAGED_TAG] },
     identifier: identifiers,
-    name: [
-      humanName('IDE', latest.familyName, latest.givenName),
-      humanName('SYL', latest.familyNameKana, latest.givenNameKana),
-    ],
+    name: [humanName('IDE', latest.familyName, latest.givenName), humanName('SYL', latest.familyNameKana, latest.givenNameKana)],
     gender: SEX_TO_GENDER[latest.sex],
     birthDate: latest.birthDate,
   };
@@ -188,10 +179,7 @@ export function coverageResource(r: EligibilityRecord, ids: { coverageId: string
     id: ids.coverageId,
     meta: { profile: [JP_PROFILE.coverage], tag: [MANAGED_TAG] },
     extension,
-    identifier: [
-      { value: [q(r.symbol), q(r.number), q(r.branch)].join(',') },
-      { system: INSURED_PERSON_IDENTIFIER_SYSTEM, value: insuredKeyOf(r) },
-    ],
+    identifier: [{ value: [q(r.symbol), q(r.number), q(r.branch)].join(',') }, { system: INSURED_PERSON_IDENTIFIER_SYSTEM, value: insuredKeyOf(r) }],
     status: 'active',
     type: { coding: [{ system: INSURANCE_CATEGORY_SYSTEM, code: category.code, display: category.display }] },
     subscriberId: [q(r.symbol), q(r.number)].join(','),

@@ -160,18 +160,29 @@ async function applyChunk(platform: ServicePlatform, ctx: RequestContext, items:
   return items.map((item) => outcomes.get(item)!);
 }
 
-async function writeChunk(platform: ServicePlatform, ctx: RequestContext, session: WriteSession, items: RegistryItem[]): Promise<Map<RegistryItem, RegistryOutcome>> {
+async function writeChunk(
+  platform: ServicePlatform,
+  ctx: RequestContext,
+  session: WriteSession,
+  items: RegistryItem[],
+): Promise<Map<RegistryItem, RegistryOutcome>> {
   const tx = session.tx;
   const out = new Map<RegistryItem, RegistryOutcome>();
   const keys = items.map((i) => recordKey(i.record));
   const existing = new Map<string, StoredRecordRow>();
-  for (const row of (await tx.query<StoredRecordRow>('SELECT record_key, patient_key, coverage_id, record FROM elig_records WHERE record_key = ANY($1::text[])', [keys])).rows)
+  for (const row of (
+    await tx.query<StoredRecordRow>('SELECT record_key, patient_key, coverage_id, record FROM elig_records WHERE record_key = ANY($1::text[])', [keys])
+  ).rows)
     existing.set(row.record_key, row);
 
   const linkKeys = [...new Set(items.map((i) => i.record.personLinkKey).filter((k): k is string => !!k))];
   const links = new Map<string, string>();
   if (linkKeys.length > 0)
-    for (const row of (await tx.query<{ link_key: string; patient_key: string }>('SELECT link_key, patient_key FROM elig_person_links WHERE link_key = ANY($1::text[])', [linkKeys])).rows)
+    for (const row of (
+      await tx.query<{ link_key: string; patient_key: string }>('SELECT link_key, patient_key FROM elig_person_links WHERE link_key = ANY($1::text[])', [
+        linkKeys,
+      ])
+    ).rows)
       links.set(row.link_key, row.patient_key);
 
   // Every record of the persons a changed or new item may be written to (by its record, a link key, a previous or
@@ -189,7 +200,9 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
     if (linked) candidates.add(linked);
   }
   if (insuredKeys.length > 0)
-    for (const row of (await tx.query<{ patient_key: string }>('SELECT DISTINCT patient_key FROM elig_records WHERE insured_key = ANY($1::text[])', [insuredKeys])).rows)
+    for (const row of (
+      await tx.query<{ patient_key: string }>('SELECT DISTINCT patient_key FROM elig_records WHERE insured_key = ANY($1::text[])', [insuredKeys])
+    ).rows)
       candidates.add(row.patient_key);
   const stored = new Map<string, Map<string, StoredPersonRecord>>();
   if (candidates.size > 0)
@@ -200,7 +213,12 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
       )
     ).rows) {
       const m = stored.get(row.patient_key) ?? new Map<string, StoredPersonRecord>();
-      m.set(row.record_key, { record: JSON.parse(row.record) as EligibilityRecord, identity: row.identity, registered: new Date(row.registered), coverageId: row.coverage_id });
+      m.set(row.record_key, {
+        record: JSON.parse(row.record) as EligibilityRecord,
+        identity: row.identity,
+        registered: new Date(row.registered),
+        coverageId: row.coverage_id,
+      });
       stored.set(row.patient_key, m);
     }
   // What resolution sees: the stored records, and the records of this chunk resolved so far.
@@ -278,7 +296,9 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
       patient = person;
       basis = 'previous-number';
     } else {
-      const persons = [...(byInsured.get(insuredKeyOf(r)) ?? [])].filter((p) => recordsSeen(p).some((x) => insuredKeyOf(x.record) === insuredKeyOf(r) && x.record.birthDate === r.birthDate));
+      const persons = [...(byInsured.get(insuredKeyOf(r)) ?? [])].filter((p) =>
+        recordsSeen(p).some((x) => insuredKeyOf(x.record) === insuredKeyOf(r) && x.record.birthDate === r.birthDate),
+      );
       if (persons.length === 1) patient = persons[0];
     }
     if (!patient) {
@@ -298,7 +318,12 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
   // 2. Insurer organisations.
   const insurerNumbers = [...new Set(resolved.map((x) => x.item.record.insurerNumber))];
   const orgs = new Map<string, string>();
-  for (const row of (await tx.query<{ insurer_number: string; organization_id: string }>('SELECT insurer_number, organization_id FROM elig_insurers WHERE insurer_number = ANY($1::text[])', [insurerNumbers])).rows)
+  for (const row of (
+    await tx.query<{ insurer_number: string; organization_id: string }>(
+      'SELECT insurer_number, organization_id FROM elig_insurers WHERE insurer_number = ANY($1::text[])',
+      [insurerNumbers],
+    )
+  ).rows)
     orgs.set(row.insurer_number, row.organization_id);
 
   const now = new Date().toISOString();
@@ -314,7 +339,16 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
     const id = newId();
     const name = ctx.principal.kind === 'insurer' ? ctx.principal.name : undefined;
     const prepared = prepare(insurerOrganization(id, number, name), 1);
-    writes.push({ resourceType: 'Organization', id, versionId: 1, lastUpdated: now, patientKey: prepared.patientKey, content: prepared.content, index: prepared.index, audit: auditOf('C', 'Organization', id, 1, '') });
+    writes.push({
+      resourceType: 'Organization',
+      id,
+      versionId: 1,
+      lastUpdated: now,
+      patientKey: prepared.patientKey,
+      content: prepared.content,
+      index: prepared.index,
+      audit: auditOf('C', 'Organization', id, 1, ''),
+    });
     orgs.set(number, id);
     newOrgs.push([number, id]);
   }
@@ -345,7 +379,8 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
   const existingPersons = touched.filter((p) => !newPersons.has(p));
   const currentPatients = new Map<string, { version: number; content: string }>();
   if (existingPersons.length > 0)
-    for (const [id, row] of await platform.system.current(tx, 'Patient', existingPersons, { lock: true })) currentPatients.set(id, { version: row.versionId, content: row.content! });
+    for (const [id, row] of await platform.system.current(tx, 'Patient', existingPersons, { lock: true }))
+      currentPatients.set(id, { version: row.versionId, content: row.content! });
 
   // Validate coverages first; a record whose Coverage does not validate is reported and left out.
   const preparedCoverages = new Map<RegistryItem, ReturnType<typeof prepare>>();
@@ -454,7 +489,13 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
   for (const patient of finalPersons) {
     const records = [...recordsOf.get(patient)!.values()];
     for (const r of records)
-      members.push({ record: r.record, patientKey: patient, coverageId: r.coverageId, speaksForIdentity: speaksForIdentity(records, r.record.insurerNumber), registered: r.registered });
+      members.push({
+        record: r.record,
+        patientKey: patient,
+        coverageId: r.coverageId,
+        speaksForIdentity: speaksForIdentity(records, r.record.insurerNumber),
+        registered: r.registered,
+      });
   }
   await putMemberGrants(platform.grants, tx, members);
   // Who linked a record to an existing person, in that person's log.
@@ -469,7 +510,7 @@ async function writeChunk(platform: ServicePlatform, ctx: RequestContext, sessio
         c.basis === 'link-key'
           ? `insurer ${c.item.record.insurerNumber} linked record ${recordKey(c.item.record)} to this person by the person link key`
           : `insurer ${c.item.record.insurerNumber} linked record ${recordKey(c.item.record)} to this person by the previous insured number ${c.item.previousInsuredKey}` +
-            (c.item.previousInsuredKey!.startsWith(`${c.item.record.insurerNumber}:`) ? ' (its own)' : ' (birth date and name matched)'),
+              (c.item.previousInsuredKey!.startsWith(`${c.item.record.insurerNumber}:`) ? ' (its own)' : ' (birth date and name matched)'),
         [`Coverage/${c.coverageId}`],
       ),
     );

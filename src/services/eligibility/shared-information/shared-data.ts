@@ -24,8 +24,20 @@ import { newId } from '../../../platform/fhir/ids.ts';
 import type { ServicePlatform } from '../../../platform/service.ts';
 import { bundleText } from '../../../platform/store/bundle-text.ts';
 import { addDays, japanDateOf, parseCalendarDate } from '../model/calendar-date.ts';
-import { CONSENT_CATEGORIES, CONSENT_CATEGORY_SYSTEM, SOURCE_TAG_SYSTEM, SURGICAL_PROCEDURE, securityLabel, type ConsentCategory } from '../model/fhir-codes.ts';
-import { INSURED_PERSON_IDENTIFIER_SYSTEM, INSURED_PERSON_IDENTIFIER_SYSTEM_ALIASES, formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from '../model/numbers.ts';
+import {
+  CONSENT_CATEGORIES,
+  CONSENT_CATEGORY_SYSTEM,
+  SOURCE_TAG_SYSTEM,
+  SURGICAL_PROCEDURE,
+  securityLabel,
+  type ConsentCategory,
+} from '../model/fhir-codes.ts';
+import {
+  INSURED_PERSON_IDENTIFIER_SYSTEM,
+  INSURED_PERSON_IDENTIFIER_SYSTEM_ALIASES,
+  formatInsuredPersonIdentifierValue,
+  parseInsuredPersonIdentifierValue,
+} from '../model/numbers.ts';
 import { insurerAllowed } from '../registry/registry-store.ts';
 
 type Json = Record<string, unknown>;
@@ -37,7 +49,7 @@ const SUBJECT_FIELD: Record<string, string> = { MedicationDispense: 'subject', P
 function categoryOf(resource: Json): ConsentCategory {
   if (resource.resourceType === 'Observation') return 'checkup';
   if (resource.resourceType === 'Procedure') {
-    const codings = ((resource.category as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? []);
+    const codings = (resource.category as { coding?: { system?: string; code?: string }[] } | undefined)?.coding ?? [];
     if (codings.some((c) => c.system === SURGICAL_PROCEDURE.system && c.code === SURGICAL_PROCEDURE.code)) return 'surgery';
   }
   return 'medication';
@@ -56,7 +68,7 @@ export async function importSharedInformation(platform: ServicePlatform, ctx: Re
   if (p.kind !== 'insurer' && p.kind !== 'operator')
     throw forbidden('共有情報の取込みは保険者・運用者が行います', 'shared information is imported by insurers and operators');
   const bundle = body as { resourceType?: string; entry?: { resource?: Json }[] } | null;
-  if (!bundle || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry))
+  if (bundle?.resourceType !== 'Bundle' || !Array.isArray(bundle.entry))
     throw badRequest('本文は entry を持つ Bundle です', 'the body must be a Bundle with entries', ['Bundle']);
   if (bundle.entry.length === 0) throw badRequest('Bundle に entry がありません', 'the Bundle has no entries', ['Bundle.entry']);
   if (bundle.entry.length > MAX_IMPORT)
@@ -90,7 +102,9 @@ export async function importSharedInformation(platform: ServicePlatform, ctx: Re
       );
     const parsed = parseInsuredPersonIdentifierValue(id.value.normalize('NFKC'));
     if (!parsed.ok)
-      throw badRequest(`entry[${index}]: ${parsed.problems.map((x) => x.ja).join('、')}`, `entry ${index}: ${parsed.problems.map((x) => x.en).join('; ')}`, [`${where}.${field}.identifier.value`]);
+      throw badRequest(`entry[${index}]: ${parsed.problems.map((x) => x.ja).join('、')}`, `entry ${index}: ${parsed.problems.map((x) => x.en).join('; ')}`, [
+        `${where}.${field}.identifier.value`,
+      ]);
     prepared.push({ index, resource: r, key: formatInsuredPersonIdentifierValue(parsed.value) });
   });
   const keys = [...new Set(prepared.map((x) => x.key).filter((k): k is string => !!k))];
@@ -116,32 +130,30 @@ export async function importSharedInformation(platform: ServicePlatform, ctx: Re
 
   const out: ImportResult = { created: [] };
   await platform.repo.transaction(async (session) => {
-    {
-      for (const x of prepared) {
-        const category = categoryOf(x.resource);
-        const field = SUBJECT_FIELD[x.resource.resourceType as string];
-        const meta = (x.resource.meta ?? {}) as Json;
-        const security = ((meta.security as Json[] | undefined) ?? []).filter((s) => s.system !== CONSENT_CATEGORY_SYSTEM);
-        const tags = ((meta.tag as Json[] | undefined) ?? []).filter((t) => t.system !== SOURCE_TAG_SYSTEM);
-        const body: Json = {
-          ...x.resource,
-          meta: {
-            ...meta,
-            security: [...security, securityLabel(category)],
-            tag: [...tags, { system: SOURCE_TAG_SYSTEM, code: category === 'checkup' ? 'checkup-import' : 'receipt-import' }],
-          },
-          [field]: { reference: `Patient/${x.patientId}` },
-        };
-        const id = newId();
-        try {
-          await platform.repo.create(ctx, body, { session, id });
-        } catch (err) {
-          const e = err as { outcome?: { issue?: { expression?: string[] }[] } };
-          for (const issue of e.outcome?.issue ?? []) issue.expression = [`Bundle.entry[${x.index}]`, ...(issue.expression ?? [])];
-          throw err;
-        }
-        out.created.push({ index: x.index, reference: `${x.resource.resourceType}/${id}`, category });
+    for (const x of prepared) {
+      const category = categoryOf(x.resource);
+      const field = SUBJECT_FIELD[x.resource.resourceType as string];
+      const meta = (x.resource.meta ?? {}) as Json;
+      const security = ((meta.security as Json[] | undefined) ?? []).filter((s) => s.system !== CONSENT_CATEGORY_SYSTEM);
+      const tags = ((meta.tag as Json[] | undefined) ?? []).filter((t) => t.system !== SOURCE_TAG_SYSTEM);
+      const body: Json = {
+        ...x.resource,
+        meta: {
+          ...meta,
+          security: [...security, securityLabel(category)],
+          tag: [...tags, { system: SOURCE_TAG_SYSTEM, code: category === 'checkup' ? 'checkup-import' : 'receipt-import' }],
+        },
+        [field]: { reference: `Patient/${x.patientId}` },
+      };
+      const id = newId();
+      try {
+        await platform.repo.create(ctx, body, { session, id });
+      } catch (err) {
+        const e = err as { outcome?: { issue?: { expression?: string[] }[] } };
+        for (const issue of e.outcome?.issue ?? []) issue.expression = [`Bundle.entry[${x.index}]`, ...(issue.expression ?? [])];
+        throw err;
       }
+      out.created.push({ index: x.index, reference: `${x.resource.resourceType}/${id}`, category });
     }
   });
   return out;
@@ -162,7 +174,10 @@ export type ViewName = keyof typeof VIEWS;
 function dateOf(r: Json): string {
   const pick = (...v: unknown[]) => v.find((x) => typeof x === 'string') as string | undefined;
   const period = (r.performedPeriod ?? r.effectivePeriod) as { start?: string } | undefined;
-  return (pick(r.whenHandedOver, r.whenPrepared, r.performedDateTime, r.effectiveDateTime, period?.start, r.issued, r.authoredOn, r.dateAsserted) ?? '').slice(0, 10);
+  return (pick(r.whenHandedOver, r.whenPrepared, r.performedDateTime, r.effectiveDateTime, period?.start, r.issued, r.authoredOn, r.dateAsserted) ?? '').slice(
+    0,
+    10,
+  );
 }
 
 function dateParam(query: URLSearchParams, name: string): string | undefined {
@@ -198,15 +213,24 @@ export async function viewSharedInformation(
     if (!answer.allow) throw await platform.repo.deny(ctx, 'read', patientId, entity, answer.ja, answer.en);
     basis = `Consent/${answer.consentId}`;
   } else if (p.kind === 'patient') {
-    if (p.patientId !== patientId) throw await platform.repo.deny(ctx, 'read', patientId, entity, '本人以外の情報は閲覧できません', 'a patient may only view their own data');
+    if (p.patientId !== patientId)
+      throw await platform.repo.deny(ctx, 'read', patientId, entity, '本人以外の情報は閲覧できません', 'a patient may only view their own data');
   } else if (p.kind === 'insurer') {
     const member = await platform.db.query('SELECT 1 FROM elig_records WHERE patient_key = $1 AND insurer_number = $2 LIMIT 1', [
       patientId,
       canonicalInsurerCode(p.facilityCode ?? ''),
     ]);
-    if (member.rowCount === 0) throw await platform.repo.deny(ctx, 'read', patientId, entity, '加入者以外の情報は閲覧できません', 'an insurer may only view data of its own members');
+    if (member.rowCount === 0)
+      throw await platform.repo.deny(ctx, 'read', patientId, entity, '加入者以外の情報は閲覧できません', 'an insurer may only view data of its own members');
     if (def.category !== 'checkup')
-      throw await platform.repo.deny(ctx, 'read', patientId, entity, '保険者が閲覧できるのは加入者の健診情報だけです', 'an insurer may only view check-up information of its members');
+      throw await platform.repo.deny(
+        ctx,
+        'read',
+        patientId,
+        entity,
+        '保険者が閲覧できるのは加入者の健診情報だけです',
+        'an insurer may only view check-up information of its members',
+      );
   } else if (p.kind !== 'operator') {
     throw await platform.repo.deny(ctx, 'read', patientId, entity, 'この種別の利用者は閲覧できません', `a ${p.kind} may not view shared information`);
   }
@@ -217,10 +241,18 @@ export async function viewSharedInformation(
     .filter((r) => r.date === '' || (r.date >= from && r.date <= to))
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   await platform.readAudit.write([
-    platform.repo.auditRecord(ctx, 'R', view, '0', patientId, rows.map((r) => `${r.resource_type}/${r.id}`), {
-      basis,
-      query: `Patient/${patientId}/$${view}?from=${from}&to=${to}`,
-    }),
+    platform.repo.auditRecord(
+      ctx,
+      'R',
+      view,
+      '0',
+      patientId,
+      rows.map((r) => `${r.resource_type}/${r.id}`),
+      {
+        basis,
+        query: `Patient/${patientId}/$${view}?from=${from}&to=${to}`,
+      },
+    ),
   ]);
   return bundleText(
     {

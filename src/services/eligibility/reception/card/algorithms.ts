@@ -21,9 +21,7 @@ export async function generateKeyPair(type: CardKeyType): Promise<{ privateKey: 
 
 /** WebCrypto parameters (for X.509 signing with @peculiar/x509). */
 export function webCryptoAlgorithm(type: CardKeyType): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams {
-  return type === 'P-256'
-    ? { name: 'ECDSA', namedCurve: 'P-256' }
-    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  return type === 'P-256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 }
 
 export function signingAlgorithm(type: CardKeyType): webcrypto.Algorithm | webcrypto.EcdsaParams {
@@ -54,9 +52,7 @@ export function signData(key: KeyObject, type: CardKeyType, data: Uint8Array): B
 
 export function verifyData(key: KeyObject, type: CardKeyType, data: Uint8Array, signature: Uint8Array): boolean {
   try {
-    return type === 'P-256'
-      ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-      : verify('sha256', data, key, signature);
+    return type === 'P-256' ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature) : verify('sha256', data, key, signature);
   } catch {
     return false;
   }
@@ -69,7 +65,10 @@ export function fingerprintOf(der: Uint8Array): string {
 
 /** Certificate serial numbers are compared as lowercase hex without leading zeros. */
 export function normalizeSerial(hex: string): string {
-  const s = hex.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+/, '');
+  const s = hex
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '')
+    .replace(/^0+/, '');
   return s === '' ? '0' : s;
 }
 

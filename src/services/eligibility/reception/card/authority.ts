@@ -13,7 +13,7 @@
  * A real deployment never runs this: J-LIS operates the CA, and the platform only receives the CA
  * certificates and revocation data (see trust-store.ts).
  */
-import { randomBytes, createPrivateKey, type KeyObject, webcrypto } from 'node:crypto';
+import { randomBytes, createPrivateKey, type KeyObject, type webcrypto } from 'node:crypto';
 import { appendFile, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {

@@ -51,8 +51,7 @@ function refusal(code: CardRefusal, ja: string, en: string, retriesLeft?: number
   return { ok: false, code, ja, en, ...(retriesLeft === undefined ? {} : { retriesLeft }) };
 }
 
-const BLOCKED = () =>
-  refusal('card-blocked', 'このカードは使用できません（再交付が必要です）', 'the card is blocked and must be re-issued');
+const BLOCKED = () => refusal('card-blocked', 'このカードは使用できません（再交付が必要です）', 'the card is blocked and must be re-issued');
 
 export class Card {
   private state: CardFile;
@@ -163,12 +162,7 @@ export class Card {
       if (this.state.pinRetriesLeft === 0) this.state = { ...this.state, pinLocked: true };
       await this.save();
       if (this.state.pinLocked) {
-        return refusal(
-          'pin-locked',
-          '暗証番号を3回間違えたため、ロックされました',
-          'the PIN was wrong three times; the card is now locked',
-          0,
-        );
+        return refusal('pin-locked', '暗証番号を3回間違えたため、ロックされました', 'the PIN was wrong three times; the card is now locked', 0);
       }
       return refusal(
         'wrong-pin',
@@ -205,8 +199,7 @@ export class Card {
         method = 'pin';
       } else {
         if (this.state.blocked) return BLOCKED();
-        if (proof.faceMatched !== true)
-          return refusal('face-not-matched', '顔認証で本人確認ができませんでした', 'the face did not match the card photo');
+        if (proof.faceMatched !== true) return refusal('face-not-matched', '顔認証で本人確認ができませんでした', 'the face did not match the card photo');
         key = await this.faceKey();
         method = 'face';
       }

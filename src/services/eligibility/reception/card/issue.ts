@@ -118,14 +118,9 @@ export async function issueCard(options: IssueCardOptions): Promise<IssuedCard> 
   };
 }
 
-export interface RenewCardOptions {
-  authority: CardAuthority;
-  path: string;
-  /** The holder's PIN (renewal happens with the holder present; a wrong PIN is refused, not counted). */
-  pin: string;
-  keyType?: CardKeyType;
-  validDays?: number;
-  now?: Date;
+/** Renewal takes the issuing options but the KDF cost (the card keeps its slots); `pin` is the holder's PIN
+ * (renewal happens with the holder present; a wrong PIN is refused, not counted). */
+export interface RenewCardOptions extends Omit<IssueCardOptions, 'pinKdfCost'> {
   /** Revoke the previous certificate as superseded (default true). */
   revokePrevious?: boolean;
 }

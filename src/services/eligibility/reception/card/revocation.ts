@@ -2,13 +2,7 @@
  * Revocation reasons (失効事由) of a user certificate, as X.509 CRL reason codes (RFC 5280 §5.3.1),
  * with what they mean for a My Number card.
  */
-export type RevocationReason =
-  | 'unspecified'
-  | 'keyCompromise'
-  | 'affiliationChanged'
-  | 'superseded'
-  | 'cessationOfOperation'
-  | 'certificateHold';
+export type RevocationReason = 'unspecified' | 'keyCompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation' | 'certificateHold';
 
 export const REVOCATION_REASONS: Readonly<Record<RevocationReason, { code: number; ja: string; en: string }>> = {
   unspecified: { code: 0, ja: '事由なし', en: 'unspecified' },

@@ -97,8 +97,7 @@ function failure(code: CardVerificationFailure, ja: string, en: string): { ok: f
   return { ok: false, code, ja, en };
 }
 
-const MALFORMED = (what: string) =>
-  failure('malformed', `カードからの応答が不正です（${what}）`, `the card response is malformed (${what})`);
+const MALFORMED = (what: string) => failure('malformed', `カードからの応答が不正です（${what}）`, `the card response is malformed (${what})`);
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
