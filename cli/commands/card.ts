@@ -55,7 +55,7 @@ const USAGE = `tsunagu card <command> [options]   (data: --data-dir ./data, or D
   unlock --card <card.json> --admin-code <管理コード> --new-pin <4 digits>
         the municipal office's PIN reset (the 管理コード is in the CA's issuing register)
   present --card <card.json> (--pin <4 digits> | --face) --url <http://host:8080> --token <facility token>
-        [--visit-date YYYY-MM-DD] [--consent medication,surgery,checkup,ehr6]
+        [--visit-date YYYY-MM-DD] [--consent medication,surgery,checkup]
         a reception desk with a reader: challenge → card → $verify-card (→ $reader-consent)`;
 
 const TRUST_NAME = 'tsunagu-card-ca';
@@ -349,7 +349,7 @@ async function present(argv: string[]): Promise<number> {
         .map((s) => s.trim())
         .filter(Boolean),
     );
-    const choices = Object.fromEntries(['medication', 'surgery', 'checkup', 'ehr6'].map((c) => [c, chosen.has(c)]));
+    const choices = Object.fromEntries(['medication', 'surgery', 'checkup'].map((c) => [c, chosen.has(c)]));
     const res = await client.consent(outcome.visit, choices);
     console.log(
       JSON.stringify(

@@ -22,6 +22,7 @@ import { Repository, type ResourceValidator } from './store/repository.ts';
 import { SystemRepository } from './store/system-repository.ts';
 import { StatisticsKeeper } from './storage/statistics-keeper.ts';
 import { loadConformance, type Conformance } from './conformance/index.ts';
+import { Subscriptions, subscriptionSettings } from './subscriptions/index.ts';
 
 export interface PlatformParts {
   config: PlatformConfig;
@@ -46,6 +47,8 @@ export interface PlatformParts {
   statistics: StatisticsKeeper;
   /** The validation engine every write path uses (base R4 plus the configured IG packages). */
   conformance: Conformance;
+  /** Topic-based notifications: services register topics and publish events; the server delivers them. */
+  subscriptions: Subscriptions;
 }
 
 export interface OpenPlatformOptions {
@@ -87,15 +90,36 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
   // The consent categories are labels grants open; Consent records change only through the consent capability.
   grants.controlLabelSystem(CONSENT_CATEGORY_SYSTEM);
   policy.addWriteRule(consent.writeGuard());
+  const subscriptions = new Subscriptions({ db, repo, registry, policy, readAudit, key: platformKey, settings: subscriptionSettings(process.env) });
   anchors.start(config.auditAnchorInterval); // last, so a failed open leaves no timer behind
-  return { config, db, auditKey, chains, readAudit, anchors, platformKey, tokens, registry, policy, grants, repo, system, consent, conformance, statistics };
+  return {
+    config,
+    db,
+    auditKey,
+    chains,
+    readAudit,
+    anchors,
+    platformKey,
+    tokens,
+    registry,
+    policy,
+    grants,
+    repo,
+    system,
+    consent,
+    conformance,
+    statistics,
+    subscriptions,
+  };
 }
 
 /**
- * Shuts the platform down in order: queued writes and audit events land, the last audit checkpoint is written (or,
- * with `anchor: false`, none), background statistics stop, and the database closes (unless the caller owns it).
+ * Shuts the platform down in order: notification delivery stops, queued writes and audit events land, the last
+ * audit checkpoint is written (or, with `anchor: false`, none), background statistics stop, and the database closes
+ * (unless the caller owns it).
  */
 export async function closePlatform(p: PlatformParts, opts: { closeDb?: boolean; anchor?: boolean } = {}): Promise<void> {
+  await p.subscriptions.close();
   await p.repo.drain();
   await p.readAudit.drain();
   if (opts.anchor === false) await p.anchors.stop();

@@ -12,11 +12,12 @@ import type { Migration } from './storage/migrate.ts';
  * What of the platform a service uses: its database handle (for its own tables), the repository (client-facing
  * interactions, the transaction helper, audit records), the system repository (its own reads of the store), the
  * * access policy (write rules, visibility), grants and consent, the audit writer, the platform settings, and the
- * token verifier (to authenticate its routes outside FHIR).
+ * token verifier (to authenticate its routes outside FHIR), the conformance engine (documents validated whole), and
+ * subscriptions (topics to register, events to publish).
  */
 export type ServicePlatform = Pick<
   PlatformParts,
-  'db' | 'repo' | 'system' | 'policy' | 'grants' | 'consent' | 'readAudit' | 'chains' | 'statistics' | 'config' | 'tokens'
+  'db' | 'repo' | 'system' | 'policy' | 'grants' | 'consent' | 'readAudit' | 'chains' | 'statistics' | 'config' | 'tokens' | 'conformance' | 'subscriptions'
 >;
 
 export interface ServiceContext<C = unknown> {

@@ -1,5 +1,6 @@
 /** Every service the application runs, in start order. */
 import type { ServiceModule } from '../platform/service.ts';
 import { eligibilityService } from './eligibility/index.ts';
+import { sharingService } from './sharing/index.ts';
 
-export const allServices: ServiceModule[] = [eligibilityService];
+export const allServices: ServiceModule[] = [eligibilityService, sharingService];

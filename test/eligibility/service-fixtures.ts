@@ -9,6 +9,7 @@ import { makeInsurerNumber } from '../../src/services/eligibility/model/numbers.
 import type { RequestContext } from '../../src/platform/auth/principal.ts';
 import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import { TEST_KDF_COST } from './card-fixtures.ts';
+import type { ServiceModule } from '../../src/platform/service.ts';
 
 export const CLINIC = '1312345679';
 export const OTHER_CLINIC = '1311234569';
@@ -56,8 +57,11 @@ export function personRecord(over: Record<string, string | number> = {}): Record
   };
 }
 
-export async function eligibilityWorld(engine: 'pglite' | 'postgres'): Promise<EligibilityWorld> {
-  const s = await startTestServer(engine);
+export async function eligibilityWorld(
+  engine: 'pglite' | 'postgres',
+  opts: { config?: Record<string, unknown>; services?: ServiceModule[] } = {},
+): Promise<EligibilityWorld> {
+  const s = await startTestServer(engine, opts.config, { services: opts.services });
   const rt = eligibilityRuntime(s.t.platform);
   const paths = cardPaths(s.t.platform.config);
   const dir = s.dataDir;

@@ -10,6 +10,7 @@ import type { PrincipalKind } from '../../src/platform/auth/principal.ts';
 import { configFromEnv } from '../../src/platform/config.ts';
 import { generateClientKey } from '../../cli/commands/client.ts';
 import { engineHandle, type EngineHandle } from './engines.ts';
+import type { ServiceModule } from '../../src/platform/service.ts';
 
 export interface TestClient {
   client: ClientRecord;
@@ -26,13 +27,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(engineName: 'pglite' | 'postgres', configOverrides: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(
+  engineName: 'pglite' | 'postgres',
+  configOverrides: Record<string, unknown> = {},
+  opts: { services?: ServiceModule[] } = {},
+): Promise<TestServer> {
   const engine = engineHandle(engineName);
   const db = await engine.open();
   const dataDir = mkdtempSync(join(tmpdir(), 'tsunagu-test-'));
   const config = configFromEnv({}, { dataDir, auditKeyFile: join(dataDir, 'audit.key'), auditChains: 4, ...configOverrides });
   // Tests provoke server errors on purpose (a missing audit chain); their assertions, not the log, report them.
-  const t = await createTsunagu(config, { db, logger: 'silent' });
+  const t = await createTsunagu(config, { db, logger: 'silent', services: opts.services });
   let n = 0;
   return {
     t,

@@ -84,9 +84,24 @@ describe.each(ENGINES)('consent capability (%s)', (engine) => {
     const hold = await s.t.platform.consent.hold(patient, { patientId, category: 'checkup' });
     expect((await read('clinic')).statusCode).toBe(404);
     expect(await s.t.platform.consent.decide({ patientId, grantee: `facility:${CLINIC}`, category: 'checkup' })).toMatchObject({ allow: false, code: 'held' });
-    // A new permit while held opens nothing.
-    await record(choice());
+    await s.t.platform.consent.release(patient, hold);
+    expect((await read('clinic')).statusCode).toBe(200);
+  });
+
+  it('while held, only a consent given after the hold opens it again (閲覧保留)', async () => {
+    const patient: RequestContext = {
+      principal: { clientId: 'p', name: 'p', kind: 'patient', patientId, scopes: parseScopes('patient/*.rs') },
+      purpose: 'PATRQT',
+    };
+    const hold = await s.t.platform.consent.hold(patient, { patientId, category: 'checkup' });
     expect((await read('clinic')).statusCode).toBe(404);
+    await new Promise((r) => setTimeout(r, 5));
+    const fresh = await record(choice());
+    expect((await read('clinic')).statusCode).toBe(200);
+    expect(await s.t.platform.consent.decide({ patientId, grantee: `facility:${CLINIC}`, category: 'checkup' })).toMatchObject({
+      allow: true,
+      consentId: fresh.consentId,
+    });
     await s.t.platform.consent.release(patient, hold);
     expect((await read('clinic')).statusCode).toBe(200);
   });

@@ -5,10 +5,13 @@
  * rule that is evaluated both row by row (`check`) and in SQL (`visibility`), so a withheld row never shows in a
  * result, a total or a link — it is indistinguishable from an absent one:
  *   operators        everything;
- *   a patient        their own compartment and data of no person;
+ *   a patient        their own compartment and data of no person, except rows carrying a label a service withholds
+ *                    from the person (`withholdFromPerson`: diagnoses not yet told, 未告知; referral letters);
  *   anyone else      data of no person, what their organisation registered (owner), and another registrant's
  *                    person data only where current access grants (src/platform/access/grants.ts: consent at the
  *                    reader, insurer membership, emergency access) open every controlled label of the row.
+ * Types read only by their registrant (`readOnlyByOwner`: Subscription, whose endpoint and headers are secrets) are
+ * shown to their owner and operators alone, although they belong to no person.
  * Writes: creating is open to organisations (they become the registrant); a patient writes nothing through the
  * generic API unless a write rule of a service allows it (and only in their own compartment); updating or deleting
  * needs the caller's organisation to be the registrant, or an operator — or a write rule that allows it. Write
@@ -87,10 +90,21 @@ const PATIENT_WRITE = {
   en: 'a patient account cannot write this resource through the FHIR API (consents and the like have their own operations)',
 } as const;
 
+const WITHHELD_FROM_PERSON = {
+  ja: 'この情報は本人には表示されません',
+  en: 'this information is not shown to the person it is about',
+} as const;
+
+const NOT_OWNER = { ja: '他の機関が登録したこのリソースは閲覧できません', en: 'this resource is read only by the organisation that registered it' } as const;
+
 const deny = (m: { ja: string; en: string }): Decision => ({ allow: false, ja: m.ja, en: m.en });
 
 export class AccessPolicy {
   private readonly writeRules: WriteRule[] = [];
+  /** Labels (`system|code`) whose rows the person they are about does not see (the registrant and grants still do). */
+  private readonly personWithheld = new Set<string>();
+  /** Resource types only their registrant reads, person data or not (readOnlyByOwner). */
+  private readonly ownerOnly = new Set<string>();
 
   constructor(
     readonly grants: AccessGrants = new AccessGrants(),
@@ -101,6 +115,16 @@ export class AccessPolicy {
   /** Adds a rule on create, update and delete (reads are decided by grants alone, see the file header). */
   addWriteRule(rule: WriteRule): void {
     this.writeRules.push(rule);
+  }
+
+  /** Rows carrying `label` (`system|code`) are not shown to the patient they are about. */
+  withholdFromPerson(label: string): void {
+    this.personWithheld.add(label);
+  }
+
+  /** Resources of `type` are read only by their registrant and operators (a patient: only their own). */
+  readOnlyByOwner(type: string): void {
+    this.ownerOnly.add(type);
   }
 
   /** Scope check alone (before any data is touched). */
@@ -123,7 +147,12 @@ export class AccessPolicy {
   async canSee(req: AccessRequest): Promise<Decision> {
     const p = req.ctx.principal;
     if (p.kind === 'operator') return { allow: true };
-    if (p.kind === 'patient') return !req.patientKey || req.patientKey === p.patientId ? { allow: true } : deny(NOT_OWN_PERSON);
+    if (this.ownerOnly.has(req.resourceType)) return req.owner === ownerKey(p) ? { allow: true } : deny(NOT_OWNER);
+    if (p.kind === 'patient') {
+      if (req.patientKey && req.patientKey !== p.patientId) return deny(NOT_OWN_PERSON);
+      if (req.labels?.some((l) => this.personWithheld.has(l))) return deny(WITHHELD_FROM_PERSON);
+      return { allow: true };
+    }
     if (!req.patientKey || req.owner === ownerKey(p)) return { allow: true };
     const q = req.q ?? this.db;
     if (!q) return deny(FOREIGN_DATA);
@@ -144,7 +173,9 @@ export class AccessPolicy {
       basis ??= d.basis;
     }
     if (p.kind === 'patient') {
-      if (req.patientKey !== p.patientId) return deny(NOT_OWN_PERSON);
+      // A record of their own that belongs to no person (their Subscription) counts as their own data.
+      const ownRecord = !req.patientKey && owned && this.ownerOnly.has(req.resourceType);
+      if (req.patientKey !== p.patientId && !ownRecord) return deny(NOT_OWN_PERSON);
       if (!granted) return deny(PATIENT_WRITE);
       return { allow: true, basis };
     }
@@ -154,9 +185,22 @@ export class AccessPolicy {
 
   /** What the caller may read at `at`, as SQL (searches, counts, chains, includes, histories). */
   visibility(ctx: RequestContext, at = new Date()): Visibility {
+    const rows = this.dataVisibility(ctx, at);
+    if (ctx.principal.kind === 'operator' || this.ownerOnly.size === 0) return rows;
+    const types = [...this.ownerOnly];
+    const me = ownerKey(ctx.principal);
+    return (sp, a) => `((${a}.resource_type <> ALL(${sp.add(types, 'text[]')}) OR ${a}.owner = ${sp.add(me)}) AND ${rows(sp, a)})`;
+  }
+
+  /** `visibility` of person data and data of no person (types read by their owner only aside). */
+  private dataVisibility(ctx: RequestContext, at: Date): Visibility {
     const p = ctx.principal;
     if (p.kind === 'operator') return () => 'TRUE';
-    if (p.kind === 'patient') return (sp, a) => `${a}.patient_key IN ('', ${sp.add(p.patientId ?? '')})`;
+    if (p.kind === 'patient') {
+      const withheld = [...this.personWithheld];
+      return (sp, a) =>
+        `(${a}.patient_key IN ('', ${sp.add(p.patientId ?? '')})${withheld.length ? ` AND NOT (${a}.labels && ${sp.add(withheld, 'text[]')})` : ''})`;
+    }
     const me = ownerKey(p);
     return (sp, a) =>
       `(${a}.patient_key = '' OR ${a}.owner = ${sp.add(me)} OR ${this.grants.sqlCondition(sp, me, sp.add(at.toISOString(), 'timestamptz'), a)})`;

@@ -2,16 +2,24 @@
  * Information categories a patient consents to (閲覧同意区分). Data of a category carry the security label
  * `{ system: CONSENT_CATEGORY_SYSTEM, code }` in meta.security; a Consent names the same label in
  * provision.securityLabel, and a permitting one opens it (an access grant) to the organisation it names.
+ *
+ * The reader groups of MISSION.md S3 (there is no separate category for the EHR-shared 6 information):
+ *   medication  「診療＋お薬＋アレルギー等＋検査」 receipt medication and treatment data, drug and other allergies,
+ *               lab results, prescriptions
+ *   surgery     「傷病名＋手術情報＋感染症」 surgery, diagnoses and infections
+ *   checkup     健診情報 health check-ups
  */
 import { TSUNAGU_CANONICAL } from '../fhir/canonical.ts';
 
 export const CONSENT_CATEGORY_SYSTEM = `${TSUNAGU_CANONICAL}/CodeSystem/consent-category`;
 
 export const CONSENT_CATEGORIES = {
-  medication: { ja: '薬剤情報・診療情報（手術以外）', en: 'medication and treatment information (except surgery)' },
-  surgery: { ja: '手術情報', en: 'surgery information' },
+  medication: {
+    ja: '診療＋お薬＋アレルギー等＋検査',
+    en: 'treatment, medication, allergies and lab results',
+  },
+  surgery: { ja: '傷病名＋手術情報＋感染症', en: 'diagnoses, surgery and infections' },
   checkup: { ja: '健診情報（特定健診等）', en: 'health check-up information (specific health check-ups)' },
-  ehr6: { ja: '電子カルテ情報（6情報）', en: 'EHR-shared information (the 6 information)' },
 } as const;
 
 export type ConsentCategory = keyof typeof CONSENT_CATEGORIES;

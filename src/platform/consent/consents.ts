@@ -8,8 +8,9 @@
  *                  a permit — an access grant of the category's label for the consent's validity; an earlier active
  *                  choice of the same category there is replaced (set inactive, its grant ended)
  *   revoke(…)      withdraws a consent at once (the patient, the organisation it names, an operator)
- *   hold / release the patient suspends viewing of a category (for one organisation or all): grants end and none
- *                  opens while held; on release the still-valid permits open again
+ *   hold / release the patient suspends viewing of a category (for one organisation or all): the grants of the
+ *                  consents given before the hold end; only a consent given after the hold (fresh consent at the
+ *                  reader, MISSION.md S3 閲覧保留) opens it again; on release the still-valid permits open again
  *   emergency(…)   a time-limited access without consent, for the emergency workflow only (its own Consent, grants
  *                  with an emergency basis; holds do not stop it — the patient is notified by that workflow)
  *
@@ -28,7 +29,7 @@ import { CONSENT_CATEGORIES, CONSENT_MANAGED_TAG, securityLabel, type ConsentCat
 import { consentResource, type ConsentPolicy } from './consent-resource.ts';
 
 export type ConsentAnswer =
-  | { allow: true; consentId: string; validTo: Date }
+  | { allow: true; consentId: string; validTo: Date /** when the consent was given */; givenAt: Date }
   | { allow: false; code: 'no-consent' | 'declined' | 'expired' | 'revoked' | 'held'; consentId?: string; ja: string; en: string };
 
 /** The organisation a consent is for. */
@@ -66,6 +67,7 @@ const granteeOf = (r: ConsentRecipient) => `${r.kind}:${r.code}`;
 
 interface ConsentRow {
   consent_id: string;
+  recorded: Date;
   decision: string;
   valid_from: Date;
   valid_to: Date;
@@ -100,16 +102,22 @@ export class Consents {
   async decide(q: { patientId: string; grantee: string; category: ConsentCategory; at?: Date }, db: Queryable = this.db): Promise<ConsentAnswer> {
     const at = q.at ?? new Date();
     const label = CONSENT_CATEGORIES[q.category];
-    if (await this.heldAt(db, q.patientId, q.category, q.grantee, at))
-      return { allow: false, code: 'held', ja: `本人が${label.ja}の閲覧を保留しています`, en: `the patient has put viewing of ${label.en} on hold` };
+    const heldSince = await this.heldSince(db, q.patientId, q.category, q.grantee, at);
     const res = await db.query<ConsentRow>(
-      `SELECT consent_id, decision, valid_from, valid_to, revoked_at FROM consents
+      `SELECT consent_id, recorded, decision, valid_from, valid_to, revoked_at FROM consents
         WHERE patient_key = $1 AND grantee = $2 AND category = $3 AND kind = 'reader' AND recorded <= $4
         ORDER BY recorded DESC LIMIT 1`,
       [q.patientId, q.grantee, q.category, at.toISOString()],
       { name: 'consent_decide' },
     );
     const row = res.rows[0];
+    if (heldSince && (!row || new Date(row.recorded) <= heldSince))
+      return {
+        allow: false,
+        code: 'held',
+        ja: `本人が${label.ja}の閲覧を保留しています。閲覧には保留の後にあらためて同意が必要です`,
+        en: `the patient has put viewing of ${label.en} on hold; viewing needs consent given after the hold`,
+      };
     if (!row)
       return {
         allow: false,
@@ -141,7 +149,7 @@ export class Consents {
         ja: `${label.ja}の閲覧同意の有効期間が過ぎています。もう一度カードリーダーで同意を取得してください`,
         en: `the consent to view ${label.en} has expired; ask the patient again at the reader`,
       };
-    return { allow: true, consentId: row.consent_id, validTo: new Date(row.valid_to) };
+    return { allow: true, consentId: row.consent_id, validTo: new Date(row.valid_to), givenAt: new Date(row.recorded) };
   }
 
   /** Records a choice inside a trusted session (the caller checked who is choosing and where). */
@@ -172,7 +180,8 @@ export class Consents {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reader', $9)`,
       [id, c.patientId, grantee, c.category, c.decision, c.validFrom.toISOString(), c.validTo.toISOString(), c.validFrom.toISOString(), c.visitId ?? null],
     );
-    if (c.decision === 'permit' && !(await this.heldAt(session.tx, c.patientId, c.category, grantee, c.validFrom)))
+    // A consent given after a hold opens again (the hold stops only the consents given before it).
+    if (c.decision === 'permit' && !(await this.heldAfter(session.tx, c.patientId, c.category, grantee, c.validFrom)))
       await this.openGrant(session.tx, id, grantee, c.patientId, c.category, c.validFrom, c.validTo);
     return { consentId: id, category: c.category, decision: c.decision, validFrom: c.validFrom, validTo: c.validTo, content: written.stored.content! };
   }
@@ -239,12 +248,12 @@ export class Consents {
     this.assertPersonOrOperator(ctx, row.patient_key);
     await this.repo.transaction(async (session) => {
       await session.tx.query('UPDATE consent_holds SET released_at = $2 WHERE hold_id = $1', [holdId, now.toISOString()]);
-      const valid = await session.tx.query<{ consent_id: string; grantee: string; valid_to: Date }>(
-        `SELECT consent_id, grantee, valid_to FROM consents WHERE patient_key = $1 AND category = $2 AND ($3::text IS NULL OR grantee = $3) AND kind = 'reader' AND decision = 'permit' AND revoked_at IS NULL AND valid_to > $4`,
+      const valid = await session.tx.query<{ consent_id: string; grantee: string; valid_to: Date; recorded: Date }>(
+        `SELECT consent_id, grantee, valid_to, recorded FROM consents WHERE patient_key = $1 AND category = $2 AND ($3::text IS NULL OR grantee = $3) AND kind = 'reader' AND decision = 'permit' AND revoked_at IS NULL AND valid_to > $4`,
         [row.patient_key, row.category, row.grantee, now.toISOString()],
       );
       for (const c of valid.rows)
-        if (!(await this.heldAt(session.tx, row.patient_key, row.category, c.grantee, now)))
+        if (!(await this.heldAfter(session.tx, row.patient_key, row.category, c.grantee, new Date(c.recorded), now)))
           await this.openGrant(session.tx, c.consent_id, c.grantee, row.patient_key, row.category, now, new Date(c.valid_to));
       session.audits.push(this.auditOf(ctx, 'consent-release', row.patient_key, `hold ${holdId} released`));
     });
@@ -314,13 +323,21 @@ export class Consents {
     await this.grants.end(session.tx, consentGrantSource(consentId), at);
   }
 
-  private async heldAt(q: Queryable, patientKey: string, category: ConsentCategory, grantee: string, at: Date): Promise<boolean> {
-    const res = await q.query(
-      `SELECT 1 FROM consent_holds WHERE patient_key = $1 AND category = $2 AND (grantee IS NULL OR grantee = $3) AND held_at <= $4 AND (released_at IS NULL OR released_at > $4) LIMIT 1`,
+  /** The start of the latest hold of this category for `grantee` in force at `at` (undefined: not held). */
+  private async heldSince(q: Queryable, patientKey: string, category: ConsentCategory, grantee: string, at: Date): Promise<Date | undefined> {
+    const res = await q.query<{ held_at: Date | null }>(
+      `SELECT max(held_at) AS held_at FROM consent_holds WHERE patient_key = $1 AND category = $2 AND (grantee IS NULL OR grantee = $3) AND held_at <= $4 AND (released_at IS NULL OR released_at > $4)`,
       [patientKey, category, grantee, at.toISOString()],
-      { name: 'consent_held' },
+      { name: 'consent_held_since' },
     );
-    return res.rowCount > 0;
+    const v = res.rows[0]?.held_at;
+    return v ? new Date(v) : undefined;
+  }
+
+  /** Is a consent given at `givenAt` stopped by a hold in force at `at` (one placed at or after it)? */
+  private async heldAfter(q: Queryable, patientKey: string, category: ConsentCategory, grantee: string, givenAt: Date, at = givenAt): Promise<boolean> {
+    const since = await this.heldSince(q, patientKey, category, grantee, at);
+    return since !== undefined && since >= givenAt;
   }
 
   private assertPersonOrOperator(ctx: RequestContext, patientId: string): void {

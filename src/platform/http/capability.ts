@@ -3,7 +3,7 @@
  * type with the interactions the routes implement and the search parameters the index really holds. It must
  * validate as an R4 CapabilityStatement (test/platform/rest-features.test.ts): no empty lists, no non-R4 types.
  */
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResource, Extension } from '@medplum/fhirtypes';
 import { r4ResourceTypes } from '../fhir/base-definitions.ts';
 import type { SearchRegistry } from '../search/registry.ts';
 import type { CapabilityOperation } from '../router/operations/operation-registry.ts';
@@ -20,6 +20,10 @@ export interface CapabilityOptions {
   special?: Record<string, CapabilityStatementRestResource>;
   /** CORS headers are sent (TSUNAGU_CORS_ORIGINS is not `none`). */
   cors?: boolean;
+  /** Added to a generated resource entry (Subscription: the topics, the backport profile). */
+  resourceExtras?: Record<string, { extension?: Extension[]; supportedProfile?: string[]; documentation?: string; withoutInteractions?: string[] }>;
+  /** CapabilityStatements this server also conforms to (the Backport IG's server statement). */
+  instantiates?: string[];
 }
 
 const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const;
@@ -50,10 +54,14 @@ export function buildCapabilityStatement(registry: SearchRegistry, opts: Capabil
     if (opts.special?.[type]) return opts.special[type];
     const params = [...registry.forType(type).values()];
     const refParams = params.filter((p) => p.type === 'reference');
+    const extra = opts.resourceExtras?.[type];
+    const profiles = [...(opts.supportedProfiles?.[type] ?? []), ...(extra?.supportedProfile ?? [])];
     return {
+      ...(extra?.extension?.length ? { extension: extra.extension } : {}),
       type,
-      ...(opts.supportedProfiles?.[type] ? { supportedProfile: opts.supportedProfiles[type] } : {}),
-      interaction: INTERACTIONS.map((code) => ({ code })),
+      ...listed('supportedProfile', profiles),
+      ...(extra?.documentation ? { documentation: extra.documentation } : {}),
+      interaction: INTERACTIONS.filter((code) => !extra?.withoutInteractions?.includes(code)).map((code) => ({ code })),
       versioning: 'versioned-update',
       readHistory: true,
       updateCreate: true,
@@ -85,6 +93,7 @@ export function buildCapabilityStatement(registry: SearchRegistry, opts: Capabil
     status: 'active',
     date: new Date().toISOString(),
     kind: 'instance',
+    ...listed('instantiates', opts.instantiates ?? []),
     name: 'Tsunagu',
     title: 'Tsunagu 全国医療情報プラットフォーム FHIR API',
     publisher: 'Tsunagu project',

@@ -21,6 +21,7 @@ import { registerAuditLog, registerRestInteractions } from '../router/rest-route
 import { EVERYTHING_SPEC, everythingHandler } from '../router/everything-operation.ts';
 import { registerSmartDiscovery } from '../router/smart-discovery.ts';
 import { TOKEN_PATH } from '../auth/smart-configuration.ts';
+import { BACKPORT } from '../subscriptions/index.ts';
 
 /** What a plugin (a service, the web apps) gets to register on. */
 export interface PluginContext {
@@ -70,18 +71,33 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   const operations = new OperationRegistry(router);
   operations.register(VALIDATE_SPEC, validateHandler(platform.conformance));
   operations.register(EVERYTHING_SPEC, everythingHandler(platform.repo));
+  const { subscriptions } = platform;
+  subscriptions.serve({ router, operations, app });
   const auditDeps = { db: platform.db, readAudit: platform.readAudit, repo: platform.repo };
   registerAuditLog(router, async (req, id) => readAuditLog(auditDeps, await req.context(), id, req.query, req.base));
   for (const plugin of extras.plugins ?? []) await plugin({ app, operations });
   let capability: object | undefined;
-  const capabilityStatement = () =>
-    (capability ??= buildCapabilityStatement(platform.registry, {
+  // Rebuilt when a topic was registered since (topics are listed in it).
+  let topicsVersion = subscriptions.topics.version;
+  const capabilityStatement = () => {
+    if (topicsVersion !== subscriptions.topics.version) capability = undefined;
+    topicsVersion = subscriptions.topics.version;
+    return (capability ??= buildCapabilityStatement(platform.registry, {
       version: extras.version ?? '0.1.0',
       tokenUrl: `${originsOf(app, config)[0]}${TOKEN_PATH}`,
       cors: config.corsOrigins.length > 0,
       ...extras.capability,
       operations: operations.capability(),
       supportedProfiles: profilesByType(platform),
+      instantiates: [BACKPORT.serverCapability],
+      resourceExtras: {
+        Subscription: {
+          extension: subscriptions.topics.capabilityExtensions(),
+          supportedProfile: [BACKPORT.subscriptionProfile],
+          documentation: subscriptions.topics.documentation(),
+          withoutInteractions: ['patch'],
+        },
+      },
       special: {
         AuditEvent: {
           type: 'AuditEvent',
@@ -95,6 +111,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
         ...extras.capability?.special,
       },
     }));
+  };
   registerRestInteractions(router, { repo: platform.repo, capabilityStatement, bundleMaxEntries: config.bundleMaxEntries });
   registerSmartDiscovery(router, () => originsOf(app, config)[0]);
   await mountFhir(app, { router, tokens: platform.tokens, baseUrl });

@@ -35,7 +35,7 @@ export function versionHeaders(s: StoredResource): Record<string, string> {
 }
 
 /** The query of an If-None-Exist header (`[type]?` may lead), checked like a URL's query. */
-function ifNoneExistQuery(header: string | undefined): string | undefined {
+export function ifNoneExistQuery(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const query = header.replace(/^[^?]*\?/, '');
   decodeQueryString(query, 'If-None-Exist');
@@ -45,7 +45,7 @@ function ifNoneExistQuery(header: string | undefined): string | undefined {
 const lenient = (req: FhirRequest) => /handling=lenient/.test(req.headers.prefer ?? '');
 
 /** The answer to a write: the resource, nothing (`Prefer: return=minimal`) or an OperationOutcome. */
-function written(req: FhirRequest, r: WriteResult): FhirResponse {
+export function written(req: FhirRequest, r: WriteResult): FhirResponse {
   const headers = { ...versionHeaders(r.stored), location: `${req.base}/${relativeRef(r.stored)}/_history/${r.stored.versionId}` };
   const prefer = req.headers.prefer ?? '';
   if (/return=minimal/.test(prefer)) return { status: r.status, headers, outcome: r.outcome };

@@ -8,6 +8,7 @@ import { indexPrefixes } from './migrations/005-index-prefixes.ts';
 import { insurerOwnerKeys } from './migrations/006-insurer-owner-keys.ts';
 import { foreignReferences } from './migrations/007-foreign-references.ts';
 import { consents } from './migrations/010-consents.ts';
+import { subscriptions } from './migrations/011-subscriptions.ts';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ const platformMigrations: Migration[] = [
   { version: 6, name: 'insurer-owner-keys', sql: insurerOwnerKeys },
   { version: 7, name: 'foreign-references', sql: foreignReferences },
   { version: 10, name: 'consents', sql: consents },
+  { version: 11, name: 'subscriptions', sql: subscriptions },
 ];
 const registered: Migration[] = [...platformMigrations];
 

@@ -70,6 +70,9 @@ export { generateBulkFile } from './registry/bulk-file.ts';
 export { loadBulkFile, type LoadReport } from './registry/bulk-load.ts';
 export type { EligibilityRecord } from './model/record.ts';
 export { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue } from './model/numbers.ts';
+// Person lookup by 被保険者個人識別子 (the EHR sharing service resolves a registration's patient here)
+export { INSURED_PERSON_IDENTIFIER_SYSTEM } from './model/numbers.ts';
+export { insuredKeyOf, isInsuredPersonSystem, lookUpInsuredPerson, type PersonLookup } from './registry/person-lookup.ts';
 
 // Shared information: an insurer's import of receipt and check-up data (`tsunagu eligibility import-shared`)
 export { importSharedInformation } from './shared-information/shared-data.ts';

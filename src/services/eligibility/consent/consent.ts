@@ -1,10 +1,10 @@
 /**
  * Consent at the reader (閲覧同意): after identification with the My Number card, the patient chooses on the
  * reader, per category, whether this facility may view their information:
- *   medication  薬剤情報・診療情報 (receipt-based medication and treatment information, except surgery)
- *   surgery     手術情報 (asked separately)
- *   checkup     健診情報 (specific health check-ups)
- *   ehr6        電子カルテ情報 (the 6 information of the EHR sharing service)
+ *   medication  「診療＋お薬＋アレルギー等＋検査」 (medication and treatment information, allergies, labs, prescriptions)
+ *   surgery     「傷病名＋手術情報＋感染症」 (surgery, diagnoses and infections)
+ *   checkup     健診情報 (health check-ups)
+ * (MISSION.md S3: the EHR-shared 6 information have no category of their own; they are viewed under these groups.)
  * This module checks the reception side — a card visit of this facility, within its time, the choices and their
  * validity (outpatient: 24 hours from the consent, as the national system; inpatient / home care: until the stated
  * end of the stay, at most a year) — and records each choice through the platform's consent capability

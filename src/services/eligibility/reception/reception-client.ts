@@ -92,7 +92,7 @@ export class ReceptionClient {
   /** The patient's choices on the reader for a card visit. */
   async consent(
     visit: string,
-    choices: Partial<Record<'medication' | 'surgery' | 'checkup' | 'ehr6', boolean>>,
+    choices: Partial<Record<'medication' | 'surgery' | 'checkup', boolean>>,
     setting?: { setting: 'inpatient' | 'home-care'; until: string },
   ) {
     return this.platform.post('/fhir/$reader-consent', {

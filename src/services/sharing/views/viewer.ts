@@ -1,0 +1,49 @@
+/**
+ * Who may see which item (MISSION.md S3), decided per item:
+ *   the registering facility   its own items, flags and all
+ *   another facility/pharmacy  items of a consent group the patient permitted there (傷病名・感染症: surgery;
+ *                              アレルギー・検査・処方: medication), never 未提供 (UNDELIVERED) items; an item or group the
+ *                              patient put on hold (閲覧保留) only with consent given after the hold
+ *   the patient                everything except 未告知 (UNINFORMED)
+ *   anyone else                nothing (403)
+ * Retention, withdrawal and purge are applied before (items-in-force.ts): expired items reach no one.
+ */
+import { ownerKey, type RequestContext } from '../../../platform/auth/principal.ts';
+import type { ConsentAnswer } from '../../../platform/consent/consents.ts';
+import type { ConsentCategory } from '../../../platform/consent/categories.ts';
+import { KIND_RULES, type ItemKind } from '../model/kinds.ts';
+import type { SharingRuntime } from '../model/runtime.ts';
+
+export interface ItemRow {
+  resource_type: string;
+  resource_id: string;
+  kind: ItemKind;
+  facility: string;
+  uninformed: boolean;
+  undelivered: boolean;
+}
+
+export type Viewer =
+  | { kind: 'patient' }
+  | { kind: 'facility'; facility: string; grantee: string; answers: Map<ConsentCategory, ConsentAnswer>; holds: Map<string, Date> };
+
+/** May `viewer` see `row`, and on which basis (for the audit record)? */
+export function basisFor(viewer: Viewer, row: ItemRow): string | undefined {
+  if (viewer.kind === 'patient') return row.uninformed ? undefined : 'patient';
+  if (row.facility === viewer.facility) return 'registrant';
+  if (row.undelivered) return undefined;
+  const answer = viewer.answers.get(KIND_RULES[row.kind].consent);
+  if (!answer?.allow) return undefined;
+  const held = viewer.holds.get(`${row.resource_type}/${row.resource_id}`);
+  if (held && answer.givenAt <= held) return undefined;
+  return `Consent/${answer.consentId}`;
+}
+
+/** The consent answers of a facility for the groups of `kinds` at `at`. */
+export async function facilityAnswers(rt: SharingRuntime, ctx: RequestContext, patientId: string, kinds: ItemKind[], at: Date) {
+  const grantee = ownerKey(ctx.principal);
+  const answers = new Map<ConsentCategory, ConsentAnswer>();
+  for (const group of new Set(kinds.map((k) => KIND_RULES[k].consent)))
+    answers.set(group, await rt.platform.consent.decide({ patientId, grantee, category: group, at }));
+  return { grantee, answers };
+}
