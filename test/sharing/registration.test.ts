@@ -129,6 +129,23 @@ describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
     for (const token of [sw.tokens.pharmacy, sw.tokens.kyokai, sw.tokens.alice]) expect((await sw.register(token, body)).status).toBe(403);
   });
 
+  it('a token without create scope on the item type cannot register; a facility cannot hold items (403 before any lookup)', async () => {
+    const narrow = (await sw.w.s.addClient({ kind: 'facility', facilityCode: CLINIC, scopes: ['system/Observation.cruds'] })).token;
+    const res = await sw.register(narrow, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC)]));
+    expect(res.status).toBe(403);
+    const [ref] = storedRefs((await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC)]))).body);
+    const hold = (item: string) =>
+      sw.request({ method: 'POST', url: '/fhir/$hold-clinical-information', token: sw.tokens.other, body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: item } }] } });
+    const existing = await hold(ref);
+    const absent = await hold('Condition/01a00000-0000-7000-8000-000000000000');
+    expect(existing.statusCode).toBe(403);
+    expect(absent.statusCode).toBe(403);
+    expect(existing.body).toBe(absent.body);
+    // Another patient's item answers the patient as absent.
+    const bobs = await sw.request({ method: 'POST', url: '/fhir/$hold-clinical-information', token: sw.tokens.bob, body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: ref } }] } });
+    expect(bobs.statusCode).toBe(404);
+  });
+
   it('re-registration of the same business identifier makes a new version; withdrawal removes it', async () => {
     const first = await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC, 'cond-rereg')]));
     const [ref] = storedRefs(first.body);

@@ -24,7 +24,7 @@ import type { Repository } from '../store/repository.ts';
 import type { SubscriptionDeps } from './deps.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { registerSubscriptionOperations } from './operations.ts';
-import { publishEvent, type SubscriptionEvent } from './publish.ts';
+import { publishEvents, type SubscriptionEvent } from './publish.ts';
 import { RestHookClient } from './rest-hook.ts';
 import { deliverDue } from './rest-hook-deliveries.ts';
 import { registerSubscriptionRoutes } from './routes.ts';
@@ -74,13 +74,14 @@ export class Subscriptions {
   }
 
   /**
-   * Stores `event` for every subscriber of its topic in its audience (returns how many): on `q` — the service's
+   * Stores `event` (or each of several) for every subscriber of its topic in its audience (returns how many): on `q` — the service’s
    * transaction — or, without one, in a transaction of its own.
    */
-  async publish(q: Queryable | undefined, event: SubscriptionEvent): Promise<number> {
+  async publish(q: Queryable | undefined, event: SubscriptionEvent | SubscriptionEvent[]): Promise<number> {
     const deps = { topics: this.topics, registry: this.deps.registry };
+    const events = Array.isArray(event) ? event : [event];
     if (q) {
-      const n = await publishEvent(q, deps, event);
+      const n = await publishEvents(q, deps, events);
       if (n > 0 && !this.soon) {
         this.soon = setTimeout(() => {
           this.soon = undefined;
@@ -90,7 +91,7 @@ export class Subscriptions {
       }
       return n;
     }
-    const n = await this.deps.db.transaction((tx) => publishEvent(tx, deps, event));
+    const n = await this.deps.db.transaction((tx) => publishEvents(tx, deps, events));
     if (n > 0) this.dispatcher.wake();
     return n;
   }

@@ -1,5 +1,6 @@
 /** Checks every document Bundle the service accepts shares: its profile, its validation, its Patient entry. */
 import type { RequestContext } from '../../../platform/auth/principal.ts';
+import { allows } from '../../../platform/auth/scopes.ts';
 import { FhirError, badRequest } from '../../../platform/fhir/errors.ts';
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { outcome, type Issue } from '../../../platform/fhir/outcome.ts';
@@ -13,16 +14,40 @@ export interface Entry {
   resource: Json;
 }
 
-/** The facility (医療機関コード) a caller registers for; only facilities register. */
-export function registeringFacility(ctx: RequestContext, what: { ja: string; en: string }): string {
+/**
+ * The facility (医療機関コード) a caller registers for: only facilities register, and only with the scopes to create
+ * (and update) the resource types they send.
+ */
+export function registeringFacility(ctx: RequestContext, what: { ja: string; en: string }, types: string[] = []): string {
   const p = ctx.principal;
   if (p.kind !== 'facility' || !p.facilityCode)
     throw FhirError.of(403, 'forbidden', `${what.ja}は医療機関が行います`, `${what.en} is done by medical facilities`);
+  for (const type of new Set(types))
+    for (const interaction of ['create', 'update'] as const) {
+      const d = policyScope(ctx, type, interaction);
+      if (d) throw FhirError.of(403, 'forbidden', d.ja, d.en);
+    }
   return p.facilityCode;
 }
 
-/** The body as a Bundle claiming `profile`, with its entries (400 when it is not one). */
-export function documentBundle(body: unknown, profile: string, name: string, type: 'collection' | 'document'): { bundle: Json; entries: Entry[] } {
+/** The scope refusal of `interaction` on `type`, if the token does not allow it. */
+function policyScope(ctx: RequestContext, type: string, interaction: 'create' | 'update'): { ja: string; en: string } | undefined {
+  const letter = interaction === 'create' ? 'c' : 'u';
+  if (allows(ctx.principal.scopes, type, letter)) return undefined;
+  return { ja: `この操作 (${type} の ${interaction}) の権限がありません`, en: `the token's scopes do not allow ${interaction} on ${type}` };
+}
+
+/**
+ * The body as a Bundle claiming `profile`, with its entries (400 when it is not one; 413 beyond `maxEntries`, the
+ * platform's TSUNAGU_BUNDLE_MAX_ENTRIES, before any work).
+ */
+export function documentBundle(
+  body: unknown,
+  profile: string,
+  name: string,
+  type: 'collection' | 'document',
+  maxEntries = 1000,
+): { bundle: Json; entries: Entry[] } {
   const bundle = body as Json | null;
   if (!bundle || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle')
     throw badRequest(`本文は ${name} の Bundle です`, `the body must be a ${name} Bundle`, ['Bundle']);
@@ -35,6 +60,14 @@ export function documentBundle(body: unknown, profile: string, name: string, typ
     ]);
   const raw = bundle.entry;
   if (!Array.isArray(raw) || raw.length === 0) throw badRequest('Bundle に entry がありません', 'the Bundle has no entries', ['Bundle.entry']);
+  if (raw.length > maxEntries)
+    throw FhirError.of(
+      413,
+      'too-costly',
+      `Bundle の entry は ${maxEntries} 件までです（${raw.length} 件）`,
+      `at most ${maxEntries} entries per Bundle (got ${raw.length})`,
+      ['Bundle.entry'],
+    );
   const entries = raw.map((e, index) => {
     const r = (e as Json | null)?.resource as Json | undefined;
     if (!r || typeof r.resourceType !== 'string')

@@ -8,6 +8,8 @@ import { FhirError } from '../../../platform/fhir/errors.ts';
 import { newId } from '../../../platform/fhir/ids.ts';
 import type { Issue } from '../../../platform/fhir/outcome.ts';
 import type { WriteSession } from '../../../platform/store/repository.ts';
+import type { StoredResource } from '../../../platform/store/stored-resource.ts';
+import type { CreateItem } from '../../../platform/store/write-statement.ts';
 import { insuredKeyOf, isInsuredPersonSystem } from '../../eligibility/index.ts';
 import { KIND_RULES, type Flag, type ItemKind } from '../model/kinds.ts';
 import { CLINICAL_INFORMATION_TOPIC, PERSON_WITHHELD_LABEL, SHARED_ITEM_LABEL } from '../model/fhir-codes.ts';
@@ -138,8 +140,9 @@ export async function writeItems(
   now: Date,
 ): Promise<StoredItem[]> {
   const { repo } = rt.platform;
-  const keys = items.map((i) => `${facility}|${i.entry.resource.resourceType}|${i.businessId}`).sort();
-  for (const k of keys) await session.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sharing:${k}`]);
+  // One lock per business identifier (sorted: two registrations never wait on each other in a cycle), one round trip.
+  const keys = [...new Set(items.map((i) => `sharing:${facility}|${i.entry.resource.resourceType}|${i.businessId}`))].sort();
+  await session.tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT unnest($1::text[]) AS k ORDER BY 1) locks', [keys]);
   const existing = await session.tx.query<{ resource_type: string; resource_id: string; business_id: string; patient_key: string }>(
     `SELECT resource_type, resource_id, business_id, patient_key FROM sharing_items
       WHERE facility = $1 AND (resource_type, business_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
@@ -162,24 +165,33 @@ export async function writeItems(
     if (item.entry.fullUrl) targets.set(item.entry.fullUrl, `${item.entry.resource.resourceType}/${id}`);
     return id;
   });
+  // New items are written many to a statement (as a transaction Bundle's creates); re-registrations one by one.
   const stored: StoredItem[] = [];
+  const creates: CreateItem[] = [];
   for (const [n, item] of items.entries()) {
     const type = item.entry.resource.resourceType as string;
     const id = assigned[n];
     const body = storedBody(item, id, targets);
-    const written = ids[n] ? await repo.update(ctx, type, id, body, { session, validated: {} }) : await repo.create(ctx, body, { session, id, validated: {} });
-    if (written.stored.patientKey !== person.patientId) throw new Error(`sharing: ${type}/${id} resolved to another person`);
+    let written: StoredResource;
+    if (ids[n]) written = (await repo.update(ctx, type, id, body, { session, validated: {} })).stored;
+    else {
+      const ready = await repo.readyCreate(ctx, body, { type, id, session, validated: {} });
+      creates.push(ready.item);
+      written = ready.result.stored;
+    }
+    if (written.patientKey !== person.patientId) throw new Error(`sharing: ${type}/${id} resolved to another person`);
     stored.push({ reference: `${type}/${id}`, kind: item.kind, businessId: item.businessId, status: ids[n] ? 'updated' : 'created' });
   }
+  await repo.writeCreates(session, creates);
   // The person learns of new items without polling — never of 未告知 ones (the notice itself would tell).
-  for (const [n, item] of items.entries())
-    if (!item.flags.has('UNINFORMED'))
-      await rt.platform.subscriptions.publish(session.tx, {
-        topic: CLINICAL_INFORMATION_TOPIC,
-        focus: stored[n].reference,
-        patientKey: person.patientId,
-        audience: { patientId: person.patientId },
-      });
+  await rt.platform.subscriptions.publish(
+    session.tx,
+    items.flatMap((item, n) =>
+      item.flags.has('UNINFORMED')
+        ? []
+        : [{ topic: CLINICAL_INFORMATION_TOPIC, focus: stored[n].reference, patientKey: person.patientId, audience: { patientId: person.patientId } }],
+    ),
+  );
   const col = <T>(f: (i: PreparedItem, n: number) => T) => items.map(f);
   await session.tx.query(
     `INSERT INTO sharing_items (resource_type, resource_id, patient_key, kind, facility, business_id, test_key, clinical_date, registered_at,

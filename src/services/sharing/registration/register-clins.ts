@@ -21,8 +21,12 @@ function bundleCategory(bundle: Record<string, unknown>): string | undefined {
 }
 
 export async function registerClinicalInformation(rt: SharingRuntime, ctx: RequestContext, body: unknown): Promise<StoredItem[]> {
-  const facility = registeringFacility(ctx, { ja: '6情報の登録', en: 'registration of the clinical information' });
-  const { bundle, entries } = documentBundle(body, PROFILES.clins, 'JP_Bundle_CLINS', 'collection');
+  const { bundle, entries } = documentBundle(body, PROFILES.clins, 'JP_Bundle_CLINS', 'collection', rt.platform.config.bundleMaxEntries);
+  const facility = registeringFacility(
+    ctx,
+    { ja: '6情報の登録', en: 'registration of the clinical information' },
+    entries.map((e) => e.resource.resourceType as string).filter((t) => t !== 'Patient'),
+  );
   const validation = documentValidationErrors(rt.platform, bundle, PROFILES.clins);
   const tagged = bundleCategory(bundle);
   const issues: Issue[] = [];

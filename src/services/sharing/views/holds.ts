@@ -16,8 +16,15 @@ function assertPerson(ctx: RequestContext, patientKey: string): void {
     throw forbidden('閲覧の保留は本人が行います', 'only the person (or an operator) puts viewing on hold');
 }
 
+/** Only the person (or an operator) holds: refused before anything is looked up, so no one learns what exists. */
+function assertHolder(ctx: RequestContext): void {
+  const k = ctx.principal.kind;
+  if (k !== 'patient' && k !== 'operator') throw forbidden('閲覧の保留は本人が行います', 'only the person (or an operator) puts viewing on hold');
+}
+
 /** Holds the item `reference` (`Type/id`) of the caller; returns the hold id. */
 export async function holdItem(rt: SharingRuntime, ctx: RequestContext, reference: string): Promise<string> {
+  assertHolder(ctx);
   const [type, id] = reference.split('/');
   const row = (
     await rt.platform.db.query<{ patient_key: string }>(
@@ -47,6 +54,7 @@ export async function holdItem(rt: SharingRuntime, ctx: RequestContext, referenc
 }
 
 export async function releaseItemHold(rt: SharingRuntime, ctx: RequestContext, holdId: string): Promise<void> {
+  assertHolder(ctx);
   const row = (
     await rt.platform.db.query<{ patient_key: string; resource_type: string; resource_id: string }>(
       'SELECT patient_key, resource_type, resource_id FROM sharing_holds WHERE hold_id = $1 AND released_at IS NULL',
