@@ -135,14 +135,24 @@ describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
     expect(res.status).toBe(403);
     const [ref] = storedRefs((await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC)]))).body);
     const hold = (item: string) =>
-      sw.request({ method: 'POST', url: '/fhir/$hold-clinical-information', token: sw.tokens.other, body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: item } }] } });
+      sw.request({
+        method: 'POST',
+        url: '/fhir/$hold-clinical-information',
+        token: sw.tokens.other,
+        body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: item } }] },
+      });
     const existing = await hold(ref);
     const absent = await hold('Condition/01a00000-0000-7000-8000-000000000000');
     expect(existing.statusCode).toBe(403);
     expect(absent.statusCode).toBe(403);
     expect(existing.body).toBe(absent.body);
     // Another patient's item answers the patient as absent.
-    const bobs = await sw.request({ method: 'POST', url: '/fhir/$hold-clinical-information', token: sw.tokens.bob, body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: ref } }] } });
+    const bobs = await sw.request({
+      method: 'POST',
+      url: '/fhir/$hold-clinical-information',
+      token: sw.tokens.bob,
+      body: { resourceType: 'Parameters', parameter: [{ name: 'item', valueReference: { reference: ref } }] },
+    });
     expect(bobs.statusCode).toBe(404);
   });
 

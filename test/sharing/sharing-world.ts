@@ -47,11 +47,12 @@ export interface SharingWorld {
   close(): Promise<void>;
 }
 
-export async function sharingWorld(engine: 'pglite' | 'postgres'): Promise<SharingWorld> {
+/** `opts.packages`: more IG packages to load (paths), e.g. the eCheckupReport package for check-up reports. */
+export async function sharingWorld(engine: 'pglite' | 'postgres', opts: { packages?: string[] } = {}): Promise<SharingWorld> {
   const clock = new TestClock(new Date());
   const packages = join(sharedFhirDir(), 'packages');
   const w = await eligibilityWorld(engine, {
-    config: { igPackages: [join(packages, 'jp-core.r4-1.1.2-url.tgz'), join(packages, 'jp-eCSCLINS.r4-1.5.2-snap.tgz')] },
+    config: { igPackages: [join(packages, 'jp-core.r4-1.1.2-url.tgz'), join(packages, 'jp-eCSCLINS.r4-1.5.2-snap.tgz'), ...(opts.packages ?? [])] },
     services: [eligibilityService, createSharingService({ clock: clock.get })],
   });
   const reg = await w.register([

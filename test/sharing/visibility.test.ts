@@ -8,6 +8,8 @@ import { auditOf } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { VALID_DIR, readExample, readdress, withFlags } from './clins-examples.ts';
 import { CLINIC, OTHER_CLINIC, THIRD_CLINIC, sharingWorld, storedRefs, type SharingWorld } from './sharing-world.ts';
+import { prescription, referral } from './letter-examples.ts';
+import { json } from '../helpers/tsunagu.ts';
 
 type Json = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -39,6 +41,7 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
   /** `${kind}:${state}` → stored reference. */
   const items = new Map<string, string>();
   const t0 = new Date();
+  let letterId = '';
 
   async function put(kind: string, state: State, resource: Json, category: string, field: string, at: Date): Promise<void> {
     let r = dated(readdress(resource, sw.alice, CLINIC, `${kind}-${state}-${engine}`), field, at);
@@ -70,11 +73,45 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
       await put('lab', n === 2 ? 'plain' : (`old-${n}` as State), LAB, 'Observation', 'effectiveDateTime', new Date(t0.getTime() - days * DAY));
     for (const state of ['held', 'withdrawn'] as State[])
       await put('lab', state, { ...LAB, code: { ...(LAB.code as Json), text: `K ${state}` } }, 'Observation', 'effectiveDateTime', recent);
+    // Prescriptions come from a referral letter CLINIC → THIRD (kept 100 days or the latest 3 prescription dates).
+    const rx = (days: number) => ({ ...prescription(sw.alice, CLINIC), authoredOn: new Date(t0.getTime() - days * DAY).toISOString() });
+    const rxStates: [string, number][] = [
+      ['plain', 10],
+      ['held', 20],
+      ['withdrawn', 30],
+      ['old-a', 150],
+      ['expired', 200],
+    ];
+    const sent = await sw.request({
+      method: 'POST',
+      url: '/fhir/$send-referral',
+      token: sw.tokens.clinic,
+      body: {
+        resourceType: 'Parameters',
+        parameter: [
+          {
+            name: 'letter',
+            resource: referral(
+              sw.alice,
+              CLINIC,
+              THIRD_CLINIC,
+              rxStates.map(([, d]) => rx(d)),
+            ),
+          },
+        ],
+      },
+    });
+    expect(sent.statusCode, sent.body.slice(0, 1000)).toBe(201);
+    const out = json(sent).parameter as { name: string; valueString?: string; valueReference?: { reference: string } }[];
+    letterId = out.find((p) => p.name === 'letter')!.valueString!;
+    const rxRefs = out.filter((p) => p.name === 'item').map((p) => p.valueReference!.reference);
+    expect(rxRefs).toHaveLength(rxStates.length);
+    for (const [n, [state]] of rxStates.entries()) items.set(`prescription:${state}`, rxRefs[n]);
     // Consents before the holds: OTHER the surgery group, THIRD the medication group.
     await sw.consent(sw.alice.id, OTHER_CLINIC, 'surgery');
     await sw.consent(sw.alice.id, THIRD_CLINIC, 'medication');
     sw.clock.now = new Date(t0.getTime() + 1000);
-    for (const kind of ['diagnosis', 'infection', 'allergy', 'lab']) {
+    for (const kind of ['diagnosis', 'infection', 'allergy', 'lab', 'prescription']) {
       const res = await sw.request({
         method: 'POST',
         url: '/fhir/$hold-clinical-information',
@@ -102,7 +139,13 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
     none: () => sw.tokens.pharmacy,
     patient: () => sw.tokens.alice,
   };
-  const GROUP: Record<string, 'surgery' | 'medication'> = { diagnosis: 'surgery', infection: 'surgery', allergy: 'medication', lab: 'medication' };
+  const GROUP: Record<string, 'surgery' | 'medication'> = {
+    diagnosis: 'surgery',
+    infection: 'surgery',
+    allergy: 'medication',
+    lab: 'medication',
+    prescription: 'medication',
+  };
 
   /** The rule, written out: may `viewer` see an item of `kind` in `state`? */
   function expected(viewer: Viewer, kind: string, state: string): boolean {
@@ -115,11 +158,21 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
   }
 
   it.each(['registrant', 'surgery', 'medication', 'none', 'patient'] as Viewer[])('viewer %s: every kind × state as the rules say', async (viewer) => {
-    const seen = new Set((await sw.view(TOKEN[viewer](), sw.alice.id)).refs);
+    const seen = new Set((await sw.view(TOKEN[viewer](), sw.alice.id, '?_count=1000')).refs);
     for (const [key, ref] of items) {
       const [kind, state] = key.split(':');
       expect(seen.has(ref), `${viewer} × ${key}`).toBe(expected(viewer, kind, state));
     }
+  });
+
+  it('a referral letter reaches its addressee only: the sender sees its state, everyone else an absent letter', async () => {
+    const on = (token: string, op: string) =>
+      sw.request({ method: 'POST', url: `/fhir/$${op}`, token, body: { resourceType: 'Parameters', parameter: [{ name: 'letter', valueString: letterId }] } });
+    expect((await on(sw.tokens.third, 'retrieve-referral')).statusCode).toBe(200);
+    expect((await on(sw.tokens.clinic, 'referral-status')).statusCode).toBe(200);
+    expect((await on(sw.tokens.clinic, 'retrieve-referral')).statusCode).toBe(403);
+    for (const token of [sw.tokens.other, sw.tokens.pharmacy, sw.tokens.alice, sw.tokens.kyokai, sw.tokens.kumiai, sw.tokens.operator])
+      for (const op of ['retrieve-referral', 'acknowledge-referral', 'referral-status']) expect((await on(token, op)).statusCode, op).toBe(404);
   });
 
   it('insurers (the member’s and another), a municipality-like caller, an operator and another patient have no view', async () => {
@@ -149,6 +202,22 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
     expect(views.some((e) => e.outcome === '0' && (e.policy ?? []).some((p) => p.startsWith('Consent/')))).toBe(true);
     expect(views.some((e) => e.outcome === '0' && (e.policy ?? []).includes('registrant'))).toBe(true);
     expect(views.some((e) => e.outcome === '4')).toBe(true);
+  });
+
+  it('pages: _count and _offset walk every item once; total and links count only what the caller may see', async () => {
+    const all = (await sw.view(sw.tokens.other, sw.alice.id, '?_count=1000')).refs;
+    const seen: string[] = [];
+    let url: string | undefined = `/fhir/Patient/${sw.alice.id}/$clinical-information?_count=3`;
+    while (url) {
+      const res = await sw.request({ method: 'GET', url, token: sw.tokens.other });
+      const body = JSON.parse(res.body);
+      expect(body.total).toBe(all.length);
+      seen.push(...body.entry.filter((e: Json) => (e.search as Json).mode === 'match').map((e: { resource: Json }) => `${e.resource.resourceType}/${e.resource.id}`));
+      const next = (body.link as { relation: string; url: string }[]).find((l) => l.relation === 'next')?.url;
+      url = next ? next.slice(next.indexOf('/fhir/')) : undefined;
+    }
+    expect(seen).toEqual(all);
+    for (const bad of ['?_count=0', '?_count=1001', '?_count=x', '?_offset=-1']) expect((await sw.view(sw.tokens.other, sw.alice.id, bad)).status, bad).toBe(400);
   });
 
   it('the kind parameter narrows the view; an unknown kind is a 400', async () => {

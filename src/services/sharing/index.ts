@@ -26,9 +26,11 @@ import { ITEM_KINDS, KIND_RULES } from './model/kinds.ts';
 import type { CodeChecker, SharingRuntime } from './model/runtime.ts';
 import { sharingConfig, type SharingConfig } from './model/sharing-config.ts';
 import { registerSharingOperations } from './http/fhir-operations.ts';
-import { purgeExpired } from './purge/purge.ts';
+import { purgeAll } from './purge/purge-all.ts';
 import { sharingMigrations } from './schema/schema.ts';
 import { codeTablesMigration } from './codes/index.ts';
+import { lettersMigration, registerLetterOperations } from './letters/index.ts';
+import { documentMigrations, registerDocumentOperations } from './checkups/documents.ts';
 
 export interface SharingOptions {
   /** The service's time (tests move it). */
@@ -55,7 +57,7 @@ function itemGuard(): WriteRule {
 export function createSharingService(options: SharingOptions = {}): ServiceModule<SharingConfig> {
   return {
     name: 'sharing',
-    migrations: [...sharingMigrations, codeTablesMigration],
+    migrations: [...sharingMigrations, codeTablesMigration, lettersMigration, ...documentMigrations],
     config: sharingConfig,
     async register({ platform, app, operations, config }: ServiceContext<SharingConfig>) {
       const rt: SharingRuntime = {
@@ -73,8 +75,10 @@ export function createSharingService(options: SharingOptions = {}): ServiceModul
         resourceTypes: [...new Set(ITEM_KINDS.map((k) => KIND_RULES[k].resourceType))],
       });
       registerSharingOperations(operations, rt);
+      registerLetterOperations(operations, rt);
+      registerDocumentOperations(operations, rt);
       if (config.purgeIntervalMs > 0) {
-        const timer = setInterval(() => void purgeExpired(rt).catch((e: Error) => app.log.warn(`sharing purge failed: ${e.message}`)), config.purgeIntervalMs);
+        const timer = setInterval(() => void purgeAll(rt).catch((e: Error) => app.log.warn(`sharing purge failed: ${e.message}`)), config.purgeIntervalMs);
         timer.unref();
         app.addHook('onClose', async () => clearInterval(timer));
       }

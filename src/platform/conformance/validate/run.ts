@@ -89,6 +89,45 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     }
   }
 
+  /**
+   * A resource in an element whose type lists several profiles (Bundle.entry.resource of an eCheckup report:
+   * JP_Observation_eCheckupGeneral or JP_ObservationGroup_eCheckupGeneral): its claims and base type as always, and
+   * at least one of the listed profiles (ElementDefinition.type.profile: "conform to at least one").
+   */
+  private validateResourceAnyOf(
+    res: unknown,
+    loc: string,
+    options: string[],
+    parent: Ctx,
+    contained: boolean,
+    fullUrl: string | undefined,
+    from: string,
+  ): void {
+    this.validateResource(res, loc, [], parent, contained, fullUrl);
+    if (!isObj(res) || typeof res.resourceType !== 'string' || !this.defs.resourceTypes.has(res.resourceType)) return;
+    const rt = res.resourceType;
+    const loaded = options
+      .map((o) => this.defs.profile(o, from))
+      .filter((p): p is CompiledProfile => !!p && (p.type === rt || p.type === 'Resource' || p.type === 'DomainResource'));
+    if (!loaded.length) {
+      this.issues.warning('not-supported', msg.profileNotLoaded(options.join(', ')), loc);
+      return;
+    }
+    const claims = (isObj(res.meta) && Array.isArray(res.meta.profile) ? (res.meta.profile as unknown[]) : [])
+      .map((c) => (typeof c === 'string' ? this.defs.profile(c) : undefined))
+      .filter((p): p is CompiledProfile => !!p);
+    if (loaded.some((o) => claims.some((c) => c === o || c.derivesFrom(o.url)))) return; // a claimed profile (walked above) is one of them
+    const ctx = this.resourceCtx(res, parent, contained, fullUrl);
+    const walks = loaded.map((p) => this.profileWalk(res, p, loc, ctx));
+    const passing = walks.find((w) => !w.issues.hasLocalErrors);
+    if (passing) {
+      this.issues.merge(passing.issues);
+      return;
+    }
+    if (walks.length > 1) this.issues.error('structure', msg.noProfileMatch(options), loc);
+    this.issues.merge(walks[0].issues);
+  }
+
   private resourceCtx(res: Json, parent: Ctx | undefined, contained: boolean, fullUrl: string | undefined): Ctx {
     const ctx: Ctx = {
       resource: res,
@@ -315,7 +354,8 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       const profiles = node.types.filter((t) => t.code === type || t.code === rt).flatMap((t) => t.profiles);
       const contained = node.path.endsWith('.contained');
       const fullUrl = typeof parent.fullUrl === 'string' ? parent.fullUrl : undefined;
-      this.validateResource(item.value, item.loc, profiles, ctx, contained, fullUrl);
+      if (profiles.length > 1) this.validateResourceAnyOf(item.value, item.loc, profiles, ctx, contained, fullUrl, node.owner.source);
+      else this.validateResource(item.value, item.loc, profiles, ctx, contained, fullUrl);
       return;
     }
     if (type && isPrimitiveType(type)) {

@@ -12,10 +12,10 @@ import type { OperationHandler, OperationRegistry } from '../../../platform/rout
 import type { ParamReader } from '../../../platform/router/operations/parameters.ts';
 import { isItemKind, type ItemKind, ITEM_KINDS, KIND_RULES } from '../model/kinds.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
-import { purgeExpired } from '../purge/purge.ts';
+import { purgeAll } from '../purge/purge-all.ts';
 import { registerClinicalInformation } from '../registration/register-clins.ts';
 import { withdrawItem } from '../registration/withdraw.ts';
-import { viewClinicalInformation } from '../views/clinical-view.ts';
+import { VIEW_PAGE, viewClinicalInformation } from '../views/clinical-view.ts';
 import { holdItem, releaseItemHold } from '../views/holds.ts';
 import { SHARING_SPECS } from './operations.ts';
 
@@ -32,6 +32,20 @@ function itemReference(input: ParamReader, name: string): string | undefined {
       input.path(name),
     ]);
   return ref;
+}
+
+/** An optional whole-number parameter within [min, max] (400 otherwise). */
+function wholeParam(input: ParamReader, name: string, min: number, max: number): number | undefined {
+  const raw = input.all(name)[0]?.value;
+  if (raw === undefined) return undefined;
+  const v = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw badRequest(
+      `${name} は ${min} 以上 ${max} 以下の整数です（${String(raw)}）`,
+      `${name} must be a whole number from ${min} to ${max} (got ${String(raw)})`,
+      [input.path(name)],
+    );
+  return v;
 }
 
 function kindsOf(input: ParamReader): ItemKind[] {
@@ -71,7 +85,9 @@ export function registerSharingOperations(operations: OperationRegistry, rt: Sha
 
   op('clinical-information', async ({ context, input, id, req }) => {
     if (!isValidId(id)) throw badRequest('id が正しくありません', 'invalid id');
-    return { status: 200, body: await viewClinicalInformation(rt, await context(), id, { kinds: kindsOf(input), base: req.base }) };
+    const count = wholeParam(input, '_count', 1, VIEW_PAGE.max) ?? VIEW_PAGE.default;
+    const offset = wholeParam(input, '_offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    return { status: 200, body: await viewClinicalInformation(rt, await context(), id, { kinds: kindsOf(input), base: req.base, count, offset }) };
   });
 
   op('withdraw-clinical-information', async ({ context, input }) => {
@@ -131,6 +147,13 @@ export function registerSharingOperations(operations: OperationRegistry, rt: Sha
 
   op('purge-expired-clinical-information', async ({ context }) => {
     if ((await context()).principal.kind !== 'operator') throw forbidden('保存期間経過分の削除は運用者が行います', 'the purge is run by operators');
-    return { parameters: [{ name: 'purged', valueInteger: (await purgeExpired(rt)).purged }] };
+    const { purged, erasedLetters, purgedCheckups } = await purgeAll(rt);
+    return {
+      parameters: [
+        { name: 'purged', valueInteger: purged },
+        { name: 'erasedLetters', valueInteger: erasedLetters },
+        { name: 'purgedCheckups', valueInteger: purgedCheckups },
+      ],
+    };
   });
 }

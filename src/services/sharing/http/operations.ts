@@ -41,6 +41,8 @@ export const SHARING_SPECS: Record<string, OperationSpec> = {
     affectsState: false,
     parameters: [
       { name: 'kind', use: 'in', min: 0, max: '*', type: 'code', documentation: 'only these kinds (comma-separated in GET)', label: '種類' },
+      { name: '_count', use: 'in', min: 0, max: '1', type: 'integer', documentation: 'items per page (default 100, at most 1000)', label: '件数' },
+      { name: '_offset', use: 'in', min: 0, max: '1', type: 'integer', documentation: 'items to skip (the paging links carry it)', label: '開始位置' },
       { name: 'return', use: 'out', min: 1, max: '1', type: 'Bundle', documentation: 'searchset of the items' },
     ],
   },
@@ -96,10 +98,14 @@ export const SHARING_SPECS: Record<string, OperationSpec> = {
     code: 'purge-expired-clinical-information',
     url: url('purge-expired-clinical-information'),
     title: '保存期間経過分の削除 / Purge of expired items',
-    description: 'Operators: deletes items past their retention (idempotent; also run on a schedule).',
+    description: 'Operators: deletes items past their retention and erases letters past their time (idempotent; also run on a schedule).',
     system: true,
     instance: false,
     affectsState: true,
-    parameters: [{ name: 'purged', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'how many items were deleted' }],
+    parameters: [
+      { name: 'purged', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'how many items were deleted' },
+      { name: 'erasedLetters', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'how many referral letters / discharge summaries were erased' },
+      { name: 'purgedCheckups', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'how many check-up reports past 5 years were deleted' },
+    ],
   },
 };

@@ -5,7 +5,7 @@ import { FhirError, badRequest } from '../../../platform/fhir/errors.ts';
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { outcome, type Issue } from '../../../platform/fhir/outcome.ts';
 import type { ServicePlatform } from '../../../platform/service.ts';
-import { isInsuredPersonSystem, lookUpInsuredPerson } from '../../eligibility/index.ts';
+import { insuredKeyOf, isInsuredPersonSystem, lookUpInsuredPerson } from '../../eligibility/index.ts';
 
 type Json = Record<string, unknown>;
 export interface Entry {
@@ -118,7 +118,9 @@ export async function documentPerson(platform: ServicePlatform, entries: Entry[]
     (i) => isInsuredPersonSystem(i?.system) && typeof i.value === 'string',
   );
   const path = `Bundle.entry[${entry.index}].resource.identifier`;
-  if (ids.length !== 1)
+  // The same number under both spellings of the system (JP-CLINS and eCheckupReport) names one person.
+  const keys = new Set(ids.map((i) => insuredKeyOf(i.value!) ?? i.value));
+  if (keys.size !== 1)
     throw FhirError.of(
       422,
       'business-rule',

@@ -1,6 +1,7 @@
 /**
  * `Patient/[id]/$clinical-information` (6情報の閲覧 ❸, and the person's own view): the items of the person in force
- * now that the caller may see (viewer.ts), as a searchset Bundle; groups refused for lack of consent are named in an
+ * now that the caller may see (viewer.ts), newest first, as a searchset Bundle in pages (`_count`, `_offset`; total and
+ * paging links count only what the caller may see); groups refused for lack of consent are named in an
  * OperationOutcome entry (the same whether or not the person has items there). Every view is audited with its basis;
  * a refused group is recorded in the person's access log.
  */
@@ -10,17 +11,11 @@ import { forbidden } from '../../../platform/fhir/errors.ts';
 import { outcome, type Issue } from '../../../platform/fhir/outcome.ts';
 import { StatementParams } from '../../../platform/storage/sql-params.ts';
 import { bundleText, type TextEntry } from '../../../platform/store/bundle-text.ts';
-import { ITEM_KINDS, KIND_RULES, type ItemKind } from '../model/kinds.ts';
+import { ITEM_KINDS, type ItemKind } from '../model/kinds.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
 import { activeHolds } from './holds.ts';
 import { itemsSql } from './items-in-force.ts';
 import { basisFor, facilityAnswers, type ItemRow, type Viewer } from './viewer.ts';
-
-const RESOURCE_TYPES = [...new Set(ITEM_KINDS.map((k) => KIND_RULES[k].resourceType))];
-
-interface ViewRow extends ItemRow {
-  content: string | null;
-}
 
 /** The viewer, or 403 for callers that have no view of the 6 information. */
 async function viewerOf(rt: SharingRuntime, ctx: RequestContext, patientId: string, kinds: ItemKind[], at: Date): Promise<Viewer> {
@@ -44,33 +39,41 @@ async function viewerOf(rt: SharingRuntime, ctx: RequestContext, patientId: stri
   throw forbidden('6情報を閲覧できるのは医療機関・薬局と本人です', `a ${p.kind} has no view of the shared clinical information`);
 }
 
+/** Items per page by default and at most (`_count`): a person's 5 years can be thousands of items. */
+export const VIEW_PAGE = { default: 100, max: 1000 } as const;
+
 export async function viewClinicalInformation(
   rt: SharingRuntime,
   ctx: RequestContext,
   patientId: string,
-  opts: { kinds?: ItemKind[]; base: string },
+  opts: { kinds?: ItemKind[]; base: string; count?: number; offset?: number },
 ): Promise<string> {
   const kinds = opts.kinds?.length ? opts.kinds : [...ITEM_KINDS];
+  const count = opts.count ?? VIEW_PAGE.default;
+  const offset = opts.offset ?? 0;
   const scope = rt.platform.policy.scopeDecision(ctx, 'Condition', 'search');
   if (!scope.allow) throw forbidden(scope.ja, scope.en);
   const at = rt.clock();
   const viewer = await viewerOf(rt, ctx, patientId, kinds, at);
+  // Who may see what is decided on every item in force (small rows); only the page's resources are read.
   const sp = new StatementParams();
   const patient = sp.add(patientId);
   const when = sp.add(at.toISOString(), 'timestamptz');
-  const content = RESOURCE_TYPES.map((t) => `WHEN '${t}' THEN ${rt.platform.system.contentSql(t, 'x.resource_id')}`).join(' ');
-  const res = await rt.platform.db.query<ViewRow>(
-    `SELECT x.resource_type, x.resource_id, x.kind, x.facility, x.uninformed, x.undelivered, CASE x.resource_type ${content} END AS content
+  const res = await rt.platform.db.query<ItemRow>(
+    `SELECT x.resource_type, x.resource_id, x.kind, x.facility, x.uninformed, x.undelivered
        FROM (${itemsSql(`i.patient_key = ${patient}`, when)}) x
       WHERE x.in_force AND x.kind = ANY(${sp.add(kinds, 'text[]')})
-      ORDER BY x.kind, x.clinical_date DESC, x.resource_id`,
+      ORDER BY x.clinical_date DESC, x.kind, x.resource_id`,
     sp.values,
   );
-  const shown: { row: ViewRow; basis: string }[] = [];
+  const visible: { row: ItemRow; basis: string }[] = [];
   for (const row of res.rows) {
-    const basis = row.content ? basisFor(viewer, row) : undefined;
-    if (basis) shown.push({ row, basis });
+    const basis = basisFor(viewer, row);
+    if (basis) visible.push({ row, basis });
   }
+  const page = visible.slice(offset, offset + count);
+  const contents = await rt.platform.system.contents(page.map((s) => `${s.row.resource_type}/${s.row.resource_id}`));
+  const shown = page.filter((s) => contents.has(`${s.row.resource_type}/${s.row.resource_id}`));
   const issues: Issue[] = [];
   if (viewer.kind === 'facility')
     for (const [group, answer] of viewer.answers)
@@ -86,7 +89,7 @@ export async function viewClinicalInformation(
   const records = [
     rt.platform.repo.auditRecord(ctx, 'R', 'clinical-information', '0', patientId, refs.length ? refs : [entity], {
       basis: [...new Set(shown.map((s) => s.basis))].join(' ') || undefined,
-      query: `kind=${kinds.join(',')}`,
+      query: `kind=${kinds.join(',')}&_count=${count}&_offset=${offset}`,
     }),
   ];
   if (issues.length)
@@ -94,15 +97,21 @@ export async function viewClinicalInformation(
   await rt.platform.readAudit.write(records);
   const entries: TextEntry[] = shown.map((s) => ({
     fullUrl: `${opts.base}/${s.row.resource_type}/${s.row.resource_id}`,
-    resource: s.row.content,
+    resource: contents.get(`${s.row.resource_type}/${s.row.resource_id}`),
     extra: { search: { mode: 'match' } },
   }));
   if (issues.length) entries.push({ resource: JSON.stringify(outcome(issues)), extra: { search: { mode: 'outcome' } } });
+  const link = (at: number) =>
+    `${opts.base}/Patient/${patientId}/$clinical-information?${opts.kinds?.length ? `kind=${kinds.join(',')}&` : ''}_count=${count}&_offset=${at}`;
   return bundleText(
     {
       type: 'searchset',
-      total: shown.length,
-      link: [{ relation: 'self', url: `${opts.base}/Patient/${patientId}/$clinical-information${opts.kinds?.length ? `?kind=${kinds.join(',')}` : ''}` }],
+      total: visible.length,
+      link: [
+        { relation: 'self', url: link(offset) },
+        ...(offset + count < visible.length ? [{ relation: 'next', url: link(offset + count) }] : []),
+        ...(offset > 0 ? [{ relation: 'previous', url: link(Math.max(0, offset - count)) }] : []),
+      ],
     },
     entries,
   );
