@@ -17,11 +17,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPatient, labObservation } from './documents.ts';
+import { floorReads } from './floor-reads.ts';
 import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { adminQuery } from '../src/platform/storage/pg-admin.ts';
 import type { Database } from '../src/platform/storage/database.ts';
 import { batchedRawInserts, openMigrated, type BatchedRawResult } from './batched-raw.ts';
-import { ADMIN_URL, freshDatabase, load, postgresAvailable, startChild, startChildServer, workers, type LoadResult } from './lib.ts';
+import { ADMIN_URL, freshDatabase, load, postgresAvailable, startChildServer, workers, type LoadResult } from './lib.ts';
 
 const CONCURRENCY = 32;
 const READERS = 50;
@@ -142,24 +143,6 @@ async function httpPhase(server: { url: string; token: string }, seconds: number
   return { createHttp, readHttp, readAtRate, searchHttp };
 }
 
-/** Steady-rate reads from the floor server (bench/floor-server.ts) on a fresh database, after a short warm-up. */
-async function floorReads(seconds: number, rate: number): Promise<OpenLoopResult> {
-  const db = await freshDatabase('tsunagu_bench_floor');
-  try {
-    const floor = await startChild<{ port: number; ids: string[] }>('./floor-server.ts', { DATABASE_URL: db.url });
-    try {
-      const plan = { origin: floor.url, headers: {}, path: (i: number) => `/doc/${floor.info.ids[i % floor.info.ids.length]}`, clients: READERS, rate };
-      await openLoop({ ...plan, seconds: Math.ceil(seconds / 2) });
-      return await openLoop({ ...plan, seconds });
-    } finally {
-      await floor.stop();
-    }
-  } finally {
-    await db.drop();
-    await adminQuery(ADMIN_URL, 'CHECKPOINT').catch(() => undefined);
-  }
-}
-
 export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<EngineResult[]> {
   const seconds = opts.quick ? 3 : 10;
   const docCount = opts.quick ? 2000 : 10_000;
@@ -198,7 +181,7 @@ export async function benchPlatform(opts: { quick?: boolean } = {}): Promise<Eng
       await batched.drop();
       await ours.drop();
       await adminQuery(ADMIN_URL, 'CHECKPOINT').catch(() => undefined);
-      const floorAtRate = await floorReads(seconds, READ_RATE.postgres);
+      const floorAtRate = await floorReads({ seconds, rate: READ_RATE.postgres, clients: READERS });
       const server = await startChildServer({ DATABASE_URL: http.url });
       const phase = await httpPhase(server, seconds, READ_RATE.postgres);
       await server.stop();

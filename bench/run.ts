@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability` a subset.
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { READ_RATE, benchPlatform } from './platform.ts';
 import { benchValidate, formatValidateBench } from './validate.ts';
 import { benchEligibility, eligibilityTable } from './eligibility.ts';
 import { benchDurability, durabilityTable } from './durability.ts';
+import { benchSharing, sharingTable } from './sharing.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -95,6 +96,23 @@ if (wanted('durability')) {
   sectionDone('durability');
   console.log('\n## Embedded durability: FHIR creates (store) on PGlite with fsync on (default) and off\n');
   console.log(table(durabilityTable(results.durability as Awaited<ReturnType<typeof benchDurability>>)));
+}
+
+if (wanted('sharing')) {
+  // The platform read floor of this run when the platform section measured it; else the section measures its own.
+  const platformFloor = (results.platform as Awaited<ReturnType<typeof benchPlatform>> | undefined)?.find((r) => r.engine === 'postgres')?.floorAtRate;
+  const sharing = await benchSharing({ quick, floor: platformFloor });
+  results.sharing = sharing ?? { skipped: true };
+  sectionDone('sharing');
+  if (sharing) {
+    const h = sharing.history;
+    console.log(
+      `\n## EHR sharing on PostgreSQL: $register-clinical-information (${sharing.bundle.category}) vs a plain transaction of the same resources; Patient/[id]/$clinical-information of one person\n`,
+    );
+    console.log(table(sharingTable(sharing)));
+    const kinds = Object.entries(h.byKind).map(([k, v]) => `${k} ${v}`);
+    console.log(`\nthe person's history: ${h.registered} items in ${h.registrations} Bundles (${kinds.join(', ')}); ${h.expectedInForce} in force.`);
+  }
 }
 
 results.seconds = Math.round((Date.now() - started) / 1000);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { CHECKUP_PACKAGE, checkupReport, sampleReport } from './checkups-examples.ts';
-import { CLINIC, OTHER_CLINIC, sharingWorld, type SharingWorld } from './sharing-world.ts';
+import { CLINIC, OTHER_CLINIC, sharingWorld, type SharingWorld, issueTexts, subscribeTo, eventFoci } from './sharing-world.ts';
 
 type Json = Record<string, unknown>;
 type Param = { name: string; valueReference?: { reference: string }; valueCode?: string; valueInteger?: number; valueDate?: string };
@@ -17,8 +17,7 @@ const TOPIC = 'https://tsunagu.dev/fhir/SubscriptionTopic/checkup-registered';
 const PROVIDER_SCOPES = ['system/Composition.cruds', 'system/Observation.cruds', 'system/DiagnosticReport.cruds', 'system/Patient.rs'];
 
 const param = (body: Json, name: string) => ((body.parameter as Param[]) ?? []).filter((p) => p.name === name);
-const texts = (body: Json) =>
-  ((body.issue as { details?: { text?: string }; diagnostics?: string }[]) ?? []).map((i) => `${i.details?.text} ⟂ ${i.diagnostics}`);
+const texts = issueTexts;
 const daysAgo = (n: number) => new Date(Date.now() + 9 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(ENGINES)('registration of check-up reports (%s)', (engine) => {
@@ -214,39 +213,11 @@ describe.each(ENGINES)('registration of check-up reports (%s)', (engine) => {
   });
 
   it('the person is notified of a new report (topic checkup-registered); another person is not', async () => {
-    const subscribe = async (token: string) => {
-      const res = await sw.request({
-        method: 'POST',
-        url: '/fhir/Subscription',
-        token,
-        body: {
-          resourceType: 'Subscription',
-          status: 'requested',
-          reason: '健診結果',
-          criteria: TOPIC,
-          channel: {
-            type: 'websocket',
-            payload: 'application/fhir+json',
-            _payload: {
-              extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content', valueCode: 'id-only' }],
-            },
-          },
-        },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return json(res).id as string;
-    };
-    const focusOf = async (token: string, id: string) => {
-      const res = await sw.request({ method: 'GET', url: `/fhir/Subscription/${id}/$events?eventsSinceNumber=1`, token });
-      expect(res.statusCode, res.body).toBe(200);
-      const params = (json(res).entry?.[0]?.resource?.parameter ?? []) as { name: string; part?: { name: string; valueReference?: { reference: string } }[] }[];
-      return params.filter((p) => p.name === 'notification-event').map((p) => p.part?.find((x) => x.name === 'focus')?.valueReference?.reference ?? '');
-    };
-    const mine = await subscribe(sw.tokens.alice);
-    const bobs = await subscribe(sw.tokens.bob);
+    const mine = await subscribeTo(sw, sw.tokens.alice, TOPIC);
+    const bobs = await subscribeTo(sw, sw.tokens.bob, TOPIC);
     const res = await register(provider, checkupReport(sw.alice, { provider: CLINIC, date: daysAgo(1) }));
     const report = param(res.body, 'report')[0].valueReference!.reference;
-    expect((await focusOf(sw.tokens.alice, mine)).some((f) => f.endsWith(report))).toBe(true);
-    expect(await focusOf(sw.tokens.bob, bobs)).toEqual([]);
+    expect((await eventFoci(sw, sw.tokens.alice, mine)).some((f) => f.endsWith(report))).toBe(true);
+    expect(await eventFoci(sw, sw.tokens.bob, bobs)).toEqual([]);
   });
 });

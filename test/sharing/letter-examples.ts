@@ -54,3 +54,46 @@ export const prescription = (person: TestPerson, facility = CLINIC, example = PR
   ...readdress(example, person, facility),
   authoredOn: new Date().toISOString(),
 });
+
+/** A JP_Bundle_eDischargeSummary of `person` from `sender` (CDA section; built from the referral example's parts). */
+export function dischargeSummary(person: TestPerson, sender = CLINIC): Json {
+  const ref = referral(person, sender);
+  const by = (t: string) => entriesOf(ref).filter((e) => e.resource.resourceType === t);
+  const [patient, doctor, org, doc] = [by('Patient')[0], by('Practitioner')[0], by('Organization')[0], by('DocumentReference')[0]];
+  const stay = structuredClone(by('Encounter')[0]);
+  stay.resource.class = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: '入院' };
+  stay.resource.period = { start: '2025-03-01', end: '2025-03-20' };
+  const composition = {
+    fullUrl: `urn:uuid:${randomUUID()}`,
+    resource: {
+      resourceType: 'Composition',
+      meta: {
+        lastUpdated: '2025-03-20T10:00:00+09:00',
+        profile: ['http://jpfhir.jp/fhir/eDischargeSummary/StructureDefinition/JP_Composition_eDischargeSummary'],
+      },
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber', valueString: '1.0' }],
+      identifier: { system: 'http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier', value: `${sender}-2025-${randomUUID()}` },
+      status: 'final',
+      type: { coding: [{ system: 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes', code: '18842-5', display: '退院時サマリー' }] },
+      category: [{ coding: [{ system: 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-subtypecodes', code: 'DISCHARGE', display: '退院時文書' }] }],
+      subject: { reference: patient.fullUrl },
+      encounter: { reference: stay.fullUrl },
+      date: '2025-03-20T10:00:00+09:00',
+      author: [{ reference: doctor.fullUrl }, { reference: org.fullUrl }],
+      title: '退院時サマリー',
+      custodian: { reference: org.fullUrl },
+      event: [{ period: { start: '2025-03-01', end: '2025-03-20' } }],
+      section: [
+        { title: 'CDA参照', code: { coding: [{ system: SECTION_SYSTEM, code: '200', display: 'CDA参照セクション' }] }, entry: [{ reference: doc.fullUrl }] },
+      ],
+    },
+  };
+  return {
+    resourceType: 'Bundle',
+    meta: { lastUpdated: '2025-03-20T10:00:00+09:00', profile: ['http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eDischargeSummary|1'] },
+    identifier: { system: 'http://jpfhir.jp/fhir/clins/bundle-identifier', value: `${sender}^2025^${randomUUID()}` },
+    type: 'document',
+    timestamp: '2025-03-20T10:00:00+09:00',
+    entry: [composition, patient, doctor, org, stay, by('Condition')[0], doc],
+  };
+}

@@ -15,9 +15,9 @@ import { purgeLetters, REFERRAL_RECEIVED_TOPIC } from '../../src/services/sharin
 import { auditOf } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
-import { INVALID_DIR, readExample, type TestPerson } from './clins-examples.ts';
-import { CLINIC, OTHER_CLINIC, THIRD_CLINIC, sharingWorld, type SharingWorld } from './sharing-world.ts';
-import { FACILITY_SYSTEM, MEMBER_SYSTEM, SECTION_SYSTEM, entriesOf, prescription, referral, resourceAt, sectionRef } from './letter-examples.ts';
+import { INVALID_DIR, readExample } from './clins-examples.ts';
+import { CLINIC, OTHER_CLINIC, THIRD_CLINIC, sharingWorld, type SharingWorld, issueTexts } from './sharing-world.ts';
+import { FACILITY_SYSTEM, MEMBER_SYSTEM, dischargeSummary, prescription, referral, resourceAt, sectionRef } from './letter-examples.ts';
 
 type Json = Record<string, any>;
 const DAY = 86_400_000;
@@ -25,56 +25,13 @@ const BAD_PRESCRIPTION = readExample(INVALID_DIR, 'MedicationRequest-ErrorExampl
 
 // ---------- documents ----------
 
-/** A JP_Bundle_eDischargeSummary of `person` from `sender` (CDA section; built from the referral example's parts). */
-function dischargeSummary(person: TestPerson, sender = CLINIC): Json {
-  const ref = referral(person, sender);
-  const by = (t: string) => entriesOf(ref).filter((e) => e.resource.resourceType === t);
-  const [patient, doctor, org, doc] = [by('Patient')[0], by('Practitioner')[0], by('Organization')[0], by('DocumentReference')[0]];
-  const stay = structuredClone(by('Encounter')[0]);
-  stay.resource.class = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: '入院' };
-  stay.resource.period = { start: '2025-03-01', end: '2025-03-20' };
-  const composition = {
-    fullUrl: `urn:uuid:${randomUUID()}`,
-    resource: {
-      resourceType: 'Composition',
-      meta: {
-        lastUpdated: '2025-03-20T10:00:00+09:00',
-        profile: ['http://jpfhir.jp/fhir/eDischargeSummary/StructureDefinition/JP_Composition_eDischargeSummary'],
-      },
-      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber', valueString: '1.0' }],
-      identifier: { system: 'http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier', value: `${sender}-2025-${randomUUID()}` },
-      status: 'final',
-      type: { coding: [{ system: 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes', code: '18842-5', display: '退院時サマリー' }] },
-      category: [{ coding: [{ system: 'http://jpfhir.jp/fhir/Common/CodeSystem/doc-subtypecodes', code: 'DISCHARGE', display: '退院時文書' }] }],
-      subject: { reference: patient.fullUrl },
-      encounter: { reference: stay.fullUrl },
-      date: '2025-03-20T10:00:00+09:00',
-      author: [{ reference: doctor.fullUrl }, { reference: org.fullUrl }],
-      title: '退院時サマリー',
-      custodian: { reference: org.fullUrl },
-      event: [{ period: { start: '2025-03-01', end: '2025-03-20' } }],
-      section: [
-        { title: 'CDA参照', code: { coding: [{ system: SECTION_SYSTEM, code: '200', display: 'CDA参照セクション' }] }, entry: [{ reference: doc.fullUrl }] },
-      ],
-    },
-  };
-  return {
-    resourceType: 'Bundle',
-    meta: { lastUpdated: '2025-03-20T10:00:00+09:00', profile: ['http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eDischargeSummary|1'] },
-    identifier: { system: 'http://jpfhir.jp/fhir/clins/bundle-identifier', value: `${sender}^2025^${randomUUID()}` },
-    type: 'document',
-    timestamp: '2025-03-20T10:00:00+09:00',
-    entry: [composition, patient, doctor, org, stay, by('Condition')[0], doc],
-  };
-}
-
 // ---------- calls ----------
 
 const param = (body: Json, name: string) => (body.parameter ?? []).find((p: Json) => p.name === name);
 const value = (p: Json | undefined) => p && (p.valueString ?? p.valueCode ?? p.valueInstant ?? p.valueBoolean ?? p.valueInteger ?? p.valueReference?.reference);
 const parts = (p: Json) => Object.fromEntries((p.part as Json[]).map((x) => [x.name, value(x)]));
 const letters = (body: Json) => (body.parameter ?? []).filter((p: Json) => p.name === 'letter').map(parts);
-const texts = (body: Json) => ((body.issue as Json[]) ?? []).map((i) => `${i.details?.text} ⟂ ${i.diagnostics}`);
+const texts = issueTexts;
 
 /** A local HTTP receiver of rest-hook notifications (what each path got). */
 async function startReceiver() {

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { INVALID_DIR, VALID_DIR, readExample, readdress, withFlags } from './clins-examples.ts';
-import { CLINIC, OTHER_CLINIC, sharingWorld, storedRefs, type SharingWorld } from './sharing-world.ts';
+import { CLINIC, OTHER_CLINIC, sharingWorld, storedRefs, type SharingWorld, issueTexts, subscribeTo, eventFoci } from './sharing-world.ts';
 
 type Json = Record<string, unknown>;
+const CLINICAL_TOPIC = 'https://tsunagu.dev/fhir/SubscriptionTopic/clinical-information-registered';
 const CONDITION = readExample(VALID_DIR, 'Condition-Example-JP-Condition-eCS-03.json');
 const CONDITION_01 = readExample(VALID_DIR, 'Condition-Example-JP-Condition-eCS-01.json');
 const LAB_K = readExample(VALID_DIR, 'Observation-Example-JP-Obs-LabResult-eCS-K.json');
@@ -30,8 +31,7 @@ async function counts(sw: SharingWorld): Promise<string> {
   return `${await q('SELECT count(*)::int AS n FROM resources')}/${await q('SELECT count(*)::int AS n FROM resource_versions')}/${await q('SELECT count(*)::int AS n FROM sharing_items')}`;
 }
 
-const texts = (body: Json) =>
-  ((body.issue as { details?: { text?: string }; diagnostics?: string }[]) ?? []).map((i) => `${i.details?.text} ⟂ ${i.diagnostics}`);
+const texts = issueTexts;
 
 describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
   let sw: SharingWorld;
@@ -218,44 +218,15 @@ describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
   });
 
   it('the patient is notified of new items (Subscriptions), never of 未告知 ones, and no one else is', async () => {
-    const topic = 'https://tsunagu.dev/fhir/SubscriptionTopic/clinical-information-registered';
-    const subscribe = async (token: string) => {
-      const res = await sw.request({
-        method: 'POST',
-        url: '/fhir/Subscription',
-        token,
-        body: {
-          resourceType: 'Subscription',
-          status: 'requested',
-          reason: '新しい6情報',
-          criteria: topic,
-          channel: {
-            type: 'websocket',
-            payload: 'application/fhir+json',
-            _payload: {
-              extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content', valueCode: 'id-only' }],
-            },
-          },
-        },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      return json(res).id as string;
-    };
-    const focusOf = async (token: string, id: string) => {
-      const res = await sw.request({ method: 'GET', url: `/fhir/Subscription/${id}/$events?eventsSinceNumber=1`, token });
-      expect(res.statusCode, res.body).toBe(200);
-      const params = (json(res).entry?.[0]?.resource?.parameter ?? []) as { name: string; part?: { name: string; valueReference?: { reference: string } }[] }[];
-      return params.filter((p) => p.name === 'notification-event').map((p) => p.part?.find((x) => x.name === 'focus')?.valueReference?.reference ?? '');
-    };
-    const mine = await subscribe(sw.tokens.alice);
-    const bobs = await subscribe(sw.tokens.bob);
+    const mine = await subscribeTo(sw, sw.tokens.alice, CLINICAL_TOPIC);
+    const bobs = await subscribeTo(sw, sw.tokens.bob, CLINICAL_TOPIC);
     const told = storedRefs((await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC)]))).body)[0];
     const untold = storedRefs(
       (await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [withFlags(readdress(CONDITION, sw.alice, CLINIC), 'UNINFORMED')]))).body,
     )[0];
-    const focus = await focusOf(sw.tokens.alice, mine);
+    const focus = await eventFoci(sw, sw.tokens.alice, mine);
     expect(focus.some((f) => f.endsWith(told))).toBe(true);
     expect(focus.some((f) => f.endsWith(untold))).toBe(false);
-    expect(await focusOf(sw.tokens.bob, bobs)).toEqual([]);
+    expect(await eventFoci(sw, sw.tokens.bob, bobs)).toEqual([]);
   });
 });

@@ -127,3 +127,37 @@ export function storedRefs(body: Json): string[] {
     .filter((p) => p.name === 'item')
     .map((p) => p.part!.find((x) => x.name === 'reference')!.valueReference!.reference);
 }
+
+/** The issues of an OperationOutcome as `Japanese ⟂ English` lines. */
+export const issueTexts = (body: Json): string[] =>
+  ((body.issue as { details?: { text?: string }; diagnostics?: string }[]) ?? []).map((i) => `${i.details?.text} ⟂ ${i.diagnostics}`);
+
+/** A websocket Subscription of `token`'s organisation or person to `topic` (id-only); its id. */
+export async function subscribeTo(sw: SharingWorld, token: string, topic: string): Promise<string> {
+  const res = await sw.request({
+    method: 'POST',
+    url: '/fhir/Subscription',
+    token,
+    body: {
+      resourceType: 'Subscription',
+      status: 'requested',
+      reason: 'テストの通知',
+      criteria: topic,
+      channel: {
+        type: 'websocket',
+        payload: 'application/fhir+json',
+        _payload: { extension: [{ url: 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content', valueCode: 'id-only' }] },
+      },
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`subscribe: ${res.statusCode} ${res.body}`);
+  return json(res).id as string;
+}
+
+/** The focus references of a Subscription's stored events ($events). */
+export async function eventFoci(sw: SharingWorld, token: string, id: string): Promise<string[]> {
+  const res = await sw.request({ method: 'GET', url: `/fhir/Subscription/${id}/$events?eventsSinceNumber=1`, token });
+  if (res.statusCode !== 200) throw new Error(`$events: ${res.statusCode} ${res.body}`);
+  const params = (json(res).entry?.[0]?.resource?.parameter ?? []) as { name: string; part?: { name: string; valueReference?: { reference: string } }[] }[];
+  return params.filter((p) => p.name === 'notification-event').map((p) => p.part?.find((x) => x.name === 'focus')?.valueReference?.reference ?? '');
+}

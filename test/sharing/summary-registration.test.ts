@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
-import { CLINIC, KYOKAI, OTHER_CLINIC, sharingWorld, type SharingWorld } from './sharing-world.ts';
+import { CLINIC, KYOKAI, OTHER_CLINIC, sharingWorld, type SharingWorld, issueTexts } from './sharing-world.ts';
 import { SUMMARY_SCOPES, entriesOf, patientSummary } from './summary-examples.ts';
 
 type Json = Record<string, unknown>;
 type Param = { name: string; valueReference?: { reference: string }; valueCode?: string; valueInteger?: number };
 
 const param = (body: Json, name: string) => ((body.parameter as Param[]) ?? []).filter((p) => p.name === name);
-const texts = (body: Json) =>
-  ((body.issue as { details?: { text?: string }; diagnostics?: string }[]) ?? []).map((i) => `${i.details?.text} ⟂ ${i.diagnostics}`);
+const texts = issueTexts;
 
 describe.each(ENGINES)('registration of patient summaries (%s)', (engine) => {
   let sw: SharingWorld;

@@ -8,7 +8,7 @@ import { auditOf } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { VALID_DIR, readExample, readdress, withFlags } from './clins-examples.ts';
 import { CLINIC, OTHER_CLINIC, THIRD_CLINIC, sharingWorld, storedRefs, type SharingWorld } from './sharing-world.ts';
-import { prescription, referral } from './letter-examples.ts';
+import { dischargeSummary, prescription, referral } from './letter-examples.ts';
 import { json } from '../helpers/tsunagu.ts';
 
 type Json = Record<string, unknown>;
@@ -31,6 +31,25 @@ function infection(): Json {
   return r;
 }
 
+interface LogEntry {
+  subtype: string;
+  outcome: string;
+  policy?: string[];
+  entities: string[];
+}
+
+/** The person's newest access-log events (newest first), as the person reads them. */
+async function recentAudit(sw: SharingWorld, patientId: string): Promise<LogEntry[]> {
+  await sw.w.s.t.platform.readAudit.drain();
+  const res = await sw.request({ method: 'GET', url: `/fhir/AuditEvent?patient=Patient/${patientId}&_sort=-date&_count=50`, token: sw.tokens.alice });
+  return (JSON.parse(res.body).entry ?? []).map((e: { resource: Record<string, any> }) => ({
+    subtype: e.resource.subtype?.[0]?.code as string,
+    outcome: e.resource.outcome as string,
+    policy: e.resource.agent?.[0]?.policy as string[] | undefined,
+    entities: ((e.resource.entity ?? []) as { what?: { reference?: string } }[]).map((x) => x.what?.reference ?? '').filter(Boolean),
+  }));
+}
+
 const dated = (r: Json, field: string, at: Date): Json => ({ ...r, [field]: `${at.toISOString().slice(0, 19)}+00:00` });
 
 type Viewer = 'registrant' | 'surgery' | 'medication' | 'none' | 'patient';
@@ -42,6 +61,7 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
   const items = new Map<string, string>();
   const t0 = new Date();
   let letterId = '';
+  let summaryId = '';
 
   async function put(kind: string, state: State, resource: Json, category: string, field: string, at: Date): Promise<void> {
     let r = dated(readdress(resource, sw.alice, CLINIC, `${kind}-${state}-${engine}`), field, at);
@@ -107,6 +127,20 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
     const rxRefs = out.filter((p) => p.name === 'item').map((p) => p.valueReference!.reference);
     expect(rxRefs).toHaveLength(rxStates.length);
     for (const [n, [state]] of rxStates.entries()) items.set(`prescription:${state}`, rxRefs[n]);
+    const summary = await sw.request({
+      method: 'POST',
+      url: '/fhir/$send-discharge-summary',
+      token: sw.tokens.clinic,
+      body: {
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'dischargeSummary', resource: dischargeSummary(sw.alice, CLINIC) },
+          { name: 'addressee', valueString: THIRD_CLINIC },
+        ],
+      },
+    });
+    expect(summary.statusCode, summary.body.slice(0, 1000)).toBe(201);
+    summaryId = (json(summary).parameter as { name: string; valueString?: string }[]).find((p) => p.name === 'letter')!.valueString!;
     // Consents before the holds: OTHER the surgery group, THIRD the medication group.
     await sw.consent(sw.alice.id, OTHER_CLINIC, 'surgery');
     await sw.consent(sw.alice.id, THIRD_CLINIC, 'medication');
@@ -158,21 +192,39 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
   }
 
   it.each(['registrant', 'surgery', 'medication', 'none', 'patient'] as Viewer[])('viewer %s: every kind × state as the rules say', async (viewer) => {
-    const seen = new Set((await sw.view(TOKEN[viewer](), sw.alice.id, '?_count=1000')).refs);
+    const refs = (await sw.view(TOKEN[viewer](), sw.alice.id, '?_count=1000')).refs;
+    const seen = new Set(refs);
     for (const [key, ref] of items) {
       const [kind, state] = key.split(':');
       expect(seen.has(ref), `${viewer} × ${key}`).toBe(expected(viewer, kind, state));
     }
+    // The view's AuditEvent names exactly what was shown, with its bases.
+    const views = (await recentAudit(sw, sw.alice.id)).filter((e) => e.subtype === 'clinical-information' && e.outcome === '0');
+    const shownIn = (e: { entities: string[] }) => e.entities.filter((x) => !x.startsWith('Patient/'));
+    const event = views.find((e) => shownIn(e).length === refs.length && refs.every((r) => shownIn(e).some((x) => x.endsWith(r))));
+    expect(event, `${viewer}: an AuditEvent of the view`).toBeDefined();
+    const BASIS: Record<Viewer, RegExp> = { registrant: /^registrant$/, surgery: /^Consent\//, medication: /^Consent\//, none: /./, patient: /^patient$/ };
+    if (refs.length)
+      expect(
+        (event!.policy ?? []).every((p) => BASIS[viewer].test(p) || p === 'registrant'),
+        `${viewer}: ${event!.policy}`,
+      ).toBe(true);
   });
 
-  it('a referral letter reaches its addressee only: the sender sees its state, everyone else an absent letter', async () => {
+  it.each(['referral letter', 'discharge summary'])('a %s reaches its addressee only: the sender sees its state, everyone else an absent one', async (what) => {
+    const id = what === 'referral letter' ? letterId : summaryId;
     const on = (token: string, op: string) =>
-      sw.request({ method: 'POST', url: `/fhir/$${op}`, token, body: { resourceType: 'Parameters', parameter: [{ name: 'letter', valueString: letterId }] } });
+      sw.request({ method: 'POST', url: `/fhir/$${op}`, token, body: { resourceType: 'Parameters', parameter: [{ name: 'letter', valueString: id }] } });
     expect((await on(sw.tokens.third, 'retrieve-referral')).statusCode).toBe(200);
     expect((await on(sw.tokens.clinic, 'referral-status')).statusCode).toBe(200);
     expect((await on(sw.tokens.clinic, 'retrieve-referral')).statusCode).toBe(403);
     for (const token of [sw.tokens.other, sw.tokens.pharmacy, sw.tokens.alice, sw.tokens.kyokai, sw.tokens.kumiai, sw.tokens.operator])
       for (const op of ['retrieve-referral', 'acknowledge-referral', 'referral-status']) expect((await on(token, op)).statusCode, op).toBe(404);
+    // The addressee's retrieval is in the person's access log with its basis.
+    const log = await auditOf(sw.w, sw.alice.id);
+    expect(
+      log.some((e) => e.outcome === '0' && e.agent === THIRD_CLINIC && (e.policy ?? []).includes('addressee') && e.entities.some((x) => x.includes(id))),
+    ).toBe(true);
   });
 
   it('insurers (the member’s and another), a municipality-like caller, an operator and another patient have no view', async () => {
@@ -212,12 +264,15 @@ describe.each(ENGINES)('who sees which item (%s)', (engine) => {
       const res = await sw.request({ method: 'GET', url, token: sw.tokens.other });
       const body = JSON.parse(res.body);
       expect(body.total).toBe(all.length);
-      seen.push(...body.entry.filter((e: Json) => (e.search as Json).mode === 'match').map((e: { resource: Json }) => `${e.resource.resourceType}/${e.resource.id}`));
+      seen.push(
+        ...body.entry.filter((e: Json) => (e.search as Json).mode === 'match').map((e: { resource: Json }) => `${e.resource.resourceType}/${e.resource.id}`),
+      );
       const next = (body.link as { relation: string; url: string }[]).find((l) => l.relation === 'next')?.url;
       url = next ? next.slice(next.indexOf('/fhir/')) : undefined;
     }
     expect(seen).toEqual(all);
-    for (const bad of ['?_count=0', '?_count=1001', '?_count=x', '?_offset=-1']) expect((await sw.view(sw.tokens.other, sw.alice.id, bad)).status, bad).toBe(400);
+    for (const bad of ['?_count=0', '?_count=1001', '?_count=x', '?_offset=-1'])
+      expect((await sw.view(sw.tokens.other, sw.alice.id, bad)).status, bad).toBe(400);
   });
 
   it('the kind parameter narrows the view; an unknown kind is a 400', async () => {

@@ -11,11 +11,11 @@ import { forbidden } from '../../../platform/fhir/errors.ts';
 import { outcome, type Issue } from '../../../platform/fhir/outcome.ts';
 import { StatementParams } from '../../../platform/storage/sql-params.ts';
 import { bundleText, type TextEntry } from '../../../platform/store/bundle-text.ts';
-import { ITEM_KINDS, type ItemKind } from '../model/kinds.ts';
+import { ITEM_KINDS, KIND_RULES, type ItemKind } from '../model/kinds.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
 import { activeHolds } from './holds.ts';
 import { itemsSql } from './items-in-force.ts';
-import { basisFor, facilityAnswers, type ItemRow, type Viewer } from './viewer.ts';
+import { facilityAnswers, visibilitySql, type Viewer } from './viewer.ts';
 
 /** The viewer, or 403 for callers that have no view of the 6 information. */
 async function viewerOf(rt: SharingRuntime, ctx: RequestContext, patientId: string, kinds: ItemKind[], at: Date): Promise<Viewer> {
@@ -39,6 +39,22 @@ async function viewerOf(rt: SharingRuntime, ctx: RequestContext, patientId: stri
   throw forbidden('6情報を閲覧できるのは医療機関・薬局と本人です', `a ${p.kind} has no view of the shared clinical information`);
 }
 
+const RESOURCE_TYPES = [...new Set(ITEM_KINDS.map((k) => KIND_RULES[k].resourceType))];
+
+/** How many items `viewer` may see (a page past the end carries no window count). */
+async function countVisible(rt: SharingRuntime, viewer: Viewer, patientId: string, kinds: ItemKind[], at: Date): Promise<number> {
+  const sp = new StatementParams();
+  const patient = sp.add(patientId);
+  const when = sp.add(at.toISOString(), 'timestamptz');
+  const visible = visibilitySql(viewer, sp, when);
+  const res = await rt.platform.db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (${itemsSql(`i.patient_key = ${patient}`, when)}) x
+      WHERE x.in_force AND x.kind = ANY(${sp.add(kinds, 'text[]')}) AND ${visible.where}`,
+    sp.values,
+  );
+  return Number(res.rows[0].n);
+}
+
 /** Items per page by default and at most (`_count`): a person's 5 years can be thousands of items. */
 export const VIEW_PAGE = { default: 100, max: 1000 } as const;
 
@@ -55,25 +71,24 @@ export async function viewClinicalInformation(
   if (!scope.allow) throw forbidden(scope.ja, scope.en);
   const at = rt.clock();
   const viewer = await viewerOf(rt, ctx, patientId, kinds, at);
-  // Who may see what is decided on every item in force (small rows); only the page's resources are read.
+  // Who may see what is decided in SQL on the items in force; only the page's rows and resources come back.
   const sp = new StatementParams();
   const patient = sp.add(patientId);
   const when = sp.add(at.toISOString(), 'timestamptz');
-  const res = await rt.platform.db.query<ItemRow>(
-    `SELECT x.resource_type, x.resource_id, x.kind, x.facility, x.uninformed, x.undelivered
-       FROM (${itemsSql(`i.patient_key = ${patient}`, when)}) x
-      WHERE x.in_force AND x.kind = ANY(${sp.add(kinds, 'text[]')})
-      ORDER BY x.clinical_date DESC, x.kind, x.resource_id`,
+  const visible = visibilitySql(viewer, sp, when);
+  const content = RESOURCE_TYPES.map((t) => `WHEN '${t}' THEN ${rt.platform.system.contentSql(t, 'v.resource_id')}`).join(' ');
+  const res = await rt.platform.db.query<{ resource_type: string; resource_id: string; basis: string; total: string; content: string | null }>(
+    `SELECT v.resource_type, v.resource_id, v.basis, v.total, CASE v.resource_type ${content} END AS content FROM (
+       SELECT x.resource_type, x.resource_id, x.clinical_date, x.kind, ${visible.basis} AS basis, count(*) OVER () AS total
+         FROM (${itemsSql(`i.patient_key = ${patient}`, when)}) x
+        WHERE x.in_force AND x.kind = ANY(${sp.add(kinds, 'text[]')}) AND ${visible.where}
+        ORDER BY x.clinical_date DESC, x.kind, x.resource_id
+        LIMIT ${sp.add(count)} OFFSET ${sp.add(offset)}) v
+     ORDER BY v.clinical_date DESC, v.kind, v.resource_id`,
     sp.values,
   );
-  const visible: { row: ItemRow; basis: string }[] = [];
-  for (const row of res.rows) {
-    const basis = basisFor(viewer, row);
-    if (basis) visible.push({ row, basis });
-  }
-  const page = visible.slice(offset, offset + count);
-  const contents = await rt.platform.system.contents(page.map((s) => `${s.row.resource_type}/${s.row.resource_id}`));
-  const shown = page.filter((s) => contents.has(`${s.row.resource_type}/${s.row.resource_id}`));
+  const total = res.rows.length ? Number(res.rows[0].total) : offset === 0 ? 0 : await countVisible(rt, viewer, patientId, kinds, at);
+  const shown = res.rows.filter((r) => r.content !== null).map((r) => ({ row: r, basis: r.basis }));
   const issues: Issue[] = [];
   if (viewer.kind === 'facility')
     for (const [group, answer] of viewer.answers)
@@ -97,7 +112,7 @@ export async function viewClinicalInformation(
   await rt.platform.readAudit.write(records);
   const entries: TextEntry[] = shown.map((s) => ({
     fullUrl: `${opts.base}/${s.row.resource_type}/${s.row.resource_id}`,
-    resource: contents.get(`${s.row.resource_type}/${s.row.resource_id}`),
+    resource: s.row.content,
     extra: { search: { mode: 'match' } },
   }));
   if (issues.length) entries.push({ resource: JSON.stringify(outcome(issues)), extra: { search: { mode: 'outcome' } } });
@@ -106,10 +121,10 @@ export async function viewClinicalInformation(
   return bundleText(
     {
       type: 'searchset',
-      total: visible.length,
+      total,
       link: [
         { relation: 'self', url: link(offset) },
-        ...(offset + count < visible.length ? [{ relation: 'next', url: link(offset + count) }] : []),
+        ...(offset + count < total ? [{ relation: 'next', url: link(offset + count) }] : []),
         ...(offset > 0 ? [{ relation: 'previous', url: link(Math.max(0, offset - count)) }] : []),
       ],
     },

@@ -28,13 +28,23 @@ function retained(at: string): string {
   return `CASE x.kind ${perKind.join(' ')} ELSE FALSE END`;
 }
 
+/** Kinds kept by "the latest N" need the person's other items of the kind (window functions); the rest do not. */
+const RANKED = ITEM_KINDS.filter((k) => KIND_RULES[k].keepLatest);
+const PLAIN = ITEM_KINDS.filter((k) => !KIND_RULES[k].keepLatest);
+const kindList = (kinds: readonly string[]) => kinds.map((k) => `'${k}'`).join(', ');
+
 /**
  * SQL selecting live items (of the persons `persons` selects, a condition on `i`) with `in_force` (within retention
- * at `at`, a timestamptz placeholder); the other columns are those of `sharing_items`.
+ * at `at`, a timestamptz placeholder); the other columns are those of `sharing_items` and `recency`. Ranks are computed
+ * over labs and prescriptions only: a 5-year history is mostly diagnoses and allergies, which need none.
  */
 export function itemsSql(persons: string, at: string): string {
+  const live = `${persons} AND i.withdrawn_at IS NULL AND i.purged_at IS NULL AND i.registered_at <= ${at}::timestamptz`;
   return `SELECT x.*, (${retained(at)}) AS in_force FROM (
-      SELECT i.*, ${RECENCY} AS recency FROM sharing_items i
-       WHERE ${persons} AND i.withdrawn_at IS NULL AND i.purged_at IS NULL AND i.registered_at <= ${at}::timestamptz
+      SELECT i.*, NULL::bigint AS recency FROM sharing_items i WHERE ${live} AND i.kind IN (${kindList(PLAIN)})
+    ) x
+    UNION ALL
+    SELECT x.*, (${retained(at)}) AS in_force FROM (
+      SELECT i.*, ${RECENCY} AS recency FROM sharing_items i WHERE ${live} AND i.kind IN (${kindList(RANKED)})
     ) x`;
 }

@@ -11,7 +11,8 @@
 import { ownerKey, type RequestContext } from '../../../platform/auth/principal.ts';
 import type { ConsentAnswer } from '../../../platform/consent/consents.ts';
 import type { ConsentCategory } from '../../../platform/consent/categories.ts';
-import { KIND_RULES, type ItemKind } from '../model/kinds.ts';
+import { ITEM_KINDS, KIND_RULES, type ItemKind } from '../model/kinds.ts';
+import type { StatementParams } from '../../../platform/storage/sql-params.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
 
 export interface ItemRow {
@@ -46,4 +47,27 @@ export async function facilityAnswers(rt: SharingRuntime, ctx: RequestContext, p
   for (const group of new Set(kinds.map((k) => KIND_RULES[k].consent)))
     answers.set(group, await rt.platform.consent.decide({ patientId, grantee, category: group, at }));
   return { grantee, answers };
+}
+
+/**
+ * `basisFor` as SQL, for rows aliased `x` (sharing_items columns): the condition that `viewer` may see the row and
+ * the expression of its basis; `at` is the decision instant's placeholder. Both forms are tested by the same matrix.
+ */
+export function visibilitySql(viewer: Viewer, sp: StatementParams, at: string): { where: string; basis: string } {
+  if (viewer.kind === 'patient') return { where: 'NOT x.uninformed', basis: `'patient'` };
+  const own = `x.facility = ${sp.add(viewer.facility)}`;
+  const opened: string[] = [];
+  const bases: string[] = [`WHEN ${own} THEN 'registrant'`];
+  for (const [group, answer] of viewer.answers) {
+    if (!answer.allow) continue;
+    const kinds = sp.add(
+      ITEM_KINDS.filter((k) => KIND_RULES[k].consent === group),
+      'text[]',
+    );
+    const heldSince = `SELECT 1 FROM sharing_holds h WHERE h.resource_type = x.resource_type AND h.resource_id = x.resource_id
+        AND h.held_at <= ${at} AND (h.released_at IS NULL OR h.released_at > ${at}) AND h.held_at >= ${sp.add(answer.givenAt.toISOString(), 'timestamptz')}`;
+    opened.push(`(x.kind = ANY(${kinds}) AND NOT x.undelivered AND NOT EXISTS (${heldSince}))`);
+    bases.push(`WHEN x.kind = ANY(${kinds}) THEN ${sp.add(`Consent/${answer.consentId}`)}`);
+  }
+  return { where: `(${[own, ...opened].join(' OR ')})`, basis: `CASE ${bases.join(' ')} END` };
 }
