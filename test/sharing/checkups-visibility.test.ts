@@ -134,6 +134,33 @@ describe.each(ENGINES)('who sees which check-up report (%s)', (engine) => {
     expect((await view('consented')).outcome).toHaveLength(0);
   });
 
+  it('held: the person holds the check-up group; the consented facility sees nothing until consent given after the hold', async () => {
+    const hold = await sw.request({
+      method: 'POST',
+      url: '/fhir/$hold-clinical-information',
+      token: sw.tokens.alice,
+      body: { resourceType: 'Parameters', parameter: [{ name: 'group', valueCode: 'checkup' }] },
+    });
+    expect(hold.statusCode, hold.body).toBe(201);
+    expect((await view('consented')).matches).not.toContain(reports.plain.report);
+    expect((await sw.request({ method: 'GET', url: `/fhir/${reports.plain.report}`, token: tokens.consented })).statusCode).toBe(404);
+    // The person and the provider are not held back.
+    expect((await view('patient')).matches).toContain(reports.plain.report);
+    expect((await view('provider')).matches).toContain(reports.plain.report);
+    sw.clock.now = new Date(Date.now() + 1000);
+    await sw.consent(sw.alice.id, OTHER_CLINIC, 'checkup');
+    expect((await view('consented')).matches).toContain(reports.plain.report);
+    const id = (JSON.parse(hold.body).parameter as { name: string; valueString: string }[])[0].valueString;
+    const release = await sw.request({
+      method: 'POST',
+      url: '/fhir/$release-clinical-information-hold',
+      token: sw.tokens.alice,
+      body: { resourceType: 'Parameters', parameter: [{ name: 'hold', valueString: id }] },
+    });
+    expect(release.statusCode, release.body).toBe(200);
+    sw.clock.now = new Date();
+  });
+
   it('operators, other patients and municipalities have no view (403)', async () => {
     const town = (await sw.w.s.addClient({ kind: 'municipality', scopes: READ_SCOPES })).token;
     for (const token of [sw.tokens.operator, sw.tokens.bob, town]) expect((await view(token)).status).toBe(403);

@@ -117,8 +117,10 @@ export function registerSharingOperations(operations: OperationRegistry, rt: Sha
       if (facility) throw badRequest('facility は同意区分の保留にだけ指定できます', 'facility applies to group holds only', [input.path('facility')]);
       return { status: 201, parameters: [{ name: 'hold', valueString: await holdItem(rt, ctx, item) }] };
     }
-    if (group !== 'surgery' && group !== 'medication')
-      throw badRequest(`同意区分 ${group} は surgery か medication です`, `group must be surgery or medication (got ${group})`, [input.path('group')]);
+    if (group !== 'surgery' && group !== 'medication' && group !== 'checkup')
+      throw badRequest(`同意区分 ${group} は surgery・medication・checkup のいずれかです`, `group must be surgery, medication or checkup (got ${group})`, [
+        input.path('group'),
+      ]);
     if (facility !== undefined && !/^\d{10}$/.test(facility))
       throw badRequest('医療機関コードは10桁です', 'facility must be a 10-digit 医療機関コード', [input.path('facility')]);
     const p = ctx.principal;

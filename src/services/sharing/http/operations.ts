@@ -68,13 +68,13 @@ export const SHARING_SPECS: Record<string, OperationSpec> = {
     url: url('hold-clinical-information'),
     title: '閲覧保留 / Put viewing on hold',
     description:
-      'The patient holds one item (item) or a consent group (group: surgery | medication, optionally at one facility): facilities then see it only under consent given after the hold.',
+      'The patient holds one item (item) or a consent group (group: surgery | medication | checkup, optionally at one facility): facilities then see it only under consent given after the hold.',
     system: true,
     instance: false,
     affectsState: true,
     parameters: [
       { name: 'item', use: 'in', min: 0, max: '1', type: 'Reference', documentation: 'one item', label: '保留する項目' },
-      { name: 'group', use: 'in', min: 0, max: '1', type: 'code', documentation: 'surgery | medication', label: '同意区分' },
+      { name: 'group', use: 'in', min: 0, max: '1', type: 'code', documentation: 'surgery | medication | checkup', label: '同意区分' },
       { name: 'facility', use: 'in', min: 0, max: '1', type: 'string', documentation: '医療機関コード (group holds: only there)', label: '医療機関コード' },
       { name: 'hold', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the hold id (to release it)' },
     ],
