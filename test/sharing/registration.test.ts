@@ -4,6 +4,7 @@
  * makes a new version, withdrawal, and the generic FHIR API's view of stored items — on both engines.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditOf } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { INVALID_DIR, VALID_DIR, readExample, readdress, withFlags } from './clins-examples.ts';
@@ -199,9 +200,20 @@ describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
 
   it('through the generic API another facility never reads an item, even with consent; the person reads it unless 未告知', async () => {
     await sw.consent(sw.alice.id, OTHER_CLINIC, 'surgery');
-    const told = storedRefs((await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [readdress(CONDITION, sw.alice, CLINIC)]))).body)[0];
+    // Recorded today: the example's onset (2020) would put it past nothing, but the view shows items in force only.
+    const today = { ...readdress(CONDITION, sw.alice, CLINIC), recordedDate: new Date().toISOString().slice(0, 10) };
+    const told = storedRefs((await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [today]))).body)[0];
     const untold = storedRefs(
-      (await sw.register(sw.tokens.clinic, sw.clins(sw.alice, 'Condition', [withFlags(readdress(CONDITION, sw.alice, CLINIC), 'UNINFORMED')]))).body,
+      (
+        await sw.register(
+          sw.tokens.clinic,
+          sw.clins(
+            sw.alice,
+            'Condition',
+            [withFlags({ ...today, identifier: undefined }, 'UNINFORMED')].map((r) => readdress(r, sw.alice, CLINIC)),
+          ),
+        )
+      ).body,
     )[0];
     const get = (token: string, url: string) => sw.request({ method: 'GET', url, token });
     expect((await get(sw.tokens.other, `/fhir/${told}`)).statusCode).toBe(404);
@@ -215,6 +227,12 @@ describe.each(ENGINES)('registration of the 5 information (%s)', (engine) => {
     expect(ids).not.toContain(untold);
     expect((await get(sw.tokens.alice, `/fhir/${untold}/_history`)).statusCode).toBe(404);
     expect((await get(sw.tokens.bob, `/fhir/${told}`)).statusCode).toBe(404);
+    // Another facility views both (consent); the person's log says so without naming the 未告知 item.
+    const seen = (await sw.view(sw.tokens.other, sw.alice.id, '?_count=1000')).refs;
+    expect(seen).toEqual(expect.arrayContaining([told, untold]));
+    const log = JSON.stringify(await auditOf(sw.w, sw.alice.id));
+    expect(log).toContain(told);
+    expect(log).not.toContain(untold);
   });
 
   it('the patient is notified of new items (Subscriptions), never of 未告知 ones, and no one else is', async () => {

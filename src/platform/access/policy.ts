@@ -122,6 +122,18 @@ export class AccessPolicy {
     this.personWithheld.add(label);
   }
 
+  /** Of these references (`Type/id`), the resources carrying a label withheld from the person (current version). */
+  async personWithheldRefs(q: Queryable, refs: string[]): Promise<Set<string>> {
+    if (this.personWithheld.size === 0 || refs.length === 0) return new Set();
+    const pairs = refs.map((r) => r.split('/'));
+    const res = await q.query<{ ref: string }>(
+      `SELECT resource_type || '/' || id AS ref FROM resources
+        WHERE (resource_type, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND labels && $3::text[]`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1]), [...this.personWithheld]],
+    );
+    return new Set(res.rows.map((r) => r.ref));
+  }
+
   /** Resources of `type` are read only by their registrant and operators (a patient: only their own). */
   readOnlyByOwner(type: string): void {
     this.ownerOnly.add(type);

@@ -14,7 +14,29 @@ import { auditEventId, fromStoredAuditRow, parseAuditEventId, renderAuditEvent, 
 
 const AUDIT_COLUMNS = 'chain, seq, recorded, patient_key, client_id, facility_code, action, outcome, purpose, entities, detail';
 
-const render = (r: StoredAuditRow) => renderAuditEvent(r.chain, r.seq, fromStoredAuditRow(r));
+/**
+ * How the log is rendered for its reader. `hiddenEntities`: of these references, the ones the reader may not know of
+ * (a patient reading their own log: items withheld from the person, e.g. 未告知 diagnoses a facility viewed) — the
+ * event stays, those references are left out of it.
+ */
+export interface AuditReadOptions {
+  hiddenEntities?: (refs: string[]) => Promise<Set<string>>;
+}
+
+/** `Type/id` of an entity reference (`Type/id` or `Type/id/_history/n`), or undefined for other forms. */
+const baseRef = (e: string) => /^([A-Z][A-Za-z]+\/[^/]+)(\/_history\/[^/]+)?$/.exec(e)?.[1];
+
+const render = (r: StoredAuditRow, hidden?: Set<string>) => {
+  const row = fromStoredAuditRow(r);
+  if (!hidden?.size) return renderAuditEvent(r.chain, r.seq, row);
+  return renderAuditEvent(r.chain, r.seq, { ...row, entities: row.entities.filter((e) => !hidden.has(baseRef(e) ?? '')) });
+};
+
+async function hiddenOf(ctx: RequestContext, rows: StoredAuditRow[], opts: AuditReadOptions): Promise<Set<string> | undefined> {
+  if (ctx.principal.kind !== 'patient' || !opts.hiddenEntities) return undefined;
+  const refs = [...new Set(rows.flatMap((r) => r.entities.map(baseRef)).filter((e): e is string => e !== undefined))];
+  return refs.length ? opts.hiddenEntities(refs) : undefined;
+}
 
 const SUPPORTED = new Set(['patient', 'date', 'agent', 'entity', 'action', 'outcome', 'altid', '_id', '_count', '_offset', '_sort', '_format']);
 
@@ -33,7 +55,7 @@ export interface AuditPage {
   offset: number;
 }
 
-export async function searchAuditEvents(db: Queryable, ctx: RequestContext, query: URLSearchParams): Promise<AuditPage> {
+export async function searchAuditEvents(db: Queryable, ctx: RequestContext, query: URLSearchParams, opts: AuditReadOptions = {}): Promise<AuditPage> {
   const p = new StatementParams();
   const conds = [visibility(ctx, p)];
   let count = DEFAULT_COUNT;
@@ -104,15 +126,21 @@ export async function searchAuditEvents(db: Queryable, ctx: RequestContext, quer
     p.values,
   );
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE ${where}`, p.values);
+  const hidden = await hiddenOf(ctx, rows.rows, opts);
   return {
-    events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r)), patientKey: r.patient_key })),
+    events: rows.rows.map((r) => ({ id: auditEventId(r.chain, r.seq), json: JSON.stringify(render(r, hidden)), patientKey: r.patient_key })),
     total: total.rows[0].n,
     count,
     offset,
   };
 }
 
-export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: string): Promise<{ json: string; patientKey: string }> {
+export async function readAuditEvent(
+  db: Queryable,
+  ctx: RequestContext,
+  id: string,
+  opts: AuditReadOptions = {},
+): Promise<{ json: string; patientKey: string }> {
   const pos = parseAuditEventId(id);
   if (!pos) throw notFound(`AuditEvent/${id}`);
   const p = new StatementParams();
@@ -123,5 +151,5 @@ export async function readAuditEvent(db: Queryable, ctx: RequestContext, id: str
   const row = res.rows[0];
   if (!row) throw notFound(`AuditEvent/${id}`);
   if (!row.visible) throw forbidden('この監査記録は閲覧できません', 'this audit event is not visible to you');
-  return { json: JSON.stringify(render(row)), patientKey: row.patient_key };
+  return { json: JSON.stringify(render(row, await hiddenOf(ctx, [row], opts))), patientKey: row.patient_key };
 }

@@ -73,7 +73,13 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   operations.register(EVERYTHING_SPEC, everythingHandler(platform.repo));
   const { subscriptions } = platform;
   subscriptions.serve({ router, operations, app });
-  const auditDeps = { db: platform.db, readAudit: platform.readAudit, repo: platform.repo };
+  const auditDeps = {
+    db: platform.db,
+    readAudit: platform.readAudit,
+    repo: platform.repo,
+    // The person's own log leaves out references to data withheld from them (未告知 items).
+    hiddenEntities: (refs: string[]) => platform.policy.personWithheldRefs(platform.db, refs),
+  };
   registerAuditLog(router, async (req, id) => readAuditLog(auditDeps, await req.context(), id, req.query, req.base));
   for (const plugin of extras.plugins ?? []) await plugin({ app, operations });
   let capability: object | undefined;

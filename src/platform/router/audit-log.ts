@@ -1,5 +1,5 @@
 /** Reads of `AuditEvent`: served from the tamper-evident audit log (never from the resource store). */
-import { searchAuditEvents, readAuditEvent } from '../audit/audit-query.ts';
+import { searchAuditEvents, readAuditEvent, type AuditReadOptions } from '../audit/audit-query.ts';
 import { forbidden } from '../fhir/errors.ts';
 import type { Queryable } from '../storage/database.ts';
 import { bundleText } from '../store/bundle-text.ts';
@@ -19,7 +19,7 @@ async function recordLogViews(deps: AuditLogDeps, ctx: RequestContext, subtype: 
     await deps.readAudit.write(people.map((pk) => deps.repo.auditRecord(ctx, 'R', subtype, '0', pk, [], { outcomeDesc: 'AuditEvent (access log)' })));
 }
 
-export interface AuditLogDeps {
+export interface AuditLogDeps extends AuditReadOptions {
   db: Queryable;
   readAudit: GroupAuditWriter;
   repo: Pick<Repository, 'auditRecord'>;
@@ -38,11 +38,11 @@ function assertAuditScope(ctx: RequestContext): void {
 export async function readAuditLog(deps: AuditLogDeps, ctx: RequestContext, id: string | undefined, query: URLSearchParams, base: string): Promise<string> {
   assertAuditScope(ctx);
   if (id !== undefined) {
-    const event = await readAuditEvent(deps.db, ctx, id);
+    const event = await readAuditEvent(deps.db, ctx, id, deps);
     await recordLogViews(deps, ctx, 'read', [event.patientKey]);
     return event.json;
   }
-  const page = await searchAuditEvents(deps.db, ctx, query);
+  const page = await searchAuditEvents(deps.db, ctx, query, deps);
   await recordLogViews(
     deps,
     ctx,
