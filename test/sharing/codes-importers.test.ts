@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeText, parseDiseaseMaster, parseDrugMaster, parseJfagyList, parseJlac10List } from '../../src/services/sharing/codes/index.ts';
-import { parseCsv } from '../../src/services/sharing/codes/csv.ts';
+import { parseCsv } from '../../src/platform/master-files/csv.ts';
 
 /** Shift_JIS bytes of `text`, by inverting the platform's Shift_JIS decoder (Node has no Shift_JIS encoder). */
 function shiftJis(text: string): Uint8Array {

@@ -6,7 +6,7 @@
  * Every disease coding present is checked; other systems (病名交換用コード, ICD10) are not.
  */
 import type { CodeLists } from './code-lists.ts';
-import { notDigits, placeholder } from './code-format.ts';
+import { notDigits, placeholder } from '../../../platform/master-files/code-format.ts';
 import { badCode, type CodeIssue, codingsOf, listIssue, textOf } from './code-issue.ts';
 import { DISEASE_KEY_NUMBER, DISEASE_RECEIPT } from './systems.ts';
 

@@ -10,7 +10,7 @@
  */
 import type { ItemKind } from '../model/kinds.ts';
 import type { CodeLists } from './code-lists.ts';
-import { notJlac10, placeholder } from './code-format.ts';
+import { notJlac10, placeholder } from '../../../platform/master-files/code-format.ts';
 import { badCode, type CodeIssue, codingsOf, type IndexedCoding, LIST_LABEL, listIssue } from './code-issue.ts';
 import * as S from './systems.ts';
 

@@ -1,6 +1,6 @@
 /** A refused code: where (FHIRPath-like, from the resource type: `Condition.code.coding[0].code`) and why. */
 import type { CodeLists, ListName, Validity } from './code-lists.ts';
-import type { Reason } from './code-format.ts';
+import type { Reason } from '../../../platform/master-files/code-format.ts';
 
 export interface CodeIssue {
   path: string;

@@ -5,6 +5,8 @@
  * a code is in a list when any source has it; it is valid on a day when any of its entries is.
  */
 
+import { japanDate } from '../../../platform/master-files/japan-date.ts';
+
 export type ListName = 'jlac10-core' | 'jlac10-infection' | 'disease' | 'yj' | 'jfagy';
 export const LIST_NAMES: readonly ListName[] = ['jlac10-core', 'jlac10-infection', 'disease', 'yj', 'jfagy'];
 export const isListName = (v: unknown): v is ListName => typeof v === 'string' && (LIST_NAMES as readonly string[]).includes(v);
@@ -23,9 +25,6 @@ export interface CodeEntry {
 }
 
 export type Validity = { state: 'valid'; entry: CodeEntry } | { state: 'unknown' } | { state: 'expired'; on: string } | { state: 'not-yet'; from: string };
-
-/** The calendar day of `at` in Japan (UTC+9, no daylight saving). */
-export const japanDate = (at: Date): string => new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
 
 const within = (e: CodeEntry, day: string) => (!e.validFrom || e.validFrom <= day) && (!e.validTo || day <= e.validTo);
 

@@ -4,7 +4,7 @@
  * used when no brand can be named — is valid when it is itself listed or a listed YJ code shares its first 9.
  */
 import type { CodeLists } from './code-lists.ts';
-import { notYj, placeholder } from './code-format.ts';
+import { notYj, placeholder } from '../../../platform/master-files/code-format.ts';
 import { badCode, type CodeIssue, listIssue, validityIssue } from './code-issue.ts';
 
 export const YJ_LABEL = { ja: 'YJコード', en: 'YJ code' };

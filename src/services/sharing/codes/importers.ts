@@ -4,8 +4,9 @@
  * number and the reason — and reports progress as (records done, records in the file).
  */
 import type { CodeEntry, ListName } from './code-lists.ts';
-import { isJlac10, isYj } from './code-format.ts';
-import { type CsvRecord, decodeText, masterDate, parseCsv, type TextEncoding } from './csv.ts';
+import { isJlac10, isYj } from '../../../platform/master-files/code-format.ts';
+import { type CsvRecord, decodeText, masterDate, parseCsv, type TextEncoding } from '../../../platform/master-files/csv.ts';
+import { DRUG_MASTER_COLUMNS, type DrugMasterColumns } from '../../../platform/master-files/drug-master-layout.ts';
 
 export interface ImportResult {
   entries: CodeEntry[];
@@ -71,30 +72,6 @@ export function parseDiseaseMaster(
     isHeader,
   );
 }
-
-/** Column positions (0-based) of the 医薬品マスター; the defaults are the official layout (below). */
-export interface DrugMasterColumns {
-  masterType: number;
-  receiptCode: number;
-  name: number;
-  abolished: number;
-  yj: number;
-  transitional: number;
-  listed: number;
-  generalCode: number;
-  generalName: number;
-}
-export const DRUG_MASTER_COLUMNS: DrugMasterColumns = {
-  masterType: 1,
-  receiptCode: 2,
-  name: 4,
-  abolished: 30,
-  yj: 31,
-  transitional: 33,
-  listed: 35,
-  generalCode: 36,
-  generalName: 37,
-};
 
 /**
  * 診療報酬情報提供サービス 医薬品マスター (`y.csv`, Shift_JIS, no header, 42 columns in the 2024 layout). Columns

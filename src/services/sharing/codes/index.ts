@@ -6,12 +6,11 @@
 export { type Classified, classify, type ItemKind } from './item-kind.ts';
 export { checkItemCodes } from './code-check.ts';
 export { type CodeIssue, relativePath } from './code-issue.ts';
-export { type CodeEntry, CodeLists, japanDate, LIST_NAMES, type ListName, type Validity } from './code-lists.ts';
+export { type CodeEntry, CodeLists, LIST_NAMES, type ListName, type Validity } from './code-lists.ts';
+export { japanDate } from '../../../platform/master-files/japan-date.ts';
 export { fromCodeSystems } from './code-systems.ts';
 export { sampleEntries } from './samples.ts';
 export {
-  DRUG_MASTER_COLUMNS,
-  type DrugMasterColumns,
   type ImportOptions,
   type ImportResult,
   parseDiseaseMaster,
@@ -19,7 +18,7 @@ export {
   parseJfagyList,
   parseJlac10List,
 } from './importers.ts';
-export { type TextEncoding, decodeText } from './csv.ts';
+export { type TextEncoding, decodeText } from '../../../platform/master-files/csv.ts';
 export { codeSources, deleteCodeSource, type LoadExtra, loadCodeLists, type SaveOptions, saveCodeEntries } from './code-store.ts';
 export { codeTablesMigration } from './schema.ts';
 export * as codeSystems from './systems.ts';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type CodeEntry, LIST_NAMES } from './code-lists.ts';
-import { parseCsv } from './csv.ts';
+import { parseCsv } from '../../../platform/master-files/csv.ts';
 
 const COLUMNS = ['code', 'display', 'item', 'valid_from', 'valid_to', 'source'];
 

@@ -1,5 +1,6 @@
 /**
- * Text and CSV reading for the official code files: Shift_JIS (the MHLW and MEDIS masters) or UTF-8 (with or without
+ * Text and CSV reading for the official master and code files every service imports (disease, drug, lab and
+ * interaction lists): Shift_JIS (the MHLW and MEDIS masters) or UTF-8 (with or without
  * BOM), comma-separated, fields optionally in double quotes (`""` inside one is a quote), CRLF or LF.
  */
 
