@@ -4,6 +4,7 @@
  * SAMPLE file (every row valid, every pair with its statement and reference).
  */
 import { describe, expect, it } from 'vitest';
+import { shiftJis } from '../helpers/shift-jis.ts';
 import {
   INTERACTION_CSV_COLUMNS,
   type ImportProgress,
@@ -11,21 +12,6 @@ import {
   parseInteractionCsv,
   sampleRules,
 } from '../../src/services/eprescription/checks/index.ts';
-
-/** Shift_JIS bytes of `text`, by inverting the platform's Shift_JIS decoder (Node has no Shift_JIS encoder). */
-function shiftJis(text: string): Uint8Array {
-  const table = new Map<string, number[]>();
-  const decoder = new TextDecoder('shift_jis');
-  for (let b = 0xa1; b <= 0xdf; b++) table.set(decoder.decode(new Uint8Array([b])), [b]);
-  for (const lead of [...range(0x81, 0x9f), ...range(0xe0, 0xfc)]) {
-    for (const trail of [...range(0x40, 0x7e), ...range(0x80, 0xfc)]) {
-      const ch = decoder.decode(new Uint8Array([lead, trail]));
-      if (ch.length === 1 && ch !== '\uFFFD' && !table.has(ch)) table.set(ch, [lead, trail]);
-    }
-  }
-  return new Uint8Array([...text].flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : (table.get(ch) ?? [0x3f]))));
-}
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 const HEADER = INTERACTION_CSV_COLUMNS.join(',');
 

@@ -6,22 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeText, parseDiseaseMaster, parseDrugMaster, parseJfagyList, parseJlac10List } from '../../src/services/sharing/codes/index.ts';
 import { parseCsv } from '../../src/platform/master-files/csv.ts';
-
-/** Shift_JIS bytes of `text`, by inverting the platform's Shift_JIS decoder (Node has no Shift_JIS encoder). */
-function shiftJis(text: string): Uint8Array {
-  const table = new Map<string, number[]>();
-  const decoder = new TextDecoder('shift_jis');
-  for (let b = 0xa1; b <= 0xdf; b++) table.set(decoder.decode(new Uint8Array([b])), [b]);
-  for (const lead of [...range(0x81, 0x9f), ...range(0xe0, 0xfc)]) {
-    for (const trail of [...range(0x40, 0x7e), ...range(0x80, 0xfc)]) {
-      const ch = decoder.decode(new Uint8Array([lead, trail]));
-      if (ch.length === 1 && ch !== '\uFFFD' && !table.has(ch)) table.set(ch, [lead, trail]);
-    }
-  }
-  const bytes = [...text].flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : (table.get(ch) ?? [0x3f])));
-  return new Uint8Array(bytes);
-}
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+import { shiftJis } from '../helpers/shift-jis.ts';
 
 describe('text and CSV reading', () => {
   it('detects UTF-8 (with BOM) and Shift_JIS', () => {
