@@ -101,6 +101,8 @@ describe.each(ENGINES)('subscriptions on %s', (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer(engine);
+    // The receivers of these tests listen on this machine (an operator's TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS=1).
+    s.t.platform.subscriptions.settings.allowPrivateEndpoints = true;
     Object.assign(s.t.platform.subscriptions.settings, { pollMs: 40, retryMs: 20, retryMaxMs: 80, attempts: 3 });
     for (const name of ['main', 'ws', 'fail', 'deny', 'patient', 'filter', 'outage'])
       s.t.platform.subscriptions.topics.register({

@@ -78,6 +78,7 @@ describe.each(ENGINES)('referral letters and discharge summaries (%s)', (engine)
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     sw = await sharingWorld(engine);
+    sw.w.s.t.platform.subscriptions.settings.allowPrivateEndpoints = true; // the test receiver is on this machine
     Object.assign(sw.w.s.t.platform.subscriptions.settings, { pollMs: 40, retryMs: 20, retryMaxMs: 80, attempts: 3 });
     receiver = await startReceiver();
   }, 120_000);

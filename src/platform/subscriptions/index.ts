@@ -58,7 +58,7 @@ export class Subscriptions {
   /** Delivery settings (TSUNAGU_SUBSCRIPTION_*); tests may lower the delays. */
   readonly settings: SubscriptionSettings;
   private readonly abort = new AbortController();
-  private readonly client = new RestHookClient();
+  private readonly client = new RestHookClient(() => this.settings.allowPrivateEndpoints);
   private readonly hub: WebsocketHub;
   private readonly dispatcher: Dispatcher;
   private soon: NodeJS.Timeout | undefined;

@@ -6,11 +6,16 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { guardedLookup, isNonPublicAddress } from './endpoint-guard.ts';
 
 export type DeliveryResult = { ok: true } | { ok: false; error: string };
 
 export class RestHookClient {
   private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+  private readonly lookups = { open: guardedLookup(true), guarded: guardedLookup(false) };
+
+  /** `allowPrivate`: endpoints may resolve to this machine or private networks (TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS). */
+  constructor(private readonly allowPrivate: () => boolean = () => false) {}
 
   post(endpoint: string, headers: string[], body: unknown, timeoutMs: number, signal: AbortSignal): Promise<DeliveryResult> {
     const url = new URL(endpoint);
@@ -23,6 +28,10 @@ export class RestHookClient {
     out['content-type'] = 'application/fhir+json';
     out['content-length'] = String(payload.length);
     const secure = url.protocol === 'https:';
+    // A literal address is connected to without a lookup: checked here (names are checked by `lookup`).
+    const allowPrivate = this.allowPrivate();
+    if (!allowPrivate && isNonPublicAddress(url.hostname.replace(/^\[|\]$/g, '')))
+      return Promise.resolve({ ok: false, error: `${url.hostname} is not a public address` });
     return new Promise((resolve) => {
       let settled = false;
       const done = (r: DeliveryResult) => {
@@ -33,7 +42,13 @@ export class RestHookClient {
       };
       const req = (secure ? https : http).request(
         url,
-        { method: 'POST', headers: out, agent: secure ? this.agents.https : this.agents.http, signal },
+        {
+          method: 'POST',
+          headers: out,
+          agent: secure ? this.agents.https : this.agents.http,
+          signal,
+          lookup: allowPrivate ? this.lookups.open : this.lookups.guarded,
+        },
         (res) => {
           res.resume();
           res.on('end', () => {

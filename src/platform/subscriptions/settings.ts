@@ -8,6 +8,7 @@
  *   TSUNAGU_SUBSCRIPTION_RETENTION_DAYS delivered events kept for $events (30)
  *   TSUNAGU_SUBSCRIPTION_WS_TOKEN_SECONDS lifetime of a websocket binding token (60)
  *   TSUNAGU_SUBSCRIPTION_MAX_PER_OWNER  Subscriptions one organisation (or patient) may hold (100)
+ *   TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS  1: rest-hooks may go to this machine (http) and private addresses (off)
  */
 import { ConfigError } from '../config.ts';
 
@@ -19,6 +20,8 @@ export interface SubscriptionSettings {
   retentionDays: number;
   wsTokenSeconds: number;
   maxPerOwner: number;
+  /** rest-hook endpoints on this machine or private networks (endpoint-guard.ts); off by default. */
+  allowPrivateEndpoints: boolean;
   /** Default and largest channel timeout (backport-timeout), seconds. */
   timeoutSeconds: number;
   maxTimeoutSeconds: number;
@@ -27,7 +30,10 @@ export interface SubscriptionSettings {
   maxMaxCount: number;
 }
 
-const VARIABLES: [string, keyof SubscriptionSettings, number][] = [
+/** The numeric settings. */
+type NumericSetting = { [K in keyof SubscriptionSettings]: SubscriptionSettings[K] extends number ? K : never }[keyof SubscriptionSettings];
+
+const VARIABLES: [string, NumericSetting, number][] = [
   ['TSUNAGU_SUBSCRIPTION_POLL_MS', 'pollMs', 1000],
   ['TSUNAGU_SUBSCRIPTION_ATTEMPTS', 'attempts', 5],
   ['TSUNAGU_SUBSCRIPTION_RETRY_MS', 'retryMs', 2000],
@@ -46,6 +52,7 @@ export function subscriptionSettings(env: NodeJS.ProcessEnv = {}): SubscriptionS
     retentionDays: 30,
     wsTokenSeconds: 60,
     maxPerOwner: 100,
+    allowPrivateEndpoints: false,
     timeoutSeconds: 10,
     maxTimeoutSeconds: 60,
     maxCount: 20,
@@ -58,5 +65,11 @@ export function subscriptionSettings(env: NodeJS.ProcessEnv = {}): SubscriptionS
       throw new ConfigError(`設定 ${name} は1以上の整数です（${String(raw)}） / ${name} must be a whole number ≥ 1, got ${String(raw)}`);
     out[key] = v;
   }
+  const priv = env.TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS;
+  if (priv !== undefined && priv !== '' && !['0', '1', 'true', 'false'].includes(priv))
+    throw new ConfigError(
+      `設定 TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS は 0 か 1 です（${priv}） / TSUNAGU_SUBSCRIPTION_PRIVATE_ENDPOINTS must be 0 or 1, got ${priv}`,
+    );
+  out.allowPrivateEndpoints = priv === '1' || priv === 'true';
   return out;
 }

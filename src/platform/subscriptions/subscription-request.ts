@@ -1,7 +1,7 @@
 /**
  * A Subscription as a client writes it (backport-subscription profile), checked before anything is stored: a
  * registered topic (criteria), filters the topic allows, a supported channel (rest-hook, websocket), an endpoint
- * that is https (or http on this machine, for development), well-formed headers, and a payload of empty or
+ * that is https to a public address (or http on this machine when the operator allows it, endpoint-guard.ts), well-formed headers, and a payload of empty or
  * id-only. Every refusal is a 400 OperationOutcome with the Japanese reason and the element it is about.
  * The status is the server's (subscriptionStatus): a client may only ask for `off`, or for a new start.
  */
@@ -10,6 +10,7 @@ import { checkResourceShape } from '../fhir/resource-shape.ts';
 import type { SearchRegistry } from '../search/registry.ts';
 import { BACKPORT, type ChannelType, type PayloadContent, type SubscriptionStatus } from './backport.ts';
 import { checkFilter } from './filters.ts';
+import { endpointRefusal } from './endpoint-guard.ts';
 import type { SubscriptionSettings } from './settings.ts';
 import type { TopicRegistry } from './topics.ts';
 
@@ -39,7 +40,6 @@ const PAYLOAD_TYPES = new Set(['application/fhir+json', 'application/json']);
 /** Headers the platform sets itself (or that would change the request's framing). */
 const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'expect', 'upgrade', 'te', 'trailer']);
 const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}):[ \t]*([^\r\n]{0,2048})$/;
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const extensionsOf = (v: unknown): Json[] => (isObject(v) && Array.isArray(v.extension) ? v.extension.filter(isObject) : []);
 const extension = (owner: unknown, url: string) => extensionsOf(owner).find((e) => e.url === url);
@@ -52,7 +52,7 @@ function whole(ext: Json | undefined, key: string, min: number, max: number, ja:
   return v;
 }
 
-function checkEndpoint(value: unknown): string {
+function checkEndpoint(value: unknown, allowPrivate: boolean): string {
   const path = 'Subscription.channel.endpoint';
   if (typeof value !== 'string' || value === '')
     throw badRequest('rest-hook には通知先（channel.endpoint）が必要です', 'a rest-hook channel needs channel.endpoint', [path]);
@@ -62,13 +62,8 @@ function checkEndpoint(value: unknown): string {
   } catch {
     throw badRequest(`通知先 ${value} は URL ではありません`, `channel.endpoint '${value}' is not a URL`, [path]);
   }
-  const local = url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol !== 'https:' && !local)
-    throw badRequest(
-      '通知先は https の URL です（http はこのマシン上の localhost / 127.0.0.1 だけ）',
-      'channel.endpoint must be https (plain http only to localhost or 127.0.0.1)',
-      [path],
-    );
+  const refusal = endpointRefusal(url, allowPrivate);
+  if (refusal) throw badRequest(refusal.ja, refusal.en, [path]);
   if (url.username || url.password)
     throw badRequest(
       '通知先の URL に利用者名やパスワードは入れられません（channel.header を使ってください）',
@@ -148,7 +143,7 @@ export function parseSubscription(
     topic: topic.url,
     filters,
     channel: type as ChannelType,
-    endpoint: type === 'rest-hook' ? checkEndpoint(channel.endpoint) : undefined,
+    endpoint: type === 'rest-hook' ? checkEndpoint(channel.endpoint, s.allowPrivateEndpoints) : undefined,
     headers: type === 'rest-hook' ? checkHeaders(channel.header) : [],
     content: checkContent(channel),
     heartbeatSeconds:
