@@ -423,6 +423,19 @@ describe.each(ENGINES)('subscriptions on %s', (engine) => {
     quiet.mockRestore();
   });
 
+  it('a Subscription past its end turns off (row and resource) and receives nothing more', async () => {
+    const created = await post('/fhir/Subscription', {
+      ...subscription(topicUrl('ws'), { type: 'websocket' }),
+      end: new Date(Date.now() + 1500).toISOString(),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = json(created).id;
+    expect(json(created).status).toBe('active');
+    await waitFor(async () => (json(await get(`/fhir/Subscription/${id}`)).status === 'off' ? true : undefined), 'status off after end');
+    const row = await s.t.platform.db.query<{ status: string }>('SELECT status FROM subscriptions WHERE id = $1', [id]);
+    expect(row.rows[0].status).toBe('off');
+  });
+
   it('a deleted Subscription stops receiving and its row goes', async () => {
     const id = await activeRestHook('main', '/deleted');
     expect((await s.request({ method: 'DELETE', url: `/fhir/Subscription/${id}`, token: clinic.token })).statusCode).toBe(204);

@@ -24,6 +24,7 @@ import type { Repository } from '../store/repository.ts';
 import type { SubscriptionDeps } from './deps.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { registerSubscriptionOperations } from './operations.ts';
+import { endExpired } from './expiry.ts';
 import { publishEvents, type SubscriptionEvent } from './publish.ts';
 import { RestHookClient } from './rest-hook.ts';
 import { deliverDue } from './rest-hook-deliveries.ts';
@@ -70,7 +71,10 @@ export class Subscriptions {
     deps.policy.addWriteRule(subscriptionWriteRule());
     this.hub = new WebsocketHub({ db: deps.db, key: deps.key, clients: new ClientStates(deps.db), audit: (r) => deps.readAudit.write(r) });
     const restHookDeps = { ...deps, settings: this.settings, client: this.client, signal: this.abort.signal };
-    this.dispatcher = new Dispatcher(deps.db, this.settings, { restHooks: () => deliverDue(restHookDeps), websockets: () => this.hub.push() });
+    this.dispatcher = new Dispatcher(deps.db, this.settings, {
+      restHooks: async () => (await endExpired(deps)) + (await deliverDue(restHookDeps)),
+      websockets: () => this.hub.push(),
+    });
   }
 
   /**
