@@ -1,10 +1,3 @@
-/**
- * Topic-based subscriptions (R4 Subscriptions Backport IG) end to end, on every engine: Subscriptions created through
- * the FHIR API, the rest-hook handshake with a local receiver, events published inside a service's transaction
- * (and rolled back), delivery only to the audience, the owner-only visibility of Subscriptions, websockets,
- * $status and $events, bad input, and a receiver that is down.
- */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -16,48 +9,12 @@ import type { Database } from '../../src/platform/storage/database.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { observation, patient } from '../helpers/fixtures.ts';
 import { json, startTestServer, type TestClient, type TestServer } from '../helpers/tsunagu.ts';
+import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
 type Json = Record<string, any>;
 
 const topicUrl = (name: string) => `https://tsunagu.example.jp/fhir/SubscriptionTopic/test-${name}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 8000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** A local HTTP receiver: what each path got, and the status each path answers with. */
-async function startReceiver() {
-  const got = new Map<string, { headers: http.IncomingHttpHeaders; body: Json }[]>();
-  const answer = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      const path = req.url ?? '';
-      got.set(path, [...(got.get(path) ?? []), { headers: req.headers, body: JSON.parse(data) }]);
-      res.statusCode = answer.get(path) ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    got: (path: string) => got.get(path) ?? [],
-    answer,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** The status Parameters of a notification Bundle, as name → value (notification events as a list). */
 function statusOf(bundle: Json) {

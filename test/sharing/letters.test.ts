@@ -6,8 +6,6 @@
  * prescriptions of a letter as items of the 6 information; the addressee's notification; erasure with a moved clock.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKPORT } from '../../src/platform/subscriptions/index.ts';
 import { addMonths } from '../../src/services/sharing/letters/letter-model.ts';
@@ -18,6 +16,7 @@ import { json } from '../helpers/tsunagu.ts';
 import { INVALID_DIR, readExample } from './clins-examples.ts';
 import { CLINIC, OTHER_CLINIC, THIRD_CLINIC, sharingWorld, type SharingWorld, issueTexts } from './sharing-world.ts';
 import { FACILITY_SYSTEM, MEMBER_SYSTEM, dischargeSummary, prescription, referral, resourceAt, sectionRef } from './letter-examples.ts';
+import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
 type Json = Record<string, any>;
 const DAY = 86_400_000;
@@ -32,39 +31,6 @@ const value = (p: Json | undefined) => p && (p.valueString ?? p.valueCode ?? p.v
 const parts = (p: Json) => Object.fromEntries((p.part as Json[]).map((x) => [x.name, value(x)]));
 const letters = (body: Json) => (body.parameter ?? []).filter((p: Json) => p.name === 'letter').map(parts);
 const texts = issueTexts;
-
-/** A local HTTP receiver of rest-hook notifications (what each path got). */
-async function startReceiver() {
-  const got = new Map<string, Json[]>();
-  const server = http.createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      got.set(req.url ?? '', [...(got.get(req.url ?? '') ?? []), JSON.parse(data)]);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    got: (path: string) => got.get(path) ?? [],
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 8000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** event-notification focuses of the notifications a receiver path got. */
 const notifiedFocuses = (bundles: Json[]) =>
@@ -416,7 +382,7 @@ describe.each(ENGINES)('referral letters and discharge summaries (%s)', (engine)
     const id = await sentId(send(sw.tokens.clinic, referral(sw.alice)));
     const summaryLetter = await sentId(sendSummary(sw.tokens.clinic, dischargeSummary(sw.alice)));
     const focuses = await waitFor(() => {
-      const f = notifiedFocuses(receiver.got('/addressee'));
+      const f = notifiedFocuses(receiver.got('/addressee').map((g) => g.body));
       return f.length >= 2 && f;
     }, 'notifications of the addressee');
     expect(focuses).toEqual([expect.stringMatching(new RegExp(`/Basic/${id}$`)), expect.stringMatching(new RegExp(`/Basic/${summaryLetter}$`))]);
@@ -425,7 +391,7 @@ describe.each(ENGINES)('referral letters and discharge summaries (%s)', (engine)
     expect((await onLetter(sw.tokens.other, 'retrieve-referral', focus)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.got('/third').length).toBeGreaterThan(0); // its handshake
-    expect(notifiedFocuses(receiver.got('/third'))).toEqual([]);
+    expect(notifiedFocuses(receiver.got('/third').map((g) => g.body))).toEqual([]);
   });
 
   it('erasure: 7 days after receipt, or 6 months after sending; the purge keeps the state and is idempotent', async () => {

@@ -12,10 +12,10 @@ import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { forbidden } from '../../../platform/fhir/errors.ts';
 import { StatementParams } from '../../../platform/storage/sql-params.ts';
 import { bundleText, type TextEntry } from '../../../platform/store/bundle-text.ts';
-import { KIND_RULES } from '../model/kinds.ts';
+import { KIND_RULES, type ItemKind } from '../model/kinds.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
 import { itemsSql } from '../views/items-in-force.ts';
-import { basisFor, type ItemRow } from '../views/viewer.ts';
+import { visibilitySql } from '../views/viewer.ts';
 import { isMainDiagnosis, PART_EXTENSION, SUMMARY_ITEM_KINDS, type SummaryPart, type SummaryRow } from './summary-model.ts';
 
 type Viewer = { kind: 'patient' } | { kind: 'facility'; facility: string };
@@ -66,16 +66,15 @@ async function itemEntries(rt: SharingRuntime, patientId: string, at: Date): Pro
   const when = sp.add(at.toISOString(), 'timestamptz');
   const types = [...new Set(SUMMARY_ITEM_KINDS.map((k) => KIND_RULES[k].resourceType))];
   const content = types.map((t) => `WHEN '${t}' THEN ${rt.platform.system.contentSql(t, 'x.resource_id')}`).join(' ');
-  const res = await rt.platform.db.query<ItemRow & { content: string | null }>(
-    `SELECT x.resource_type, x.resource_id, x.kind, x.facility, x.uninformed, x.undelivered, CASE x.resource_type ${content} END AS content
+  const visible = visibilitySql({ kind: 'patient' }, sp, when);
+  const res = await rt.platform.db.query<{ resource_type: string; resource_id: string; kind: ItemKind; content: string | null }>(
+    `SELECT x.resource_type, x.resource_id, x.kind, CASE x.resource_type ${content} END AS content
        FROM (${itemsSql(`i.patient_key = ${patient}`, when)}) x
-      WHERE x.in_force AND x.kind = ANY(${sp.add(SUMMARY_ITEM_KINDS, 'text[]')})
+      WHERE x.in_force AND x.kind = ANY(${sp.add(SUMMARY_ITEM_KINDS, 'text[]')}) AND ${visible.where}
       ORDER BY array_position(${sp.add(SUMMARY_ITEM_KINDS, 'text[]')}, x.kind), x.clinical_date DESC, x.resource_id`,
     sp.values,
   );
-  return res.rows
-    .filter((r) => r.content && basisFor({ kind: 'patient' }, r))
-    .map((r) => ({ ref: `${r.resource_type}/${r.resource_id}`, content: r.content!, part: r.kind }));
+  return res.rows.filter((r) => r.content).map((r) => ({ ref: `${r.resource_type}/${r.resource_id}`, content: r.content!, part: r.kind }));
 }
 
 export async function viewPatientSummary(rt: SharingRuntime, ctx: RequestContext, patientId: string, base: string): Promise<string> {

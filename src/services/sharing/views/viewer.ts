@@ -15,30 +15,9 @@ import { ITEM_KINDS, KIND_RULES, type ItemKind } from '../model/kinds.ts';
 import type { StatementParams } from '../../../platform/storage/sql-params.ts';
 import type { SharingRuntime } from '../model/runtime.ts';
 
-export interface ItemRow {
-  resource_type: string;
-  resource_id: string;
-  kind: ItemKind;
-  facility: string;
-  uninformed: boolean;
-  undelivered: boolean;
-}
-
 export type Viewer =
   | { kind: 'patient' }
   | { kind: 'facility'; facility: string; grantee: string; answers: Map<ConsentCategory, ConsentAnswer>; holds: Map<string, Date> };
-
-/** May `viewer` see `row`, and on which basis (for the audit record)? */
-export function basisFor(viewer: Viewer, row: ItemRow): string | undefined {
-  if (viewer.kind === 'patient') return row.uninformed ? undefined : 'patient';
-  if (row.facility === viewer.facility) return 'registrant';
-  if (row.undelivered) return undefined;
-  const answer = viewer.answers.get(KIND_RULES[row.kind].consent);
-  if (!answer?.allow) return undefined;
-  const held = viewer.holds.get(`${row.resource_type}/${row.resource_id}`);
-  if (held && answer.givenAt <= held) return undefined;
-  return `Consent/${answer.consentId}`;
-}
 
 /** The consent answers of a facility for the groups of `kinds` at `at`. */
 export async function facilityAnswers(rt: SharingRuntime, ctx: RequestContext, patientId: string, kinds: ItemKind[], at: Date) {
@@ -50,8 +29,8 @@ export async function facilityAnswers(rt: SharingRuntime, ctx: RequestContext, p
 }
 
 /**
- * `basisFor` as SQL, for rows aliased `x` (sharing_items columns): the condition that `viewer` may see the row and
- * the expression of its basis; `at` is the decision instant's placeholder. Both forms are tested by the same matrix.
+ * The rule above as SQL, for rows aliased `x` (sharing_items columns): the condition that `viewer` may see the row
+ * and the expression of its basis; `at` is the decision instant's placeholder (the one form, so views cannot diverge).
  */
 export function visibilitySql(viewer: Viewer, sp: StatementParams, at: string): { where: string; basis: string } {
   if (viewer.kind === 'patient') return { where: 'NOT x.uninformed', basis: `'patient'` };
