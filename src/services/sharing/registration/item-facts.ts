@@ -71,6 +71,8 @@ export function institutionOf(resource: Json): string | undefined {
   return typeof v === 'string' ? v.normalize('NFKC').trim() : undefined;
 }
 
+// Not the store's data_date (access-facts.ts): that takes the first search date parameter with a value, and for a
+// MedicationRequest the R4 `date` parameter is the dosage timing's event — retention counts from the prescription date.
 const DATE_FIELDS: Record<string, string[]> = {
   Condition: ['recordedDate', 'onsetDateTime', 'onsetPeriod.start'],
   AllergyIntolerance: ['recordedDate', 'onsetDateTime', 'onsetPeriod.start', 'lastOccurrence'],
