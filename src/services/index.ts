@@ -1,6 +1,7 @@
 /** Every service the application runs, in start order. */
 import type { ServiceModule } from '../platform/service.ts';
 import { eligibilityService } from './eligibility/index.ts';
+import { eprescriptionService } from './eprescription/index.ts';
 import { sharingService } from './sharing/index.ts';
 
-export const allServices: ServiceModule[] = [eligibilityService, sharingService];
+export const allServices: ServiceModule[] = [eligibilityService, sharingService, eprescriptionService];

@@ -291,7 +291,7 @@ describe('the shipped sample', () => {
   it('marks itself as sample data and names a source on every row', () => {
     const rows = sampleDrugEntries();
     expect(rows.length).toBeGreaterThanOrEqual(30);
-    for (const r of rows) expect(r.source).toMatch(/^sample: \[(Y|HOT|EPD|CLINS|SYNTH)\]/);
+    for (const r of rows) expect(r.source).toMatch(/^sample: \[(Y|HOT|EPD|CLINS|PI|SYNTH)\]/);
     for (const r of rows.filter((x) => x.source.includes('[SYNTH]'))) expect(r.name).toContain('【架空】');
     // no sample code is a dummy or malformed
     const m = new DrugMaster(rows);

@@ -1,18 +1,15 @@
 /** Checks every document Bundle the service accepts shares: its profile, its validation, its Patient entry. */
 import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { allows } from '../../../platform/auth/scopes.ts';
-import { FhirError, badRequest } from '../../../platform/fhir/errors.ts';
+import { FhirError } from '../../../platform/fhir/errors.ts';
+import { type DocumentEntry, documentBundle, documentValidationErrors as validateDocument, refuseIfAny } from '../../../platform/conformance/documents.ts';
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
-import { outcome, type Issue } from '../../../platform/fhir/outcome.ts';
 import type { ServicePlatform } from '../../../platform/service.ts';
 import { insuredKeyOf, isInsuredPersonSystem, lookUpInsuredPerson } from '../../eligibility/index.ts';
 
 type Json = Record<string, unknown>;
-export interface Entry {
-  index: number;
-  fullUrl: string;
-  resource: Json;
-}
+export type Entry = DocumentEntry;
+export { documentBundle, refuseIfAny };
 
 /**
  * The facility (医療機関コード) a caller registers for: only facilities register, and only with the scopes to create
@@ -37,60 +34,9 @@ function policyScope(ctx: RequestContext, type: string, interaction: 'create' | 
   return { ja: `この操作 (${type} の ${interaction}) の権限がありません`, en: `the token's scopes do not allow ${interaction} on ${type}` };
 }
 
-/**
- * The body as a Bundle claiming `profile`, with its entries (400 when it is not one; 413 beyond `maxEntries`, the
- * platform's TSUNAGU_BUNDLE_MAX_ENTRIES, before any work).
- */
-export function documentBundle(
-  body: unknown,
-  profile: string,
-  name: string,
-  type: 'collection' | 'document',
-  maxEntries = 1000,
-): { bundle: Json; entries: Entry[] } {
-  const bundle = body as Json | null;
-  if (!bundle || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle')
-    throw badRequest(`本文は ${name} の Bundle です`, `the body must be a ${name} Bundle`, ['Bundle']);
-  const profiles = ((bundle.meta as Json | undefined)?.profile as unknown[] | undefined) ?? [];
-  if (!profiles.some((p) => typeof p === 'string' && p.split('|')[0] === profile))
-    throw badRequest(`Bundle.meta.profile に ${profile} がありません`, `Bundle.meta.profile must name ${profile}`, ['Bundle.meta.profile']);
-  if (bundle.type !== type)
-    throw badRequest(`${name} の Bundle.type は ${type} です（${String(bundle.type)}）`, `a ${name} Bundle has type ${type} (got ${String(bundle.type)})`, [
-      'Bundle.type',
-    ]);
-  const raw = bundle.entry;
-  if (!Array.isArray(raw) || raw.length === 0) throw badRequest('Bundle に entry がありません', 'the Bundle has no entries', ['Bundle.entry']);
-  if (raw.length > maxEntries)
-    throw FhirError.of(
-      413,
-      'too-costly',
-      `Bundle の entry は ${maxEntries} 件までです（${raw.length} 件）`,
-      `at most ${maxEntries} entries per Bundle (got ${raw.length})`,
-      ['Bundle.entry'],
-    );
-  const entries = raw.map((e, index) => {
-    const r = (e as Json | null)?.resource as Json | undefined;
-    if (!r || typeof r.resourceType !== 'string')
-      throw badRequest(`entry[${index}] にリソースがありません`, `entry[${index}] has no resource`, [`Bundle.entry[${index}].resource`]);
-    return { index, fullUrl: typeof (e as Json).fullUrl === 'string' ? ((e as Json).fullUrl as string) : '', resource: r };
-  });
-  return { bundle, entries };
-}
-
-/**
- * The errors of validating the whole Bundle against `profile` (the JP-CLINS package must be loaded, else 422 at once).
- * Returned, not thrown, so the service's own checks — more precise about flags and codes — are reported first.
- */
-export function documentValidationErrors(platform: ServicePlatform, bundle: Json, profile: string): OperationOutcomeIssue[] {
-  if (!platform.conformance.hasProfile(profile))
-    throw FhirError.of(
-      422,
-      'not-supported',
-      `このサーバーには ${profile} のプロファイル（JP-CLINS パッケージ）が読み込まれていません。運用者に TSUNAGU_IG の設定を依頼してください`,
-      `${profile} is not loaded on this server (the JP-CLINS package); the operator sets TSUNAGU_IG`,
-    );
-  return (platform.conformance.validate(bundle, { profiles: [profile] }).issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
-}
+/** The errors of validating the whole Bundle against a JP-CLINS `profile` (platform/conformance/documents.ts). */
+export const documentValidationErrors = (platform: ServicePlatform, bundle: Json, profile: string): OperationOutcomeIssue[] =>
+  validateDocument(platform.conformance, bundle, profile, 'JP-CLINS');
 
 export interface DocumentPerson {
   patientId: string;
@@ -132,10 +78,4 @@ export async function documentPerson(platform: ServicePlatform, entries: Entry[]
   const found = await lookUpInsuredPerson(platform.db, ids[0].value!, birthDate);
   if (!found.found) throw FhirError.of(422, 'business-rule', found.ja, found.en, [path]);
   return { patientId: found.patientId, insuredKey: found.insuredKey, fullUrl: entry.fullUrl };
-}
-
-/** 422 with every issue found (the service's own first, then the validator's), or nothing. */
-export function refuseIfAny(issues: Issue[], validation: OperationOutcomeIssue[] = []): void {
-  if (issues.length === 0 && validation.length === 0) return;
-  throw new FhirError(422, { resourceType: 'OperationOutcome', issue: [...outcome(issues).issue!, ...validation] });
 }

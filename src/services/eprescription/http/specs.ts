@@ -1,0 +1,241 @@
+/** The e-prescription service's FHIR operations, described once (OperationSpec): definitions, routes and checks follow. */
+import { TSUNAGU_CANONICAL } from '../../../platform/fhir/canonical.ts';
+import type { OperationParameter, OperationSpec } from '../../../platform/router/operations/operation-spec.ts';
+
+type Part = Omit<OperationParameter, 'use'>;
+const url = (id: string) => `${TSUNAGU_CANONICAL}/OperationDefinition/${id}`;
+const p = (name: string, type: string | undefined, documentation: string, min = 0, max = '1', part?: Part[]): Part => ({ name, min, max, type, documentation, part });
+
+const ALERT_PARTS: Part[] = [
+  p('kind', 'code', 'duplicate-ingredient | duplicate-class | contraindicated', 1),
+  p('line', 'integer', 'the line (1-based) of what was checked', 1),
+  p('text', 'string', 'the alert for people (Japanese)', 1),
+  p('redacted', 'boolean', 'true: without the patient’s consent only the kind is shown', 1),
+  p('conflictingCode', 'string', 'the other drug’s code'),
+  p('conflictingName', 'string', 'the other drug’s master name'),
+  p('conflictingDate', 'date', 'its 交付日 / 調剤日'),
+  p('facilityKind', 'code', 'medical | dental | pharmacy'),
+  p('source', 'code', 'prescription | dispensing | receipt | same-prescription'),
+  p('statement', 'string', 'the rule’s fact (package-insert statement)'),
+  p('reference', 'string', 'where the fact is published'),
+];
+const UNCHECKED_OUT: OperationParameter = {
+  name: 'unchecked',
+  use: 'out',
+  min: 0,
+  max: '*',
+  type: 'integer',
+  documentation: 'lines (1-based) the check could not cover: the drug master has no ingredient / class key for their drug',
+};
+const alertOut = (documentation: string): OperationParameter => ({ name: 'alert', use: 'out', min: 0, max: '*', documentation, part: ALERT_PARTS });
+
+const MEDICATION_PARTS: Part[] = [
+  p('line', 'integer', 'line number', 1),
+  p('code', 'Coding', 'the signed drug code', 1),
+  p('name', 'string', 'the drug master’s name for the code on the 交付日 (never the sender’s text)', 1),
+  p('quantity', 'decimal', 'prescribed quantity', 1),
+  p('unit', 'string', 'unit', 1),
+  p('remaining', 'decimal', 'left to dispense in the current use', 1),
+  p('substitution', 'code', '後発品変更不可: 0 変更可, 1 後発品変更不可, 2 剤形変更不可, 3 含量規格変更不可', 1),
+  p('days', 'integer', '投与日数'),
+  p('freeText', 'string', 'the prescriber’s free text beside the drug, when it differs from the master name'),
+  p('freeTextDiffers', 'boolean', 'true when freeText is present (shown after the master name, flagged)'),
+];
+const PRESCRIPTION_PARTS: Part[] = [
+  p('id', 'string', '処方箋ID', 1),
+  p('exchangeNumber', 'string', '引換番号 (6 digits)', 1),
+  p('state', 'code', 'registered | accepted | completed | cancelled | expired', 1),
+  p('kind', 'code', 'outpatient | in-house', 1),
+  p('issuer', 'string', '発行医療機関の医療機関コード', 1),
+  p('prescriber', 'string', '処方医 (as certified)', 1),
+  p('issuedOn', 'date', '交付日', 1),
+  p('validUntil', 'date', '使用期限', 1),
+  p('usesAllowed', 'integer', '使用回数 (refill: up to 3)', 1),
+  p('usesDone', 'integer', 'uses dispensed', 1),
+  p('nextUseFrom', 'date', 'refill: the next use is accepted from'),
+  p('nextUseUntil', 'date', 'refill: … until'),
+  p('split', 'boolean', '分割指示', 1),
+  p('acceptedBy', 'string', 'the pharmacy holding it (its own retrieval only)'),
+  p('medication', undefined, 'one per line', 1, '*', MEDICATION_PARTS),
+  p('alert', undefined, 'the check for this pharmacy (consent-dependent detail)', 0, '*', ALERT_PARTS),
+  p('document', 'Bundle', 'the signed JP_Bundle_ePrescriptionData as registered'),
+];
+const prescriptionOut = (min = 1, max = '1'): OperationParameter => ({ name: 'prescription', use: 'out', min, max, documentation: 'the prescription', part: PRESCRIPTION_PARTS });
+
+const inString = (name: string, label: string, documentation: string, min = 0): OperationParameter => ({ name, use: 'in', min, max: '1', type: 'string', label, documentation });
+const PRESCRIPTION_IN = inString('prescription', '処方箋ID', 'the 処方箋ID', 1);
+const EXCHANGE_IN: OperationParameter[] = [
+  inString('exchangeNumber', '引換番号', '引換番号 (6 digits)'),
+  inString('insuredNumber', '被保険者番号', 'the patient’s 被保険者個人識別子 保険者番号:記号:番号:枝番'),
+  { name: 'birthDate', use: 'in', min: 0, max: '1', type: 'date', label: '生年月日', documentation: 'the patient’s birth date' },
+];
+const DISPENSE_IN: OperationParameter = {
+  name: 'dispense',
+  use: 'in',
+  min: 1,
+  max: '*',
+  type: 'MedicationDispense',
+  label: '調剤結果',
+  documentation: 'one MedicationDispense per drug handed over (status completed, medicationCodeableConcept, quantity; whenHandedOver; substitution.wasSubstituted for another brand)',
+};
+const DISPENSING_OUT: OperationParameter[] = [
+  { name: 'dispensing', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the dispensing result id' },
+  { name: 'use', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'which use of the prescription (refill: 1–3)' },
+  { name: 'completesUse', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'the use is complete (else more parts may follow: 分割調剤)' },
+  { name: 'version', use: 'out', min: 1, max: '1', type: 'integer', documentation: 'the result’s version (corrections add one)' },
+  { name: 'state', use: 'out', min: 1, max: '1', type: 'code', documentation: 'registered | corrected | cancelled' },
+  { name: 'prescriptionState', use: 'out', min: 1, max: '1', type: 'code', documentation: 'the prescription’s state after it' },
+  { name: 'receipt', use: 'out', min: 1, max: '1', type: 'string', documentation: 'compact JWS signed by the service (keys at /eprescription/jwks)' },
+];
+
+const spec = (s: Omit<OperationSpec, 'url' | 'code' | 'system' | 'instance'> & { affectsState: boolean }): OperationSpec => ({ ...s, code: s.id, url: url(s.id), system: true, instance: false });
+
+export const ERX_SPECS = {
+  check: spec({
+    id: 'check-prescription',
+    title: '重複投薬・併用禁忌チェック / Duplicate and contraindication check before issuing',
+    description:
+      'A facility checks a prescription it is about to issue (a JP_Bundle_ePrescriptionData, signed or not; the person from its Coverage and Patient) against the person’s prescriptions and dispensings of the last 100 days at other facilities. Each alert names its kind; the conflicting drug, date and facility kind only with the patient’s consent (medication group) at the facility. The check is audited.',
+    affectsState: true,
+    parameters: [
+      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the prescription to check' },
+      { name: 'consent', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'the patient consents: details are shown' },
+      alertOut('one per alert'),
+      UNCHECKED_OUT,
+    ],
+  }),
+  register: spec({
+    id: 'register-prescription',
+    title: '電子処方箋の登録 / Register a signed prescription',
+    description:
+      'A facility registers a JP_Bundle_ePrescriptionData signed by its 医師 or 歯科医師 (Bundle.signature, HPKI). Validated against the profile; every drug code checked against the drug master of the 交付日 and every display against the master name; the person resolved from the insurance Coverage and birth date; the signature, qualification, chain and revocation verified; the duplicate / contraindication check run — an alert refuses unless overrideReason is given. Returns the 処方箋ID and the 引換番号 for the patient. Refusals are 422 with every issue, nothing stored.',
+    affectsState: true,
+    parameters: [
+      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the signed prescription' },
+      inString('overrideReason', '登録理由', 'why the prescription is registered despite the alerts'),
+      { name: 'prescription', use: 'out', min: 1, max: '1', type: 'string', documentation: '処方箋ID' },
+      { name: 'exchangeNumber', use: 'out', min: 1, max: '1', type: 'string', documentation: '引換番号 for the patient' },
+      { name: 'patient', use: 'out', min: 1, max: '1', type: 'Reference', documentation: 'the person' },
+      { name: 'validUntil', use: 'out', min: 1, max: '1', type: 'date', documentation: '使用期限' },
+      { name: 'usesAllowed', use: 'out', min: 1, max: '1', type: 'integer', documentation: '使用回数' },
+      alertOut('alerts the prescription was registered despite'),
+      UNCHECKED_OUT,
+    ],
+  }),
+  registerInHouse: spec({
+    id: 'register-in-house-prescription',
+    title: '院内処方の登録 / Register an in-house prescription with its dispensing',
+    description:
+      'A facility that dispenses itself (院内処方) registers the prescription (JP_Bundle_ePrescriptionData; a signature is verified when present, not required) together with its dispensing: the MedicationDispense list, or — none given — dispensed as prescribed. Codes, names, person and checks as for $register-prescription.',
+    affectsState: true,
+    parameters: [
+      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the prescription' },
+      { ...DISPENSE_IN, min: 0 },
+      inString('overrideReason', '登録理由', 'why the prescription is registered despite the alerts'),
+      { name: 'prescription', use: 'out', min: 1, max: '1', type: 'string', documentation: '処方箋ID' },
+      { name: 'dispensing', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the dispensing result id' },
+      { name: 'receipt', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the service’s signed receipt' },
+      alertOut('alerts the prescription was registered despite'),
+      UNCHECKED_OUT,
+    ],
+  }),
+  cancel: spec({
+    id: 'cancel-prescription',
+    title: '処方箋の取消 / Cancel a prescription',
+    description: 'The issuing facility cancels its prescription before any dispensing (409 once a pharmacy holds it or a use was dispensed).',
+    affectsState: true,
+    parameters: [PRESCRIPTION_IN, inString('reason', '取消理由', 'why'), { name: 'state', use: 'out', min: 1, max: '1', type: 'code', documentation: 'cancelled' }],
+  }),
+  retrieve: spec({
+    id: 'retrieve-prescription',
+    title: '処方箋の取得（薬局） / Retrieve a prescription (pharmacy)',
+    description:
+      'A pharmacy retrieves a prescription by 引換番号 + insured number + birth date (all must match; guessing is throttled), or every open prescription of a patient resolved at the card reader (patient) with the patient’s consent at the pharmacy. Names are the master’s for the signed codes on the 交付日; the check runs for the pharmacy (consent-dependent detail). Audited.',
+    affectsState: true,
+    parameters: [
+      ...EXCHANGE_IN,
+      inString('patient', '患者', 'the Patient id from the card reader (instead of the exchange number)'),
+      prescriptionOut(0, '*'),
+    ],
+  }),
+  accept: spec({
+    id: 'accept-prescription',
+    title: '処方箋の受付（薬局） / Accept a prescription',
+    description:
+      'A pharmacy accepts (受付) a prescription for dispensing: it is then locked against every other pharmacy. Basis: the 引換番号 with insured number and birth date, or the patient’s consent at the pharmacy. A refill use only in its window; never more uses than allowed.',
+    affectsState: true,
+    parameters: [PRESCRIPTION_IN, ...EXCHANGE_IN, prescriptionOut()],
+  }),
+  release: spec({
+    id: 'release-prescription',
+    title: '受付の取消（薬局） / Release an accepted prescription',
+    description: 'The accepting pharmacy gives the prescription back (no part of the current use dispensed).',
+    affectsState: true,
+    parameters: [PRESCRIPTION_IN, { name: 'state', use: 'out', min: 1, max: '1', type: 'code', documentation: 'registered' }],
+  }),
+  dispense: spec({
+    id: 'dispense-prescription',
+    title: '調剤結果の登録 / Register the dispensing result',
+    description:
+      'The accepting pharmacy registers what it handed over (MedicationDispense): the same drug, or another brand of the same generic where the line allows it (substitution recorded); never more than prescribed (split dispensing adds the parts). The use completes when every line is filled or complete=true. Returns the service’s signed receipt and the check of what was dispensed.',
+    affectsState: true,
+    parameters: [PRESCRIPTION_IN, DISPENSE_IN, { name: 'complete', use: 'in', min: 0, max: '1', type: 'boolean', label: '調剤完了', documentation: 'end the use even if not every line is filled' }, ...DISPENSING_OUT, alertOut('the check of what was dispensed')],
+  }),
+  correct: spec({
+    id: 'correct-dispensing',
+    title: '調剤結果の訂正 / Correct a dispensing result',
+    description: 'The pharmacy replaces its latest dispensing result of a prescription (a new version and receipt).',
+    affectsState: true,
+    parameters: [inString('dispensing', '調剤結果ID', 'the dispensing result id', 1), DISPENSE_IN, ...DISPENSING_OUT],
+  }),
+  cancelDispensing: spec({
+    id: 'cancel-dispensing',
+    title: '調剤結果の取消 / Cancel a dispensing result',
+    description: 'The pharmacy withdraws its latest dispensing result; a use it completed opens again, held by the pharmacy.',
+    affectsState: true,
+    parameters: [inString('dispensing', '調剤結果ID', 'the dispensing result id', 1), ...DISPENSING_OUT],
+  }),
+  copy: spec({
+    id: 'prescription-copy',
+    title: '処方内容（控え） / The printable copy for the patient',
+    description: 'The issuing facility or the patient gets the 処方内容（控え）: the 引換番号 as text and as a QR code, the drugs with their master names (HTML, for printing).',
+    affectsState: false,
+    parameters: [PRESCRIPTION_IN, { name: 'return', use: 'out', min: 1, max: '1', type: 'Binary', documentation: 'text/html' }],
+  }),
+  status: spec({
+    id: 'prescription-status',
+    title: '処方箋の状態 / Prescription status',
+    description: 'The issuing facility sees the state of one of its prescriptions (dispensed? where held?); the patient sees all of theirs (with 引換番号).',
+    affectsState: false,
+    parameters: [inString('prescription', '処方箋ID', 'one prescription (facilities: required)'), prescriptionOut(0, '*')],
+  }),
+  history: spec({
+    id: 'my-prescriptions',
+    title: '処方・調剤履歴（本人） / My prescriptions and dispensings',
+    description: 'The patient reads their own prescription and dispensing lines, newest first (facility, date, master name, quantity, substitution).',
+    affectsState: false,
+    parameters: [
+      { name: 'from', use: 'in', min: 0, max: '1', type: 'date', label: '開始日', documentation: 'from this date' },
+      {
+        name: 'record',
+        use: 'out',
+        min: 0,
+        max: '*',
+        documentation: 'one per line',
+        part: [
+          p('source', 'code', 'prescription | dispensing', 1),
+          p('prescription', 'string', '処方箋ID', 1),
+          p('dispensing', 'string', 'dispensing result id'),
+          p('date', 'date', '交付日 / 調剤日', 1),
+          p('facility', 'string', '医療機関コード / 薬局コード', 1),
+          p('code', 'Coding', 'drug code', 1),
+          p('name', 'string', 'master name', 1),
+          p('quantity', 'decimal', 'quantity', 1),
+          p('unit', 'string', 'unit', 1),
+          p('days', 'integer', 'days'),
+          p('substituted', 'boolean', 'another brand of the same generic was dispensed'),
+        ],
+      },
+    ],
+  }),
+} satisfies Record<string, OperationSpec>;
