@@ -134,7 +134,7 @@ function setDrugs(b: Json, drugs: Drug[], repeats: number): void {
     delete r.id;
     r.medicationCodeableConcept = {
       coding: [{ system: SYSTEM_URI[d.system], code: d.code, ...(d.display !== undefined ? { display: d.display } : {}) }],
-      ...(d.text ? { text: d.text } : {}),
+      ...(d.text ?? d.display ? { text: d.text ?? d.display } : {}),
     };
     const dr = r.dispenseRequest as Json;
     dr.quantity = { ...(dr.quantity as Json), value: d.quantity ?? 14, unit: d.unit ?? '錠' };

@@ -30,6 +30,9 @@ import { loadReceiptSigner } from './receipts/receipt-key.ts';
 import { prescriptionsMigration } from './schema/schema.ts';
 import { type PrescriberTrust, trustFromDirectory } from './signature/index.ts';
 
+/** How often the HPKI trust directory (certificates, CRLs) is read again. */
+const TRUST_RELOAD_MS = 3_600_000;
+
 export interface EprescriptionOptions {
   /** The service's time (tests move it). */
   clock?: Clock;
@@ -62,6 +65,21 @@ export function createEprescriptionService(options: EprescriptionOptions = {}): 
         requireCurrentCrl: config.requireCurrentCrl,
         receipts: await loadReceiptSigner(platform.db),
       };
+      if (!options.trust && config.trustDir) {
+        // New CRLs and CA certificates put in the directory are read within the hour.
+        const dir = config.trustDir;
+        const timer = setInterval(
+          () =>
+            void trustFromDirectory(dir)
+              .then((t) => {
+                rt.trust = t;
+              })
+              .catch((e: Error) => app.log.warn(`HPKI trust reload failed (${dir}): ${e.message}`)),
+          TRUST_RELOAD_MS,
+        );
+        timer.unref();
+        app.addHook('onClose', async () => clearInterval(timer));
+      }
       registerEprescriptionOperations(operations, rt);
       app.get('/eprescription/jwks', async () => rt.receipts.jwks());
     },

@@ -1,6 +1,7 @@
 /**
  * Settings of the e-prescription service:
- *   TSUNAGU_HPKI_TRUST_DIR       a directory of trusted HPKI CA certificates (*.pem / *.crt) and their CRLs (*.crl):
+ *   TSUNAGU_HPKI_TRUST_DIR       a directory of trusted HPKI CA certificates (*.crt.pem anchors, *.int.pem intermediates)
+ *                                and their CRLs (*.crl.pem), read again every hour:
  *                                prescriber signatures chain to one of them; unset: signed prescriptions are refused
  *                                (in-house prescriptions, which carry no signature, still register)
  *   TSUNAGU_HPKI_REQUIRE_CRL     1: a signer's CAs must each have a current CRL (default 0: revocations listed are

@@ -9,7 +9,7 @@
  */
 import type { Issue } from '../../../platform/fhir/outcome.ts';
 import { type DrugEntry, type DrugMaster, type DrugSystem, checkKeysOf, displayAgrees, drugSystemOf, genericKeyOf, isDrugProblem, normalizeDrugName, rowKey } from '../master/index.ts';
-import { codings, issue, str, type Json } from './document-entries.ts';
+import { codings, issue, type Json } from './document-entries.ts';
 
 export interface DrugLine {
   system: DrugSystem;
@@ -94,7 +94,9 @@ export function drugOf(master: DrugMaster, concept: unknown, on: Date, path: str
   // A drug the master gives no ingredient / class key (a product known only by its HOT9 code) registers, but the
   // duplicate and contraindication check cannot cover it: the line says so (unchecked).
   const keys = checkKeysOf(first.entry, first.code);
-  const text = str((concept as Json | undefined)?.text);
+  const raw = (concept as Json | undefined)?.text;
+  // kept as written (not normalised): it is the prescriber's text
+  const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
   return {
     system: first.system,
     code: first.code,

@@ -17,17 +17,23 @@ type Row = { source: 'prescription' | 'dispensing'; id: string; day: string; fac
 
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
-export async function medicationHistory(db: Queryable, patientKey: string, today: string, windowDays = CHECK_WINDOW_DAYS): Promise<MedicationLine[]> {
+/**
+ * `ownIssuer`: a facility's own prescriptions — and the pharmacies' dispensings of them — are left out (its own system
+ * knows them; the national service leaves out the checking facility's own data the same way).
+ */
+export async function medicationHistory(db: Queryable, patientKey: string, today: string, ownIssuer = '', windowDays = CHECK_WINDOW_DAYS): Promise<MedicationLine[]> {
   const from = addDays(today, -windowDays);
   const res = await db.query<Row>(
     `SELECT 'prescription' AS source, p.prescription_id AS id, p.issued_on::text AS day, p.issuer AS facility, l.code, l.name, l.ingredient_key, l.class_key
        FROM eprescription_lines l JOIN eprescription_prescriptions p ON p.prescription_id = l.prescription_id
-      WHERE l.patient_key = $1 AND p.patient_key = $1 AND l.ingredient_key <> '' AND p.state <> 'cancelled' AND p.issued_on BETWEEN $2 AND $3
+      WHERE l.patient_key = $1 AND p.patient_key = $1 AND l.ingredient_key <> '' AND p.state <> 'cancelled' AND p.issued_on BETWEEN $2 AND $3 AND p.issuer <> $4
      UNION ALL
      SELECT 'dispensing', d.prescription_id, d.dispensed_on::text, d.pharmacy, dl.code, dl.name, dl.ingredient_key, dl.class_key
        FROM eprescription_dispensed_lines dl JOIN eprescription_dispensings d ON d.dispensing_id = dl.dispensing_id
-      WHERE dl.patient_key = $1 AND d.patient_key = $1 AND dl.ingredient_key <> '' AND d.state <> 'cancelled' AND d.dispensed_on BETWEEN $2 AND $3`,
-    [patientKey, from, today],
+       JOIN eprescription_prescriptions p ON p.prescription_id = d.prescription_id
+      WHERE dl.patient_key = $1 AND d.patient_key = $1 AND dl.ingredient_key <> '' AND d.state <> 'cancelled' AND d.dispensed_on BETWEEN $2 AND $3
+        AND p.issuer <> $4`,
+    [patientKey, from, today, ownIssuer],
     { name: 'eprescription_history' },
   );
   return res.rows.map((r) => ({

@@ -32,7 +32,7 @@ import { newExchangeNumber } from './exchange-number.ts';
 import { alertIssues } from './alert-issues.ts';
 import { authorPractitioner, type Prescriber, verifiedPrescriber } from './prescriber.ts';
 import { type PrescribedLine, readPrescription } from './prescription-document.ts';
-import { prescriptionPerson } from './prescription-person.ts';
+import { type PrescriptionPerson, prescriptionPerson } from './prescription-person.ts';
 import type { LineRow, PrescriptionRow } from './prescription-row.ts';
 import { type CheckRun, runChecks } from './run-checks.ts';
 
@@ -95,9 +95,12 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
     issues.push({ severity: 'error', code: 'required', ja: 'Bundle.identifier.value がありません', en: 'Bundle.identifier.value is missing', expression: ['Bundle.identifier'] });
   if (inHouse && doc.usesAllowed > 1)
     issues.push({ severity: 'error', code: 'business-rule', ja: '院内処方はリフィルにできません', en: 'an in-house prescription is not a refill prescription', expression: ['Bundle.entry'] });
+  // The person first, so that a refusal of their prescription is in their access log.
+  const found = await prescriptionPerson(rt.platform.db, entries).catch((e: unknown) => e);
+  if (!(found instanceof Error)) note.patientKey = (found as PrescriptionPerson).patientId;
   refuseIfAny(issues, validation);
-  const person = await prescriptionPerson(rt.platform.db, entries);
-  note.patientKey = person.patientId;
+  if (found instanceof Error) throw found;
+  const person = found as PrescriptionPerson;
   const now = rt.clock();
   const today = japanDate(now);
   if (doc.issuedOn! > today)

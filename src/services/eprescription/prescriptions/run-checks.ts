@@ -38,7 +38,7 @@ export async function runChecks(rt: EprescriptionRuntime, q: CheckRequest, db: Q
   const now = rt.clock();
   const today = japanDate(now);
   const [history, rules, consent] = await Promise.all([
-    medicationHistory(db, q.patientId, today),
+    medicationHistory(db, q.patientId, today, q.source === 'prescription' ? q.facility : ''),
     rt.rules.index(),
     rt.platform.consent.decide({ patientId: q.patientId, grantee: q.ownerKey, category: 'medication', at: now }, db),
   ]);
