@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing` a subset.
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing,eprescription` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { benchValidate, formatValidateBench } from './validate.ts';
 import { benchEligibility, eligibilityTable } from './eligibility.ts';
 import { benchDurability, durabilityTable } from './durability.ts';
 import { benchSharing, sharingTable } from './sharing.ts';
+import { CHECKERS, WRITERS, benchEprescription, eprescriptionTable } from './eprescription.ts';
 import { table } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -112,6 +113,21 @@ if (wanted('sharing')) {
     console.log(table(sharingTable(sharing)));
     const kinds = Object.entries(h.byKind).map(([k, v]) => `${k} ${v}`);
     console.log(`\nthe person's history: ${h.registered} items in ${h.registrations} Bundles (${kinds.join(', ')}); ${h.expectedInForce} in force.`);
+  }
+}
+
+if (wanted('eprescription')) {
+  const erx = await benchEprescription({ quick });
+  results.eprescription = erx ?? { skipped: true };
+  sectionDone('eprescription');
+  if (erx) {
+    console.log(
+      `\n## E-prescription on PostgreSQL: $check-prescription (${CHECKERS} callers), signed $register-prescription and register → accept → dispense (${WRITERS} clients) vs plain FHIR creates\n`,
+    );
+    console.log(table(eprescriptionTable(erx)));
+    console.log(
+      `\ninteraction data: ${erx.rules.imported} contraindicated pairs imported (${erx.rules.contraindications} with the sample's) and ${erx.rules.duplicateClasses} duplicate classes, in ${erx.rules.importMs} ms; ${erx.people} people registered; ${erx.signing.prescriptions} prescriptions (${Math.round(erx.signing.bundleBytes / 1024)} KB) signed in ${erx.signing.seconds} s before the timed loops; server start ${erx.serverStartSeconds} s.`,
+    );
   }
 }
 

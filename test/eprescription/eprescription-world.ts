@@ -134,7 +134,7 @@ function setDrugs(b: Json, drugs: Drug[], repeats: number): void {
     delete r.id;
     r.medicationCodeableConcept = {
       coding: [{ system: SYSTEM_URI[d.system], code: d.code, ...(d.display !== undefined ? { display: d.display } : {}) }],
-      ...(d.text ?? d.display ? { text: d.text ?? d.display } : {}),
+      ...((d.text ?? d.display) ? { text: d.text ?? d.display } : {}),
     };
     const dr = r.dispenseRequest as Json;
     dr.quantity = { ...(dr.quantity as Json), value: d.quantity ?? 14, unit: d.unit ?? '錠' };
@@ -228,7 +228,10 @@ export async function rxWorld(engine: 'pglite' | 'postgres'): Promise<RxWorld> {
     sign: (bundle, credential = hpki.doctor) => signPrescriptionBundle(bundle, localPrescriberKey(credential), { at: clock.now }),
     op,
     register: (token, bundle, overrideReason) =>
-      op(token, 'register-prescription', [{ name: 'resource', resource: bundle }, ...(overrideReason ? [{ name: 'overrideReason', valueString: overrideReason }] : [])]),
+      op(token, 'register-prescription', [
+        { name: 'resource', resource: bundle },
+        ...(overrideReason ? [{ name: 'overrideReason', valueString: overrideReason }] : []),
+      ]),
     async consent(patientId, code, kind) {
       const from = new Date(Math.min(clock.now.getTime(), Date.now()) - 60_000);
       const recorded = await platform.repo.transaction(

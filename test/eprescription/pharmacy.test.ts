@@ -29,7 +29,8 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     { name: 'insuredNumber', valueString: person.memberId },
     { name: 'birthDate', valueDate: birthDate },
   ];
-  const retrieve = (token: string, exchange: string, person: Person, birthDate?: string) => x.op(token, 'retrieve-prescription', basis(exchange, person, birthDate));
+  const retrieve = (token: string, exchange: string, person: Person, birthDate?: string) =>
+    x.op(token, 'retrieve-prescription', basis(exchange, person, birthDate));
   const accept = (token: string, id: string, extra: { name: string; [k: string]: unknown }[] = []) =>
     x.op(token, 'accept-prescription', [{ name: 'prescription', valueString: id }, ...extra]);
   const dispenseOf = (drug: Drug, quantity: number, extra: Json = {}) => ({
@@ -40,9 +41,12 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
       medicationCodeableConcept: {
         coding: [
           {
-            system: { receipt: 'urn:oid:1.2.392.100495.20.2.71', yj: 'urn:oid:1.2.392.100495.20.1.73', general: 'urn:oid:1.2.392.100495.20.1.81', hot9: 'urn:oid:1.2.392.200119.4.403.1' }[
-              drug.system
-            ],
+            system: {
+              receipt: 'urn:oid:1.2.392.100495.20.2.71',
+              yj: 'urn:oid:1.2.392.100495.20.1.73',
+              general: 'urn:oid:1.2.392.100495.20.1.81',
+              hot9: 'urn:oid:1.2.392.200119.4.403.1',
+            }[drug.system],
             code: drug.code,
             display: drug.display,
           },
@@ -54,7 +58,11 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     },
   });
   const dispense = (token: string, id: string, lines: ReturnType<typeof dispenseOf>[], complete?: boolean) =>
-    x.op(token, 'dispense-prescription', [{ name: 'prescription', valueString: id }, ...lines, ...(complete === undefined ? [] : [{ name: 'complete', valueBoolean: complete }])]);
+    x.op(token, 'dispense-prescription', [
+      { name: 'prescription', valueString: id },
+      ...lines,
+      ...(complete === undefined ? [] : [{ name: 'complete', valueBoolean: complete }]),
+    ]);
   const medication = (body: Json) => parts(outAll(body, 'prescription')[0] ?? {}, 'medication');
 
   it('retrieves by 引換番号 + insured number + birth date: master names, the signed document, an audited read', async () => {
@@ -269,7 +277,10 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
   it('the prescriber cancels before dispensing; once a pharmacy holds it, not; another facility cannot', async () => {
     const a = await registered(x.bob);
     expect((await x.op(x.tokens.other, 'cancel-prescription', [{ name: 'prescription', valueString: a.id }])).status).toBe(404);
-    const c = await x.op(x.tokens.clinic, 'cancel-prescription', [{ name: 'prescription', valueString: a.id }, { name: 'reason', valueString: '処方内容の誤り' }]);
+    const c = await x.op(x.tokens.clinic, 'cancel-prescription', [
+      { name: 'prescription', valueString: a.id },
+      { name: 'reason', valueString: '処方内容の誤り' },
+    ]);
     expect(c.status).toBe(200);
     expect(out(c.body, 'state')).toBe('cancelled');
     expect((await retrieve(x.tokens.pharmacy, a.exchange, x.bob)).status).toBe(404);

@@ -28,7 +28,10 @@ describe.each(ENGINES)('registering prescriptions (%s)', (engine) => {
     const r = await x.op(token, 'register-prescription', [{ name: 'resource', resource: bundle }]);
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(r.body.resourceType).toBe('OperationOutcome');
-    expect(issueTexts(r.body).some((t) => text.test(t)), issueTexts(r.body).join('\n')).toBe(true);
+    expect(
+      issueTexts(r.body).some((t) => text.test(t)),
+      issueTexts(r.body).join('\n'),
+    ).toBe(true);
     expect(await count()).toBe(before);
     expect(await lineCount()).toBe(lines);
     return r;

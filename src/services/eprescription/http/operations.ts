@@ -88,7 +88,10 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
           today: today(),
           dispensed: await dispensedInUse(rt.platform.db, p),
           bundle: await signedBundle(rt.platform.db, p.prescription_id),
-          extra: alertParameters(check.shown, lines.map((l) => l.name)),
+          extra: alertParameters(
+            check.shown,
+            lines.map((l) => l.name),
+          ),
         }),
       );
     }
@@ -109,14 +112,30 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       refuseIfAny(issues);
       const person = await prescriptionPerson(rt.platform.db, entries);
       note.patientKey = person.patientId;
-      const check = await runChecks(rt, { patientId: person.patientId, facility: facility.code, ownerKey: facility.ownerKey, lines: doc.lines, date: doc.issuedOn, source: 'prescription' });
+      const check = await runChecks(rt, {
+        patientId: person.patientId,
+        facility: facility.code,
+        ownerKey: facility.ownerKey,
+        lines: doc.lines,
+        date: doc.issuedOn,
+        source: 'prescription',
+      });
       await rt.platform.readAudit.write([
         rt.platform.repo.auditRecord(ctx, 'R', 'check-prescription', '0', person.patientId, [`Patient/${person.patientId}`], {
           basis: check.consent ? 'consent' : 'check-without-consent',
           outcomeDesc: `${check.alerts.length} alert(s)`,
         }),
       ]);
-      return { parameters: [{ name: 'consent', valueBoolean: check.consent }, ...alertParameters(check.shown, doc.lines.map((l) => l.name)), ...uncheckedParameters(check.unchecked)] };
+      return {
+        parameters: [
+          { name: 'consent', valueBoolean: check.consent },
+          ...alertParameters(
+            check.shown,
+            doc.lines.map((l) => l.name),
+          ),
+          ...uncheckedParameters(check.unchecked),
+        ],
+      };
     });
   });
 
@@ -164,7 +183,14 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
   operations.register(ERX_SPECS.cancel, async ({ context, input }) => {
     const ctx = await context();
     const p = await run(ctx, 'cancel-prescription', 'U', (note) =>
-      cancelPrescription(rt, ctx, callerOf(ctx, ['facility'], { ja: '処方箋の取消', en: 'cancelling a prescription' }), input.requiredString('prescription', '処方箋ID'), input.string('reason'), note),
+      cancelPrescription(
+        rt,
+        ctx,
+        callerOf(ctx, ['facility'], { ja: '処方箋の取消', en: 'cancelling a prescription' }),
+        input.requiredString('prescription', '処方箋ID'),
+        input.string('reason'),
+        note,
+      ),
     );
     return { parameters: [{ name: 'state', valueCode: p.state }] };
   });
@@ -173,10 +199,17 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
     const ctx = await context();
     return run(ctx, 'retrieve-prescription', 'R', async (note) => {
       const pharmacy = callerOf(ctx, ['pharmacy'], AS_PHARMACY);
-      const patient = input.string('patient')?.trim().replace(/^Patient\//, '');
+      const patient = input
+        .string('patient')
+        ?.trim()
+        .replace(/^Patient\//, '');
       const basis = exchangeBasis(input);
       if (!patient && !basis)
-        throw badRequest('引換番号・被保険者番号・生年月日、または患者（patient）を指定してください', 'give exchangeNumber + insuredNumber + birthDate, or patient', [input.path('exchangeNumber')]);
+        throw badRequest(
+          '引換番号・被保険者番号・生年月日、または患者（patient）を指定してください',
+          'give exchangeNumber + insuredNumber + birthDate, or patient',
+          [input.path('exchangeNumber')],
+        );
       const rows = basis ? [await findByExchangeNumber(rt, pharmacy, basis, note)] : await findByCard(rt, pharmacy, patient!, note);
       return { parameters: await shownToPharmacy(ctx, pharmacy, rows, basis ? 'exchange-number' : 'consent') };
     });
@@ -212,13 +245,29 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       ),
     );
     const after = (await prescriptionRow(rt.platform.db, r.prescription.prescription_id))!;
-    return { status: 201, parameters: [...dispensingParameters(r, stateAt(after, today())), ...alertParameters(r.check?.shown ?? [], r.lines.map((l) => l.name))] };
+    return {
+      status: 201,
+      parameters: [
+        ...dispensingParameters(r, stateAt(after, today())),
+        ...alertParameters(
+          r.check?.shown ?? [],
+          r.lines.map((l) => l.name),
+        ),
+      ],
+    };
   });
 
   operations.register(ERX_SPECS.correct, async ({ context, input }) => {
     const ctx = await context();
     const r = await run(ctx, 'correct-dispensing', 'U', (note) =>
-      correctDispensing(rt, ctx, callerOf(ctx, ['pharmacy'], AS_PHARMACY), input.requiredString('dispensing', '調剤結果ID').trim(), resources(input, 'dispense'), note),
+      correctDispensing(
+        rt,
+        ctx,
+        callerOf(ctx, ['pharmacy'], AS_PHARMACY),
+        input.requiredString('dispensing', '調剤結果ID').trim(),
+        resources(input, 'dispense'),
+        note,
+      ),
     );
     const after = (await prescriptionRow(rt.platform.db, r.prescription.prescription_id))!;
     return { parameters: dispensingParameters(r, stateAt(after, today())) };
@@ -250,7 +299,9 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
     return run(ctx, 'prescription-copy', 'R', async (note) => {
       const p = await ownPrescription(ctx, input.requiredString('prescription', '処方箋ID').trim(), note);
       const html = await copyHtml(p, await lineRows(rt.platform.db, p.prescription_id), await rt.master());
-      await rt.platform.readAudit.write([rt.platform.repo.auditRecord(ctx, 'R', 'prescription-copy', '0', p.patient_key, [prescriptionRef(p.prescription_id)])]);
+      await rt.platform.readAudit.write([
+        rt.platform.repo.auditRecord(ctx, 'R', 'prescription-copy', '0', p.patient_key, [prescriptionRef(p.prescription_id)]),
+      ]);
       return {
         status: 200,
         body: { resourceType: 'Binary', contentType: 'text/html; charset=utf-8', data: Buffer.from(html, 'utf8').toString('base64') },
@@ -277,9 +328,16 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       const master = await rt.master();
       const out: OutParam[] = [];
       for (const p of rows)
-        out.push(prescriptionParameter(p, await lineRows(rt.platform.db, p.prescription_id), master, { today: today(), dispensed: await dispensedInUse(rt.platform.db, p) }));
+        out.push(
+          prescriptionParameter(p, await lineRows(rt.platform.db, p.prescription_id), master, {
+            today: today(),
+            dispensed: await dispensedInUse(rt.platform.db, p),
+          }),
+        );
       if (rows.length)
-        await rt.platform.readAudit.write(rows.map((p) => rt.platform.repo.auditRecord(ctx, 'R', 'prescription-status', '0', p.patient_key, [prescriptionRef(p.prescription_id)])));
+        await rt.platform.readAudit.write(
+          rows.map((p) => rt.platform.repo.auditRecord(ctx, 'R', 'prescription-status', '0', p.patient_key, [prescriptionRef(p.prescription_id)])),
+        );
       return { parameters: out };
     });
   });
@@ -291,7 +349,9 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       if (c.kind !== 'patient' || !c.patientId) throw forbidden('処方・調剤履歴は本人が見るものです', 'the medication history is for the patient');
       note.patientKey = c.patientId;
       const records = await medicationRecords(rt.platform.db, c.patientId, { from: input.string('from') });
-      await rt.platform.readAudit.write([rt.platform.repo.auditRecord(ctx, 'R', 'my-prescriptions', '0', c.patientId, [`Patient/${c.patientId}`], { basis: 'self' })]);
+      await rt.platform.readAudit.write([
+        rt.platform.repo.auditRecord(ctx, 'R', 'my-prescriptions', '0', c.patientId, [`Patient/${c.patientId}`], { basis: 'self' }),
+      ]);
       return {
         parameters: records.map((r) => ({
           name: 'record',

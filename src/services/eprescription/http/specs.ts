@@ -4,7 +4,14 @@ import type { OperationParameter, OperationSpec } from '../../../platform/router
 
 type Part = Omit<OperationParameter, 'use'>;
 const url = (id: string) => `${TSUNAGU_CANONICAL}/OperationDefinition/${id}`;
-const p = (name: string, type: string | undefined, documentation: string, min = 0, max = '1', part?: Part[]): Part => ({ name, min, max, type, documentation, part });
+const p = (name: string, type: string | undefined, documentation: string, min = 0, max = '1', part?: Part[]): Part => ({
+  name,
+  min,
+  max,
+  type,
+  documentation,
+  part,
+});
 
 const ALERT_PARTS: Part[] = [
   p('kind', 'code', 'duplicate-ingredient | duplicate-class | contraindicated', 1),
@@ -60,9 +67,24 @@ const PRESCRIPTION_PARTS: Part[] = [
   p('alert', undefined, 'the check for this pharmacy (consent-dependent detail)', 0, '*', ALERT_PARTS),
   p('document', 'Bundle', 'the signed JP_Bundle_ePrescriptionData as registered'),
 ];
-const prescriptionOut = (min = 1, max = '1'): OperationParameter => ({ name: 'prescription', use: 'out', min, max, documentation: 'the prescription', part: PRESCRIPTION_PARTS });
+const prescriptionOut = (min = 1, max = '1'): OperationParameter => ({
+  name: 'prescription',
+  use: 'out',
+  min,
+  max,
+  documentation: 'the prescription',
+  part: PRESCRIPTION_PARTS,
+});
 
-const inString = (name: string, label: string, documentation: string, min = 0): OperationParameter => ({ name, use: 'in', min, max: '1', type: 'string', label, documentation });
+const inString = (name: string, label: string, documentation: string, min = 0): OperationParameter => ({
+  name,
+  use: 'in',
+  min,
+  max: '1',
+  type: 'string',
+  label,
+  documentation,
+});
 const PRESCRIPTION_IN = inString('prescription', '処方箋ID', 'the 処方箋ID', 1);
 const EXCHANGE_IN: OperationParameter[] = [
   inString('exchangeNumber', '引換番号', '引換番号 (6 digits)'),
@@ -76,7 +98,8 @@ const DISPENSE_IN: OperationParameter = {
   max: '*',
   type: 'MedicationDispense',
   label: '調剤結果',
-  documentation: 'one MedicationDispense per drug handed over (status completed, medicationCodeableConcept, quantity; whenHandedOver; substitution.wasSubstituted for another brand)',
+  documentation:
+    'one MedicationDispense per drug handed over (status completed, medicationCodeableConcept, quantity; whenHandedOver; substitution.wasSubstituted for another brand)',
 };
 const DISPENSING_OUT: OperationParameter[] = [
   { name: 'dispensing', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the dispensing result id' },
@@ -88,7 +111,13 @@ const DISPENSING_OUT: OperationParameter[] = [
   { name: 'receipt', use: 'out', min: 1, max: '1', type: 'string', documentation: 'compact JWS signed by the service (keys at /eprescription/jwks)' },
 ];
 
-const spec = (s: Omit<OperationSpec, 'url' | 'code' | 'system' | 'instance'> & { affectsState: boolean }): OperationSpec => ({ ...s, code: s.id, url: url(s.id), system: true, instance: false });
+const spec = (s: Omit<OperationSpec, 'url' | 'code' | 'system' | 'instance'> & { affectsState: boolean }): OperationSpec => ({
+  ...s,
+  code: s.id,
+  url: url(s.id),
+  system: true,
+  instance: false,
+});
 
 export const ERX_SPECS = {
   check: spec({
@@ -144,7 +173,11 @@ export const ERX_SPECS = {
     title: '処方箋の取消 / Cancel a prescription',
     description: 'The issuing facility cancels its prescription before any dispensing (409 once a pharmacy holds it or a use was dispensed).',
     affectsState: true,
-    parameters: [PRESCRIPTION_IN, inString('reason', '取消理由', 'why'), { name: 'state', use: 'out', min: 1, max: '1', type: 'code', documentation: 'cancelled' }],
+    parameters: [
+      PRESCRIPTION_IN,
+      inString('reason', '取消理由', 'why'),
+      { name: 'state', use: 'out', min: 1, max: '1', type: 'code', documentation: 'cancelled' },
+    ],
   }),
   retrieve: spec({
     id: 'retrieve-prescription',
@@ -152,11 +185,7 @@ export const ERX_SPECS = {
     description:
       'A pharmacy retrieves a prescription by 引換番号 + insured number + birth date (all must match; guessing is throttled), or every open prescription of a patient resolved at the card reader (patient) with the patient’s consent at the pharmacy. Names are the master’s for the signed codes on the 交付日; the check runs for the pharmacy (consent-dependent detail). Audited.',
     affectsState: true,
-    parameters: [
-      ...EXCHANGE_IN,
-      inString('patient', '患者', 'the Patient id from the card reader (instead of the exchange number)'),
-      prescriptionOut(0, '*'),
-    ],
+    parameters: [...EXCHANGE_IN, inString('patient', '患者', 'the Patient id from the card reader (instead of the exchange number)'), prescriptionOut(0, '*')],
   }),
   accept: spec({
     id: 'accept-prescription',
@@ -179,7 +208,13 @@ export const ERX_SPECS = {
     description:
       'The accepting pharmacy registers what it handed over (MedicationDispense): the same drug, or another brand of the same generic where the line allows it (substitution recorded); never more than prescribed (split dispensing adds the parts). The use completes when every line is filled or complete=true. Returns the service’s signed receipt and the check of what was dispensed.',
     affectsState: true,
-    parameters: [PRESCRIPTION_IN, DISPENSE_IN, { name: 'complete', use: 'in', min: 0, max: '1', type: 'boolean', label: '調剤完了', documentation: 'end the use even if not every line is filled' }, ...DISPENSING_OUT, alertOut('the check of what was dispensed')],
+    parameters: [
+      PRESCRIPTION_IN,
+      DISPENSE_IN,
+      { name: 'complete', use: 'in', min: 0, max: '1', type: 'boolean', label: '調剤完了', documentation: 'end the use even if not every line is filled' },
+      ...DISPENSING_OUT,
+      alertOut('the check of what was dispensed'),
+    ],
   }),
   correct: spec({
     id: 'correct-dispensing',
@@ -198,7 +233,8 @@ export const ERX_SPECS = {
   copy: spec({
     id: 'prescription-copy',
     title: '処方内容（控え） / The printable copy for the patient',
-    description: 'The issuing facility or the patient gets the 処方内容（控え）: the 引換番号 as text and as a QR code, the drugs with their master names (HTML, for printing).',
+    description:
+      'The issuing facility or the patient gets the 処方内容（控え）: the 引換番号 as text and as a QR code, the drugs with their master names (HTML, for printing).',
     affectsState: false,
     parameters: [PRESCRIPTION_IN, { name: 'return', use: 'out', min: 1, max: '1', type: 'Binary', documentation: 'text/html' }],
   }),

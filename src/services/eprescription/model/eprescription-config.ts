@@ -27,5 +27,9 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 
 export function eprescriptionConfig(env: NodeJS.ProcessEnv): EprescriptionConfig {
   const dir = env.TSUNAGU_HPKI_TRUST_DIR?.trim();
-  return { trustDir: dir ? dir : undefined, requireCurrentCrl: flag(env, 'TSUNAGU_HPKI_REQUIRE_CRL', false), sampleData: flag(env, 'TSUNAGU_ERX_SAMPLE_DATA', true) };
+  return {
+    trustDir: dir ? dir : undefined,
+    requireCurrentCrl: flag(env, 'TSUNAGU_HPKI_REQUIRE_CRL', false),
+    sampleData: flag(env, 'TSUNAGU_ERX_SAMPLE_DATA', true),
+  };
 }

@@ -45,7 +45,13 @@ export function useRefusal(p: PrescriptionRow, today: string): FhirError | undef
 }
 
 /** The prescription named by id for `pharmacy`, with its basis checked; 404 alike for absent and unreachable. */
-export async function reachable(rt: EprescriptionRuntime, pharmacy: Caller, id: string, basis: ExchangeQuery | undefined, note: AuditNote): Promise<PrescriptionRow> {
+export async function reachable(
+  rt: EprescriptionRuntime,
+  pharmacy: Caller,
+  id: string,
+  basis: ExchangeQuery | undefined,
+  note: AuditNote,
+): Promise<PrescriptionRow> {
   if (basis) {
     const p = await findByExchangeNumber(rt, pharmacy, basis, note);
     if (p.prescription_id !== id) throw missing(id);
@@ -83,7 +89,9 @@ export async function acceptPrescription(
         now.toISOString(),
       ]);
       session.audits.push(
-        toAuditRow(rt.platform.repo.auditRecord(ctx, 'U', 'accept-prescription', '0', p.patient_key, [prescriptionRef(id)], { outcomeDesc: `use ${p.uses_done + 1}` })),
+        toAuditRow(
+          rt.platform.repo.auditRecord(ctx, 'U', 'accept-prescription', '0', p.patient_key, [prescriptionRef(id)], { outcomeDesc: `use ${p.uses_done + 1}` }),
+        ),
       );
       return { ...p, state: 'accepted', accepted_by: pharmacy.code, accepted_at: now };
     },
@@ -91,8 +99,13 @@ export async function acceptPrescription(
   );
 }
 
-export async function releasePrescription(rt: EprescriptionRuntime, ctx: RequestContext, pharmacy: Caller, id: string, note: AuditNote): Promise<PrescriptionRow> {
-  const now = rt.clock();
+export async function releasePrescription(
+  rt: EprescriptionRuntime,
+  ctx: RequestContext,
+  pharmacy: Caller,
+  id: string,
+  note: AuditNote,
+): Promise<PrescriptionRow> {
   return rt.platform.repo.transaction(
     async (session) => {
       const p = await prescriptionRow(session.tx, id, true);
@@ -107,7 +120,9 @@ export async function releasePrescription(rt: EprescriptionRuntime, ctx: Request
           'この回の調剤結果（分割調剤）が登録済みのため受付を取り消せません。調剤を完了するか、調剤結果を取り消してください',
           'part of this use has been dispensed: complete it or cancel those dispensing results first',
         );
-      await session.tx.query("UPDATE eprescription_prescriptions SET state = 'registered', accepted_by = NULL, accepted_at = NULL WHERE prescription_id = $1", [id]);
+      await session.tx.query("UPDATE eprescription_prescriptions SET state = 'registered', accepted_by = NULL, accepted_at = NULL WHERE prescription_id = $1", [
+        id,
+      ]);
       session.audits.push(toAuditRow(rt.platform.repo.auditRecord(ctx, 'U', 'release-prescription', '0', p.patient_key, [prescriptionRef(id)])));
       return { ...p, state: 'registered', accepted_by: null, accepted_at: null };
     },

@@ -47,9 +47,22 @@ const conflict = (ja: string, en: string) => FhirError.of(409, 'conflict', ja, e
 
 function dispensedOnOf(handedOver: string | undefined, p: PrescriptionRow, today: string, issues: Issue[]): string {
   const day = handedOver ?? today;
-  if (day > today) issues.push({ severity: 'error', code: 'business-rule', ja: `調剤日（${day}）が未来の日付です`, en: `the dispensing date ${day} is in the future`, expression: ['MedicationDispense.whenHandedOver'] });
+  if (day > today)
+    issues.push({
+      severity: 'error',
+      code: 'business-rule',
+      ja: `調剤日（${day}）が未来の日付です`,
+      en: `the dispensing date ${day} is in the future`,
+      expression: ['MedicationDispense.whenHandedOver'],
+    });
   if (day < p.issued_on)
-    issues.push({ severity: 'error', code: 'business-rule', ja: `調剤日（${day}）が交付日（${p.issued_on}）より前です`, en: `the dispensing date ${day} is before the issue date ${p.issued_on}`, expression: ['MedicationDispense.whenHandedOver'] });
+    issues.push({
+      severity: 'error',
+      code: 'business-rule',
+      ja: `調剤日（${day}）が交付日（${p.issued_on}）より前です`,
+      en: `the dispensing date ${day} is before the issue date ${p.issued_on}`,
+      expression: ['MedicationDispense.whenHandedOver'],
+    });
   return day;
 }
 
@@ -80,7 +93,17 @@ export async function dispense(
         session,
         rt.receipts,
         p,
-        { id: dispensingId, pharmacy: pharmacy.code, use, completesUse, dispensedOn, lines: read.lines, result: input.dispenses, version: 1, state: 'registered' },
+        {
+          id: dispensingId,
+          pharmacy: pharmacy.code,
+          use,
+          completesUse,
+          dispensedOn,
+          lines: read.lines,
+          result: input.dispenses,
+          version: 1,
+          state: 'registered',
+        },
         now,
       );
       if (completesUse) await completeUse(session, p, lines, dispensedOn);
@@ -118,7 +141,17 @@ async function heldBy(session: WriteSession, pharmacy: Caller, id: string, note:
   throw conflict('調剤結果を登録する前に処方箋を受付してください（$accept-prescription）', 'accept the prescription ($accept-prescription) before dispensing');
 }
 
-type DispensingRow = { dispensing_id: string; prescription_id: string; pharmacy: string; use_no: number; completes_use: boolean; dispensed_on: string; state: string; version: number; result: string };
+type DispensingRow = {
+  dispensing_id: string;
+  prescription_id: string;
+  pharmacy: string;
+  use_no: number;
+  completes_use: boolean;
+  dispensed_on: string;
+  state: string;
+  version: number;
+  result: string;
+};
 
 /** The pharmacy's latest result of the prescription it belongs to, locked, with the prescription; else 404 / 409. */
 async function latestOwn(session: WriteSession, pharmacy: Caller, dispensingId: string, note: AuditNote): Promise<{ d: DispensingRow; p: PrescriptionRow }> {
@@ -187,7 +220,17 @@ export async function correctDispensing(
       );
       await writeDispensingLines(
         session,
-        { id: dispensingId, pharmacy: pharmacy.code, use: d.use_no, completesUse: d.completes_use, dispensedOn, lines: read.lines, result: dispenses, version, state: 'corrected' },
+        {
+          id: dispensingId,
+          pharmacy: pharmacy.code,
+          use: d.use_no,
+          completesUse: d.completes_use,
+          dispensedOn,
+          lines: read.lines,
+          result: dispenses,
+          version,
+          state: 'corrected',
+        },
         p.patient_key,
       );
       session.audits.push(
@@ -197,13 +240,29 @@ export async function correctDispensing(
           }),
         ),
       );
-      return { dispensingId, prescription: p, use: d.use_no, completesUse: d.completes_use, dispensedOn, lines: read.lines, receipt, version, state: 'corrected' as const };
+      return {
+        dispensingId,
+        prescription: p,
+        use: d.use_no,
+        completesUse: d.completes_use,
+        dispensedOn,
+        lines: read.lines,
+        receipt,
+        version,
+        state: 'corrected' as const,
+      };
     },
     { trusted: true },
   );
 }
 
-export async function cancelDispensing(rt: EprescriptionRuntime, ctx: RequestContext, pharmacy: Caller, dispensingId: string, note: AuditNote): Promise<DispenseResult> {
+export async function cancelDispensing(
+  rt: EprescriptionRuntime,
+  ctx: RequestContext,
+  pharmacy: Caller,
+  dispensingId: string,
+  note: AuditNote,
+): Promise<DispenseResult> {
   const now = rt.clock();
   return rt.platform.repo.transaction(
     async (session) => {
@@ -229,9 +288,21 @@ export async function cancelDispensing(rt: EprescriptionRuntime, ctx: RequestCon
       ]);
       if (d.completes_use) await reopenUse(session, p, pharmacy, now);
       session.audits.push(
-        toAuditRow(rt.platform.repo.auditRecord(ctx, 'D', 'cancel-dispensing', '0', p.patient_key, [dispensingRef(dispensingId), prescriptionRef(p.prescription_id)])),
+        toAuditRow(
+          rt.platform.repo.auditRecord(ctx, 'D', 'cancel-dispensing', '0', p.patient_key, [dispensingRef(dispensingId), prescriptionRef(p.prescription_id)]),
+        ),
       );
-      return { dispensingId, prescription: p, use: d.use_no, completesUse: false, dispensedOn: d.dispensed_on, lines: [], receipt, version, state: 'cancelled' as const };
+      return {
+        dispensingId,
+        prescription: p,
+        use: d.use_no,
+        completesUse: false,
+        dispensedOn: d.dispensed_on,
+        lines: [],
+        receipt,
+        version,
+        state: 'cancelled' as const,
+      };
     },
     { trusted: true },
   );

@@ -53,7 +53,13 @@ export function readDispensing(
     const path = `MedicationDispense[${k}]`;
     for (const i of conformance.validate(md).issue ?? [])
       if (i.severity === 'error' || i.severity === 'fatal')
-        issues.push({ severity: 'error', code: 'invalid', ja: i.details?.text ?? i.diagnostics ?? '', en: i.diagnostics ?? '', expression: [`${path}${(i.expression?.[0] ?? '').replace(/^MedicationDispense/, '')}`] });
+        issues.push({
+          severity: 'error',
+          code: 'invalid',
+          ja: i.details?.text ?? i.diagnostics ?? '',
+          en: i.diagnostics ?? '',
+          expression: [`${path}${(i.expression?.[0] ?? '').replace(/^MedicationDispense/, '')}`],
+        });
     if (md.status !== 'completed') issues.push(issue('調剤結果の status は completed です', 'a dispensing result has status completed', `${path}.status`));
     const day = dateOf(md.whenHandedOver);
     if (day && (!handedOver || day > handedOver)) handedOver = day;
@@ -65,7 +71,9 @@ export function readDispensing(
       return;
     }
     if (!drug) return;
-    const exact = prescribed.filter((l) => l.code === drug.code || (l.generic_key !== null && l.code_system === 'general' && l.generic_key === drug.genericKey));
+    const exact = prescribed.filter(
+      (l) => l.code === drug.code || (l.generic_key !== null && l.code_system === 'general' && l.generic_key === drug.genericKey),
+    );
     const generic = prescribed.filter((l) => drug.genericKey !== undefined && l.generic_key === drug.genericKey && !exact.includes(l));
     const candidates = exact.length ? exact : generic;
     const line = candidates.find((l) => (total.get(l.line_no) ?? 0) + value <= l.quantity + EPSILON) ?? candidates[0];

@@ -26,7 +26,10 @@ export interface ExchangeQuery {
   birthDate: string;
 }
 
-const NO_MATCH = { ja: '引換番号・被保険者番号・生年月日に一致する処方箋がありません', en: 'no prescription matches the exchange number, insured number and birth date' };
+const NO_MATCH = {
+  ja: '引換番号・被保険者番号・生年月日に一致する処方箋がありません',
+  en: 'no prescription matches the exchange number, insured number and birth date',
+};
 
 async function throttle(rt: EprescriptionRuntime, pharmacy: Caller): Promise<void> {
   const since = new Date(rt.clock().getTime() - 3_600_000).toISOString();

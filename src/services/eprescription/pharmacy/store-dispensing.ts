@@ -53,7 +53,20 @@ export async function insertDispensing(session: WriteSession, signer: ReceiptSig
   await session.tx.query(
     `INSERT INTO eprescription_dispensings (dispensing_id, prescription_id, patient_key, pharmacy, use_no, completes_use, dispensed_on, state, version, registered_at, result, receipt)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [d.id, p.prescription_id, p.patient_key, d.pharmacy, d.use, d.completesUse, d.dispensedOn, d.state, d.version, now.toISOString(), JSON.stringify(d.result), receipt],
+    [
+      d.id,
+      p.prescription_id,
+      p.patient_key,
+      d.pharmacy,
+      d.use,
+      d.completesUse,
+      d.dispensedOn,
+      d.state,
+      d.version,
+      now.toISOString(),
+      JSON.stringify(d.result),
+      receipt,
+    ],
   );
   await writeDispensingLines(session, d, p.patient_key);
   return receipt;

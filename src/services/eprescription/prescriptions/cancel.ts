@@ -39,9 +39,14 @@ export async function cancelPrescription(
           `この処方箋は薬局（${p.accepted_by}）が受付済みです。取り消すには薬局に受付の取消しを依頼してください`,
           `a pharmacy (${p.accepted_by}) has accepted this prescription: it must release it before the prescription can be cancelled`,
         );
-      await session.tx.query("UPDATE eprescription_prescriptions SET state = 'cancelled', cancelled_at = $2 WHERE prescription_id = $1", [id, now.toISOString()]);
+      await session.tx.query("UPDATE eprescription_prescriptions SET state = 'cancelled', cancelled_at = $2 WHERE prescription_id = $1", [
+        id,
+        now.toISOString(),
+      ]);
       session.audits.push(
-        toAuditRow(rt.platform.repo.auditRecord(ctx, 'U', 'cancel-prescription', '0', p.patient_key, [prescriptionRef(id)], { outcomeDesc: reason?.slice(0, 500) })),
+        toAuditRow(
+          rt.platform.repo.auditRecord(ctx, 'U', 'cancel-prescription', '0', p.patient_key, [prescriptionRef(id)], { outcomeDesc: reason?.slice(0, 500) }),
+        ),
       );
       return { ...p, state: 'cancelled', cancelled_at: now };
     },

@@ -5,7 +5,13 @@ import type { Issue } from '../../../platform/fhir/outcome.ts';
 export type Json = Record<string, unknown>;
 export type Entry = DocumentEntry;
 
-export const issue = (ja: string, en: string, path: string, code: Issue['code'] = 'business-rule'): Issue => ({ severity: 'error', code, ja, en, expression: [path] });
+export const issue = (ja: string, en: string, path: string, code: Issue['code'] = 'business-rule'): Issue => ({
+  severity: 'error',
+  code,
+  ja,
+  en,
+  expression: [path],
+});
 
 export const entriesOf = (entries: Entry[], type: string) => entries.filter((e) => e.resource.resourceType === type);
 
@@ -32,7 +38,9 @@ export function identifierValue(resource: Json | undefined, systems: readonly st
 }
 
 export const codings = (cc: unknown): { system?: string; code?: string; display?: string }[] =>
-  Array.isArray((cc as { coding?: unknown } | undefined)?.coding) ? ((cc as { coding: { system?: string; code?: string; display?: string }[] }).coding ?? []) : [];
+  Array.isArray((cc as { coding?: unknown } | undefined)?.coding)
+    ? ((cc as { coding: { system?: string; code?: string; display?: string }[] }).coding ?? [])
+    : [];
 
 /** YYYY-MM-DD of a date or dateTime (its own calendar date, as written). */
 export const dateOf = (v: unknown): string | undefined => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined);

@@ -8,7 +8,18 @@
  * the master name and flagged when it differs.
  */
 import type { Issue } from '../../../platform/fhir/outcome.ts';
-import { type DrugEntry, type DrugMaster, type DrugSystem, checkKeysOf, displayAgrees, drugSystemOf, genericKeyOf, isDrugProblem, normalizeDrugName, rowKey } from '../master/index.ts';
+import {
+  type DrugEntry,
+  type DrugMaster,
+  type DrugSystem,
+  checkKeysOf,
+  displayAgrees,
+  drugSystemOf,
+  genericKeyOf,
+  isDrugProblem,
+  normalizeDrugName,
+  rowKey,
+} from '../master/index.ts';
 import { codings, issue, type Json } from './document-entries.ts';
 
 export interface DrugLine {

@@ -13,7 +13,16 @@ export function facilityKindOf(code: string): FacilityKind {
   return code[2] === '4' ? 'pharmacy' : code[2] === '3' ? 'dental' : 'medical';
 }
 
-type Row = { source: 'prescription' | 'dispensing'; id: string; day: string; facility: string; code: string; name: string; ingredient_key: string; class_key: string };
+type Row = {
+  source: 'prescription' | 'dispensing';
+  id: string;
+  day: string;
+  facility: string;
+  code: string;
+  name: string;
+  ingredient_key: string;
+  class_key: string;
+};
 
 const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
@@ -21,7 +30,13 @@ const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : 
  * `ownIssuer`: a facility's own prescriptions — and the pharmacies' dispensings of them — are left out (its own system
  * knows them; the national service leaves out the checking facility's own data the same way).
  */
-export async function medicationHistory(db: Queryable, patientKey: string, today: string, ownIssuer = '', windowDays = CHECK_WINDOW_DAYS): Promise<MedicationLine[]> {
+export async function medicationHistory(
+  db: Queryable,
+  patientKey: string,
+  today: string,
+  ownIssuer = '',
+  windowDays = CHECK_WINDOW_DAYS,
+): Promise<MedicationLine[]> {
   const from = addDays(today, -windowDays);
   const res = await db.query<Row>(
     `SELECT 'prescription' AS source, p.prescription_id AS id, p.issued_on::text AS day, p.issuer AS facility, l.code, l.name, l.ingredient_key, l.class_key

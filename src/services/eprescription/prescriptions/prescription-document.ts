@@ -82,7 +82,8 @@ export function readPrescription(bundle: Json, entries: Entry[], master: DrugMas
   doc.issuer = issuerOf(entries, composition, issues);
   const period = ((composition.resource.event as Json[] | undefined)?.[0]?.period ?? {}) as Json;
   doc.issuedOn = dateOf(period.start);
-  if (!doc.issuedOn) issues.push(issue('交付日（Composition.event.period.start）がありません', 'no issue date (Composition.event.period.start)', `${at}.event`));
+  if (!doc.issuedOn)
+    issues.push(issue('交付日（Composition.event.period.start）がありません', 'no issue date (Composition.event.period.start)', `${at}.event`));
   else {
     doc.validUntil = dateOf(period.end) ?? addDays(doc.issuedOn, LEGAL_VALID_DAYS - 1);
     if (doc.validUntil < doc.issuedOn)
@@ -105,7 +106,13 @@ export function readPrescription(bundle: Json, entries: Entry[], master: DrugMas
     const quantity = (dispense.quantity ?? {}) as Json;
     const value = quantity.value;
     if (typeof value !== 'number' || !(value > 0))
-      issues.push(issue('調剤量（dispenseRequest.quantity.value）は正の数です', 'dispenseRequest.quantity.value must be a positive number', `${path}.dispenseRequest.quantity`));
+      issues.push(
+        issue(
+          '調剤量（dispenseRequest.quantity.value）は正の数です',
+          'dispenseRequest.quantity.value must be a positive number',
+          `${path}.dispenseRequest.quantity`,
+        ),
+      );
     const days = ((dispense.expectedSupplyDuration ?? {}) as Json).value;
     const drug = drugOf(master, mr.medicationCodeableConcept, on, `${path}.medicationCodeableConcept`, issues);
     if (!drug || typeof value !== 'number' || !(value > 0)) return;

@@ -28,7 +28,11 @@ const refuse = (ja: string, en: string, path: string) => FhirError.of(422, 'busi
 export function insuredIdentity(entries: Entry[]): { value: string; birthDate: string } {
   const patients = entriesOf(entries, 'Patient');
   if (patients.length !== 1)
-    throw refuse(`Patient の entry はちょうど1つ必要です（${patients.length}）`, `exactly one Patient entry is needed (got ${patients.length})`, 'Bundle.entry');
+    throw refuse(
+      `Patient の entry はちょうど1つ必要です（${patients.length}）`,
+      `exactly one Patient entry is needed (got ${patients.length})`,
+      'Bundle.entry',
+    );
   const birthDate = str(patients[0].resource.birthDate);
   if (!birthDate) throw refuse('患者の生年月日がありません', 'the Patient has no birthDate', `Bundle.entry[${patients[0].index}].resource.birthDate`);
   const insurance = entriesOf(entries, 'Coverage').filter((e) => codings(e.resource.type).some((c) => c.system === COVERAGE_TYPE_SYSTEM && c.code === '1'));
@@ -49,7 +53,8 @@ export function insuredIdentity(entries: Entry[]): { value: string; birthDate: s
       `${at}.payor`,
     );
   const number = extensionString(c.resource, INSURED_NUMBER_EXTENSION);
-  if (!number) throw refuse('被保険者証の番号がありません（JP_Coverage_InsuredPersonNumber）', 'no insured number (JP_Coverage_InsuredPersonNumber)', `${at}.extension`);
+  if (!number)
+    throw refuse('被保険者証の番号がありません（JP_Coverage_InsuredPersonNumber）', 'no insured number (JP_Coverage_InsuredPersonNumber)', `${at}.extension`);
   const symbol = extensionString(c.resource, INSURED_SYMBOL_EXTENSION) ?? '';
   const branch = extensionString(c.resource, INSURED_BRANCH_EXTENSION) ?? str(c.resource.dependent) ?? '';
   return { value: `${insurer}:${symbol}:${number}:${branch}`, birthDate };

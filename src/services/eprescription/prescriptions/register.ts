@@ -92,9 +92,21 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
       expression: ['Bundle.entry[0].resource.author'],
     });
   if (!doc.documentId)
-    issues.push({ severity: 'error', code: 'required', ja: 'Bundle.identifier.value がありません', en: 'Bundle.identifier.value is missing', expression: ['Bundle.identifier'] });
+    issues.push({
+      severity: 'error',
+      code: 'required',
+      ja: 'Bundle.identifier.value がありません',
+      en: 'Bundle.identifier.value is missing',
+      expression: ['Bundle.identifier'],
+    });
   if (inHouse && doc.usesAllowed > 1)
-    issues.push({ severity: 'error', code: 'business-rule', ja: '院内処方はリフィルにできません', en: 'an in-house prescription is not a refill prescription', expression: ['Bundle.entry'] });
+    issues.push({
+      severity: 'error',
+      code: 'business-rule',
+      ja: '院内処方はリフィルにできません',
+      en: 'an in-house prescription is not a refill prescription',
+      expression: ['Bundle.entry'],
+    });
   // The person first, so that a refusal of their prescription is in their access log.
   const found = await prescriptionPerson(rt.platform.db, entries).catch((e: unknown) => e);
   if (!(found instanceof Error)) note.patientKey = (found as PrescriptionPerson).patientId;
@@ -104,7 +116,15 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
   const now = rt.clock();
   const today = japanDate(now);
   if (doc.issuedOn! > today)
-    refuseIfAny([{ severity: 'error', code: 'business-rule', ja: `交付日（${doc.issuedOn}）が未来の日付です`, en: `the issue date ${doc.issuedOn} is in the future`, expression: ['Bundle.entry[0].resource.event'] }]);
+    refuseIfAny([
+      {
+        severity: 'error',
+        code: 'business-rule',
+        ja: `交付日（${doc.issuedOn}）が未来の日付です`,
+        en: `the issue date ${doc.issuedOn} is in the future`,
+        expression: ['Bundle.entry[0].resource.event'],
+      },
+    ]);
   if (!inHouse && doc.validUntil! < today)
     refuseIfAny([
       {
@@ -131,7 +151,11 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
     source: 'prescription',
   });
   const reason = req.overrideReason?.trim();
-  if (check.alerts.length > 0 && !reason) throw alertRefusal(check, doc.lines.map((l) => l.name));
+  if (check.alerts.length > 0 && !reason)
+    throw alertRefusal(
+      check,
+      doc.lines.map((l) => l.name),
+    );
 
   const lines = doc.lines.map(toLineRow);
   let dispensed: DispensedLine[] | undefined;
@@ -145,10 +169,10 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
   return rt.platform.repo.transaction(
     async (session) => {
       await session.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`eprescription:${facility.code}|${doc.documentId}`]);
-      const before = await session.tx.query<{ prescription_id: string }>('SELECT prescription_id FROM eprescription_prescriptions WHERE issuer = $1 AND document_id = $2', [
-        facility.code,
-        doc.documentId,
-      ]);
+      const before = await session.tx.query<{ prescription_id: string }>(
+        'SELECT prescription_id FROM eprescription_prescriptions WHERE issuer = $1 AND document_id = $2',
+        [facility.code, doc.documentId],
+      );
       if (before.rows[0])
         throw conflict(
           `この処方箋（Bundle.identifier ${doc.documentId}）は登録済みです（処方箋ID ${before.rows[0].prescription_id}）`,
@@ -236,7 +260,17 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
           session,
           rt.receipts,
           row,
-          { id, pharmacy: facility.code, use: 1, completesUse: useFilled(lines, totalsOf(new Map(), dispensed)), dispensedOn: doc.issuedOn!, lines: dispensed, result, version: 1, state: 'registered' },
+          {
+            id,
+            pharmacy: facility.code,
+            use: 1,
+            completesUse: useFilled(lines, totalsOf(new Map(), dispensed)),
+            dispensedOn: doc.issuedOn!,
+            lines: dispensed,
+            result,
+            version: 1,
+            state: 'registered',
+          },
           now,
         );
         dispensing = { id, receipt };

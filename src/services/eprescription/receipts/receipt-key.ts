@@ -27,7 +27,11 @@ export async function loadReceiptSigner(db: Queryable): Promise<ReceiptSigner> {
     const kid = randomUUID();
     const priv = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
     const pub = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-    await db.query('INSERT INTO eprescription_receipt_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)', [kid, JSON.stringify(priv), JSON.stringify(pub)]);
+    await db.query('INSERT INTO eprescription_receipt_keys (kid, private_jwk, public_jwk) VALUES ($1, $2, $3)', [
+      kid,
+      JSON.stringify(priv),
+      JSON.stringify(pub),
+    ]);
     row = (await db.query<KeyRow>(newest)).rows[0]; // another node may have raced: the newest row wins for all
   }
   const publicJwk = JSON.parse(row.public_jwk) as JWK;

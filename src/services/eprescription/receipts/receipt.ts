@@ -36,7 +36,15 @@ export function receiptContent(f: ReceiptFacts): Record<string, unknown> {
     state: f.state,
     version: f.version,
     issuedAt: f.at.toISOString(),
-    lines: f.lines.map((l) => ({ line: l.prescriptionLine, system: l.system, code: l.code, name: l.name, quantity: l.quantity, unit: l.unit, substituted: l.substituted })),
+    lines: f.lines.map((l) => ({
+      line: l.prescriptionLine,
+      system: l.system,
+      code: l.code,
+      name: l.name,
+      quantity: l.quantity,
+      unit: l.unit,
+      substituted: l.substituted,
+    })),
     resultSha256: resultDigest(f.result),
   };
 }
