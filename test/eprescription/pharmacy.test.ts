@@ -148,7 +148,9 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     const [h, p, s] = (out(d.body, 'receipt') as string).split('.');
     await expect(compactVerify(`${h}.${p.slice(0, -2)}AA.${s}`, createLocalJWKSet(jwks))).rejects.toThrow();
     // dispensed: cannot be accepted again, nor cancelled by the prescriber
-    expect((await accept(x.tokens.pharmacy, rx.id, basis(rx.exchange, x.alice))).status).toBe(404);
+    const again = await accept(x.tokens.pharmacy, rx.id, basis(rx.exchange, x.alice));
+    expect(again.status).toBe(409);
+    expect(issueTexts(again.body)[0]).toContain('この処方箋は調剤済みです');
     expect((await x.op(x.tokens.clinic, 'cancel-prescription', [{ name: 'prescription', valueString: rx.id }])).status).toBe(409);
   });
 
@@ -224,7 +226,8 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
       expect(out(third.body, 'prescriptionState')).toBe('completed');
       x.clock.advanceDays(28);
       const fourth = await accept(x.tokens.pharmacy, rx.id, basis(rx.exchange, x.bob));
-      expect(fourth.status).toBe(404); // the completed prescription is out of reach by 引換番号
+      expect(fourth.status).toBe(409);
+      expect(issueTexts(fourth.body)[0]).toContain('使用回数の上限（3回）まで調剤済み');
       const s = await x.op(x.tokens.clinic, 'prescription-status', [{ name: 'prescription', valueString: rx.id }]);
       expect(part(outAll(s.body, 'prescription')[0], 'usesDone')).toBe(3);
       expect(part(outAll(s.body, 'prescription')[0], 'state')).toBe('completed');
@@ -283,7 +286,9 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     ]);
     expect(c.status).toBe(200);
     expect(out(c.body, 'state')).toBe('cancelled');
-    expect((await retrieve(x.tokens.pharmacy, a.exchange, x.bob)).status).toBe(404);
+    const gone = await retrieve(x.tokens.pharmacy, a.exchange, x.bob);
+    expect(gone.status).toBe(409);
+    expect(issueTexts(gone.body)[0]).toContain('取り消されています');
     const b = await registered(x.bob);
     await accept(x.tokens.pharmacy, b.id, basis(b.exchange, x.bob));
     const held = await x.op(x.tokens.clinic, 'cancel-prescription', [{ name: 'prescription', valueString: b.id }]);
@@ -297,6 +302,22 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     const rx = await registered(x.alice);
     const r = await retrieve(token, rx.exchange, x.alice);
     expect(r.status).toBe(429);
+  });
+
+  it('every kind of refusal of the service is in the audit log (subtype, outcome 4)', async () => {
+    await x.w.s.t.platform.readAudit.drain();
+    const rows = await x.w.s.t.platform.db.query<{ detail: string }>("SELECT detail FROM audit_events WHERE outcome = '4'");
+    const subtypes = new Set(rows.rows.map((r) => (JSON.parse(r.detail) as { s?: string }).s));
+    for (const op of [
+      'retrieve-prescription',
+      'accept-prescription',
+      'release-prescription',
+      'dispense-prescription',
+      'correct-dispensing',
+      'cancel-dispensing',
+      'cancel-prescription',
+    ])
+      expect(subtypes, op).toContain(op);
   });
 
   it('bad input: some but not all of the exchange fields, nothing at all, an unknown prescription id', async () => {

@@ -89,9 +89,48 @@ export function createEprescriptionService(options: EprescriptionOptions = {}): 
 export const eprescriptionService = createEprescriptionService();
 
 // The public API (the CLI, the benchmarks, other services)
-export { DrugMaster, loadDrugMaster, drugMasterMigration, type DrugEntry, type DrugProblem } from './master/index.ts';
-export { checkMedications, redactAlert, InteractionRuleSet, interactionsMigration, type CheckAlert } from './checks/index.ts';
-export { signPrescriptionBundle, verifyPrescriptionSignature, createHpkiAuthority, type VerifiedSigner } from './signature/index.ts';
+export {
+  DrugMaster,
+  loadDrugMaster,
+  drugMasterMigration,
+  parseReceiptDrugMaster,
+  parseGeneralNameMaster,
+  saveDrugEntries,
+  drugSources,
+  type DrugEntry,
+  type DrugProblem,
+  type DrugImportResult,
+} from './master/index.ts';
+export {
+  checkMedications,
+  redactAlert,
+  InteractionRuleSet,
+  interactionsMigration,
+  interactionDatasets,
+  INTERACTION_CSV_COLUMNS,
+  InteractionFileError,
+  type CheckAlert,
+  type ImportProgress,
+  type ImportReport,
+  type TextEncoding,
+} from './checks/index.ts';
+export {
+  signPrescriptionBundle,
+  verifyPrescriptionSignature,
+  createHpkiAuthority,
+  loadHpkiAuthority,
+  HpkiAuthority,
+  writeCredentialFile,
+  readCredentialFile,
+  localPrescriberKey,
+  trustFromDirectory,
+  QUALIFICATIONS,
+  PRESCRIBING_ROLES,
+  type PrescriberCredential,
+  type QualificationRole,
+  type VerifiedSigner,
+} from './signature/index.ts';
+export { LICENSE_NUMBER_SYSTEM } from './prescriptions/prescriber.ts';
 export { medicationRecords, type MedicationRecord } from './feeds/medication-records.ts';
 export { RECEIPT_JWS_TYPE } from './receipts/receipt-key.ts';
 export { PRESCRIPTION_PROFILE } from './model/fhir-codes.ts';

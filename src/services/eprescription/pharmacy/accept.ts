@@ -18,31 +18,7 @@ import type { EprescriptionRuntime } from '../model/runtime.ts';
 import { prescriptionRow, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
 import { dispensedInUse } from '../prescriptions/prescription-view.ts';
 import { type ExchangeQuery, findByExchangeNumber, heldElsewhere, missing, requireConsent } from './retrieve.ts';
-
-const conflict = (ja: string, en: string) => FhirError.of(409, 'conflict', ja, en);
-
-/** Why the current use cannot be taken today, if it cannot. */
-export function useRefusal(p: PrescriptionRow, today: string): FhirError | undefined {
-  if (p.state === 'cancelled') return conflict('この処方箋は処方医により取り消されています', 'the prescriber cancelled this prescription');
-  if (p.state === 'completed' || p.uses_done >= p.uses_allowed)
-    return conflict(
-      p.uses_allowed > 1 ? `このリフィル処方箋は使用回数の上限（${p.uses_allowed}回）まで調剤済みです` : 'この処方箋は調剤済みです',
-      p.uses_allowed > 1 ? `every use (${p.uses_allowed}) of this refill prescription has been dispensed` : 'this prescription has been dispensed',
-    );
-  if (p.uses_done === 0 && today > p.valid_until)
-    return conflict(`処方箋の使用期限（${p.valid_until}）を過ぎています`, `the prescription's validity ended on ${p.valid_until}`);
-  if (p.uses_done > 0 && p.next_use_from && today < p.next_use_from)
-    return conflict(
-      `リフィル処方箋の${p.uses_done + 1}回目の調剤は ${p.next_use_from} から受け付けられます（次回調剤予定日の7日前から）`,
-      `use ${p.uses_done + 1} of this refill prescription can be accepted from ${p.next_use_from} (7 days before its planned date)`,
-    );
-  if (p.uses_done > 0 && p.next_use_until && today > p.next_use_until)
-    return conflict(
-      `リフィル処方箋の${p.uses_done + 1}回目の調剤期間（${p.next_use_until} まで）を過ぎています`,
-      `the window of use ${p.uses_done + 1} ended on ${p.next_use_until}`,
-    );
-  return undefined;
-}
+import { useRefusal } from './use-window.ts';
 
 /** The prescription named by id for `pharmacy`, with its basis checked; 404 alike for absent and unreachable. */
 export async function reachable(
@@ -116,7 +92,9 @@ export async function releasePrescription(
       note.patientKey = p.patient_key;
       note.entities = [prescriptionRef(id)];
       if ((await dispensedInUse(session.tx, p)).size > 0)
-        throw conflict(
+        throw FhirError.of(
+          409,
+          'conflict',
           'この回の調剤結果（分割調剤）が登録済みのため受付を取り消せません。調剤を完了するか、調剤結果を取り消してください',
           'part of this use has been dispensed: complete it or cancel those dispensing results first',
         );

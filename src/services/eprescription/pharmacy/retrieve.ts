@@ -7,8 +7,9 @@
  *   the hour: six digits must not be guessable.
  *   by the card at the reader: the patient the eligibility service resolved, with the patient's consent at this
  *   pharmacy (medication group) — every open prescription of the person.
- * The prescriptions a pharmacy gets are those it may take: open (registered, or accepted by itself). One accepted by
- * another pharmacy is refused (409) — the patient is told where it is held — and recorded.
+ * In-house prescriptions (院内処方) are never a pharmacy's. The prescriptions a pharmacy gets are those it may take: open (registered, or accepted by itself). One accepted by
+ * another pharmacy is refused (409), and so are a dispensed and a cancelled one (409, naming why) — the pharmacy
+ * already holds the patient's numbers; recorded.
  */
 import { FhirError, notFound } from '../../../platform/fhir/errors.ts';
 import { insuredKeyOf } from '../../eligibility/index.ts';
@@ -16,7 +17,9 @@ import type { AuditNote, Caller } from '../model/access.ts';
 import { prescriptionRef } from '../model/fhir-codes.ts';
 import type { EprescriptionRuntime } from '../model/runtime.ts';
 import { EXCHANGE_NUMBER } from '../prescriptions/exchange-number.ts';
+import { japanDate } from '../../../platform/master-files/japan-date.ts';
 import { PRESCRIPTION_COLUMNS, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
+import { useRefusal } from './use-window.ts';
 
 export const RETRIEVAL_FAILURE_LIMIT = 10;
 
@@ -57,7 +60,8 @@ export async function findByExchangeNumber(rt: EprescriptionRuntime, pharmacy: C
     key && EXCHANGE_NUMBER.test(number)
       ? (
           await rt.platform.db.query<PrescriptionRow>(
-            `SELECT ${PRESCRIPTION_COLUMNS} FROM eprescription_prescriptions WHERE exchange_number = $1 AND insured_key = $2 AND state IN ('registered', 'accepted')`,
+            `SELECT ${PRESCRIPTION_COLUMNS} FROM eprescription_prescriptions WHERE exchange_number = $1 AND insured_key = $2 AND kind = 'outpatient'
+              ORDER BY (state IN ('registered', 'accepted')) DESC, registered_at DESC`,
             [number, key],
           )
         ).rows
@@ -74,6 +78,8 @@ export async function findByExchangeNumber(rt: EprescriptionRuntime, pharmacy: C
   note.patientKey = match.patient_key;
   note.entities = [prescriptionRef(match.prescription_id)];
   heldElsewhere(match, pharmacy);
+  // A dispensed or cancelled prescription is named as such (the pharmacy holds the patient's numbers already).
+  if (match.state === 'completed' || match.state === 'cancelled') throw useRefusal(match, japanDate(rt.clock()))!;
   return match;
 }
 
@@ -106,7 +112,7 @@ export async function findByCard(rt: EprescriptionRuntime, pharmacy: Caller, pat
   const rows = (
     await rt.platform.db.query<PrescriptionRow>(
       `SELECT ${PRESCRIPTION_COLUMNS} FROM eprescription_prescriptions
-        WHERE patient_key = $1 AND (state = 'registered' OR (state = 'accepted' AND accepted_by = $2)) ORDER BY issued_on DESC, registered_at DESC`,
+        WHERE patient_key = $1 AND kind = 'outpatient' AND (state = 'registered' OR (state = 'accepted' AND accepted_by = $2)) ORDER BY issued_on DESC, registered_at DESC`,
       [patientId, pharmacy.code],
     )
   ).rows;
