@@ -3,6 +3,7 @@
 import { auditCommand } from './commands/audit.ts';
 import { cardCommand } from './commands/card.ts';
 import { eligibilityCommand } from './commands/eligibility.ts';
+import { eprescriptionCommand } from './commands/eprescription.ts';
 import { clientCommand } from './commands/client.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -21,6 +22,7 @@ const USAGE = `tsunagu <command> [options]
   validate              validate FHIR JSON files against IG packages
   eligibility           insurer bulk load, test files, eligibility history, receipt/check-up import
   card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation
+  eprescription         drug master and interaction imports, a test HPKI (prescriber credentials, CRLs), signing
 
 Run 'tsunagu <command> --help' for the options of a command.`;
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   eligibility: eligibilityCommand,
   card: cardCommand,
+  eprescription: eprescriptionCommand,
 };
 
 async function main(): Promise<number> {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/platform/storage/database.ts';
 import { migrate, registerMigrations } from '../../src/platform/storage/migrate.ts';
+import { dataRevisionMigration } from '../../src/services/eprescription/model/data-revision.ts';
 import {
   checkMedications,
   deleteInteractionDataset,
@@ -40,7 +41,7 @@ describe.each(ENGINES)('interaction data table (%s)', (engineName) => {
   beforeAll(async () => {
     engine = engineHandle(engineName);
     db = await engine.open();
-    registerMigrations([interactionsMigration]);
+    registerMigrations([interactionsMigration, dataRevisionMigration]);
     await migrate(db);
   });
   afterAll(async () => {

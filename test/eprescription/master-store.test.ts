@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/platform/storage/database.ts';
 import { migrate, registerMigrations } from '../../src/platform/storage/migrate.ts';
+import { dataRevisionMigration } from '../../src/services/eprescription/model/data-revision.ts';
 import {
   type DrugEntry,
   deleteDrugSource,
@@ -26,7 +27,7 @@ describe.each(ENGINES)('e-prescription drug master table (%s)', (engineName) => 
   beforeAll(async () => {
     engine = engineHandle(engineName);
     db = await engine.open();
-    registerMigrations([drugMasterMigration]);
+    registerMigrations([drugMasterMigration, dataRevisionMigration]);
     await migrate(db);
   });
   afterAll(async () => {

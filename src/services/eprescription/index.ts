@@ -24,14 +24,12 @@ import type { ServiceContext, ServiceModule } from '../../platform/service.ts';
 import { InteractionRuleSet, interactionsMigration } from './checks/index.ts';
 import { registerEprescriptionOperations } from './http/operations.ts';
 import { type DrugMaster, drugMasterMigration, loadDrugMaster } from './master/index.ts';
+import { dataRevisionMigration, revisions } from './model/data-revision.ts';
 import { eprescriptionConfig, type EprescriptionConfig } from './model/eprescription-config.ts';
 import { type Clock, type EprescriptionRuntime, systemClock } from './model/runtime.ts';
 import { loadReceiptSigner } from './receipts/receipt-key.ts';
 import { prescriptionsMigration } from './schema/schema.ts';
 import { type PrescriberTrust, trustFromDirectory } from './signature/index.ts';
-
-/** How often the HPKI trust directory (certificates, CRLs) is read again. */
-const TRUST_RELOAD_MS = 3_600_000;
 
 export interface EprescriptionOptions {
   /** The service's time (tests move it). */
@@ -43,7 +41,7 @@ export interface EprescriptionOptions {
 export function createEprescriptionService(options: EprescriptionOptions = {}): ServiceModule<EprescriptionConfig> {
   return {
     name: 'eprescription',
-    migrations: [drugMasterMigration, interactionsMigration, prescriptionsMigration],
+    migrations: [drugMasterMigration, interactionsMigration, prescriptionsMigration, dataRevisionMigration],
     config: eprescriptionConfig,
     async register({ platform, app, operations, config }: ServiceContext<EprescriptionConfig>) {
       let master: Promise<DrugMaster> | undefined;
@@ -65,17 +63,19 @@ export function createEprescriptionService(options: EprescriptionOptions = {}): 
         requireCurrentCrl: config.requireCurrentCrl,
         receipts: await loadReceiptSigner(platform.db),
       };
-      if (!options.trust && config.trustDir) {
-        // New CRLs and CA certificates put in the directory are read within the hour.
-        const dir = config.trustDir;
+      // Imports (on any node, or by the CLI) and new CRLs / CA certificates reach this node within a refresh interval.
+      let seen = await revisions(platform.db);
+      const refresh = async () => {
+        const now = await revisions(platform.db);
+        if (now['drug-master'] !== seen['drug-master']) await reloadMaster();
+        if (now.interactions !== seen.interactions) await rt.rules.refresh();
+        seen = now;
+        if (!options.trust && config.trustDir) rt.trust = await trustFromDirectory(config.trustDir);
+      };
+      if (config.refreshMs > 0) {
         const timer = setInterval(
-          () =>
-            void trustFromDirectory(dir)
-              .then((t) => {
-                rt.trust = t;
-              })
-              .catch((e: Error) => app.log.warn(`HPKI trust reload failed (${dir}): ${e.message}`)),
-          TRUST_RELOAD_MS,
+          () => void refresh().catch((e: Error) => app.log.warn(`e-prescription reference data refresh failed: ${e.message}`)),
+          config.refreshMs,
         );
         timer.unref();
         app.addHook('onClose', async () => clearInterval(timer));
@@ -96,6 +96,7 @@ export {
   parseReceiptDrugMaster,
   parseGeneralNameMaster,
   saveDrugEntries,
+  deleteDrugSource,
   drugSources,
   type DrugEntry,
   type DrugProblem,
@@ -132,5 +133,6 @@ export {
 } from './signature/index.ts';
 export { LICENSE_NUMBER_SYSTEM } from './prescriptions/prescriber.ts';
 export { medicationRecords, type MedicationRecord } from './feeds/medication-records.ts';
+export { dataRevisionMigration } from './model/data-revision.ts';
 export { RECEIPT_JWS_TYPE } from './receipts/receipt-key.ts';
 export { PRESCRIPTION_PROFILE } from './model/fhir-codes.ts';

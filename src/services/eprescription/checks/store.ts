@@ -3,6 +3,7 @@
  * `INSERT … SELECT FROM unnest(…)` per batch, the same SQL on PostgreSQL and PGlite), list and delete datasets, load
  * every rule back (with the shipped sample first, unless told otherwise).
  */
+import { bumpRevision } from '../model/data-revision.ts';
 import type { Queryable } from '../../../platform/storage/database.ts';
 import { type InteractionRule, ruleIdentity, type RuleScope } from './rules.ts';
 import { sampleRules } from './samples.ts';
@@ -49,11 +50,14 @@ export async function saveInteractionRules(db: Queryable, dataset: string, rules
     );
     opts.onProgress?.(Math.min(i + size, unique.length), unique.length);
   }
+  await bumpRevision(db, 'interactions');
   return unique.length;
 }
 
 export async function deleteInteractionDataset(db: Queryable, dataset: string): Promise<number> {
-  return (await db.query('DELETE FROM eprescription_interactions WHERE dataset = $1', [dataset])).rowCount;
+  const n = (await db.query('DELETE FROM eprescription_interactions WHERE dataset = $1', [dataset])).rowCount;
+  await bumpRevision(db, 'interactions');
+  return n;
 }
 
 /** The imported datasets with their row counts per kind. */

@@ -3,6 +3,7 @@
  * one `INSERT … SELECT FROM unnest(…)` each (plain SQL that PostgreSQL and PGlite both run), dropping a source, and
  * loading everything — with the shipped sample — into a DrugMaster.
  */
+import { bumpRevision } from '../model/data-revision.ts';
 import type { Queryable } from '../../../platform/storage/database.ts';
 import { type DrugEntry, withKeys } from './drug-entry.ts';
 import { DrugMaster } from './drug-master.ts';
@@ -53,11 +54,14 @@ export async function saveDrugEntries(db: Queryable, source: string, entries: re
     await db.query(INSERT, [source, ...COLUMNS.map(([, , get]) => batch.map((e) => get(e) ?? null))]);
     opts.onProgress?.(Math.min(i + size, unique.length), unique.length);
   }
+  await bumpRevision(db, 'drug-master');
   return unique.length;
 }
 
 export async function deleteDrugSource(db: Queryable, source: string): Promise<number> {
-  return (await db.query('DELETE FROM eprescription_drug_master WHERE source = $1', [source])).rowCount;
+  const n = (await db.query('DELETE FROM eprescription_drug_master WHERE source = $1', [source])).rowCount;
+  await bumpRevision(db, 'drug-master');
+  return n;
 }
 
 /** The imported sources with their row counts. */
