@@ -31,6 +31,7 @@ import { lineRows, prescriptionRow, signedBundle, type PrescriptionRow } from '.
 import { dispensedInUse, prescriptionParameter, stateAt } from '../prescriptions/prescription-view.ts';
 import { registerPrescription } from '../prescriptions/register.ts';
 import { runChecks } from '../prescriptions/run-checks.ts';
+import { checkedDraft } from './check-input.ts';
 import { ERX_SPECS } from './specs.ts';
 
 const AS_PHARMACY = { ja: '処方箋の受付・調剤', en: 'retrieving, accepting and dispensing prescriptions' };
@@ -106,22 +107,18 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
     const ctx = await context();
     return run(ctx, 'check-prescription', 'R', async (note) => {
       const facility = callerOf(ctx, ['facility'], { ja: '処方前のチェック', en: 'checking a prescription' });
-      const { bundle, entries } = documentBundle(input.all('resource')[0]?.resource, PROFILES.prescription, 'JP_Bundle_ePrescriptionData', 'document');
-      const issues: Issue[] = [];
-      const doc = readPrescription(bundle, entries, await rt.master(), issues);
-      refuseIfAny(issues);
-      const person = await prescriptionPerson(rt.platform.db, entries);
-      note.patientKey = person.patientId;
+      const draft = await checkedDraft(rt, input);
+      note.patientKey = draft.patientId;
       const check = await runChecks(rt, {
-        patientId: person.patientId,
+        patientId: draft.patientId,
         facility: facility.code,
         ownerKey: facility.ownerKey,
-        lines: doc.lines,
-        date: doc.issuedOn,
+        lines: draft.lines,
+        date: draft.date,
         source: 'prescription',
       });
       await rt.platform.readAudit.write([
-        rt.platform.repo.auditRecord(ctx, 'R', 'check-prescription', '0', person.patientId, [`Patient/${person.patientId}`], {
+        rt.platform.repo.auditRecord(ctx, 'R', 'check-prescription', '0', draft.patientId, [`Patient/${draft.patientId}`], {
           basis: check.consent ? 'consent' : 'check-without-consent',
           outcomeDesc: `${check.alerts.length} alert(s)`,
         }),
@@ -131,7 +128,7 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
           { name: 'consent', valueBoolean: check.consent },
           ...alertParameters(
             check.shown,
-            doc.lines.map((l) => l.name),
+            draft.lines.map((l) => l.name),
           ),
           ...uncheckedParameters(check.unchecked),
         ],

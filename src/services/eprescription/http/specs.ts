@@ -124,10 +124,21 @@ export const ERX_SPECS = {
     id: 'check-prescription',
     title: '重複投薬・併用禁忌チェック / Duplicate and contraindication check before issuing',
     description:
-      'A facility checks a prescription it is about to issue (a JP_Bundle_ePrescriptionData, signed or not; the person from its Coverage and Patient) against the person’s prescriptions and dispensings of the last 100 days at other facilities. Each alert names its kind; the conflicting drug, date and facility kind only with the patient’s consent (medication group) at the facility. The check is audited.',
+      'A facility checks what it is about to prescribe against the person’s prescriptions and dispensings of the last 100 days at other facilities: either the prescription itself (resource: a JP_Bundle_ePrescriptionData, signed or not; the person from its Coverage and Patient), or — while the doctor is still choosing — the drugs (medication) with the person’s insured number and birth date. Each alert names its kind; the conflicting drug, date and facility kind only with the patient’s consent (medication group) at the facility. The check is audited.',
     affectsState: true,
     parameters: [
-      { name: 'resource', use: 'in', min: 1, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the prescription to check' },
+      { name: 'resource', use: 'in', min: 0, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the prescription to check (or the three below)' },
+      inString('insuredNumber', '被保険者番号', 'the person’s 被保険者個人識別子 保険者番号:記号:番号:枝番 (without resource)'),
+      { name: 'birthDate', use: 'in', min: 0, max: '1', type: 'date', label: '生年月日', documentation: 'the person’s birth date (without resource)' },
+      {
+        name: 'medication',
+        use: 'in',
+        min: 0,
+        max: '*',
+        type: 'CodeableConcept',
+        label: '薬剤',
+        documentation: 'the drugs to check, coded (without resource)',
+      },
       { name: 'consent', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'the patient consents: details are shown' },
       alertOut('one per alert'),
       UNCHECKED_OUT,

@@ -31,23 +31,43 @@ function validityOf(cert: X509Certificate): { notBefore: number; notAfter: numbe
   return { notBefore: Date.parse(cert.validFrom), notAfter: Date.parse(cert.validTo) };
 }
 
-function issuedBy(cert: X509Certificate, ca: TrustedCa): boolean {
-  try {
-    return cert.checkIssued(ca.certificate) && cert.verify(ca.publicKey);
-  } catch {
-    return false;
-  }
+/**
+ * Answers about fixed certificates, kept: whether a certificate (by fingerprint) is signed by a CA (by fingerprint),
+ * whether a CA may sign certificates. The same prescribers and CAs come back with every prescription; the cache is
+ * cleared when it grows past CACHE_MAX (a certificate's fingerprint names its exact bytes, so an answer never changes).
+ */
+const CACHE_MAX = 10_000;
+const answers = new Map<string, boolean>();
+function remembered(key: string, compute: () => boolean): boolean {
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const v = compute();
+  if (answers.size >= CACHE_MAX) answers.clear();
+  answers.set(key, v);
+  return v;
+}
+
+function issuedBy(cert: X509Certificate, fingerprint: string, ca: TrustedCa): boolean {
+  return remembered(`issued|${fingerprint}|${ca.fingerprint}`, () => {
+    try {
+      return cert.checkIssued(ca.certificate) && cert.verify(ca.publicKey);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** CA flag and keyCertSign (when keyUsage is present) of a CA certificate. */
 function actsAsCa(ca: TrustedCa): boolean {
   if (!ca.certificate.ca) return false;
-  try {
-    const usage = new x509.X509Certificate(ca.der).getExtension(x509.KeyUsagesExtension);
-    return !usage || (usage.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
-  } catch {
-    return false;
-  }
+  return remembered(`ca|${ca.fingerprint}`, () => {
+    try {
+      const usage = new x509.X509Certificate(ca.der).getExtension(x509.KeyUsagesExtension);
+      return !usage || (usage.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function describe(der: Buffer): TrustedCa {
@@ -69,20 +89,22 @@ export function buildPath(x5c: readonly string[], trust: PrescriberTrust): PathR
   const helpers = [...presented, ...trust.intermediates()];
   const links: PathLink[] = [];
   let current = signer.certificate;
+  let currentFingerprint = signer.fingerprint;
   let role: PathLink['role'] = 'signer';
   for (let depth = 0; depth < MAX_PATH; depth++) {
     const link: PathLink = { role, subject: current.subject, serial: normalizeSerial(current.serialNumber), ...validityOf(current) };
     links.push(link);
-    const anchor = anchors.find((ca) => issuedBy(current, ca));
+    const anchor = anchors.find((ca) => issuedBy(current, currentFingerprint, ca));
     if (anchor) {
       link.issuerFingerprint = anchor.fingerprint;
       links.push({ role: 'anchor', subject: anchor.subject, serial: normalizeSerial(anchor.certificate.serialNumber), ...validityOf(anchor.certificate) });
       return { ok: true, der: signer.der, certificate: signer.certificate, links, anchorFingerprint: anchor.fingerprint };
     }
-    const next = helpers.find((ca) => !links.some((l) => l.role !== 'signer' && l.subject === ca.subject) && issuedBy(current, ca));
+    const next = helpers.find((ca) => !links.some((l) => l.role !== 'signer' && l.subject === ca.subject) && issuedBy(current, currentFingerprint, ca));
     if (!next || !actsAsCa(next)) break;
     link.issuerFingerprint = next.fingerprint;
     current = next.certificate;
+    currentFingerprint = next.fingerprint;
     role = 'intermediate';
   }
   return { ok: false, code: 'untrusted-chain' };
