@@ -156,6 +156,29 @@ describe.each(ENGINES)('checks in the service (%s)', (engine) => {
     expect(alertsOf(d.body).map((a) => part(a, 'kind'))).toEqual(['contraindicated']);
   });
 
+  it('the light form: the drugs with the insured number and birth date, while the doctor is still choosing', async () => {
+    const p = people[0]; // holds リピトール錠１０ｍｇ from the other clinic (first test)
+    const med = (d: Drug) => ({
+      name: 'medication',
+      valueCodeableConcept: { coding: [{ system: d.system === 'yj' ? 'urn:oid:1.2.392.100495.20.1.73' : 'urn:oid:1.2.392.100495.20.2.71', code: d.code }] },
+    });
+    const who = [
+      { name: 'insuredNumber', valueString: p.memberId },
+      { name: 'birthDate', valueDate: p.birthDate },
+    ];
+    const r = await x.op(x.tokens.clinic, 'check-prescription', [...who, med(DRUGS.lipitor5), med(DRUGS.carbocisteine)]);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(alertsOf(r.body).map((a) => [part(a, 'kind'), part(a, 'line')])).toEqual([['duplicate-ingredient', 1]]);
+    const wrong = await x.op(x.tokens.clinic, 'check-prescription', [who[0], { name: 'birthDate', valueDate: '1960-04-02' }, med(DRUGS.lipitor5)]);
+    expect(wrong.status).toBe(422);
+    expect(issueTexts(wrong.body)[0]).toContain('一人に定まりません');
+    const dummy = await x.op(x.tokens.clinic, 'check-prescription', [...who, med({ system: 'receipt', code: '999999999' })]);
+    expect(dummy.status).toBe(422);
+    expect((await x.op(x.tokens.clinic, 'check-prescription', [who[0], med(DRUGS.lipitor5)])).status).toBe(400);
+    const both = await x.op(x.tokens.clinic, 'check-prescription', [{ name: 'resource', resource: x.prescription(p) }, ...who, med(DRUGS.lipitor5)]);
+    expect(both.status).toBe(400);
+  });
+
   it('$check-prescription: only facilities; bad input 400', async () => {
     const draft = x.prescription(people[0], { drugs: [DRUGS.lipitor5] });
     for (const token of [x.tokens.pharmacy, x.tokens.alice, x.tokens.insurer])
