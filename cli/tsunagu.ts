@@ -22,7 +22,7 @@ const USAGE = `tsunagu <command> [options]
   validate              validate FHIR JSON files against IG packages
   eligibility           insurer bulk load, test files, eligibility history, receipt/check-up import
   card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation
-  eprescription         drug master and interaction imports, a test HPKI (prescriber credentials, CRLs), signing
+  eprescription         drug master and interaction imports, a test HPKI (prescriber credentials, CRLs), writing and signing prescriptions
 
 Run 'tsunagu <command> --help' for the options of a command.`;
 

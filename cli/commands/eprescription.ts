@@ -8,6 +8,7 @@
  *   hpki init|issue|revoke|crl|list
  *                               a TEST HPKI (root + issuing CA), prescriber credentials, revocation with CRLs published
  *                               into the trust directory the service reads (TSUNAGU_HPKI_TRUST_DIR)
+ *   new --input form.json       writes a JP_Bundle_ePrescriptionData from a form (PrescriptionInput JSON)
  *   sign <bundle.json>          signs a JP_Bundle_ePrescriptionData with a credential (Bundle.signature) for
  *                               $register-prescription
  *
@@ -30,7 +31,9 @@ import {
   LICENSE_NUMBER_SYSTEM,
   PRESCRIBING_ROLES,
   PRESCRIPTION_PROFILE,
+  PrescriptionInputError,
   QUALIFICATIONS,
+  buildPrescription,
   createHpkiAuthority,
   drugSources,
   interactionDatasets,
@@ -45,6 +48,7 @@ import {
   type DrugImportResult,
   type ImportReport,
   type PrescriberCredential,
+  type PrescriptionInput,
   type QualificationRole,
   type TextEncoding,
 } from '../../src/services/eprescription/index.ts';
@@ -103,6 +107,12 @@ const SIGN_USAGE = `tsunagu eprescription sign --credential cred.json <bundle.js
   (tsunagu eprescription hpki issue): Bundle.signature, a detached JWS over the canonical Bundle, ready for
   $register-prescription. Without --out the signed Bundle is written to standard output.`;
 
+const NEW_USAGE = `tsunagu eprescription new --input form.json [--out rx.json]
+  処方箋の文書を作ります / write a prescription document (JP_Bundle_ePrescriptionData) from a form: a PrescriptionInput
+  JSON (issuedOn, patient, facility, practitioner, lines, …; src/services/eprescription/prescriptions/build-prescription.ts).
+  The Bundle is unsigned: sign it with 'tsunagu eprescription sign', then $register-prescription. Without --out it is
+  written to standard output. Exit 2 when the form is not JSON or not a valid prescription (every bad field is listed).`;
+
 const USAGE = `tsunagu eprescription <command> [options]
 
   import-drugs <file>          医薬品マスター / 一般名処方マスタ import (progress, refused rows by line)
@@ -111,6 +121,7 @@ const USAGE = `tsunagu eprescription <command> [options]
   interactions                 the imported interaction datasets
   hpki init|issue|revoke|crl|list
                                a TEST HPKI, prescriber credentials, CRLs for TSUNAGU_HPKI_TRUST_DIR
+  new --input form.json        write a prescription Bundle from a form (PrescriptionInput JSON)
   sign <bundle.json>           sign a prescription Bundle with a credential
 
 Run 'tsunagu eprescription <command> --help' for the options of a command.`;
@@ -668,6 +679,53 @@ async function hpki(argv: string[]): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// writing a prescription
+
+async function newPrescription(argv: string[]): Promise<number> {
+  const args = parse(argv, { input: { type: 'string' }, out: { type: 'string' } }, NEW_USAGE);
+  if (!args) return 0;
+  const v = args.values;
+  if (!v.input) usageError('--input で処方内容のフォーム（JSON）を指定してください', 'give the form JSON file with --input', NEW_USAGE);
+  const bytes = await readInput(v.input!);
+  if (!bytes) return 1;
+  let form: unknown;
+  try {
+    form = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (err) {
+    console.error(`${v.input} を JSON として読めません / cannot read ${v.input} as JSON: ${(err as Error).message}`);
+    return 2;
+  }
+  let bundle: Bundle;
+  try {
+    bundle = buildPrescription(form as PrescriptionInput);
+  } catch (err) {
+    if (!(err instanceof PrescriptionInputError)) throw err;
+    console.error(
+      [
+        `${v.input} は処方箋の入力として正しくありません / ${v.input} is not a valid prescription form:`,
+        ...err.problems.map((p) => `  ${p.field}: ${p.ja} / ${p.en}`),
+      ].join('\n'),
+    );
+    return 2;
+  }
+  const text = `${JSON.stringify(bundle, null, 2)}\n`;
+  const summary = {
+    documentId: bundle.identifier?.value,
+    issuedOn: (form as PrescriptionInput).issuedOn,
+    lines: bundle.entry?.filter((e) => e.resource?.resourceType === 'MedicationRequest').length,
+  };
+  if (v.out) {
+    await mkdir(dirname(resolve(v.out)), { recursive: true });
+    await writeFile(v.out, text);
+    console.log(JSON.stringify({ written: resolve(v.out), ...summary, next: `tsunagu eprescription sign --credential cred.json ${v.out}` }, null, 2));
+  } else {
+    process.stdout.write(text);
+    console.error(`処方箋を作成しました（未署名） / wrote an unsigned prescription: ${summary.documentId}, ${summary.lines} line(s)`);
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // signing
 
 /** The registration numbers (医籍登録番号 …) the Bundle's Practitioners carry. */
@@ -758,6 +816,7 @@ const SUBCOMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; us
   'import-interactions': { run: importInteractions, usage: IMPORT_INTERACTIONS_USAGE },
   interactions: { run: interactions, usage: INTERACTIONS_USAGE },
   hpki: { run: hpki, usage: HPKI_USAGE },
+  new: { run: newPrescription, usage: NEW_USAGE },
   sign: { run: sign, usage: SIGN_USAGE },
 };
 

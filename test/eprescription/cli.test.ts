@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eprescriptionCommand } from '../../cli/commands/eprescription.ts';
-import { INTERACTION_CSV_COLUMNS, readCredentialFile, trustFromDirectory, verifyPrescriptionSignature } from '../../src/services/eprescription/index.ts';
+import {
+  INTERACTION_CSV_COLUMNS,
+  PRESCRIPTION_PROFILE,
+  readCredentialFile,
+  trustFromDirectory,
+  verifyPrescriptionSignature,
+} from '../../src/services/eprescription/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { shiftJis } from '../helpers/shift-jis.ts';
 import { prescriptionBundle } from './signature-fixtures.ts';
@@ -299,6 +305,61 @@ describe('tsunagu eprescription (embedded database)', () => {
     }, 60_000);
   });
 
+  describe('new', () => {
+    const form = {
+      issuedOn: '2026-06-01',
+      patient: {
+        familyName: '東京',
+        givenName: '太郎',
+        gender: 'male',
+        birthDate: '1985-01-01',
+        insurer: '01130012',
+        symbol: '1234567',
+        number: '89',
+        branch: '00',
+      },
+      facility: { code: '1312345679', name: 'つなぐ内科クリニック', phone: '03-1234-5678', address: '東京都千代田区千代田１－１' },
+      practitioner: { familyName: '神奈川', givenName: '花子', licenseNumber: '123456', role: 'doctor' },
+      lines: [{ system: 'yj', code: '2233002F1280', name: 'カルボシステイン錠２５０ｍｇ', quantity: 21, unit: '錠', days: 7, usage: '1日3回朝昼夕食後' }],
+    };
+
+    it('writes the prescription Bundle of a form (to --out, or to standard output)', async () => {
+      const input = join(dir, 'form.json');
+      const output = join(dir, 'new', 'rx.json');
+      writeFileSync(input, `\uFEFF${JSON.stringify(form)}`);
+      const r = await run(['new', '--input', input, '--out', output]);
+      expect(r.code, r.err).toBe(0);
+      const bundle = JSON.parse(readFileSync(output, 'utf8'));
+      expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'document', meta: { profile: [PRESCRIPTION_PROFILE] } });
+      expect(JSON.parse(r.out)).toMatchObject({ written: output, documentId: bundle.identifier.value, lines: 1 });
+      const toStdout = await run(['new', '--input', input]);
+      expect(toStdout.code, toStdout.err).toBe(0);
+      expect(JSON.parse(toStdout.out).entry.find((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'MedicationRequest')).toBeDefined();
+    });
+
+    it('refuses a bad form with every bad field (exit 2), a file that is not JSON (2) and a missing file (1)', async () => {
+      const bad = join(dir, 'bad-form.json');
+      writeFileSync(bad, JSON.stringify({ ...form, issuedOn: '2026-02-30', facility: { ...form.facility, code: '131234567' }, lines: [] }));
+      const r = await run(['new', '--input', bad, '--out', join(dir, 'never.json')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('is not a valid prescription form');
+      expect(r.err).toContain('issuedOn: 交付日は YYYY-MM-DD の日付です');
+      expect(r.err).toContain('facility.code:');
+      expect(r.err).toContain('lines: 処方する薬剤がありません / lines must list at least one drug');
+      noStack(r.err);
+      expect(readdirSync(dir)).not.toContain('never.json');
+      const notJson = join(dir, 'form-broken.json');
+      writeFileSync(notJson, '{');
+      const broken = await run(['new', '--input', notJson]);
+      expect(broken.code).toBe(2);
+      expect(broken.err).toContain('cannot read');
+      expect((await run(['new', '--input', join(dir, 'no-such-form.json')])).code).toBe(1);
+      const none = await run(['new']);
+      expect(none.code).toBe(2);
+      expect(none.err).toContain('give the form JSON file with --input');
+    });
+  });
+
   describe('bad arguments', () => {
     it.each([
       [['nonsense'], 2, 'unknown command nonsense'],
@@ -333,6 +394,7 @@ describe('tsunagu eprescription (embedded database)', () => {
         ['hpki', '--help'],
         ['hpki', 'issue', '--help'],
         ['sign', '--help'],
+        ['new', '--help'],
       ]) {
         const r = await run(argv);
         expect(r.code, argv.join(' ')).toBe(0);

@@ -132,6 +132,13 @@ export {
   type VerifiedSigner,
 } from './signature/index.ts';
 export { LICENSE_NUMBER_SYSTEM } from './prescriptions/prescriber.ts';
+export {
+  buildPrescription,
+  PrescriptionInputError,
+  type PrescriptionInput,
+  type PrescriptionLineInput,
+  type PrescriptionInputProblem,
+} from './prescriptions/build-prescription.ts';
 export { medicationRecords, type MedicationRecord } from './feeds/medication-records.ts';
 export { dataRevisionMigration } from './model/data-revision.ts';
 export { RECEIPT_JWS_TYPE } from './receipts/receipt-key.ts';

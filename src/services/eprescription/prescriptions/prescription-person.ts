@@ -4,6 +4,7 @@
  * Patient entry gives the birth date. Together they are the 被保険者個人識別子 the eligibility registry resolves; an
  * unknown, ambiguous or mismatched person is refused, never guessed.
  */
+import { canonicalInsurerCode } from '../../../platform/auth/principal.ts';
 import { FhirError } from '../../../platform/fhir/errors.ts';
 import type { Queryable } from '../../../platform/storage/database.ts';
 import { lookUpInsuredPerson } from '../../eligibility/index.ts';
@@ -45,7 +46,9 @@ export function insuredIdentity(entries: Entry[]): { value: string; birthDate: s
   const c = insurance[0];
   const at = `Bundle.entry[${c.index}].resource`;
   const payor = resolve(entries, (c.resource.payor as unknown[] | undefined)?.[0]);
-  const insurer = identifierValue(payor?.resource, [INSURER_NUMBER_SYSTEM]);
+  const printed = identifierValue(payor?.resource, [INSURER_NUMBER_SYSTEM]);
+  // a 6-digit 国民健康保険 number is the same insurer as its 8-digit form with 00 in front
+  const insurer = printed ? canonicalInsurerCode(printed) : undefined;
   if (!insurer)
     throw refuse(
       `医療保険の保険者番号がありません（Coverage.payor の Organization.identifier ${INSURER_NUMBER_SYSTEM}）`,
