@@ -130,6 +130,12 @@ describe.each(ENGINES)('the pharmacy (%s)', (engine) => {
     expect((await accept(x.tokens.otherPharmacy, rx.id, basis(rx.exchange, x.alice))).status).toBe(200);
   });
 
+  it('two pharmacies accepting at the same moment: exactly one gets it', async () => {
+    const rx = await registered(x.bob);
+    const both = await Promise.all([x.tokens.pharmacy, x.tokens.otherPharmacy].map((t) => accept(t, rx.id, basis(rx.exchange, x.bob))));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+  });
+
   it('dispenses, registers the result and returns a receipt signed by the service (verifiable with its JWKS)', async () => {
     const rx = await registered(x.alice);
     expect((await dispense(x.tokens.pharmacy, rx.id, [dispenseOf(DRUGS.carbocisteine, 14)])).status).toBe(409); // not accepted yet

@@ -169,6 +169,14 @@ describe.each(ENGINES)('registering prescriptions (%s)', (engine) => {
     expect(refusals.some((e) => /dummy|ダミー/i.test(e.desc ?? ''))).toBe(true);
   });
 
+  it('concurrent registrations for one person get distinct 引換番号', async () => {
+    const signed = await Promise.all(Array.from({ length: 8 }, () => x.sign(x.prescription(x.bob, { drugs: [DRUGS.carbocisteine] }))));
+    const answers = await Promise.all(signed.map((b) => x.register(x.tokens.clinic, b)));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+    const numbers = answers.map((a) => out(a.body, 'exchangeNumber'));
+    expect(new Set(numbers).size).toBe(8);
+  });
+
   it('bad input: not a Bundle, no profile, not a document → 400', async () => {
     for (const body of [{ resourceType: 'Patient' }, { resourceType: 'Bundle', type: 'document', entry: [] }]) {
       const r = await x.op(x.tokens.clinic, 'register-prescription', [{ name: 'resource', resource: body }]);

@@ -178,6 +178,8 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
           `この処方箋（Bundle.identifier ${doc.documentId}）は登録済みです（処方箋ID ${before.rows[0].prescription_id}）`,
           `this prescription (Bundle.identifier ${doc.documentId}) was registered before (${before.rows[0].prescription_id})`,
         );
+      // one registration of a person at a time: the new 引換番号 is unique among their open prescriptions
+      await session.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`eprescription-person:${person.patientId}`]);
       const exchangeNumber = await newExchangeNumber(session.tx, person.patientId);
       const row: PrescriptionRow = {
         prescription_id: prescriptionId,

@@ -35,6 +35,9 @@ CREATE TABLE eprescription_prescriptions (
 );
 CREATE INDEX eprescription_prescriptions_person ON eprescription_prescriptions (patient_key, issued_on);
 CREATE INDEX eprescription_prescriptions_exchange ON eprescription_prescriptions (exchange_number);
+-- a 引換番号 names one open prescription of a person (registration also takes a per-person lock)
+CREATE UNIQUE INDEX eprescription_prescriptions_open_exchange ON eprescription_prescriptions (patient_key, exchange_number)
+  WHERE state IN ('registered', 'accepted');
 
 CREATE TABLE eprescription_lines (
   prescription_id text NOT NULL,
