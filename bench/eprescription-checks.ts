@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkMedications, InteractionIndex, type InteractionRule, type MedicationLine, redactAlert } from '../src/services/eprescription/checks/index.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface CheckBenchResult {
   pairs: number;
@@ -18,17 +19,7 @@ export interface CheckBenchResult {
   scenarios: { name: string; candidates: number; history: number; checks: number; alertsPerCheck: number; p50Ms: number; p99Ms: number; maxMs: number }[];
 }
 
-/** mulberry32: a small seeded generator, so every run checks the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const CLASSES = 400;
 const INGREDIENTS = 2000; // unique keys: class (i mod 400) and the last 3 digits of i repeat only every 2,000

@@ -56,6 +56,7 @@ import { generateClientKey } from '../cli/commands/client.ts';
 import { sharedFhirDir } from '../test/helpers/shared-dir.ts';
 import { officialExample } from '../test/eprescription/official-examples.ts';
 import { ADMIN_URL, freshDatabase, percentiles, postgresAvailable, startChildServer } from './lib.ts';
+import { seededRandom } from './seeded-random.ts';
 
 type Json = Record<string, unknown>;
 
@@ -114,17 +115,7 @@ const PRESCRIBED: Drug[] = [
 
 // ---------------------------------------------------------------- generated data
 
-/** mulberry32: a small seeded generator, so every run has the same data (as bench/eprescription-checks.ts). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const CLASSES = 400;
 const INGREDIENTS = 2000;
