@@ -7,12 +7,14 @@ import { eprescriptionCommand } from './commands/eprescription.ts';
 import { clientCommand } from './commands/client.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
+import { staffCommand } from './commands/staff.ts';
 import { tokenCommand } from './commands/token.ts';
 
 const USAGE = `tsunagu <command> [options]
 
   serve                 start the API (PORT, TSUNAGU_DATA_DIR, DATABASE_URL, TSUNAGU_IG)
   migrate               apply database migrations
+  staff                 staff accounts of facilities and pharmacies (add, list, unlock, disable, password, TOTP)
   client register       register a system client (facility, pharmacy, insurer, …)
   client assertion      sign a client assertion JWT (to call /auth/token by hand)
   client disable|enable|delete  stop, restore or end a client's access (its tokens stop within 5 s)
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   eligibility: eligibilityCommand,
   card: cardCommand,
+  staff: staffCommand,
   eprescription: eprescriptionCommand,
 };
 

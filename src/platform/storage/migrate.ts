@@ -9,6 +9,7 @@ import { insurerOwnerKeys } from './migrations/006-insurer-owner-keys.ts';
 import { foreignReferences } from './migrations/007-foreign-references.ts';
 import { consents } from './migrations/010-consents.ts';
 import { subscriptions } from './migrations/011-subscriptions.ts';
+import { staffAccounts } from './migrations/012-staff-accounts.ts';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ const platformMigrations: Migration[] = [
   { version: 7, name: 'foreign-references', sql: foreignReferences },
   { version: 10, name: 'consents', sql: consents },
   { version: 11, name: 'subscriptions', sql: subscriptions },
+  { version: 12, name: 'staff-accounts', sql: staffAccounts },
 ];
 const registered: Migration[] = [...platformMigrations];
 
