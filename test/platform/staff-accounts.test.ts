@@ -128,6 +128,18 @@ describe.each(ENGINES)('staff accounts (%s)', (engineName) => {
     const sign = (code?: string) => staff.authenticate({ facilityCode: PHARMACY, login: 'tanaka', password: 'chouzai-2026', totp: code }, now);
     expect(await sign()).toMatchObject({ ok: false, reason: 'totp-required' });
     expect(await sign('000000' === totp.generate({ timestamp: now.getTime() }) ? '111111' : '000000')).toMatchObject({ ok: false, reason: 'totp' });
-    expect(await sign(totp.generate({ timestamp: now.getTime() }))).toMatchObject({ ok: true, account: { totp: true } });
+    const code = totp.generate({ timestamp: now.getTime() });
+    expect(await sign(code)).toMatchObject({ ok: true, account: { totp: true } });
+    // the same code again (a replay) is refused
+    expect(await sign(code)).toMatchObject({ ok: false, reason: 'totp' });
+    const later = new Date(now.getTime() + 30_000);
+    expect(
+      await staff.authenticate(
+        { facilityCode: PHARMACY, login: 'tanaka', password: 'chouzai-2026', totp: totp.generate({ timestamp: later.getTime() }) },
+        later,
+      ),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -62,12 +62,14 @@ type Row = {
   role: StaffRole;
   password_hash: string;
   totp_secret: string | null;
+  totp_last_step: string | null;
   failed_count: number;
   locked_until: Date | null;
   active: boolean;
 };
 
-const COLUMNS = 'staff_id, facility_code, facility_kind, login, display_name, role, password_hash, totp_secret, failed_count, locked_until, active';
+const COLUMNS =
+  'staff_id, facility_code, facility_kind, login, display_name, role, password_hash, totp_secret, totp_last_step, failed_count, locked_until, active';
 
 const accountOf = (r: Row): StaffAccount => ({
   staffId: r.staff_id,
@@ -159,19 +161,29 @@ export class StaffAccounts {
       return { ok: false, reason: lock ? 'locked' : reason, staffId: r.staff_id };
     };
     if (!(await verifyPassword(q.password, r.password_hash))) return fail('password');
+    let step: number | undefined;
     if (r.totp_secret) {
       if (!q.totp) return fail('totp-required');
-      if (totpOf(r.totp_secret, r.login).validate({ token: q.totp.replace(/\s/g, ''), window: 1, timestamp: now.getTime() }) === null) return fail('totp');
+      const delta = totpOf(r.totp_secret, r.login).validate({ token: q.totp.replace(/\s/g, ''), window: 1, timestamp: now.getTime() });
+      // a code is good once: not again within its step (nor an older one after a newer was used)
+      step = Math.floor(now.getTime() / 30_000) + (delta ?? 0);
+      if (delta === null || (r.totp_last_step !== null && step <= Number(r.totp_last_step))) return fail('totp');
     }
     const rehash = needsRehash(r.password_hash) ? await hashPassword(q.password) : r.password_hash;
-    await this.db.query('UPDATE staff_accounts SET failed_count = 0, locked_until = NULL, password_hash = $2 WHERE staff_id = $1', [r.staff_id, rehash]);
+    await this.db.query(
+      'UPDATE staff_accounts SET failed_count = 0, locked_until = NULL, password_hash = $2, totp_last_step = coalesce($3, totp_last_step) WHERE staff_id = $1',
+      [r.staff_id, rehash, step ?? null],
+    );
     return { ok: true, account: accountOf({ ...r, failed_count: 0, locked_until: null }) };
   }
 
   /** Starts TOTP for an account: the secret's otpauth:// URL for the phone's authenticator app (shown once). */
   async enableTotp(staffId: string): Promise<string> {
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
-    const res = await this.db.query<{ login: string }>('UPDATE staff_accounts SET totp_secret = $2 WHERE staff_id = $1 RETURNING login', [staffId, secret]);
+    const res = await this.db.query<{ login: string }>(
+      'UPDATE staff_accounts SET totp_secret = $2, totp_last_step = NULL WHERE staff_id = $1 RETURNING login',
+      [staffId, secret],
+    );
     if (!res.rows[0]) throw new StaffInputError('アカウントがありません', 'no such account');
     return totpOf(secret, res.rows[0].login).toString();
   }
