@@ -8,15 +8,13 @@
  * Every refusal is recorded (model/access.ts `audited`); every read is audited before the data is returned.
  */
 import type { RequestContext } from '../../../platform/auth/principal.ts';
-import { documentBundle, refuseIfAny } from '../../../platform/conformance/documents.ts';
 import { badRequest, forbidden, notFound } from '../../../platform/fhir/errors.ts';
-import type { Issue } from '../../../platform/fhir/outcome.ts';
 import { japanDate } from '../../../platform/master-files/japan-date.ts';
 import type { OperationRegistry } from '../../../platform/router/operations/operation-registry.ts';
 import type { OutParam, ParamReader } from '../../../platform/router/operations/parameters.ts';
 import { medicationRecords } from '../feeds/medication-records.ts';
 import { audited, callerOf, type AuditNote, type Caller } from '../model/access.ts';
-import { PROFILES, prescriptionRef } from '../model/fhir-codes.ts';
+import { prescriptionRef } from '../model/fhir-codes.ts';
 import type { EprescriptionRuntime } from '../model/runtime.ts';
 import { acceptPrescription, releasePrescription } from '../pharmacy/accept.ts';
 import { cancelDispensing, correctDispensing, dispense, type DispenseResult } from '../pharmacy/dispense.ts';
@@ -25,8 +23,6 @@ import { alertParameters } from '../prescriptions/alert-issues.ts';
 import { cancelPrescription } from '../prescriptions/cancel.ts';
 import { copyHtml } from '../prescriptions/copy.ts';
 import type { Json } from '../prescriptions/document-entries.ts';
-import { readPrescription } from '../prescriptions/prescription-document.ts';
-import { prescriptionPerson } from '../prescriptions/prescription-person.ts';
 import { lineRows, prescriptionRow, signedBundle, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
 import { dispensedInUse, prescriptionParameter, stateAt } from '../prescriptions/prescription-view.ts';
 import { registerPrescription } from '../prescriptions/register.ts';
