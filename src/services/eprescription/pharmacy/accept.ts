@@ -10,7 +10,7 @@
  */
 import { toAuditRow } from '../../../platform/audit/audit-record.ts';
 import type { RequestContext } from '../../../platform/auth/principal.ts';
-import { FhirError } from '../../../platform/fhir/errors.ts';
+import { conflict } from '../../../platform/fhir/errors.ts';
 import { japanDate } from '../../../platform/master-files/japan-date.ts';
 import type { AuditNote, Caller } from '../model/access.ts';
 import { prescriptionRef } from '../model/fhir-codes.ts';
@@ -92,9 +92,7 @@ export async function releasePrescription(
       note.patientKey = p.patient_key;
       note.entities = [prescriptionRef(id)];
       if ((await dispensedInUse(session.tx, p)).size > 0)
-        throw FhirError.of(
-          409,
-          'conflict',
+        throw conflict(
           'この回の調剤結果（分割調剤）が登録済みのため受付を取り消せません。調剤を完了するか、調剤結果を取り消してください',
           'part of this use has been dispensed: complete it or cancel those dispensing results first',
         );

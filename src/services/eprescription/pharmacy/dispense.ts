@@ -13,7 +13,7 @@
 import { toAuditRow } from '../../../platform/audit/audit-record.ts';
 import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { refuseIfAny } from '../../../platform/conformance/documents.ts';
-import { FhirError, notFound } from '../../../platform/fhir/errors.ts';
+import { conflict, notFound } from '../../../platform/fhir/errors.ts';
 import { newId } from '../../../platform/fhir/ids.ts';
 import type { Issue } from '../../../platform/fhir/outcome.ts';
 import { japanDate } from '../../../platform/master-files/japan-date.ts';
@@ -42,8 +42,6 @@ export interface DispenseResult {
   version: number;
   state: 'registered' | 'corrected' | 'cancelled';
 }
-
-const conflict = (ja: string, en: string) => FhirError.of(409, 'conflict', ja, en);
 
 function dispensedOnOf(handedOver: string | undefined, p: PrescriptionRow, today: string, issues: Issue[]): string {
   const day = handedOver ?? today;

@@ -11,7 +11,7 @@
  * another pharmacy is refused (409), and so are a dispensed and a cancelled one (409, naming why) — the pharmacy
  * already holds the patient's numbers; recorded.
  */
-import { FhirError, notFound } from '../../../platform/fhir/errors.ts';
+import { FhirError, conflict, notFound } from '../../../platform/fhir/errors.ts';
 import { insuredKeyOf } from '../../eligibility/index.ts';
 import type { AuditNote, Caller } from '../model/access.ts';
 import { prescriptionRef } from '../model/fhir-codes.ts';
@@ -86,9 +86,7 @@ export async function findByExchangeNumber(rt: EprescriptionRuntime, pharmacy: C
 /** 409 when another pharmacy holds the prescription. */
 export function heldElsewhere(p: PrescriptionRow, pharmacy: Caller): void {
   if (p.state === 'accepted' && p.accepted_by !== pharmacy.code)
-    throw FhirError.of(
-      409,
-      'conflict',
+    throw conflict(
       'この処方箋は他の薬局で受付済みです。患者さんに確認し、受付した薬局に受付の取消しを依頼してください',
       'another pharmacy has accepted this prescription; it must release it first',
     );

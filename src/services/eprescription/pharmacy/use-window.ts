@@ -3,10 +3,8 @@
  * every use dispensed; the first use within the 使用期限; a refill use from 7 days before to 7 days after its
  * 次回調剤予定日 (store-dispensing.ts).
  */
-import { FhirError } from '../../../platform/fhir/errors.ts';
+import { type FhirError, conflict } from '../../../platform/fhir/errors.ts';
 import type { PrescriptionRow } from '../prescriptions/prescription-row.ts';
-
-const conflict = (ja: string, en: string) => FhirError.of(409, 'conflict', ja, en);
 
 /** Why the current use cannot be taken today, if it cannot. */
 export function useRefusal(p: PrescriptionRow, today: string): FhirError | undefined {

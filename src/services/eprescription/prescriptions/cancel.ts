@@ -6,7 +6,7 @@
  */
 import { toAuditRow } from '../../../platform/audit/audit-record.ts';
 import type { RequestContext } from '../../../platform/auth/principal.ts';
-import { FhirError, notFound } from '../../../platform/fhir/errors.ts';
+import { conflict, notFound } from '../../../platform/fhir/errors.ts';
 import type { AuditNote, Caller } from '../model/access.ts';
 import { prescriptionRef } from '../model/fhir-codes.ts';
 import type { EprescriptionRuntime } from '../model/runtime.ts';
@@ -31,11 +31,9 @@ export async function cancelPrescription(
       if (p.state === 'cancelled') return p;
       const dispensed = await session.tx.query("SELECT 1 FROM eprescription_dispensings WHERE prescription_id = $1 AND state <> 'cancelled' LIMIT 1", [id]);
       if (p.uses_done > 0 || dispensed.rows.length > 0 || p.kind === 'in-house')
-        throw FhirError.of(409, 'conflict', 'この処方箋は調剤済みのため取り消せません', 'this prescription has been dispensed and cannot be cancelled');
+        throw conflict('この処方箋は調剤済みのため取り消せません', 'this prescription has been dispensed and cannot be cancelled');
       if (p.state === 'accepted')
-        throw FhirError.of(
-          409,
-          'conflict',
+        throw conflict(
           `この処方箋は薬局（${p.accepted_by}）が受付済みです。取り消すには薬局に受付の取消しを依頼してください`,
           `a pharmacy (${p.accepted_by}) has accepted this prescription: it must release it before the prescription can be cancelled`,
         );
