@@ -23,8 +23,8 @@ import { alertParameters } from '../prescriptions/alert-issues.ts';
 import { cancelPrescription } from '../prescriptions/cancel.ts';
 import { copyHtml } from '../prescriptions/copy.ts';
 import type { Json } from '../prescriptions/document-entries.ts';
-import { lineRows, prescriptionRow, signedBundle, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
-import { dispensedInUse, prescriptionParameter, stateAt } from '../prescriptions/prescription-view.ts';
+import { PRESCRIPTION_COLUMNS, lineRows, prescriptionRow, signedBundle, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
+import { dispensedInUse, prescriptionParameter } from '../prescriptions/prescription-view.ts';
 import { registerPrescription } from '../prescriptions/register.ts';
 import { runChecks } from '../prescriptions/run-checks.ts';
 import { checkedDraft } from './check-input.ts';
@@ -237,11 +237,10 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
         note,
       ),
     );
-    const after = (await prescriptionRow(rt.platform.db, r.prescription.prescription_id))!;
     return {
       status: 201,
       parameters: [
-        ...dispensingParameters(r, stateAt(after, today())),
+        ...dispensingParameters(r, r.prescriptionState),
         ...alertParameters(
           r.check?.shown ?? [],
           r.lines.map((l) => l.name),
@@ -262,8 +261,7 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
         note,
       ),
     );
-    const after = (await prescriptionRow(rt.platform.db, r.prescription.prescription_id))!;
-    return { parameters: dispensingParameters(r, stateAt(after, today())) };
+    return { parameters: dispensingParameters(r, r.prescriptionState) };
   });
 
   operations.register(ERX_SPECS.cancelDispensing, async ({ context, input }) => {
@@ -271,8 +269,7 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
     const r = await run(ctx, 'cancel-dispensing', 'D', (note) =>
       cancelDispensing(rt, ctx, callerOf(ctx, ['pharmacy'], AS_PHARMACY), input.requiredString('dispensing', '調剤結果ID').trim(), note),
     );
-    const after = (await prescriptionRow(rt.platform.db, r.prescription.prescription_id))!;
-    return { parameters: dispensingParameters(r, stateAt(after, today())) };
+    return { parameters: dispensingParameters(r, r.prescriptionState) };
   });
 
   /** A prescription its issuer or its patient may see (404 alike for everyone else, recorded). */
@@ -311,12 +308,12 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       if (id) rows = [await ownPrescription(ctx, id, note)];
       else if (c.kind === 'patient' && c.patientId) {
         note.patientKey = c.patientId;
-        const res = await rt.platform.db.query<{ prescription_id: string }>(
-          'SELECT prescription_id FROM eprescription_prescriptions WHERE patient_key = $1 ORDER BY issued_on DESC, registered_at DESC LIMIT 200',
-          [c.patientId],
-        );
-        rows = [];
-        for (const r of res.rows) rows.push((await prescriptionRow(rt.platform.db, r.prescription_id))!);
+        rows = (
+          await rt.platform.db.query<PrescriptionRow>(
+            `SELECT ${PRESCRIPTION_COLUMNS} FROM eprescription_prescriptions WHERE patient_key = $1 ORDER BY issued_on DESC, registered_at DESC LIMIT 200`,
+            [c.patientId],
+          )
+        ).rows;
       } else throw badRequest('処方箋ID（prescription）を指定してください', 'give prescription', [input.path('prescription')]);
       const master = await rt.master();
       const out: OutParam[] = [];

@@ -41,6 +41,8 @@ export interface DispenseResult {
   check?: CheckRun;
   version: number;
   state: 'registered' | 'corrected' | 'cancelled';
+  /** The prescription's state after the change. */
+  prescriptionState: PrescriptionRow['state'];
 }
 
 function dispensedOnOf(handedOver: string | undefined, p: PrescriptionRow, today: string, issues: Issue[]): string {
@@ -112,7 +114,19 @@ export async function dispense(
           }),
         ),
       );
-      return { dispensingId, prescription: p, use, completesUse, dispensedOn, lines: read.lines, receipt, version: 1, state: 'registered' as const };
+      const prescriptionState: PrescriptionRow['state'] = !completesUse ? 'accepted' : use >= p.uses_allowed ? 'completed' : 'registered';
+      return {
+        dispensingId,
+        prescription: p,
+        use,
+        completesUse,
+        dispensedOn,
+        lines: read.lines,
+        receipt,
+        version: 1,
+        state: 'registered' as const,
+        prescriptionState,
+      };
     },
     { trusted: true },
   );
@@ -248,6 +262,7 @@ export async function correctDispensing(
         receipt,
         version,
         state: 'corrected' as const,
+        prescriptionState: p.state,
       };
     },
     { trusted: true },
@@ -300,6 +315,7 @@ export async function cancelDispensing(
         receipt,
         version,
         state: 'cancelled' as const,
+        prescriptionState: d.completes_use ? ('accepted' as const) : p.state,
       };
     },
     { trusted: true },

@@ -135,9 +135,10 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
         expression: ['Bundle.entry[0].resource.event'],
       },
     ]);
+  const author = authorPractitioner(entries);
   const prescriber: Prescriber =
     inHouse && bundle.signature === undefined
-      ? { name: authorPractitioner(entries).name ?? '', role: 'doctor', registrationNumber: authorPractitioner(entries).license, signed: false }
+      ? { name: author.name ?? '', role: 'doctor', registrationNumber: author.license, signed: false }
       : await verifiedPrescriber(rt, bundle, entries, now);
 
   const prescriptionId = newId();
