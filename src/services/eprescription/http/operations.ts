@@ -26,7 +26,7 @@ import type { Json } from '../prescriptions/document-entries.ts';
 import { PRESCRIPTION_COLUMNS, lineRows, prescriptionRow, signedBundle, type PrescriptionRow } from '../prescriptions/prescription-row.ts';
 import { dispensedInUse, prescriptionParameter } from '../prescriptions/prescription-view.ts';
 import { registerPrescription } from '../prescriptions/register.ts';
-import { runChecks } from '../prescriptions/run-checks.ts';
+import { type CheckBasis, checkBasis, runChecks } from '../prescriptions/run-checks.ts';
 import { checkedDraft } from './check-input.ts';
 import { ERX_SPECS } from './specs.ts';
 
@@ -70,16 +70,23 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
   async function shownToPharmacy(ctx: RequestContext, pharmacy: Caller, rows: PrescriptionRow[], basis: string): Promise<OutParam[]> {
     const master = await rt.master();
     const out: OutParam[] = [];
+    // the person's history, rules and consent are read once for all their prescriptions on the list
+    const bases = new Map<string, Promise<CheckBasis>>();
     for (const p of rows) {
       const lines = await lineRows(rt.platform.db, p.prescription_id);
-      const check = await runChecks(rt, {
+      const q = {
         patientId: p.patient_key,
         facility: pharmacy.code,
         ownerKey: pharmacy.ownerKey,
-        lines: lines.map((l) => ({ code: l.code, name: l.name, ingredientKey: l.ingredient_key, classKey: l.class_key })),
         prescriptionId: p.prescription_id,
-        source: 'dispensing',
-      });
+        source: 'dispensing' as const,
+      };
+      if (!bases.has(p.patient_key)) bases.set(p.patient_key, checkBasis(rt, q));
+      const check = await runChecks(
+        rt,
+        { ...q, lines: lines.map((l) => ({ code: l.code, name: l.name, ingredientKey: l.ingredient_key, classKey: l.class_key })) },
+        await bases.get(p.patient_key)!,
+      );
       out.push(
         prescriptionParameter(p, lines, master, {
           today: today(),

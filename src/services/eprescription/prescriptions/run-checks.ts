@@ -4,7 +4,8 @@
  * caller's organisation (閲覧同意「診療＋お薬…」), otherwise the alert kind alone (checks/alerts.ts).
  */
 import type { Queryable } from '../../../platform/storage/database.ts';
-import { type CheckAlert, type RedactedAlert, checkMedications, redactAlert } from '../checks/index.ts';
+import type { ConsentAnswer } from '../../../platform/consent/consents.ts';
+import { type CheckAlert, type InteractionIndex, type MedicationLine, type RedactedAlert, checkMedications, redactAlert } from '../checks/index.ts';
 import { japanDate } from '../../../platform/master-files/japan-date.ts';
 import type { EprescriptionRuntime } from '../model/runtime.ts';
 import type { DrugLine } from './drug-lines.ts';
@@ -34,14 +35,28 @@ export interface CheckRequest {
   source: 'prescription' | 'dispensing';
 }
 
-export async function runChecks(rt: EprescriptionRuntime, q: CheckRequest, db: Queryable = rt.platform.db): Promise<CheckRun> {
+/** What a check reads before comparing: the person's history, the rules and the consent (one set for several checks). */
+export interface CheckBasis {
+  history: MedicationLine[];
+  rules: InteractionIndex;
+  consent: ConsentAnswer;
+}
+
+export async function checkBasis(rt: EprescriptionRuntime, q: Omit<CheckRequest, 'lines'>, db: Queryable = rt.platform.db): Promise<CheckBasis> {
   const now = rt.clock();
-  const today = japanDate(now);
   const [history, rules, consent] = await Promise.all([
-    medicationHistory(db, q.patientId, today, q.source === 'prescription' ? q.facility : ''),
+    medicationHistory(db, q.patientId, japanDate(now), q.source === 'prescription' ? q.facility : ''),
     rt.rules.index(),
     rt.platform.consent.decide({ patientId: q.patientId, grantee: q.ownerKey, category: 'medication', at: now }, db),
   ]);
+  return { history, rules, consent };
+}
+
+/** `basis`: read once for several checks of one person by one caller (a pharmacy's list of prescriptions). */
+export async function runChecks(rt: EprescriptionRuntime, q: CheckRequest, basis?: CheckBasis): Promise<CheckRun> {
+  const now = rt.clock();
+  const today = japanDate(now);
+  const { history, rules, consent } = basis ?? (await checkBasis(rt, q));
   // Lines without check keys (see drug-lines.ts) take no part; alert indices are mapped back to the caller's lines.
   const keyed = q.lines.flatMap((l, index) => (l.ingredientKey && l.classKey ? [{ l, index }] : []));
   const candidates = keyed.map(({ l }) => ({
