@@ -3,7 +3,7 @@
  * Like every token, it stops working soon after the client is disabled or deleted.
  */
 import { closePlatform } from '../../src/platform/platform.ts';
-import { findClient } from '../../src/platform/auth/clients.ts';
+import { findClient, isSystemClient } from '../../src/platform/auth/clients.ts';
 import { intersectScopes, parseScopes } from '../../src/platform/auth/scopes.ts';
 import { openLocalPlatform, parse } from '../common.ts';
 
@@ -26,6 +26,10 @@ export async function tokenCommand(argv: string[]): Promise<number> {
     if (!client?.active) {
       const [ja, en] = !client ? ['登録されていません', 'not registered'] : client.deleted ? ['削除済みです', 'deleted'] : ['無効化されています', 'disabled'];
       console.error(`クライアント ${v['client-id']} は${ja} / client ${v['client-id']} is ${en}`);
+      return 1;
+    }
+    if (!isSystemClient(client)) {
+      console.error(`クライアント ${v['client-id']} はアプリです（利用者がサインインして使います） / client ${v['client-id']} is an app: people sign in to it`);
       return 1;
     }
     const allowed = parseScopes(client.scopes);

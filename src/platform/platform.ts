@@ -23,6 +23,9 @@ import { SystemRepository } from './store/system-repository.ts';
 import { StatisticsKeeper } from './storage/statistics-keeper.ts';
 import { loadConformance, type Conformance } from './conformance/index.ts';
 import { Subscriptions, subscriptionSettings } from './subscriptions/index.ts';
+import { Facilities } from './auth/facilities.ts';
+import { SignInMethods } from './auth/app-launch/patient-sign-in.ts';
+import { StaffAccounts } from './auth/staff/index.ts';
 
 export interface PlatformParts {
   config: PlatformConfig;
@@ -49,6 +52,12 @@ export interface PlatformParts {
   conformance: Conformance;
   /** Topic-based notifications: services register topics and publish events; the server delivers them. */
   subscriptions: Subscriptions;
+  /** The facility directory (施設名簿): facilities, pharmacies, insurers and check-up providers by code and name. */
+  facilities: Facilities;
+  /** Staff accounts of facilities and pharmacies (who signs in to the apps, in which role). */
+  staff: StaffAccounts;
+  /** Sign-in methods services provide to the authorization server (the patient's card). */
+  signIn: SignInMethods;
 }
 
 export interface OpenPlatformOptions {
@@ -110,6 +119,9 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
     conformance,
     statistics,
     subscriptions,
+    facilities: new Facilities(db),
+    staff: new StaffAccounts(db),
+    signIn: new SignInMethods(),
   };
 }
 

@@ -13,11 +13,25 @@ import type { Migration } from './storage/migrate.ts';
  * interactions, the transaction helper, audit records), the system repository (its own reads of the store), the
  * * access policy (write rules, visibility), grants and consent, the audit writer, the platform settings, and the
  * token verifier (to authenticate its routes outside FHIR), the conformance engine (documents validated whole), and
- * subscriptions (topics to register, events to publish).
+ * subscriptions (topics to register, events to publish), the facility directory, and the sign-in methods it provides.
  */
 export type ServicePlatform = Pick<
   PlatformParts,
-  'db' | 'repo' | 'system' | 'policy' | 'grants' | 'consent' | 'readAudit' | 'chains' | 'statistics' | 'config' | 'tokens' | 'conformance' | 'subscriptions'
+  | 'db'
+  | 'repo'
+  | 'system'
+  | 'policy'
+  | 'grants'
+  | 'consent'
+  | 'readAudit'
+  | 'chains'
+  | 'statistics'
+  | 'config'
+  | 'tokens'
+  | 'conformance'
+  | 'subscriptions'
+  | 'facilities'
+  | 'signIn'
 >;
 
 export interface ServiceContext<C = unknown> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTsunagu, type Tsunagu } from '../../src/app.ts';
-import { registerClient, type ClientRecord } from '../../src/platform/auth/clients.ts';
+import { registerClient, type SystemClient } from '../../src/platform/auth/clients.ts';
 import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import type { PrincipalKind } from '../../src/platform/auth/principal.ts';
 import { configFromEnv } from '../../src/platform/config.ts';
@@ -13,7 +13,7 @@ import { engineHandle, type EngineHandle } from './engines.ts';
 import type { ServiceModule } from '../../src/platform/service.ts';
 
 export interface TestClient {
-  client: ClientRecord;
+  client: SystemClient;
   token: string;
   privateJwk: import('jose').JWK;
 }

@@ -237,10 +237,10 @@ describe.each(ENGINES)('client libraries on %s', (engine) => {
     const json = { 'content-type': 'application/fhir+json' };
 
     it('discovers the token endpoint (authorize: .well-known, then the CapabilityStatement) and gets a token', async () => {
-      // A backend-services server has no authorization endpoint, so authorize() stores the endpoints without redirecting.
+      // noRedirect: authorize() stores the discovered endpoints (the authorization endpoint is for apps people sign in to).
       await api().authorize({ iss: base, clientId: clinic.client.clientId, scope, redirectUri: 'http://app.example/ready', noRedirect: true });
       const state = (await storage.get((await storage.get('SMART_KEY')) as string)) as { tokenUri: string; authorizeUri: string };
-      expect(state).toMatchObject({ tokenUri: tokenUrl, authorizeUri: '' });
+      expect(state).toMatchObject({ tokenUri: tokenUrl, authorizeUri: tokenUrl.replace('/auth/token', '/auth/authorize') });
       const access_token = await tokenFrom(state.tokenUri, clinic, scope);
       client = api().client({ serverUrl: base, tokenResponse: { access_token, token_type: 'Bearer', scope } });
     });

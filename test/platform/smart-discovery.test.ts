@@ -21,16 +21,51 @@ const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/o
 /** In-process requests: the configured port (8080) on localhost. */
 const ORIGIN = 'http://localhost:8080';
 
-/** The whole document for an origin: what is there and, as much, what is not (no issuer, no authorization endpoint). */
+/** The whole document for an origin: what is there and, as much, what is not (no EHR launch, no symmetric clients). */
 const expectedDocument = (origin: string) => ({
+  issuer: origin,
+  authorization_endpoint: `${origin}/auth/authorize`,
   token_endpoint: `${origin}/auth/token`,
+  userinfo_endpoint: `${origin}/auth/userinfo`,
+  revocation_endpoint: `${origin}/auth/logout`,
   jwks_uri: `${origin}/auth/jwks`,
-  token_endpoint_auth_methods_supported: ['private_key_jwt'],
+  token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'],
   token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
-  grant_types_supported: ['client_credentials'],
-  scopes_supported: ['system/*.read', 'system/*.write', 'system/*.*', 'system/*.rs', 'system/*.cud', 'system/*.cruds', 'patient/*.read', 'patient/*.rs'],
-  response_types_supported: [],
-  capabilities: ['client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
+  grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+  scopes_supported: [
+    'system/*.read',
+    'system/*.write',
+    'system/*.*',
+    'system/*.rs',
+    'system/*.cud',
+    'system/*.cruds',
+    'patient/*.read',
+    'patient/*.rs',
+    'user/*.rs',
+    'user/*.cruds',
+    'openid',
+    'fhirUser',
+    'profile',
+    'launch/patient',
+    'offline_access',
+    'online_access',
+  ],
+  response_types_supported: ['code'],
+  code_challenge_methods_supported: ['S256'],
+  id_token_signing_alg_values_supported: ['ES256'],
+  capabilities: [
+    'client-confidential-asymmetric',
+    'launch-standalone',
+    'client-public',
+    'sso-openid-connect',
+    'context-standalone-patient',
+    'permission-patient',
+    'permission-user',
+    'permission-offline',
+    'permission-online',
+    'permission-v1',
+    'permission-v2',
+  ],
 });
 
 const tokenUrlOf = (metadata: { rest: { security: { extension?: { url: string; extension: { url: string; valueUri: string }[] }[] } }[] }) =>

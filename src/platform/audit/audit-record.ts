@@ -16,6 +16,8 @@ export interface AuditActor {
   /** 医療機関コード / 薬局コード / 保険者番号 … of the organisation acting. */
   facilityCode?: string;
   ip?: string;
+  /** The person signed in to an app (a staff member with their role, or the patient). */
+  user?: { id: string; name: string; kind: 'staff' | 'patient'; role?: string };
 }
 
 export interface AuditRecord {
@@ -69,11 +71,17 @@ interface AuditDetail {
   b?: string;
   /** search query */
   q?: string;
+  /** the person signed in: kind, id, name, role */
+  u?: [string, string, string, string?];
 }
 
 const INTERACTION_SYSTEM = 'http://hl7.org/fhir/restful-interaction';
 const PURPOSE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 export const CLIENT_ID_SYSTEM = 'urn:tsunagu:client-id';
+export const STAFF_ID_SYSTEM = 'urn:tsunagu:staff-id';
+export const PATIENT_USER_SYSTEM = 'urn:tsunagu:patient-user';
+/** 職種 of the staff member (staff-roles.ts: doctor, dentist, nurse, clerk, pharmacist). */
+export const STAFF_ROLE_SYSTEM = 'urn:tsunagu:staff-role';
 
 export function toAuditRow(rec: AuditRecord): AuditRow {
   const detail: AuditDetail = { s: rec.subtype, n: rec.actor.name, k: rec.actor.kind };
@@ -81,6 +89,8 @@ export function toAuditRow(rec: AuditRecord): AuditRow {
   if (rec.outcomeDesc) detail.d = rec.outcomeDesc;
   if (rec.basis) detail.b = rec.basis;
   if (rec.query) detail.q = rec.query;
+  const u = rec.actor.user;
+  if (u) detail.u = u.role ? [u.kind, u.id, u.name, u.role] : [u.kind, u.id, u.name];
   return {
     recorded: (rec.recorded ?? new Date()).toISOString(),
     patientKey: rec.patientKey,
@@ -116,6 +126,16 @@ export function renderAuditEvent(chain: number, seq: number, row: AuditRow): Aud
         ...(d.b ? { policy: [d.b] } : {}),
         ...(d.ip ? { network: { address: d.ip, type: '2' as const } } : {}),
       },
+      // The person who signed in to the app, beside the client (and facility) they acted through.
+      ...(d.u
+        ? [
+            {
+              who: { identifier: { system: d.u[0] === 'staff' ? STAFF_ID_SYSTEM : PATIENT_USER_SYSTEM, value: d.u[1] }, display: d.u[2] },
+              ...(d.u[3] ? { role: [{ coding: [{ system: STAFF_ROLE_SYSTEM, code: d.u[3] }] }] } : {}),
+              requestor: true,
+            },
+          ]
+        : []),
     ],
     source: { observer: { display: 'Tsunagu' }, type: [{ code: d.k }] },
     entity: [

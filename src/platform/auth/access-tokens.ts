@@ -8,10 +8,23 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { unauthorized } from '../fhir/errors.ts';
 import type { PlatformKey } from './platform-keys.ts';
-import type { Principal, PrincipalKind } from './principal.ts';
+import type { Principal, PrincipalKind, PrincipalUser } from './principal.ts';
 import { parseScopes, type Scope } from './scopes.ts';
-import type { ClientRecord } from './clients.ts';
 import type { ClientStates } from './client-states.ts';
+import { isStaffRole } from './staff/staff-roles.ts';
+
+/** Who a token is for: a system client, or a person signed in to an app (`user`). */
+export type TokenHolder = Pick<Principal, 'clientId' | 'name' | 'kind' | 'facilityCode' | 'patientId' | 'user'>;
+
+/** The person in a token: id, name, kind, role, session. */
+type UserClaim = { i: string; n: string; k: 'staff' | 'patient'; r?: string; s: string };
+
+const userClaimOf = (u: PrincipalUser): UserClaim => ({ i: u.id, n: u.name, k: u.kind, s: u.sessionId, ...(u.role ? { r: u.role } : {}) });
+
+function userOf(c: UserClaim | undefined): PrincipalUser | undefined {
+  if (!c || typeof c.i !== 'string' || typeof c.s !== 'string' || (c.k !== 'staff' && c.k !== 'patient')) return undefined;
+  return { id: c.i, name: c.n, kind: c.k, sessionId: c.s, ...(isStaffRole(c.r) ? { role: c.r } : {}) };
+}
 
 export const TOKEN_AUDIENCE = 'tsunagu-api';
 export const TOKEN_ISSUER = 'tsunagu';
@@ -23,6 +36,7 @@ interface Claims {
   name: string;
   fac?: string;
   pat?: string;
+  usr?: UserClaim;
   exp: number;
 }
 
@@ -36,7 +50,7 @@ export class AccessTokens {
     private readonly maxCache = 50_000,
   ) {}
 
-  async issue(client: ClientRecord, scopes: Scope[], lifetimeSeconds = this.lifetimeSeconds): Promise<string> {
+  async issue(client: TokenHolder, scopes: Scope[], lifetimeSeconds = this.lifetimeSeconds): Promise<string> {
     const claims: Record<string, unknown> = {
       // RFC 9068 (JWT access tokens, typ at+jwt): client_id is required beside sub.
       client_id: client.clientId,
@@ -46,15 +60,19 @@ export class AccessTokens {
     };
     if (client.facilityCode) claims.fac = client.facilityCode;
     if (client.patientId) claims.pat = client.patientId;
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: 'ES256', kid: this.key.kid, typ: 'at+jwt' })
-      .setIssuer(TOKEN_ISSUER)
-      .setAudience(TOKEN_AUDIENCE)
-      .setSubject(client.clientId)
-      .setIssuedAt()
-      .setExpirationTime(`${lifetimeSeconds}s`)
-      .setJti(randomUUID())
-      .sign(this.key.privateKey);
+    if (client.user) claims.usr = userClaimOf(client.user);
+    return (
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: this.key.kid, typ: 'at+jwt' })
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        // A person's token names the person (RFC 9068 §2.2: sub is the resource owner); client_id names the app.
+        .setSubject(client.user ? `${client.user.kind}:${client.user.id}` : client.clientId)
+        .setIssuedAt()
+        .setExpirationTime(`${lifetimeSeconds}s`)
+        .setJti(randomUUID())
+        .sign(this.key.privateKey)
+    );
   }
 
   /** Where verify() learns whether a token's client is still active (set once by the server). */
@@ -63,8 +81,9 @@ export class AccessTokens {
   }
 
   /**
-   * Verifies a bearer token and that its client is still active; throws 401 with the reason when it is not
-   * acceptable. A failed client-state lookup (database unavailable) is thrown as it is.
+   * Verifies a bearer token and that its client is still active — for a person's token also that the session is open
+   * and a staff account still active; throws 401 with the reason when it is not acceptable. A failed state lookup
+   * (database unavailable) is thrown as it is.
    */
   async verify(token: string): Promise<Principal> {
     const principal = await this.verifySignature(token);
@@ -75,6 +94,11 @@ export class AccessTokens {
         'このアクセストークンのクライアントは無効化または削除されています',
         `the client ${principal.clientId} of this access token is disabled or deleted`,
       );
+    const user = principal.user;
+    if (user && !(await this.states.isSessionOpen(user.sessionId)))
+      throw unauthorized('サインインが終了しています。もう一度サインインしてください', 'the sign-in session of this access token has ended');
+    if (user?.kind === 'staff' && !(await this.states.isStaffActive(user.id)))
+      throw unauthorized('この職員アカウントは無効化されています', 'the staff account of this access token is disabled');
     return principal;
   }
 
@@ -100,13 +124,15 @@ export class AccessTokens {
         expired ? 'access token expired' : 'invalid access token',
       );
     }
+    const user = userOf(claims.usr);
     const principal: Principal = {
-      clientId: claims.sub,
+      clientId: (claims as { client_id?: string }).client_id ?? claims.sub,
       name: claims.name,
       kind: claims.kind,
       facilityCode: claims.fac,
       patientId: claims.pat,
       scopes: parseScopes(claims.scope ?? ''),
+      ...(user ? { user } : {}),
     };
     if (this.cache.size >= this.maxCache) this.cache.clear();
     this.cache.set(token, { principal, exp: claims.exp });

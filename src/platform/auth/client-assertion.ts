@@ -6,7 +6,7 @@
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { Queryable } from '../storage/database.ts';
-import { findClient, type ClientRecord } from './clients.ts';
+import { findClient, type SystemClient } from './clients.ts';
 
 export class OAuthError extends Error {
   constructor(
@@ -43,7 +43,7 @@ export function claimShapeProblem(claims: JWTPayload): string | undefined {
   return undefined;
 }
 
-export async function verifyClientAssertion(db: Queryable, assertion: string, acceptedAudiences: string[]): Promise<ClientRecord> {
+export async function verifyClientAssertion(db: Queryable, assertion: string, acceptedAudiences: string[]): Promise<SystemClient> {
   let claims: JWTPayload;
   try {
     claims = decodeJwt(assertion);
@@ -56,6 +56,7 @@ export async function verifyClientAssertion(db: Queryable, assertion: string, ac
   const client = await findClient(db, clientId);
   if (!client) throw invalidClient(`unknown client ${clientId}`);
   if (!client.active) throw invalidClient(`client ${clientId} is ${client.deleted ? 'deleted' : 'disabled'}`);
+  if (client.kind === 'app') throw invalidClient(`client ${clientId} is an app: it signs people in with the authorization code flow`);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
@@ -77,5 +78,5 @@ export async function verifyClientAssertion(db: Queryable, assertion: string, ac
   ]);
   if (stored.rowCount === 0) throw invalidClient('client assertion jti was already used (replay)');
   if (Math.random() < 0.01) await db.query('DELETE FROM client_assertion_jti WHERE expires_at < now()');
-  return client;
+  return client as SystemClient;
 }

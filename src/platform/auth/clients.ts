@@ -15,10 +15,13 @@ import { checkFacilityCodeShape } from '../identity/facility-code.ts';
 import { PRINCIPAL_KINDS, type PrincipalKind } from './principal.ts';
 import { parseScope } from './scopes.ts';
 
+/** A client's kind: the principal kind its tokens carry, or `app` — a public app that signs people in (app-launch/). */
+export type ClientKind = PrincipalKind | 'app';
+
 export interface ClientRecord {
   clientId: string;
   name: string;
-  kind: PrincipalKind;
+  kind: ClientKind;
   facilityCode?: string;
   organizationId?: string;
   patientId?: string;
@@ -31,8 +34,13 @@ export interface ClientRecord {
   deleted: boolean;
 }
 
+/** A system client (not an app): what backend services authenticate as, and what their tokens are issued to. */
+export type SystemClient = ClientRecord & { kind: PrincipalKind };
+
+export const isSystemClient = (c: ClientRecord): c is SystemClient => c.kind !== 'app';
+
 /** A client to register; the id is generated when not given. */
-export type NewClient = Omit<ClientRecord, 'clientId' | 'active' | 'deleted'> & { clientId?: string };
+export type NewClient = Omit<ClientRecord, 'clientId' | 'active' | 'deleted' | 'kind'> & { clientId?: string; kind: PrincipalKind };
 
 const invalid = (ja: string, en: string) => FhirError.of(400, 'invalid', ja, en);
 
@@ -58,7 +66,7 @@ export async function validateNewClient(c: NewClient): Promise<void> {
   }
 }
 
-export async function registerClient(db: Queryable, c: NewClient): Promise<ClientRecord> {
+export async function registerClient(db: Queryable, c: NewClient): Promise<SystemClient> {
   await validateNewClient(c);
   const clientId = c.clientId ?? randomUUID();
   const res = await db.query(
@@ -73,13 +81,14 @@ export async function registerClient(db: Queryable, c: NewClient): Promise<Clien
 interface ClientRow {
   client_id: string;
   name: string;
-  kind: PrincipalKind;
+  kind: ClientKind;
   facility_code: string | null;
   organization_id: string | null;
   patient_id: string | null;
   scopes: string[];
   jwks: string;
   active: boolean;
+  deleted: boolean;
 }
 
 export async function findClient(db: Queryable, clientId: string): Promise<ClientRecord | undefined> {
@@ -97,12 +106,11 @@ export async function findClient(db: Queryable, clientId: string): Promise<Clien
     scopes: r.scopes,
     jwks,
     active: r.active,
-    deleted: !jwks.keys?.length,
+    deleted: r.deleted,
   };
 }
 
-/** Registered clients keep at least one key; a deleted one has none (the SQL form of `deleted`). */
-const NOT_DELETED = "jsonb_array_length(jwks::jsonb -> 'keys') > 0";
+const NOT_DELETED = 'NOT deleted';
 
 /**
  * Enables or disables a client; false when there is no such client (or, to enable, it was deleted). Its access
@@ -115,6 +123,9 @@ export async function setClientActive(db: Queryable, clientId: string, active: b
 
 /** Deletes a client (see above: the row stays, keys and scopes go); false when there is no such live client. */
 export async function deleteClient(db: Queryable, clientId: string): Promise<boolean> {
-  const res = await db.query(`UPDATE clients SET active = false, scopes = '{}', jwks = '{"keys":[]}' WHERE client_id = $1 AND ${NOT_DELETED}`, [clientId]);
+  const res = await db.query(
+    `UPDATE clients SET active = false, deleted = true, scopes = '{}', jwks = '{"keys":[]}', redirect_uris = '{}' WHERE client_id = $1 AND ${NOT_DELETED}`,
+    [clientId],
+  );
   return res.rowCount > 0;
 }

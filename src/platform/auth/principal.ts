@@ -1,11 +1,25 @@
 /** Who is calling: the authenticated client or person, as the server sees it after token verification. */
 import type { Scope } from './scopes.ts';
+import type { StaffRole } from './staff/staff-roles.ts';
 
 /** 医療機関 facility, 薬局 pharmacy, 保険者 insurer, 自治体 municipality, 患者 patient, 運用者 operator, 研究者 researcher. */
 export const PRINCIPAL_KINDS = ['facility', 'pharmacy', 'insurer', 'municipality', 'patient', 'operator', 'researcher'] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
+/** The person signed in to an app (SMART App Launch): a staff member of the facility, or the patient themself. */
+export interface PrincipalUser {
+  /** staff_accounts.staff_id, or the Patient id. */
+  id: string;
+  name: string;
+  kind: 'staff' | 'patient';
+  /** 職種 of a staff member (only a 医師 prescribes, …: staff-roles.ts roleMay). */
+  role?: StaffRole;
+  /** The sign-in session the token belongs to (logout ends it). */
+  sessionId: string;
+}
+
 export interface Principal {
+  /** The system client, or the app a person signed in to. */
   clientId: string;
   name: string;
   kind: PrincipalKind;
@@ -14,6 +28,8 @@ export interface Principal {
   /** The Patient id a patient principal may see. */
   patientId?: string;
   scopes: Scope[];
+  /** Set when a person signed in to an app; absent for system clients (SMART backend services). */
+  user?: PrincipalUser;
 }
 
 export interface RequestContext {

@@ -1,5 +1,7 @@
 /**
- * OAuth 2.0 token endpoint for system-to-system access (SMART backend services), the platform's public keys, and
+ * OAuth 2.0 token endpoint — system-to-system access (SMART backend services: client_credentials with a signed
+ * assertion) and people signed in to apps (SMART App Launch: authorization_code with PKCE, refresh_token; the sign-in
+ * page is auth/app-launch/authorize-routes.ts) — the platform's public keys, and
  * the SMART discovery document at the root (the same document is at [base]/.well-known: router/smart-discovery.ts).
  * The token endpoint answers errors as RFC 6749 JSON (`{error, error_description}`), not OperationOutcome. Its URL —
  * the audience client assertions must name — comes from TSUNAGU_PUBLIC_URL or the server's bound addresses, never
@@ -14,10 +16,12 @@ import { JWKS_PATH, smartConfiguration, TOKEN_PATH } from '../auth/smart-configu
 import { serverOrigins } from '../auth/token-audience.ts';
 import { grantScopes } from '../auth/token-scopes.ts';
 import { FhirError } from '../fhir/errors.ts';
-import type { Queryable } from '../storage/database.ts';
+import type { Database } from '../storage/database.ts';
+import { type AuthorizeDeps, authorizeRoutes } from '../auth/app-launch/authorize-routes.ts';
+import { authorizationCodeGrant, refreshTokenGrant } from '../auth/app-launch/user-tokens.ts';
 
-export interface AuthRouteDeps {
-  db: Queryable;
+export interface AuthRouteDeps extends Omit<AuthorizeDeps, 'origins'> {
+  db: Database;
   tokens: AccessTokens;
   key: PlatformKey;
   /** Public URL of the server (TSUNAGU_PUBLIC_URL, e.g. https://tsunagu.example.jp): then the only origin. */
@@ -34,7 +38,17 @@ export function originsOf(app: FastifyInstance, opts: { publicUrl?: string; port
 }
 
 const FORM = 'application/x-www-form-urlencoded';
-const PARAMETERS = ['grant_type', 'scope', 'client_assertion_type', 'client_assertion'] as const;
+const PARAMETERS = [
+  'grant_type',
+  'scope',
+  'client_assertion_type',
+  'client_assertion',
+  'client_id',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+] as const;
 type TokenRequest = Partial<Record<(typeof PARAMETERS)[number], string>>;
 
 /** The token request's parameters (RFC 6749 §4.4.2: a form body, each a single string). */
@@ -72,7 +86,11 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Pro
       reply.header('cache-control', 'no-store');
       try {
         const body = tokenRequest(request.headers['content-type'], request.body);
-        if (body.grant_type !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'only grant_type=client_credentials is supported');
+        const issuer = originsOf(app, deps)[0];
+        if (body.grant_type === 'authorization_code') return await authorizationCodeGrant(deps, issuer, body);
+        if (body.grant_type === 'refresh_token') return await refreshTokenGrant(deps, issuer, body);
+        if (body.grant_type !== 'client_credentials')
+          throw new OAuthError('unsupported_grant_type', 'grant_type is client_credentials, authorization_code or refresh_token');
         if (body.client_assertion_type !== ASSERTION_TYPE) throw new OAuthError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
         if (!body.client_assertion) throw new OAuthError('invalid_request', 'client_assertion is required');
         const audiences = originsOf(app, deps).map((o) => `${o}${TOKEN_PATH}`);
@@ -91,6 +109,8 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRouteDeps): Pro
       }
     },
   );
+
+  await authorizeRoutes(app, { ...deps, origins: () => originsOf(app, deps) });
 
   app.get(JWKS_PATH, async () => ({ keys: [deps.key.publicJwk] }));
 

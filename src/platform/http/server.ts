@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformParts } from '../platform.ts';
 import { readAuditLog } from '../router/audit-log.ts';
 import { authRoutes, originsOf } from './auth-routes.ts';
+import { ensureBuiltInApps } from '../auth/app-launch/app-clients.ts';
 import { buildCapabilityStatement, type CapabilityOptions } from './capability.ts';
 import { serverOptions } from './server-options.ts';
 import { registerErrorHandler } from './error-handler.ts';
@@ -66,7 +67,18 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
   registerErrorHandler(app);
   await healthRoutes(app, { db: platform.db });
   const baseUrl = config.publicUrl ? `${config.publicUrl}/fhir` : undefined;
-  await authRoutes(app, { db: platform.db, tokens: platform.tokens, key: platform.platformKey, publicUrl: config.publicUrl, port: config.port });
+  await ensureBuiltInApps(platform.db);
+  await authRoutes(app, {
+    db: platform.db,
+    tokens: platform.tokens,
+    key: platform.platformKey,
+    publicUrl: config.publicUrl,
+    port: config.port,
+    staff: platform.staff,
+    facilities: platform.facilities,
+    methods: platform.signIn,
+    audit: platform.readAudit,
+  });
   const router = new FhirRouter();
   const operations = new OperationRegistry(router);
   operations.register(VALIDATE_SPEC, validateHandler(platform.conformance));

@@ -10,6 +10,7 @@ import { foreignReferences } from './migrations/007-foreign-references.ts';
 import { consents } from './migrations/010-consents.ts';
 import { subscriptions } from './migrations/011-subscriptions.ts';
 import { staffAccounts } from './migrations/012-staff-accounts.ts';
+import { appLaunch } from './migrations/013-app-launch.ts';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ const platformMigrations: Migration[] = [
   { version: 10, name: 'consents', sql: consents },
   { version: 11, name: 'subscriptions', sql: subscriptions },
   { version: 12, name: 'staff-accounts', sql: staffAccounts },
+  { version: 13, name: 'app-launch', sql: appLaunch },
 ];
 const registered: Migration[] = [...platformMigrations];
 

@@ -3,6 +3,7 @@
  * is rewritten in the same statement as the data; every access to a person's data is checked by the access
  * policy and leaves an audit event (writes: in the same transaction; reads: committed before data is returned).
  */
+import { actorOf } from '../audit/audit-actor.ts';
 import { newId } from '../fhir/ids.ts';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { AuditChains } from '../audit/audit-chain.ts';
@@ -159,9 +160,8 @@ export class Repository {
     entities: string[],
     extra: Partial<AuditRecord> = {},
   ): AuditRecord {
-    const p = ctx.principal;
     return {
-      actor: { clientId: p.clientId, name: p.name, kind: p.kind, facilityCode: p.facilityCode, ip: ctx.ip },
+      actor: actorOf(ctx),
       action,
       subtype,
       outcome,

@@ -15,4 +15,16 @@ export {
   StaffAccounts,
   StaffInputError,
 } from './staff-accounts.ts';
-export { isStaffRole, roleFitsFacility, roleMay, STAFF_ROLES, type StaffAction, type StaffFacilityKind, type StaffRole, staffRoleOf } from './staff-roles.ts';
+export { assertStaffMay, staffMay } from './role-check.ts';
+export {
+  isStaffRole,
+  ROLE_SCOPES,
+  roleFitsFacility,
+  roleMay,
+  STAFF_ACTION_NAMES,
+  STAFF_ROLES,
+  type StaffAction,
+  type StaffFacilityKind,
+  type StaffRole,
+  staffRoleOf,
+} from './staff-roles.ts';

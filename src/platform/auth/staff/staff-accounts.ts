@@ -148,8 +148,10 @@ export class StaffAccounts {
       await verifyPassword(q.password, DUMMY_HASH); // the same time as a real account's check
       return { ok: false, reason: 'unknown' };
     }
-    if (!r.active) return { ok: false, reason: 'inactive', staffId: r.staff_id };
-    if (r.locked_until && r.locked_until > now) return { ok: false, reason: 'locked', staffId: r.staff_id };
+    if (!r.active || (r.locked_until && r.locked_until > now)) {
+      await verifyPassword(q.password, DUMMY_HASH); // as long as any other answer
+      return { ok: false, reason: r.active ? 'locked' : 'inactive', staffId: r.staff_id };
+    }
     const fail = async (reason: 'password' | 'totp' | 'totp-required'): Promise<SignIn> => {
       const failed = (r.locked_until && r.locked_until <= now ? 0 : r.failed_count) + 1;
       const lock = failed >= LOCKOUT_AFTER ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null;

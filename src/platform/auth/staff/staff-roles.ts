@@ -14,15 +14,39 @@ export const STAFF_ROLES = {
 export type StaffRole = keyof typeof STAFF_ROLES;
 export type StaffFacilityKind = 'facility' | 'pharmacy';
 
-/** What a role may do. */
-export type StaffAction = 'reception' | 'view-shared' | 'send-letter' | 'prescribe' | 'dispense';
+/**
+ * What a role may do: reception (受付・資格確認), view-shared (共有された情報の閲覧), record (検査結果・病名の登録),
+ * send-letter (紹介状の作成・送付), prescribe (処方箋の登録), dispense (調剤結果の登録).
+ */
+export type StaffAction = 'reception' | 'view-shared' | 'record' | 'send-letter' | 'prescribe' | 'dispense';
+
+export const STAFF_ACTION_NAMES: Record<StaffAction, { ja: string; en: string }> = {
+  reception: { ja: '受付・資格確認', en: 'reception' },
+  'view-shared': { ja: '共有された診療情報の閲覧', en: 'viewing shared information' },
+  record: { ja: '検査結果・病名の登録', en: 'registering results and diagnoses' },
+  'send-letter': { ja: '紹介状の作成・送付', en: 'writing and sending letters' },
+  prescribe: { ja: '処方箋の発行', en: 'prescribing' },
+  dispense: { ja: '調剤結果の登録', en: 'dispensing' },
+};
 
 const ALLOWED: Record<StaffRole, readonly StaffAction[]> = {
-  doctor: ['reception', 'view-shared', 'send-letter', 'prescribe'],
-  dentist: ['reception', 'view-shared', 'send-letter', 'prescribe'],
-  nurse: ['reception', 'view-shared'],
+  doctor: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
+  dentist: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
+  nurse: ['reception', 'view-shared', 'record'],
   clerk: ['reception'],
   pharmacist: ['reception', 'view-shared', 'dispense'],
+};
+
+/**
+ * The FHIR access a role's sign-in may carry (SMART `user/` scopes; the facility's consent and membership rules still
+ * decide which person's data): 医師 / 歯科医師 / 薬剤師 read and write, 看護師 read, 事務 the reception records only.
+ */
+export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
+  doctor: ['user/*.cruds'],
+  dentist: ['user/*.cruds'],
+  nurse: ['user/*.rs'],
+  clerk: ['user/Patient.rs', 'user/Coverage.rs', 'user/Consent.crus', 'user/Organization.rs'],
+  pharmacist: ['user/*.cruds'],
 };
 
 export const isStaffRole = (v: unknown): v is StaffRole => typeof v === 'string' && v in STAFF_ROLES;

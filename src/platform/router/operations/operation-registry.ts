@@ -6,6 +6,7 @@
  * writes (names and types it declares: a mismatch is a server error, found by the tests), and lists what the
  * CapabilityStatement shows.
  */
+import { assertStaffMay } from '../../auth/staff/role-check.ts';
 import type { RequestContext } from '../../auth/principal.ts';
 import { badRequest } from '../../fhir/errors.ts';
 import { assertResourceType } from '../../fhir/resource-shape.ts';
@@ -119,6 +120,7 @@ export class OperationRegistry {
     const invoke = async (req: FhirRequest, type?: string, id?: string): Promise<FhirResponse> => {
       // Who calls is settled first: an anonymous caller learns nothing of the parameters.
       if (!spec.public) await req.context();
+      if (spec.staffAction) assertStaffMay(await req.context(), spec.staffAction);
       const input = inputOf(req, spec);
       checkInput(input, ins, 'Parameters');
       const result = await handler({ req, context: req.context, input, type, id });

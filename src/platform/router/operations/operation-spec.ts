@@ -1,3 +1,4 @@
+import type { StaffAction } from '../../auth/staff/staff-roles.ts';
 import { isKnownResourceType } from '../../fhir/resource-shape.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface OperationSpec {
   parameters: OperationParameter[];
   /** Anyone may invoke it, without a token (e.g. the challenge of a public kiosk); default false. */
   public?: boolean;
+  /** What a signed-in staff member's role must allow to invoke it (staff-roles.ts); system clients are not limited. */
+  staffAction?: StaffAction;
 }
 
 /** The OperationDefinition resource of a spec. */

@@ -122,6 +122,7 @@ const spec = (s: Omit<OperationSpec, 'url' | 'code' | 'system' | 'instance'> & {
 export const ERX_SPECS = {
   check: spec({
     id: 'check-prescription',
+    staffAction: 'view-shared',
     title: '重複投薬・併用禁忌チェック / Duplicate and contraindication check before issuing',
     description:
       'A facility checks what it is about to prescribe against the person’s prescriptions and dispensings of the last 100 days at other facilities: either the prescription itself (resource: a JP_Bundle_ePrescriptionData, signed or not; the person from its Coverage and Patient), or — while the doctor is still choosing — the drugs (medication) with the person’s insured number and birth date. Each alert names its kind; the conflicting drug, date and facility kind only with the patient’s consent (medication group) at the facility. The check is audited.',
@@ -146,6 +147,7 @@ export const ERX_SPECS = {
   }),
   register: spec({
     id: 'register-prescription',
+    staffAction: 'prescribe',
     title: '電子処方箋の登録 / Register a signed prescription',
     description:
       'A facility registers a JP_Bundle_ePrescriptionData signed by its 医師 or 歯科医師 (Bundle.signature, HPKI). Validated against the profile; every drug code checked against the drug master of the 交付日 and every display against the master name; the person resolved from the insurance Coverage and birth date; the signature, qualification, chain and revocation verified; the duplicate / contraindication check run — an alert refuses unless overrideReason is given. Returns the 処方箋ID and the 引換番号 for the patient. Refusals are 422 with every issue, nothing stored.',
@@ -164,6 +166,7 @@ export const ERX_SPECS = {
   }),
   registerInHouse: spec({
     id: 'register-in-house-prescription',
+    staffAction: 'prescribe',
     title: '院内処方の登録 / Register an in-house prescription with its dispensing',
     description:
       'A facility that dispenses itself (院内処方) registers the prescription (JP_Bundle_ePrescriptionData; a signature is verified when present, not required) together with its dispensing: the MedicationDispense list, or — none given — dispensed as prescribed. Codes, names, person and checks as for $register-prescription.',
@@ -181,6 +184,7 @@ export const ERX_SPECS = {
   }),
   cancel: spec({
     id: 'cancel-prescription',
+    staffAction: 'prescribe',
     title: '処方箋の取消 / Cancel a prescription',
     description: 'The issuing facility cancels its prescription before any dispensing (409 once a pharmacy holds it or a use was dispensed).',
     affectsState: true,
@@ -192,6 +196,7 @@ export const ERX_SPECS = {
   }),
   retrieve: spec({
     id: 'retrieve-prescription',
+    staffAction: 'reception',
     title: '処方箋の取得（薬局） / Retrieve a prescription (pharmacy)',
     description:
       'A pharmacy retrieves a prescription by 引換番号 + insured number + birth date (all must match; guessing is throttled), or every open prescription of a patient resolved at the card reader (patient) with the patient’s consent at the pharmacy. Names are the master’s for the signed codes on the 交付日; the check runs for the pharmacy (consent-dependent detail). Audited.',
@@ -200,6 +205,7 @@ export const ERX_SPECS = {
   }),
   accept: spec({
     id: 'accept-prescription',
+    staffAction: 'reception',
     title: '処方箋の受付（薬局） / Accept a prescription',
     description:
       'A pharmacy accepts (受付) a prescription for dispensing: it is then locked against every other pharmacy. Basis: the 引換番号 with insured number and birth date, or the patient’s consent at the pharmacy. A refill use only in its window; never more uses than allowed.',
@@ -208,6 +214,7 @@ export const ERX_SPECS = {
   }),
   release: spec({
     id: 'release-prescription',
+    staffAction: 'reception',
     title: '受付の取消（薬局） / Release an accepted prescription',
     description: 'The accepting pharmacy gives the prescription back (no part of the current use dispensed).',
     affectsState: true,
@@ -215,6 +222,7 @@ export const ERX_SPECS = {
   }),
   dispense: spec({
     id: 'dispense-prescription',
+    staffAction: 'dispense',
     title: '調剤結果の登録 / Register the dispensing result',
     description:
       'The accepting pharmacy registers what it handed over (MedicationDispense): the same drug, or another brand of the same generic where the line allows it (substitution recorded); never more than prescribed (split dispensing adds the parts). The use completes when every line is filled or complete=true. Returns the service’s signed receipt and the check of what was dispensed.',
@@ -229,6 +237,7 @@ export const ERX_SPECS = {
   }),
   correct: spec({
     id: 'correct-dispensing',
+    staffAction: 'dispense',
     title: '調剤結果の訂正 / Correct a dispensing result',
     description: 'The pharmacy replaces its latest dispensing result of a prescription (a new version and receipt).',
     affectsState: true,
@@ -236,6 +245,7 @@ export const ERX_SPECS = {
   }),
   cancelDispensing: spec({
     id: 'cancel-dispensing',
+    staffAction: 'dispense',
     title: '調剤結果の取消 / Cancel a dispensing result',
     description: 'The pharmacy withdraws its latest dispensing result; a use it completed opens again, held by the pharmacy.',
     affectsState: true,
@@ -243,6 +253,7 @@ export const ERX_SPECS = {
   }),
   copy: spec({
     id: 'prescription-copy',
+    staffAction: 'reception',
     title: '処方内容（控え） / The printable copy for the patient',
     description:
       'The issuing facility or the patient gets the 処方内容（控え）: the 引換番号 as text and as a QR code, the drugs with their master names (HTML, for printing).',
@@ -251,6 +262,7 @@ export const ERX_SPECS = {
   }),
   status: spec({
     id: 'prescription-status',
+    staffAction: 'reception',
     title: '処方箋の状態 / Prescription status',
     description: 'The issuing facility sees the state of one of its prescriptions (dispensed? where held?); the patient sees all of theirs (with 引換番号).',
     affectsState: false,

@@ -7,6 +7,7 @@ const url = (id: string) => `${TSUNAGU_CANONICAL}/OperationDefinition/${id}`;
 export const CHECKUP_SPECS: Record<string, OperationSpec> = {
   'register-checkup-report': {
     id: 'register-checkup-report',
+    staffAction: 'record',
     code: 'register-checkup-report',
     url: url('register-checkup-report'),
     title: '健診結果報告書の登録 / Registration of a health check-up report (JP_Bundle_eCheckupGeneral)',
@@ -27,6 +28,7 @@ export const CHECKUP_SPECS: Record<string, OperationSpec> = {
   },
   'checkup-reports': {
     id: 'checkup-reports',
+    staffAction: 'view-shared',
     code: 'checkup-reports',
     url: url('checkup-reports'),
     title: '健診結果報告書の閲覧 / The check-up reports of a patient',
@@ -40,6 +42,7 @@ export const CHECKUP_SPECS: Record<string, OperationSpec> = {
   },
   'withdraw-checkup-report': {
     id: 'withdraw-checkup-report',
+    staffAction: 'record',
     code: 'withdraw-checkup-report',
     url: url('withdraw-checkup-report'),
     title: '健診結果報告書の取下げ / Withdrawal of a check-up report',

@@ -14,6 +14,7 @@ const ITEM_OUT = [
 export const SHARING_SPECS: Record<string, OperationSpec> = {
   'register-clinical-information': {
     id: 'register-clinical-information',
+    staffAction: 'record',
     code: 'register-clinical-information',
     url: url('register-clinical-information'),
     title: '6情報の登録 / Registration of the clinical information (JP_Bundle_CLINS)',
@@ -30,6 +31,7 @@ export const SHARING_SPECS: Record<string, OperationSpec> = {
   },
   'clinical-information': {
     id: 'clinical-information',
+    staffAction: 'view-shared',
     code: 'clinical-information',
     url: url('clinical-information'),
     title: '6情報の閲覧 / The shared clinical information of a patient',
@@ -48,6 +50,7 @@ export const SHARING_SPECS: Record<string, OperationSpec> = {
   },
   'withdraw-clinical-information': {
     id: 'withdraw-clinical-information',
+    staffAction: 'record',
     code: 'withdraw-clinical-information',
     url: url('withdraw-clinical-information'),
     title: '6情報の取下げ / Withdrawal of an item',

@@ -42,6 +42,7 @@ const SENT_OUT: OperationParameter[] = [
 ];
 
 const spec = (id: string, title: string, description: string, affectsState: boolean, parameters: OperationParameter[]): OperationSpec => ({
+  staffAction: id.startsWith('send-') ? 'send-letter' : 'view-shared',
   id,
   code: id,
   url: url(id),

@@ -7,6 +7,7 @@ const url = (id: string) => `${TSUNAGU_CANONICAL}/OperationDefinition/${id}`;
 export const SUMMARY_SPECS: Record<string, OperationSpec> = {
   'register-patient-summary': {
     id: 'register-patient-summary',
+    staffAction: 'record',
     code: 'register-patient-summary',
     url: url('register-patient-summary'),
     title: '患者サマリーの登録 / Registration of a patient summary (JP_Bundle_ePCS)',
@@ -25,6 +26,7 @@ export const SUMMARY_SPECS: Record<string, OperationSpec> = {
   },
   'patient-summary': {
     id: 'patient-summary',
+    staffAction: 'view-shared',
     code: 'patient-summary',
     url: url('patient-summary'),
     title: '患者サマリーの閲覧 / The patient summary',
