@@ -218,7 +218,12 @@ describe.each(ENGINES)('insurer registry (%s)', (engine) => {
     expect(r.statusCode).toBe(200);
     const doc = json(r);
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/eligibility/cards', '/eligibility/records', '/eligibility/records/$bulk']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/eligibility/cards',
+      '/eligibility/records',
+      '/eligibility/records/$bulk',
+      '/eligibility/virtual-reader/authenticate',
+    ]);
     const record = doc.paths['/eligibility/records'].post.requestBody.content['application/json'].schema.oneOf[0];
     expect(Object.keys(record.properties)).toEqual(BULK_COLUMNS.map((c) => c.name));
     expect(record.required).toEqual(BULK_COLUMNS.filter((c) => c.required).map((c) => c.name));

@@ -10,7 +10,8 @@
  *                        service's settings and its per-platform state (runtime.ts)
  *   registry/            the insurer side: records → FHIR and reception tables, person matching, bulk files, history
  *   reception/           verification by card and by number, card links, limits of number input, visit tokens, the
- *                        clinic-side client; reception/card/ is the virtual My Number card and its verifier (JPKI seams)
+ *                        clinic-side client, the virtual card reader (its chip memory) and the patient's card sign-in;
+ *                        reception/card/ is the virtual My Number card and its verifier (JPKI seams)
  *   consent/             consent at the reader
  *   shared-information/  imported receipt / check-up data and its consented views (until S2 / S3 exist)
  *   schema/              the service's migrations (versions 100–199)
@@ -26,6 +27,7 @@ import { startRuntime, type EligibilityOptions } from './model/runtime.ts';
 import { eligibilityMigrations } from './schema/schema.ts';
 import { insuredPersonResolver } from './registry/subject-resolver.ts';
 import { consentGrantsMigration, consentsMoveMigration } from './schema/consent-grants-migration.ts';
+import { cardChipsMigration } from './schema/card-chips-migration.ts';
 
 /**
  * Resources the registry owns (Patient, Coverage, insurer Organization, reader Consent — tagged MANAGED_TAG) are
@@ -44,7 +46,7 @@ function managedGuard(): WriteRule {
 export function createEligibilityService(options: EligibilityOptions = {}): ServiceModule<EligibilityConfig> {
   return {
     name: 'eligibility',
-    migrations: [...eligibilityMigrations, consentGrantsMigration, consentsMoveMigration],
+    migrations: [...eligibilityMigrations, consentGrantsMigration, consentsMoveMigration, cardChipsMigration],
     config: eligibilityConfig,
     async register({ platform, app, operations, config }: ServiceContext<EligibilityConfig>) {
       const rt = await startRuntime(platform, options, config);
@@ -53,6 +55,8 @@ export function createEligibilityService(options: EligibilityOptions = {}): Serv
       app.addHook('onClose', async () => rt.close());
       registerEligibilityOperations(operations, rt);
       await eligibilityRoutes(app, rt);
+      // The patient's sign-in with the card file + PIN (the authorization server's seam), over the virtual reader.
+      if (rt.cardSignIn) platform.signIn.providePatientCards(rt.cardSignIn);
     },
   };
 }

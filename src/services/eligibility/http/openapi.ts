@@ -1,6 +1,6 @@
 /**
  * OpenAPI 3.1 description of the eligibility service's endpoints outside FHIR (`/eligibility/…`: insurers'
- * registration and card links), served at GET /eligibility/openapi.json. The FHIR operations ($verify-card …) are
+ * registration and card links, the virtual card reader), served at GET /eligibility/openapi.json. The FHIR operations ($verify-card …) are
  * described by OperationDefinitions and the CapabilityStatement instead. The record schema is derived from the bulk
  * file's columns, so the two cannot drift apart.
  */
@@ -21,7 +21,77 @@ const recordResult = {
   },
 };
 
-export function eligibilityOpenApi(serverUrl?: string): Record<string, unknown> {
+/** The virtual card reader (only when it is on). */
+function virtualReaderPath(): Record<string, unknown> {
+  const refusal = {
+    type: 'object',
+    required: ['ok', 'code', 'ja', 'en'],
+    properties: {
+      ok: { const: false },
+      code: { enum: ['wrong-pin', 'pin-locked', 'pin-format', 'face-not-matched', 'card-blocked', 'card-outdated'] },
+      ja: { type: 'string' },
+      en: { type: 'string' },
+      retriesLeft: { type: 'integer', description: 'PIN tries left after a wrong PIN (0: locked)' },
+      card: { type: 'object', description: 'the card file as the chip now stands (offer to save it)' },
+    },
+  };
+  const signed = {
+    type: 'object',
+    required: ['ok', 'assertion', 'card'],
+    properties: {
+      ok: { const: true },
+      assertion: {
+        type: 'object',
+        description: 'what $verify-card takes: challenge, signature, certificate, chain, method',
+        required: ['challenge', 'signature', 'certificate', 'chain', 'method'],
+        properties: {
+          challenge: { type: 'string' },
+          signature: { type: 'string', description: 'base64url' },
+          certificate: { type: 'string', description: 'base64 DER' },
+          chain: { type: 'array', items: { type: 'string' } },
+          method: { enum: ['pin', 'face'] },
+        },
+      },
+      card: { type: 'object', description: 'the card file as the chip now stands' },
+    },
+  };
+  return {
+    post: {
+      summary: '仮想カードリーダー / the virtual card reader: the card signs the challenge after the PIN or the face match',
+      description:
+        'For browser apps at the desk (facilities and pharmacies with a reception token). The chip’s retry counters are kept by the platform ' +
+        'per card: re-sending an older copy of the file resets nothing. Then send the assertion to POST /fhir/$verify-card.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['card', 'challenge'],
+              properties: {
+                card: { type: 'object', description: 'the virtual card file (tsunagu-virtual-card/1) as JSON' },
+                challenge: { type: 'string', description: 'from POST /fhir/$card-challenge, for this facility' },
+                pin: { type: 'string', description: '暗証番号 (4 digits); or' },
+                faceMatched: { type: 'boolean', description: 'the reader’s face match (顔認証)' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': { description: 'signed, or the chip’s refusal', content: { 'application/json': { schema: { oneOf: [signed, refusal] } } } },
+        ...errors({
+          '400': 'not a card file, not this facility’s live challenge, neither or both of pin / faceMatched: nothing counted',
+          '401': 'no or invalid token',
+          '403': 'not a facility or pharmacy, Coverage read scope missing, or a role without reception',
+        }),
+      },
+    },
+  };
+}
+
+export function eligibilityOpenApi(serverUrl?: string, options: { virtualReader?: boolean } = {}): Record<string, unknown> {
   const record = {
     type: 'object',
     additionalProperties: false,
@@ -31,10 +101,10 @@ export function eligibilityOpenApi(serverUrl?: string): Record<string, unknown> 
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Tsunagu eligibility registry (資格情報の登録)',
+      title: 'Tsunagu eligibility registry (資格情報の登録) and virtual card reader',
       version: '1',
       description:
-        'Endpoints for insurers (保険者) and operators outside FHIR. Authenticate with a SMART backend-services access token ' +
+        'Endpoints outside FHIR for insurers (保険者) and operators, and the virtual card reader for facilities. Authenticate with a SMART backend-services access token ' +
         '(POST /auth/token). Registration needs Coverage create and update scopes; an insurer registers only its own insurer number.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
@@ -122,6 +192,7 @@ export function eligibilityOpenApi(serverUrl?: string): Record<string, unknown> 
           },
         },
       },
+      ...(options.virtualReader ? { '/eligibility/virtual-reader/authenticate': virtualReaderPath() } : {}),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

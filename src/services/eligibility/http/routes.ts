@@ -4,6 +4,8 @@
  *   POST /eligibility/records             register / update / end records (JSON, bulk-file column names)
  *   POST /eligibility/records/$bulk       a bulk file (text/csv), per-line report
  *   POST /eligibility/cards               link a user certificate to a registered person
+ * facilities and pharmacies (unless TSUNAGU_VIRTUAL_READER=0)
+ *   POST /eligibility/virtual-reader/authenticate   the virtual card reader for browser apps (virtual-reader-route.ts)
  * anyone
  *   GET  /eligibility/openapi.json        an OpenAPI description of these endpoints
  */
@@ -20,6 +22,7 @@ import { ParamReader } from '../../../platform/router/operations/parameters.ts';
 import { applyRecords, assertRegistryScopes, type RegistryItem } from '../registry/registry-store.ts';
 import type { EligibilityRuntime } from '../model/runtime.ts';
 import { eligibilityOpenApi } from './openapi.ts';
+import { virtualReaderRoute } from './virtual-reader-route.ts';
 import { speaksForIdentity } from '../registry/person-identity.ts';
 import type { EligibilityRecord } from '../model/record.ts';
 
@@ -47,8 +50,12 @@ export async function eligibilityRoutes(app: FastifyInstance, rt: EligibilityRun
   if (!app.hasContentTypeParser('text/csv')) app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.get('/eligibility/openapi.json', async (request, reply) =>
-    reply.type('application/json').send(eligibilityOpenApi(platform.config.publicUrl ?? `${request.protocol}://${request.host}`)),
+    reply
+      .type('application/json')
+      .send(eligibilityOpenApi(platform.config.publicUrl ?? `${request.protocol}://${request.host}`, { virtualReader: rt.virtualReader !== undefined })),
   );
+
+  if (rt.virtualReader) virtualReaderRoute(app, rt, rt.virtualReader);
 
   // ---------------- insurers ----------------
 

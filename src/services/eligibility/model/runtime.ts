@@ -1,7 +1,8 @@
 /**
  * Per-platform state of the eligibility service: trust store (configured CA certificates and CRLs), the
  * challenge issuer with its database replay guard, the card verifier (per-certificate path cache), visit tokens,
- * the limits of number input (../reception/probe-guard.ts).
+ * the limits of number input (../reception/probe-guard.ts), and — unless TSUNAGU_VIRTUAL_READER=0 — the virtual card
+ * reader with its chip memory and the patient's card sign-in (a challenge issuer and verifier of its own).
  * Created once when the service registers; tests and the CLI reach it through `eligibilityRuntime(platform)`.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,10 @@ import { ReceptionBatcher } from '../reception/challenge-store.ts';
 import { ProbeGuard } from '../reception/probe-guard.ts';
 import { ReloadableTrustStore } from '../reception/trust.ts';
 import { VisitTokens } from '../reception/visit-token.ts';
+import { ChipMemory } from '../reception/chip-memory.ts';
+import { VirtualReader } from '../reception/virtual-reader.ts';
+import { CardSignIn } from '../reception/card-sign-in.ts';
+import { certificateHolder } from '../reception/cards.ts';
 
 export interface EligibilityOptions {
   /** Directory of trusted card CA certificates and CRLs (TSUNAGU_CARD_TRUST_DIR; default `<data>/card/trust`). */
@@ -46,6 +51,9 @@ export interface EligibilityRuntime {
   visits: VisitTokens;
   /** Per-client and per-number limits of number input at reception. */
   probes: ProbeGuard;
+  /** The virtual card reader and the card sign-in (absent with TSUNAGU_VIRTUAL_READER=0). */
+  virtualReader?: VirtualReader;
+  cardSignIn?: CardSignIn;
   close(): Promise<void>;
 }
 
@@ -64,6 +72,19 @@ export async function sharedSecret(db: Queryable, name: string): Promise<Buffer>
   await db.query('INSERT INTO elig_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32)]);
   const res = await db.query<{ value: Uint8Array }>('SELECT value FROM elig_secrets WHERE name = $1', [name]);
   return Buffer.from(res.rows[0].value);
+}
+
+/** The virtual reader, and the card sign-in over it with sign-in challenges of their own (own secret, same replay guard). */
+async function startVirtualReader(platform: ServicePlatform, trust: ReloadableTrustStore, replayGuard: ReceptionBatcher, options: EligibilityOptions) {
+  const virtualReader = new VirtualReader(new ChipMemory(platform.db));
+  const challenges = new ChallengeIssuer({ secret: await sharedSecret(platform.db, 'card-sign-in'), store: replayGuard, ttlMs: options.challengeTtlMs });
+  const cardSignIn = new CardSignIn({
+    reader: virtualReader,
+    challenges,
+    verifier: new CardVerifier({ trustStore: trust, challenges }),
+    holder: (fingerprint) => certificateHolder(platform, fingerprint),
+  });
+  return { virtualReader, cardSignIn };
 }
 
 const runtimes = new WeakMap<ServicePlatform, EligibilityRuntime>();
@@ -87,6 +108,7 @@ export async function startRuntime(
   const verifier = new CardVerifier({ trustStore: trust, challenges });
   const visits = new VisitTokens(await sharedSecret(platform.db, 'reception-visit'), options.visitTtlMs);
   const probes = new ProbeGuard(platform.db, platform.config);
+  const { virtualReader, cardSignIn } = settings.virtualReader ? await startVirtualReader(platform, trust, reception, options) : {};
   const runtime: EligibilityRuntime = {
     platform,
     audit,
@@ -96,6 +118,8 @@ export async function startRuntime(
     verifier,
     visits,
     probes,
+    virtualReader,
+    cardSignIn,
     async close() {
       trust.close();
       probes.close();

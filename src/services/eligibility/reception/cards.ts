@@ -147,3 +147,23 @@ export async function personByInsuredKey(db: Queryable, insuredKey: string, birt
   const persons = [...new Set(rows.map((r) => r.patient_key))];
   return persons.length === 1 ? persons[0] : undefined;
 }
+
+export interface CertificateHolder {
+  patientId: string;
+  /** The link was moved to a renewed certificate, or ended. */
+  superseded: boolean;
+  unlinked: boolean;
+  /** The person's Patient (JSON), when stored. */
+  patientJson: string | null;
+}
+
+/** The person a certificate (by SHA-256 fingerprint of its DER) is linked to, current or not; undefined when none. */
+export async function certificateHolder(platform: ServicePlatform, fingerprint: string): Promise<CertificateHolder | undefined> {
+  const res = await platform.db.query<{ patient_key: string; superseded_by: string | null; unlinked_at: Date | null; patient: string | null }>(
+    `SELECT c.patient_key, c.superseded_by, c.unlinked_at, ${platform.system.contentSql('Patient', 'c.patient_key')} AS patient
+       FROM elig_cards c WHERE c.fingerprint = $1`,
+    [fingerprint],
+  );
+  const r = res.rows[0];
+  return r && { patientId: r.patient_key, superseded: r.superseded_by !== null, unlinked: r.unlinked_at !== null, patientJson: r.patient };
+}

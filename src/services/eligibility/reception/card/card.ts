@@ -13,11 +13,15 @@
  *   the holder chooses a new PIN; the lock and the counter are reset. Ten wrong admin codes block the
  *   card for good.
  * Operations on one Card are serialised, so concurrent attempts cannot race past the counter.
+ *
+ * Where the chip's memory lives: `Card.open(path)` keeps it in the card file (written atomically before each
+ * answer); `Card.fromState(state, persist)` keeps it in memory and hands every change to `persist` before the
+ * answer (the platform's virtual reader, which keeps the counters in its database: ../virtual-reader.ts).
  */
 import { createHmac, createPrivateKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Reason } from '../../model/reason.ts';
 import { fromPem, signData, type CardKeyType } from './algorithms.ts';
-import { ADMIN_TRIES, PIN_TRIES, readCardFile, writeCardFile, type CardFile } from './card-file.ts';
+import { ADMIN_TRIES, PIN_TRIES, isCardFile, readCardFile, writeCardFile, type CardFile } from './card-file.ts';
 import { challengeSigningInput } from './challenge.ts';
 import { openPrivateKey, unwrapDataKey, wrapDataKey } from './key-vault.ts';
 
@@ -51,6 +55,12 @@ function refusal(code: CardRefusal, ja: string, en: string, retriesLeft?: number
   return { ok: false, code, ja, en, ...(retriesLeft === undefined ? {} : { retriesLeft }) };
 }
 
+/** The card file's protected memory does not hold together (a slot opens to a key that opens nothing). */
+export class CorruptCardError extends Error {}
+
+/** Saves the chip's state; called with a copy after every change, before the answer is given. */
+export type PersistCard = (state: CardFile) => Promise<void>;
+
 const BLOCKED = () => refusal('card-blocked', 'このカードは使用できません（再交付が必要です）', 'the card is blocked and must be re-issued');
 
 export class Card {
@@ -62,8 +72,9 @@ export class Card {
   private readonly sessionKey = randomBytes(32);
 
   private constructor(
-    readonly path: string,
     state: CardFile,
+    private readonly persist: PersistCard,
+    private readonly filePath?: string,
   ) {
     this.state = state;
     this.certificates = Card.certificatesOf(state);
@@ -76,8 +87,26 @@ export class Card {
     };
   }
 
+  /** A card whose memory is its file: every change is written to `path` (atomically) before the answer. */
   static async open(path: string): Promise<Card> {
-    return new Card(path, await readCardFile(path));
+    return new Card(await readCardFile(path), (state) => writeCardFile(path, state), path);
+  }
+
+  /** A card over a card file held in memory (an upload); `persist` receives every change before the answer. */
+  static fromState(state: CardFile, persist: PersistCard): Card {
+    if (!isCardFile(state)) throw new Error('not a tsunagu-virtual-card/1 card file');
+    return new Card(structuredClone(state), persist);
+  }
+
+  /** The card file of a card opened with `Card.open`. */
+  get path(): string {
+    if (this.filePath === undefined) throw new Error(`card ${this.state.cardId} is held in memory (Card.fromState), not in a file`);
+    return this.filePath;
+  }
+
+  /** The card file as it stands now, counters included (what a browser may save back). */
+  snapshot(): CardFile {
+    return structuredClone(this.state);
   }
 
   get cardId(): string {
@@ -125,12 +154,12 @@ export class Card {
   }
 
   private async save(): Promise<void> {
-    await writeCardFile(this.path, this.state);
+    await this.persist(this.snapshot());
   }
 
   private keyFrom(dataKey: Buffer): KeyObject {
     const pkcs8 = openPrivateKey(dataKey, this.state.privateKey, slotAad(this.state.cardId, 'key'));
-    if (!pkcs8) throw new Error(`card ${this.state.cardId}: private key does not open with its data key (corrupt card file)`);
+    if (!pkcs8) throw new CorruptCardError(`card ${this.state.cardId}: private key does not open with its data key (corrupt card file)`);
     return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
   }
 
@@ -181,7 +210,7 @@ export class Card {
   private async faceKey(): Promise<KeyObject> {
     if (this.unlocked) return this.unlocked.key;
     const dataKey = await unwrapDataKey(this.state.slots.face, this.state.surfaceCode, slotAad(this.state.cardId, 'face'));
-    if (!dataKey) throw new Error(`card ${this.state.cardId}: face slot does not open (corrupt card file)`);
+    if (!dataKey) throw new CorruptCardError(`card ${this.state.cardId}: face slot does not open (corrupt card file)`);
     const key = this.keyFrom(dataKey);
     this.unlocked = { key };
     return key;
@@ -257,7 +286,7 @@ export class Card {
     });
   }
 
-  /** Reloads the card file (e.g. after a renewal wrote a new certificate). */
+  /** Reloads the card file (e.g. after a renewal wrote a new certificate); only for a card opened from its file. */
   reload(): Promise<void> {
     return this.serial(async () => {
       this.state = await readCardFile(this.path);

@@ -106,10 +106,10 @@ export class ChallengeIssuer {
   }
 
   /**
-   * Checks and consumes a challenge presented by `facilityCode`: it must be ours (MAC), for this
-   * facility, not expired, and not redeemed before.
+   * Checks a challenge without consuming it: ours (MAC), for this facility, not expired. What a reader may sign;
+   * `redeem` checks it again and consumes it.
    */
-  async redeem(challenge: string, facilityCode: string, now: Date = new Date()): Promise<ChallengeRedemption> {
+  check(challenge: string, facilityCode: string, now: Date = new Date()): ChallengeRedemption {
     const parts = typeof challenge === 'string' ? challenge.split('.') : [];
     const unknown = (): ChallengeRedemption => ({
       ok: false,
@@ -140,7 +140,17 @@ export class ChallengeIssuer {
         en: 'the challenge has expired; present the card again',
       };
     }
-    if (!(await this.options.store.markUsed(nonce, expiresAt))) {
+    return { ok: true, nonce, expiresAt };
+  }
+
+  /**
+   * Checks and consumes a challenge presented by `facilityCode`: it must be ours (MAC), for this
+   * facility, not expired, and not redeemed before.
+   */
+  async redeem(challenge: string, facilityCode: string, now: Date = new Date()): Promise<ChallengeRedemption> {
+    const checked = this.check(challenge, facilityCode, now);
+    if (!checked.ok) return checked;
+    if (!(await this.options.store.markUsed(checked.nonce, checked.expiresAt))) {
       return {
         ok: false,
         code: 'replayed-challenge',
@@ -148,6 +158,6 @@ export class ChallengeIssuer {
         en: 'the challenge has already been used (possible replay)',
       };
     }
-    return { ok: true, nonce, expiresAt };
+    return checked;
   }
 }
