@@ -47,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   card: cardCommand,
   staff: staffCommand,
   eprescription: eprescriptionCommand,
+  demo: async (argv) => (await import('./commands/demo.ts')).demoCommand(argv),
 };
 
 async function main(): Promise<number> {

@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import { configFromEnv, type PlatformConfig } from './platform/config.ts';
 import { closePlatform, openPlatform, type PlatformParts } from './platform/platform.ts';
-import { buildServer } from './platform/http/server.ts';
+import { buildServer, type PluginContext } from './platform/http/server.ts';
+import { webApps } from './platform/http/web-apps.ts';
+import { demoRoutes } from './demo/routes.ts';
 import type { Database } from './platform/storage/database.ts';
 import type { ServiceModule } from './platform/service.ts';
 import type { OperationRegistry } from './platform/router/operations/operation-registry.ts';
@@ -37,10 +39,20 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
     logger: opts.logger,
     version: VERSION,
     // Each service in its own encapsulated scope: its hooks and body parsers apply to its routes only.
-    plugins: services.map((service) => async ({ app, operations }) => {
-      const config = service.config?.(process.env);
-      await app.register(async (scope) => service.register({ platform, app: scope, operations, config }));
-    }),
+    plugins: [
+      ...services.map((service) => async ({ app, operations }: PluginContext) => {
+        const config = service.config?.(process.env);
+        await app.register(async (scope) => service.register({ platform, app: scope, operations, config }));
+      }),
+      // The demo world's printed sign-ins and card files (only when this data directory holds a demo world).
+      async ({ app }: PluginContext) => {
+        if (config.dataDir !== 'memory://') await app.register(async (scope) => demoRoutes(scope, config.dataDir));
+      },
+      // The web apps (web/dist) on every GET path the API leaves free.
+      async ({ app }: PluginContext) => {
+        await app.register(webApps);
+      },
+    ],
   });
   return {
     platform,
