@@ -328,7 +328,7 @@ describe.each(ENGINES)('SMART App Launch on %s', (engine) => {
     it('a patient signs in to the portal with a card method a service provides; the token is the patient’s', async () => {
       const methods = s.t.platform.signIn;
       const previous = methods.patientCards;
-      methods.usePatientCards({
+      methods.providePatientCards({
         async authenticate({ cardFile, pin }) {
           if (cardFile !== 'CARD-OF-HANAKO') return { ok: false, code: 'unknown', ja: 'このカードは登録されていません', en: 'unknown card' };
           if (pin !== '1234') return { ok: false, code: 'wrong-pin', ja: '暗証番号が違います', en: 'wrong PIN', retriesLeft: 2 };
@@ -354,7 +354,7 @@ describe.each(ENGINES)('SMART App Launch on %s', (engine) => {
         const clinicQuery = authorizeQuery({ challenge });
         expect((await postSignIn(s.t.app, clinicQuery, { method: 'card', cardFile: 'CARD-OF-HANAKO', pin: '1234' })).statusCode).toBe(401);
       } finally {
-        if (previous) methods.usePatientCards(previous);
+        if (previous) methods.providePatientCards(previous);
       }
     });
   });

@@ -96,12 +96,6 @@ export async function rotateRefreshToken(db: Database, token: string): Promise<R
   return outcome;
 }
 
-/** Is the session still open (a live refresh token)? What access tokens of a person are checked against. */
-export async function sessionOpen(db: Queryable, sessionId: string): Promise<boolean> {
-  const res = await db.query('SELECT 1 FROM refresh_tokens WHERE session_id = $1 AND NOT used AND expires_at > now() LIMIT 1', [sessionId]);
-  return res.rows.length > 0;
-}
-
 /** Ends a session: none of its refresh tokens works again (access tokens run out within their short lifetime). */
 export async function endSession(db: Queryable, sessionId: string): Promise<void> {
   await db.query('UPDATE refresh_tokens SET used = true WHERE session_id = $1', [sessionId]);

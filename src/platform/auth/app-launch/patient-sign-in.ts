@@ -28,7 +28,7 @@ export interface PatientCardSignIn {
 export class SignInMethods {
   private cards?: PatientCardSignIn;
 
-  usePatientCards(impl: PatientCardSignIn): void {
+  providePatientCards(impl: PatientCardSignIn): void {
     this.cards = impl;
   }
 

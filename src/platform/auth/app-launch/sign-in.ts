@@ -6,7 +6,7 @@
  * A success becomes a UserGrant: the person, the organisation they act for, and the scopes their role may carry.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditRecord } from '../../audit/audit-record.ts';
+import type { AuditActor } from '../../audit/audit-record.ts';
 import type { GroupAuditWriter } from '../../audit/audit-writer.ts';
 import type { Facilities } from '../facilities.ts';
 import type { PrincipalUser } from '../principal.ts';
@@ -51,10 +51,21 @@ function grantedScopes(request: AuthorizationRequest, allowed: readonly string[]
   return [...launch, ...resource.map((s) => s.raw)];
 }
 
-function auditSignIn(deps: SignInDeps, request: AuthorizationRequest, ip: string | undefined, r: Partial<AuditRecord> & { ok: boolean; who: string }) {
+/** One attempt: who (the name the log shows), as which kind, for which facility, the person once known, the reason. */
+interface Attempt {
+  ok: boolean;
+  who: string;
+  kind: string;
+  facilityCode?: string;
+  user?: AuditActor['user'];
+  patientKey?: string;
+  outcomeDesc: string;
+}
+
+function auditSignIn(deps: SignInDeps, request: AuthorizationRequest, ip: string | undefined, r: Attempt) {
   return deps.audit.write([
     {
-      actor: { clientId: request.app.clientId, name: r.who, kind: r.actor?.kind ?? 'app', facilityCode: r.actor?.facilityCode, ip, user: r.actor?.user },
+      actor: { clientId: request.app.clientId, name: r.who, kind: r.kind, facilityCode: r.facilityCode, ip, user: r.user },
       action: 'E',
       subtype: 'sign-in',
       outcome: r.ok ? '0' : '4',
@@ -78,13 +89,10 @@ export async function signInStaff(
     await auditSignIn(deps, request, ip, {
       ok: false,
       who: `${login || '(none)'} @ ${facilityCode || '(none)'}`,
-      actor: {
-        clientId: request.app.clientId,
-        name: '',
-        kind: 'staff',
-        facilityCode: facilityCode || undefined,
-        user: staffId ? { id: staffId, name: login, kind: 'staff' } : undefined,
-      },
+
+      kind: 'staff',
+      facilityCode: facilityCode || undefined,
+      user: staffId ? { id: staffId, name: login, kind: 'staff' } : undefined,
       outcomeDesc: `staff sign-in refused: ${reason}`,
     });
     return { ok: false as const, message: STAFF_FAILURE[lang] };
@@ -110,13 +118,10 @@ export async function signInStaff(
   await auditSignIn(deps, request, ip, {
     ok: true,
     who: grant.name,
-    actor: {
-      clientId: request.app.clientId,
-      name: grant.name,
-      kind: grant.kind,
-      facilityCode: account.facilityCode,
-      user: { id: user.id, name: user.name, kind: 'staff', role: user.role },
-    },
+
+    kind: grant.kind,
+    facilityCode: account.facilityCode,
+    user: { id: user.id, name: user.name, kind: 'staff', role: user.role },
     outcomeDesc: `staff sign-in: ${STAFF_ROLES[account.role].en}`,
   });
   return { ok: true, grant };
@@ -134,7 +139,7 @@ export async function signInPatient(
     await auditSignIn(deps, request, ip, {
       ok: false,
       who: 'patient (card)',
-      actor: { clientId: request.app.clientId, name: '', kind: 'patient' },
+      kind: 'patient',
       patientKey: patientId,
       outcomeDesc: `card sign-in refused: ${reason}`,
     });
@@ -164,7 +169,8 @@ export async function signInPatient(
   await auditSignIn(deps, request, ip, {
     ok: true,
     who: r.name,
-    actor: { clientId: request.app.clientId, name: r.name, kind: 'patient', user: { id: r.patientId, name: r.name, kind: 'patient' } },
+    kind: 'patient',
+    user: { id: r.patientId, name: r.name, kind: 'patient' },
     patientKey: r.patientId,
     outcomeDesc: 'card sign-in',
   });
