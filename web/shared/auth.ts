@@ -292,9 +292,18 @@ export class SmartAuth implements TokenSource {
     return true;
   }
 
+  /** What the app kept for the signed-in person under `<key>.data.` (e.g. the current patient): gone with the sign-in. */
+  private forgetAppData(): void {
+    const s = storage();
+    if (!s) return;
+    const prefix = `${this.key}.data.`;
+    for (const k of Object.keys(s)) if (k.startsWith(prefix)) s.removeItem(k);
+  }
+
   /** The sign-in has ended (the refresh token was refused): forget it and offer to sign in again. */
   expire(): void {
     this.keep(undefined);
+    this.forgetAppData();
     this.set({ status: 'expired' });
   }
 
@@ -303,6 +312,7 @@ export class SmartAuth implements TokenSource {
     const s = this.session;
     this.keep(undefined);
     storage()?.removeItem(`${this.key}.pending`);
+    this.forgetAppData();
     this.set({ status: 'signed-out' });
     if (!s?.refreshToken) return;
     try {
