@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing,eprescription` a subset.
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing,eprescription,web` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { benchDurability, durabilityTable } from './durability.ts';
 import { benchSharing, sharingTable } from './sharing.ts';
 import { CHECKERS, WRITERS, benchEprescription, eprescriptionTable } from './eprescription.ts';
 import { table } from './lib.ts';
+import { benchWeb, webTable } from './web.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv
@@ -127,6 +128,22 @@ if (wanted('eprescription')) {
     console.log(table(eprescriptionTable(erx)));
     console.log(
       `\ninteraction data: ${erx.rules.imported} contraindicated pairs imported (${erx.rules.contraindications} with the sample's) and ${erx.rules.duplicateClasses} duplicate classes, in ${erx.rules.importMs} ms; ${erx.people} people registered; ${erx.signing.prescriptions} prescriptions (${Math.round(erx.signing.bundleBytes / 1024)} KB) signed in ${erx.signing.seconds} s before the timed loops; server start ${erx.serverStartSeconds} s.`,
+    );
+  }
+}
+
+if (wanted('web')) {
+  const web = await benchWeb({ quick });
+  results.web = web;
+  sectionDone('web');
+  if ('skipped' in web) console.log(`\n## Web apps: skipped (${web.skipped})`);
+  else {
+    console.log(`\n## Web apps in headless Chromium with the demo world (seeded in ${web.seedSeconds} s; ${web.runs} fresh browser profiles)\n`);
+    console.log(table(webTable(web)));
+    console.log(
+      `\ninitial JS (gzipped): ${Object.entries(web.initialJsKB)
+        .map(([k, v]) => `${k} ${v} KB`)
+        .join(', ')}`,
     );
   }
 }

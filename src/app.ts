@@ -8,6 +8,7 @@ import { closePlatform, openPlatform, type PlatformParts } from './platform/plat
 import { buildServer, type PluginContext } from './platform/http/server.ts';
 import { webApps } from './platform/http/web-apps.ts';
 import { demoRoutes } from './demo/routes.ts';
+import { directoryRoutes } from './platform/http/directory-routes.ts';
 import type { Database } from './platform/storage/database.ts';
 import type { ServiceModule } from './platform/service.ts';
 import type { OperationRegistry } from './platform/router/operations/operation-registry.ts';
@@ -44,6 +45,10 @@ export async function createTsunagu(config: PlatformConfig = configFromEnv(), op
         const config = service.config?.(process.env);
         await app.register(async (scope) => service.register({ platform, app: scope, operations, config }));
       }),
+      // The facility directory for picking an addressee (GET /directory/facilities).
+      async ({ app }: PluginContext) => {
+        await app.register(async (scope) => directoryRoutes(scope, { tokens: platform.tokens, facilities: platform.facilities }));
+      },
       // The demo world's printed sign-ins and card files (only when this data directory holds a demo world).
       async ({ app }: PluginContext) => {
         if (config.dataDir !== 'memory://') await app.register(async (scope) => demoRoutes(scope, config.dataDir));
