@@ -1,15 +1,27 @@
-/** 受付 (reception): the patient’s card or 資格確認書, consent, the eligibility result. */
-import type { Screen } from '../../shared/screens.ts';
-import { Placeholder } from '../Placeholder.tsx';
+/**
+ * 受付 (reception): the patient's My Number card on the (virtual) reader with the PIN or face, or the numbers of
+ * their 資格確認書; the patient's own choice of consent; the eligibility result in plain words. The screen itself
+ * (reception/ReceptionScreen.tsx) is loaded on first use, keeping the app's initial JS small.
+ */
+import { lazy, Suspense } from 'react';
+import { useI18n } from '../../shared/i18n.tsx';
+import { StatusMessage } from '../../shared/messages.tsx';
+import type { Screen, ScreenProps } from '../../shared/screens.ts';
 
-const TEXT = {
-  ja: '患者さんのマイナンバーカード（または資格確認書の番号）で資格を確認し、患者さんに情報提供への同意を選んでいただきます。負担割合・限度額区分・公費を分かりやすく表示します。',
-  en: 'Verify the patient’s eligibility with their My Number card (or the number on their eligibility certificate); the patient chooses what they consent to share. Shows the copay, the high-cost category and public funding plainly.',
-};
+const ReceptionScreen = lazy(() => import('../reception/ReceptionScreen.tsx'));
+
+function Reception(props: ScreenProps) {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<StatusMessage>{t({ ja: '受付の画面を読み込んでいます…', en: 'Loading the reception screen…' })}</StatusMessage>}>
+      <ReceptionScreen {...props} />
+    </Suspense>
+  );
+}
 
 export const screen: Screen = {
   id: 'reception',
   order: 10,
   title: { ja: '受付', en: 'Reception' },
-  Component: () => <Placeholder text={TEXT} />,
+  Component: Reception,
 };
