@@ -1,15 +1,28 @@
-/** 患者 (the patient’s page): eligibility, shared information, medication, check-ups, lab trends. */
-import type { Screen } from '../../shared/screens.ts';
-import { Placeholder } from '../Placeholder.tsx';
+/**
+ * 患者 (the patient’s page): the current patient (set by reception, or chosen here from today’s receptions or a
+ * search) with their eligibility, the shared 6 information (with source facility and date), medication, check-ups and
+ * lab trends as charts. Doctors and nurses see it all; a 事務 sees the eligibility only (the platform refuses them the
+ * clinical views). The screen's code (patient/) loads when the tab is first opened.
+ */
+import { lazy, Suspense } from 'react';
+import { useI18n } from '../../shared/i18n.tsx';
+import { StatusMessage } from '../../shared/messages.tsx';
+import type { Screen, ScreenProps } from '../../shared/screens.ts';
 
-const TEXT = {
-  ja: '受付した患者さんの資格情報、共有された6情報（提供元の医療機関と日付つき）、お薬の履歴、健診結果、検査値の推移をグラフで表示します。',
-  en: 'Shows the registered patient’s eligibility, the shared 6 information (with source facility and date), medication history, check-ups and lab trends as charts.',
-};
+const PatientsScreen = lazy(() => import('../patient/PatientsScreen.tsx'));
+
+function PatientsTab(props: ScreenProps) {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<StatusMessage>{t({ ja: '患者の画面を読み込んでいます…', en: 'Loading the patient page…' })}</StatusMessage>}>
+      <PatientsScreen {...props} />
+    </Suspense>
+  );
+}
 
 export const screen: Screen = {
   id: 'patients',
   order: 20,
   title: { ja: '患者', en: 'Patient' },
-  Component: () => <Placeholder text={TEXT} />,
+  Component: PatientsTab,
 };

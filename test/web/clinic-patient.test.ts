@@ -1,0 +1,279 @@
+/**
+ * 患者 (the clinic app's patient page) in headless Chromium against the demo world (src/demo/README.md): the 医師 of
+ * つなぐ内科クリニック finds no one by search (the platform shows a facility no registry Patient), opens patients set
+ * as the current patient, and reads 髙橋 一郎's diagnoses from the clinic and さくら総合病院 (狭心症) with facility names
+ * and dates, the lab trends (HbA1c 8.2 → 7.1) as a chart with its table, his e-prescriptions; 林 和子's 噴門癌 with
+ * the 未告知 warning; 清水 浩's パーキンソン病 but never his 未提供 うつ病; 山﨑 真由美 (no consent): none of the
+ * hospital's items and the no-consent message; 𠮷田 花子's check-ups over five years and penicillin allergy; the
+ * eligibility of today's reception; a 看護師 sees it too, a 事務 the eligibility only (the server refuses them the
+ * rest). No serious axe violation in any state, nothing overflows on a tablet or at 200% zoom, no console error.
+ */
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readVerifyAnswer } from '../../web/clinic/reception/parameters.ts';
+import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
+import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
+
+const chromium = ensureChromium();
+const PATIENT_KEY = 'tsunagu.tsunagu-clinic.data.patient';
+const LOG_KEY = 'tsunagu.tsunagu-clinic.data.reception-log';
+const HOSPITAL = 'さくら総合病院';
+const CLINIC = 'つなぐ内科クリニック';
+
+describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the clinic's patient page in Chromium (${chromium.reason})`, () => {
+  let server: DemoWebServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startDemoWebServer(), launch()]);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A fresh profile; `errors` collects console errors and page exceptions (refusals the page shows are not errors). */
+  async function open(options: BrowserContextOptions = CLINIC_PC): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // A refused read (403: no consent here) is shown on the page as a message; the browser logs its status anyway.
+      if (/^Failed to load resource: .*status of 403/.test(m.text()) && /\/fhir\//.test(m.location().url)) return;
+      errors.push(`${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { page, errors };
+  }
+
+  async function signedIn(role: '医師' | '看護師' | '事務', options?: BrowserContextOptions) {
+    const opened = await open(options);
+    await openClinicSignedIn(opened.page, server, demoStaff(server.world, role), 'patients');
+    return opened;
+  }
+
+  /** Makes the demo patient the current patient (as reception does) and shows their page. */
+  async function openPatient(page: Page, key: string) {
+    const p = demoPatient(server.world, key);
+    await inPage(
+      page,
+      `sessionStorage.setItem(${JSON.stringify(PATIENT_KEY)}, ${JSON.stringify(JSON.stringify({ id: p.patientId, name: p.name, birthDate: p.birthDate }))})`,
+    );
+    await page.reload();
+    await page.getByText(`${p.name}`, { exact: false }).first().waitFor();
+    await page.locator('#patient-diagnoses').getByText('読み込み中です…').waitFor({ state: 'detached' });
+  }
+
+  const section = (page: Page, id: string) => page.locator(`#${id}`);
+
+  it('no patient yet: today’s receptions open with one click; the search finds no one the facility may not see', async () => {
+    const { page, errors } = await signedIn('医師');
+    await page.getByRole('heading', { name: '本日受付した患者さん' }).waitFor();
+    expect(await page.getByText('本日この画面で受付した患者さんはいません。').count()).toBe(1);
+    const p = demoPatient(server.world, 'takahashi');
+    const entry = {
+      at: new Date().toISOString(),
+      facilityCode: server.world.signIns[0].facilityCode,
+      patient: { id: p.patientId, name: p.name, birthDate: p.birthDate },
+      eligible: true,
+      copayRatio: 3,
+    };
+    await inPage(page, `sessionStorage.setItem(${JSON.stringify(LOG_KEY)}, ${JSON.stringify(JSON.stringify([entry]))})`);
+    await page.reload();
+    await page.getByRole('button', { name: '検索する' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain('氏名か生年月日を入力してください');
+    await page.getByLabel('氏名（漢字またはカナ）').fill('髙橋');
+    await page.getByRole('button', { name: '検索する' }).click();
+    await page.getByText('該当する患者さんはいません').waitFor();
+    expect(await checkA11y(page)).toEqual([]);
+    expect(await overflowsSideways(page)).toBe(false);
+    await screenshot(page, 'clinic-patient-search');
+    await page.getByRole('button', { name: /髙橋 一郎/ }).click();
+    await page.getByRole('heading', { name: '傷病名' }).waitFor();
+    expect(JSON.parse(await inPage<string>(page, `sessionStorage.getItem(${JSON.stringify(PATIENT_KEY)})`))).toMatchObject({ id: p.patientId, name: p.name });
+    // 別の患者さんを開く goes back to the choice, 戻る to the patient.
+    await page.getByRole('button', { name: '別の患者さんを開く' }).click();
+    await page.getByRole('button', { name: '戻る' }).click();
+    await page.getByRole('heading', { name: '傷病名' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('髙橋 一郎: diagnoses of the clinic and the hospital with names and dates, the lab trends, eligibility, e-prescriptions', async () => {
+    const { page, errors } = await signedIn('医師');
+    // Today's reception, as the reception screen keeps it: the platform's own $verify-insurance answer.
+    const p = demoPatient(server.world, 'takahashi');
+    const [insurer, symbol, number, branch] = p.insuredNumber.split(':');
+    const body = await inPage<unknown>(
+      page,
+      `(async () => {
+        const s = JSON.parse(sessionStorage.getItem('tsunagu.tsunagu-clinic.session'));
+        const r = await fetch('/fhir/$verify-insurance', { method: 'POST', headers: { authorization: 'Bearer ' + s.accessToken, 'content-type': 'application/fhir+json' },
+          body: JSON.stringify({ resourceType: 'Parameters', parameter: [
+            { name: 'source', valueCode: 'eligibility-certificate' }, { name: 'insurerNumber', valueString: ${JSON.stringify(insurer)} },
+            { name: 'symbol', valueString: ${JSON.stringify(symbol)} }, { name: 'number', valueString: ${JSON.stringify(number)} },
+            { name: 'branch', valueString: ${JSON.stringify(branch)} }, { name: 'birthDate', valueDate: ${JSON.stringify(p.birthDate)} }] }) });
+        return r.json();
+      })()`,
+    );
+    const answer = readVerifyAnswer(body);
+    expect(answer.ok).toBe(true);
+    const entry = {
+      at: new Date().toISOString(),
+      facilityCode: server.world.signIns[0].facilityCode,
+      patient: answer.patient,
+      method: answer.method,
+      eligible: true,
+      copayRatio: answer.eligibility?.copayRatio,
+      eligibility: answer.eligibility,
+      insuranceType: answer.insuranceType,
+      payor: answer.payor,
+    };
+    await inPage(page, `sessionStorage.setItem(${JSON.stringify(LOG_KEY)}, ${JSON.stringify(JSON.stringify([entry]))})`);
+    await openPatient(page, 'takahashi');
+
+    const diagnoses = section(page, 'patient-diagnoses');
+    const angina = diagnoses.getByRole('row').filter({ hasText: '狭心症' });
+    await expect.poll(() => angina.textContent()).toContain(HOSPITAL);
+    expect(await angina.textContent()).toMatch(/\d{4}\/\d{2}\/\d{2}/);
+    expect(await angina.textContent()).toContain('循環器科');
+    const hypertension = diagnoses.getByRole('row').filter({ hasText: '高血圧症' });
+    expect(await hypertension.textContent()).toContain(`${CLINIC}（当院）`);
+    for (const name of ['2型糖尿病', '脂質異常症']) expect(await diagnoses.getByText(name).count()).toBe(1);
+    // Codes are shown by name only: no disease management number, no JSON.
+    expect(await page.locator('main').textContent()).not.toMatch(/20058911|99999999|resourceType|\{"/);
+
+    const labs = section(page, 'patient-labs');
+    const hba1c = labs.locator('figure').filter({ hasText: 'HbA1c' });
+    expect(await hba1c.locator('figcaption').textContent()).toContain('8.2 → 7.1');
+    await hba1c.locator('canvas').first().waitFor();
+    const rows = await hba1c.getByRole('row').allTextContents();
+    expect(rows.some((r) => r.includes('8.2'))).toBe(true);
+    expect(rows.some((r) => r.includes('7.1'))).toBe(true);
+    for (const name of ['LDL-C', 'eGFR']) expect(await labs.locator('figure').filter({ hasText: name }).count()).toBe(1);
+
+    const eligibility = section(page, 'patient-eligibility');
+    expect(await eligibility.textContent()).toContain('3割');
+    expect(await eligibility.textContent()).toContain('区分ウ');
+    await expect.poll(() => eligibility.textContent()).toContain('国民健康保険');
+
+    const medication = section(page, 'patient-medication');
+    await medication.getByText('調剤済み').first().waitFor();
+    const text = await medication.textContent();
+    for (const drug of ['ノルバスク', 'アマリール', 'リピトール']) expect(text).toContain(drug);
+    expect(await medication.getByText('未調剤（薬局での受付待ち）').count()).toBeGreaterThanOrEqual(1);
+
+    expect(await checkA11y(page)).toEqual([]);
+    expect(await overflowsSideways(page)).toBe(false);
+    await screenshot(page, 'clinic-patient-takahashi', { docs: true });
+    await page.getByRole('navigation', { name: 'この画面の項目' }).getByRole('link', { name: '検査' }).click();
+    expect(await inPage<string>(page, 'document.activeElement && document.activeElement.id')).toBe('patient-labs-title');
+    expect(await inPage<string>(page, 'location.hash')).toBe('#patients');
+    await screenshot(page, 'clinic-patient-labs-chart', { docs: true, fullPage: false });
+    // English on the toggle, the same page.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Diagnoses' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Reload' }).count()).toBe(1);
+    expect(await checkA11y(page)).toEqual([]);
+    await page.getByRole('button', { name: '日本語' }).click();
+    // 再読み込み reads everything again.
+    await page.getByRole('button', { name: '再読み込み' }).click();
+    await diagnoses.getByText('狭心症', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('林 和子: the hospital’s 噴門癌 carries the 未告知 warning', async () => {
+    const { page, errors } = await signedIn('医師');
+    await openPatient(page, 'hayashi');
+    const row = section(page, 'patient-diagnoses').getByRole('row').filter({ hasText: '噴門癌' });
+    await expect.poll(() => row.textContent()).toContain(HOSPITAL);
+    expect(await row.textContent()).toContain('患者さんに未告知');
+    expect(await section(page, 'patient-diagnoses').getByText('患者さんに未告知').count()).toBe(1);
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-patient-uninformed');
+    expect(errors).toEqual([]);
+  });
+
+  it('清水 浩: パーキンソン病 is shown, his 未提供 うつ病 nowhere', async () => {
+    const { page, errors } = await signedIn('医師');
+    await openPatient(page, 'shimizu');
+    await section(page, 'patient-diagnoses').getByText('パーキンソン病').waitFor();
+    await section(page, 'patient-checkups').getByText('読み込み中です…').waitFor({ state: 'detached' });
+    expect(await page.locator('body').textContent()).not.toContain('うつ病');
+    expect(await checkA11y(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('山﨑 真由美 (no consent here): none of the hospital’s items, and a plain no-consent message', async () => {
+    const { page, errors } = await signedIn('医師');
+    await openPatient(page, 'yamazaki');
+    await page.getByText('この医療機関での閲覧の同意がないため、他の医療機関が登録した共有情報は表示していません。').waitFor();
+    await section(page, 'patient-checkups').getByText('読み込み中です…').waitFor({ state: 'detached' });
+    await section(page, 'patient-medication').getByText('読み込み中です…').first().waitFor({ state: 'detached' });
+    expect(await page.locator('main').textContent()).not.toContain(HOSPITAL);
+    expect(await section(page, 'patient-checkups').textContent()).toContain('健診情報の閲覧の同意がない');
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-patient-no-consent');
+    expect(errors).toEqual([]);
+  });
+
+  it('𠮷田 花子: check-ups over five years and her penicillin allergy', async () => {
+    const { page, errors } = await signedIn('医師');
+    await openPatient(page, 'yoshida');
+    await section(page, 'patient-allergies').getByText('ペニシリン系抗菌薬', { exact: false }).first().waitFor();
+    // The name exactly as registered: 𠮷 (U+20BB7, outside the BMP), not 吉.
+    expect(await page.locator('.patients-name').textContent()).toContain('𠮷田 花子');
+    const checkups = section(page, 'patient-checkups');
+    await checkups.getByText('5件の健診結果').waitFor();
+    const years = await checkups.locator('thead th').allTextContents();
+    expect(new Set(years.slice(1).map((y) => y.slice(0, 4))).size).toBe(5);
+    expect(await checkups.getByRole('row').filter({ hasText: 'HbA1c' }).count()).toBeGreaterThan(0);
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-patient-checkups');
+    expect(errors).toEqual([]);
+  });
+
+  it('a 看護師 reads the page; a 事務 sees the eligibility only, and the server refuses them the shared views', async () => {
+    const nurse = await signedIn('看護師');
+    await openPatient(nurse.page, 'takahashi');
+    await section(nurse.page, 'patient-diagnoses').getByText('狭心症', { exact: true }).waitFor();
+    expect(nurse.errors).toEqual([]);
+
+    const clerk = await signedIn('事務');
+    const p = demoPatient(server.world, 'takahashi');
+    await inPage(clerk.page, `sessionStorage.setItem(${JSON.stringify(PATIENT_KEY)}, ${JSON.stringify(JSON.stringify({ id: p.patientId, name: p.name }))})`);
+    await clerk.page.reload();
+    await clerk.page.getByText('事務の職種では表示されません').waitFor();
+    expect(await section(clerk.page, 'patient-eligibility').count()).toBe(1);
+    expect(await section(clerk.page, 'patient-diagnoses').count()).toBe(0);
+    const refused = await inPage<{ status: number; text: string }>(
+      clerk.page,
+      `(async () => {
+        const s = JSON.parse(sessionStorage.getItem('tsunagu.tsunagu-clinic.session'));
+        const r = await fetch('/fhir/Patient/${p.patientId}/$clinical-information', { headers: { authorization: 'Bearer ' + s.accessToken } });
+        return { status: r.status, text: (await r.json()).issue[0].details.text };
+      })()`,
+    );
+    expect(refused).toEqual({ status: 403, text: '事務は「共有された診療情報の閲覧」を行えません' });
+    expect(await checkA11y(clerk.page)).toEqual([]);
+    await screenshot(clerk.page, 'clinic-patient-clerk');
+    expect(clerk.errors).toEqual([]);
+  });
+
+  it('nothing overflows on a tablet (portrait) or at 200% zoom', async () => {
+    for (const [name, options] of [
+      ['clinic-patient-tablet-portrait', TABLET_PORTRAIT],
+      ['clinic-patient-zoom-200', ZOOM_200],
+    ] as const) {
+      const { page, errors } = await signedIn('医師', options);
+      await openPatient(page, 'takahashi');
+      await section(page, 'patient-labs').locator('canvas').first().waitFor();
+      await section(page, 'patient-medication').getByText('読み込み中です…').first().waitFor({ state: 'detached' });
+      expect(await overflowsSideways(page), name).toBe(false);
+      expect(await checkA11y(page), name).toEqual([]);
+      await screenshot(page, name);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+});
