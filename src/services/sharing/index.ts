@@ -11,6 +11,8 @@
  *   purge/         the retention purge
  *   schema/        the service's migrations (versions 200–299)
  *   http/          the FHIR operations and their specs
+ *   simple-entry/  簡易登録: diagnoses and lab results from a small input (the clinic's form, a lab's result file),
+ *                  written as JP_Bundle_CLINS by the JP-CLINS builders and registered through the registration path
  *
  * Items are FHIR resources in the store, labelled SHARED_ITEM_LABEL (no grant opens it: through the generic API only
  * the registrant reads them, and the person — except 未告知 items, labelled PERSON_WITHHELD_LABEL); a write rule
@@ -18,7 +20,7 @@
  */
 import { resourceOf, type WriteRule } from '../../platform/access/policy.ts';
 import type { ServiceContext, ServiceModule } from '../../platform/service.ts';
-import { defaultCodeChecker } from './registration/code-checker.ts';
+import { codeChecker } from './registration/code-checker.ts';
 import type { Clock } from './model/clock.ts';
 import { systemClock } from './model/clock.ts';
 import { CLINICAL_INFORMATION_TOPIC, PERSON_WITHHELD_LABEL, SHARING_LABEL_SYSTEM, labelKeyOf } from './model/fhir-codes.ts';
@@ -31,6 +33,8 @@ import { sharingMigrations } from './schema/schema.ts';
 import { codeTablesMigration } from './codes/index.ts';
 import { lettersMigration, registerLetterOperations } from './letters/index.ts';
 import { documentMigrations, registerDocumentOperations } from './checkups/documents.ts';
+import { registerSimpleEntryOperations } from './simple-entry/operations.ts';
+import { serviceCodeLists } from './simple-entry/code-source.ts';
 
 export interface SharingOptions {
   /** The service's time (tests move it). */
@@ -60,10 +64,12 @@ export function createSharingService(options: SharingOptions = {}): ServiceModul
     migrations: [...sharingMigrations, codeTablesMigration, lettersMigration, ...documentMigrations],
     config: sharingConfig,
     async register({ platform, app, operations, config }: ServiceContext<SharingConfig>) {
+      // The lists the code checks read (registration/code-checker.ts), loaded once; simple entry picks codes from them.
+      const lists = await serviceCodeLists(platform);
       const rt: SharingRuntime = {
         platform,
         clock: options.clock ?? systemClock,
-        codes: options.codes ?? (await defaultCodeChecker(platform)),
+        codes: options.codes ?? codeChecker(lists),
       };
       platform.grants.controlLabelSystem(SHARING_LABEL_SYSTEM);
       platform.policy.withholdFromPerson(labelKeyOf(PERSON_WITHHELD_LABEL));
@@ -77,6 +83,7 @@ export function createSharingService(options: SharingOptions = {}): ServiceModul
       registerSharingOperations(operations, rt);
       registerLetterOperations(operations, rt);
       registerDocumentOperations(operations, rt);
+      registerSimpleEntryOperations(operations, rt, lists);
       if (config.purgeIntervalMs > 0) {
         const timer = setInterval(() => void purgeAll(rt).catch((e: Error) => app.log.warn(`sharing purge failed: ${e.message}`)), config.purgeIntervalMs);
         timer.unref();
@@ -92,3 +99,26 @@ export const sharingService = createSharingService();
 export { KIND_RULES, ITEM_KINDS, type ItemKind } from './model/kinds.ts';
 export { PROFILES as SHARING_PROFILES, SHARED_ITEM_LABEL } from './model/fhir-codes.ts';
 export { purgeExpired } from './purge/purge.ts';
+// The JP-CLINS builders (simple entry writes with them; the demo world seeds with them)
+export {
+  type AllergyItem,
+  type ClinsCalendar,
+  type ClinsPerson,
+  DEPARTMENTS,
+  type Department,
+  type DiagnosisItem,
+  INSTITUTION_SYSTEM,
+  type InfectionItem,
+  type LabItem,
+  type LabTest,
+  MEMBER_ID_SYSTEM,
+  allergy,
+  businessId,
+  clinsBundle,
+  clinsPatient,
+  condition,
+  infectionObservation,
+  labObservation,
+  uuidOf,
+} from './simple-entry/clins-builders.ts';
+export { COMMON_LABS, type CommonLab } from './simple-entry/common-labs.ts';

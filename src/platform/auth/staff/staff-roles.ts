@@ -16,7 +16,8 @@ export type StaffFacilityKind = 'facility' | 'pharmacy';
 
 /**
  * What a role may do: reception (受付・資格確認), view-shared (共有された情報の閲覧), record (検査結果・病名の登録),
- * send-letter (紹介状の作成・送付), prescribe (処方箋の登録), dispense (調剤結果の登録).
+ * send-letter (紹介状の作成・送付), prescribe (処方箋の登録), dispense (調剤結果の登録). Registering diagnoses and
+ * results for the nation to see is the doctor's (a diagnosis is a physician's act): a nurse reads, as her scopes say.
  */
 export type StaffAction = 'reception' | 'view-shared' | 'record' | 'send-letter' | 'prescribe' | 'dispense';
 
@@ -32,7 +33,7 @@ export const STAFF_ACTION_NAMES: Record<StaffAction, { ja: string; en: string }>
 const ALLOWED: Record<StaffRole, readonly StaffAction[]> = {
   doctor: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
   dentist: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
-  nurse: ['reception', 'view-shared', 'record'],
+  nurse: ['reception', 'view-shared'],
   clerk: ['reception'],
   pharmacist: ['reception', 'view-shared', 'dispense'],
 };
