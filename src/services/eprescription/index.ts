@@ -15,6 +15,8 @@
  *   receipts/       the service's receipt key and receipts
  *   feeds/          the person's prescriptions and dispensings for other services (sharing, portal, emergency)
  *   schema/         the prescriptions' tables (schema 303)
+ *   remote-signing/ the clinic app's prescribing: drug search, usage codes, the prescriber's own signing credential
+ *                   held sealed by the platform (リモート署名, schema 305), $issue-prescription
  *   http/           the FHIR operations and their specs
  *
  * Prescriptions are the service's own rows, not store resources: no generic FHIR read, search or history reaches them;
@@ -28,6 +30,8 @@ import { dataRevisionMigration, revisions } from './model/data-revision.ts';
 import { eprescriptionConfig, type EprescriptionConfig } from './model/eprescription-config.ts';
 import { type Clock, type EprescriptionRuntime, systemClock } from './model/runtime.ts';
 import { loadReceiptSigner } from './receipts/receipt-key.ts';
+import { registerPrescribingOperations } from './remote-signing/operations.ts';
+import { signingKeysMigration } from './remote-signing/schema.ts';
 import { prescriptionsMigration } from './schema/schema.ts';
 import { type PrescriberTrust, trustFromDirectory } from './signature/index.ts';
 
@@ -41,7 +45,7 @@ export interface EprescriptionOptions {
 export function createEprescriptionService(options: EprescriptionOptions = {}): ServiceModule<EprescriptionConfig> {
   return {
     name: 'eprescription',
-    migrations: [drugMasterMigration, interactionsMigration, prescriptionsMigration, dataRevisionMigration],
+    migrations: [drugMasterMigration, interactionsMigration, prescriptionsMigration, dataRevisionMigration, signingKeysMigration],
     config: eprescriptionConfig,
     async register({ platform, app, operations, config }: ServiceContext<EprescriptionConfig>) {
       let master: Promise<DrugMaster> | undefined;
@@ -81,6 +85,7 @@ export function createEprescriptionService(options: EprescriptionOptions = {}): 
         app.addHook('onClose', async () => clearInterval(timer));
       }
       registerEprescriptionOperations(operations, rt);
+      registerPrescribingOperations(operations, rt);
       app.get('/eprescription/jwks', async () => rt.receipts.jwks());
     },
   };

@@ -1,7 +1,9 @@
 /**
  * The e-prescription operations on the platform's registry (specs.ts):
  *   facilities  $check-prescription, $register-prescription, $register-in-house-prescription, $cancel-prescription,
- *               $prescription-status, $prescription-copy
+ *               $prescription-status (one, or their own of a patient), $prescription-copy; the clinic app's
+ *               $search-drugs, $usage-codes, $signing-credential, $enrol-signing-credential, $issue-prescription are in
+ *               ../remote-signing/operations.ts
  *   pharmacies  $retrieve-prescription, $accept-prescription, $release-prescription, $dispense-prescription,
  *               $correct-dispensing, $cancel-dispensing
  *   patients    $prescription-status, $prescription-copy, $my-prescriptions (their own)
@@ -19,7 +21,7 @@ import type { EprescriptionRuntime } from '../model/runtime.ts';
 import { acceptPrescription, releasePrescription } from '../pharmacy/accept.ts';
 import { cancelDispensing, correctDispensing, dispense, type DispenseResult } from '../pharmacy/dispense.ts';
 import { type ExchangeQuery, findByCard, findByExchangeNumber } from '../pharmacy/retrieve.ts';
-import { alertParameters } from '../prescriptions/alert-issues.ts';
+import { alertParameters, withFacilityNames } from '../prescriptions/alert-issues.ts';
 import { cancelPrescription } from '../prescriptions/cancel.ts';
 import { copyHtml } from '../prescriptions/copy.ts';
 import type { Json } from '../prescriptions/document-entries.ts';
@@ -110,7 +112,7 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
     const ctx = await context();
     return run(ctx, 'check-prescription', 'R', async (note) => {
       const facility = callerOf(ctx, ['facility'], { ja: '処方前のチェック', en: 'checking a prescription' });
-      const draft = await checkedDraft(rt, input);
+      const draft = await checkedDraft(rt, input, facility.code);
       note.patientKey = draft.patientId;
       const check = await runChecks(rt, {
         patientId: draft.patientId,
@@ -126,16 +128,14 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
           outcomeDesc: `${check.alerts.length} alert(s)`,
         }),
       ]);
-      return {
-        parameters: [
-          { name: 'consent', valueBoolean: check.consent },
-          ...alertParameters(
-            check.shown,
-            draft.lines.map((l) => l.name),
-          ),
-          ...uncheckedParameters(check.unchecked),
-        ],
-      };
+      const alerts = await withFacilityNames(
+        alertParameters(
+          check.shown,
+          draft.lines.map((l) => l.name),
+        ),
+        async (code) => (await rt.platform.facilities.get(code))?.name,
+      );
+      return { parameters: [{ name: 'consent', valueBoolean: check.consent }, ...alerts, ...uncheckedParameters(check.unchecked)] };
     });
   });
 
@@ -312,8 +312,23 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
       const id = input.string('prescription')?.trim();
       const c = ctx.principal;
       let rows: PrescriptionRow[];
+      const forPatient = input
+        .string('patient')
+        ?.trim()
+        .replace(/^Patient\//, '');
       if (id) rows = [await ownPrescription(ctx, id, note)];
-      else if (c.kind === 'patient' && c.patientId) {
+      else if (c.kind === 'facility' && c.facilityCode && forPatient) {
+        // the facility's own prescriptions of the person (it issued them), optionally of one day
+        note.patientKey = forPatient;
+        const day = input.string('issuedOn')?.trim();
+        rows = (
+          await rt.platform.db.query<PrescriptionRow>(
+            `SELECT ${PRESCRIPTION_COLUMNS} FROM eprescription_prescriptions WHERE patient_key = $1 AND issuer = $2 ${day ? 'AND issued_on = $3' : ''}
+              ORDER BY issued_on DESC, registered_at DESC LIMIT 200`,
+            day ? [forPatient, c.facilityCode, day] : [forPatient, c.facilityCode],
+          )
+        ).rows;
+      } else if (c.kind === 'patient' && c.patientId) {
         note.patientKey = c.patientId;
         rows = (
           await rt.platform.db.query<PrescriptionRow>(
@@ -321,7 +336,7 @@ export function registerEprescriptionOperations(operations: OperationRegistry, r
             [c.patientId],
           )
         ).rows;
-      } else throw badRequest('処方箋ID（prescription）を指定してください', 'give prescription', [input.path('prescription')]);
+      } else throw badRequest('処方箋ID（prescription）または患者（patient）を指定してください', 'give prescription or patient', [input.path('prescription')]);
       const master = await rt.master();
       const out: OutParam[] = [];
       for (const p of rows)

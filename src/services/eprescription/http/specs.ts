@@ -22,6 +22,8 @@ const ALERT_PARTS: Part[] = [
   p('conflictingName', 'string', 'the other drug’s master name'),
   p('conflictingDate', 'date', 'its 交付日 / 調剤日'),
   p('facilityKind', 'code', 'medical | dental | pharmacy'),
+  p('facility', 'string', 'the 医療機関コード / 薬局コード of the other drug'),
+  p('facilityName', 'string', 'its name in the facility directory'),
   p('source', 'code', 'prescription | dispensing | receipt | same-prescription'),
   p('statement', 'string', 'the rule’s fact (package-insert statement)'),
   p('reference', 'string', 'where the fact is published'),
@@ -122,7 +124,8 @@ const spec = (s: Omit<OperationSpec, 'url' | 'code' | 'system' | 'instance'> & {
 export const ERX_SPECS = {
   check: spec({
     id: 'check-prescription',
-    staffAction: 'view-shared',
+    // the check is the prescriber's step before issuing: a 看護師 or 事務 does not run it (403)
+    staffAction: 'prescribe',
     title: '重複投薬・併用禁忌チェック / Duplicate and contraindication check before issuing',
     description:
       'A facility checks what it is about to prescribe against the person’s prescriptions and dispensings of the last 100 days at other facilities: either the prescription itself (resource: a JP_Bundle_ePrescriptionData, signed or not; the person from its Coverage and Patient), or — while the doctor is still choosing — the drugs (medication) with the person’s insured number and birth date. Each alert names its kind; the conflicting drug, date and facility kind only with the patient’s consent (medication group) at the facility. The check is audited.',
@@ -131,6 +134,7 @@ export const ERX_SPECS = {
       { name: 'resource', use: 'in', min: 0, max: '1', type: 'Bundle', label: '処方 Bundle', documentation: 'the prescription to check (or the three below)' },
       inString('insuredNumber', '被保険者番号', 'the person’s 被保険者個人識別子 保険者番号:記号:番号:枝番 (without resource)'),
       { name: 'birthDate', use: 'in', min: 0, max: '1', type: 'date', label: '生年月日', documentation: 'the person’s birth date (without resource)' },
+      inString('patient', '患者', 'instead of insuredNumber and birthDate: the Patient id of a person received at the facility today'),
       {
         name: 'medication',
         use: 'in',
@@ -266,7 +270,124 @@ export const ERX_SPECS = {
     title: '処方箋の状態 / Prescription status',
     description: 'The issuing facility sees the state of one of its prescriptions (dispensed? where held?); the patient sees all of theirs (with 引換番号).',
     affectsState: false,
-    parameters: [inString('prescription', '処方箋ID', 'one prescription (facilities: required)'), prescriptionOut(0, '*')],
+    parameters: [
+      inString('prescription', '処方箋ID', 'one prescription (facilities: this or patient)'),
+      inString('patient', '患者', 'facilities: the Patient id — their own prescriptions of the person (with issuedOn: of that day)'),
+      { name: 'issuedOn', use: 'in', min: 0, max: '1', type: 'date', label: '交付日', documentation: 'with patient: only prescriptions issued on this day' },
+      prescriptionOut(0, '*'),
+    ],
+  }),
+  searchDrugs: spec({
+    id: 'search-drugs',
+    staffAction: 'view-shared',
+    title: '医薬品マスターの検索 / Search the drug master',
+    description:
+      'Facilities and pharmacies find products valid today by name (販売名 or 一般名, up to notation and カタカナ/ひらがな): the code, the master’s name — the name a prescription must carry — the unit and, when a general-name prescription is possible, the 一般名コード and its name. No personal data.',
+    affectsState: false,
+    parameters: [
+      inString('q', '薬剤名', 'part of the name (at least 1 character)', 1),
+      {
+        name: 'drug',
+        use: 'out',
+        min: 0,
+        max: '*',
+        documentation: 'one per product',
+        part: [
+          p('system', 'code', 'receipt | yj | hot9', 1),
+          p('code', 'string', 'the product code', 1),
+          p('name', 'string', 'the drug master’s name', 1),
+          p('unit', 'string', '単位'),
+          p('generalCode', 'string', '一般名コード (general-name prescription possible)'),
+          p('generalName', 'string', 'the master’s name of the 一般名コード (【般】…)'),
+          p('validTo', 'date', 'last day it may be prescribed (経過措置)'),
+        ],
+      },
+    ],
+  }),
+  usageCodes: spec({
+    id: 'usage-codes',
+    staffAction: 'view-shared',
+    title: '用法コード / The usage codes the service knows',
+    description:
+      'The JAMI 処方・注射オーダ標準用法規格 codes (urn:oid:1.2.392.200250.2.2.20.20) a prescription issued with $issue-prescription may use, with the times a day each means.',
+    affectsState: false,
+    parameters: [
+      {
+        name: 'usage',
+        use: 'out',
+        min: 0,
+        max: '*',
+        documentation: 'one per code',
+        part: [p('code', 'code', 'the 16-character code', 1), p('display', 'string', 'its display', 1), p('timesPerDay', 'integer', '1日の回数', 1)],
+      },
+    ],
+  }),
+  signingStatus: spec({
+    id: 'signing-credential',
+    staffAction: 'prescribe',
+    title: '署名用電子証明書の状態 / The signed-in prescriber’s signing credential',
+    description: 'Whether the signed-in 医師 / 歯科医師 has enrolled their HPKI credential for remote signing, and which certificate.',
+    affectsState: false,
+    parameters: [
+      { name: 'enrolled', use: 'out', min: 1, max: '1', type: 'boolean', documentation: 'a credential is enrolled' },
+      { name: 'holderName', use: 'out', min: 0, max: '1', type: 'string', documentation: 'the certificate’s 氏名' },
+      { name: 'registrationNumber', use: 'out', min: 0, max: '1', type: 'string', documentation: '医籍 / 歯科医籍登録番号' },
+      { name: 'notAfter', use: 'out', min: 0, max: '1', type: 'dateTime', documentation: 'the certificate’s end of validity' },
+      { name: 'lockedUntil', use: 'out', min: 0, max: '1', type: 'dateTime', documentation: 'signing locked after wrong passphrases until' },
+    ],
+  }),
+  enrolSigning: spec({
+    id: 'enrol-signing-credential',
+    staffAction: 'prescribe',
+    title: '署名用電子証明書の登録 / Enrol one’s HPKI credential for remote signing',
+    description:
+      'The signed-in 医師 / 歯科医師 hands over their own HPKI credential once, with a signing passphrase: the key must sign, the certificate verify against the trusted HPKI with the account’s qualification, and its holder be the account’s person; another account’s certificate is refused (409). The platform keeps it sealed under the passphrase (modelled on the HPKIセカンド電子証明書).',
+    affectsState: true,
+    parameters: [
+      inString('credential', '電子証明書ファイル', 'the credential file’s text (tsunagu-hpki-credential/1)', 1),
+      inString('passphrase', '署名用パスフレーズ', 'at least 8 characters; asked at every signing', 1),
+      { name: 'holderName', use: 'out', min: 1, max: '1', type: 'string', documentation: 'the certificate’s 氏名' },
+      { name: 'registrationNumber', use: 'out', min: 0, max: '1', type: 'string', documentation: '医籍 / 歯科医籍登録番号' },
+      { name: 'notAfter', use: 'out', min: 1, max: '1', type: 'dateTime', documentation: 'the certificate’s end of validity' },
+    ],
+  }),
+  issue: spec({
+    id: 'issue-prescription',
+    staffAction: 'prescribe',
+    title: '処方箋の発行（署名・登録） / Issue a prescription: written, signed with one’s own HPKI credential, registered',
+    description:
+      'The signed-in 医師 / 歯科医師 describes the drugs (master code, 1回量, 用法 code, 日数, 一般名処方, 後発品変更不可) for a patient their reception verified today; the service writes the JP_Bundle_ePrescriptionData (names and units from the drug master, the patient from the eligibility record in force, the prescriber from the certificate), signs it with the caller’s enrolled credential unlocked by their passphrase, and registers it as $register-prescription does (an alert refuses without overrideReason).',
+    affectsState: true,
+    parameters: [
+      inString('patient', '患者', 'the Patient id of a person received (eligibility verified) at the facility today', 1),
+      {
+        name: 'line',
+        use: 'in',
+        min: 0,
+        max: '20',
+        label: '薬剤',
+        documentation: 'one per drug (at least one; every bad line is reported at once)',
+        part: [
+          p('system', 'code', 'receipt | yj | hot9 (as $search-drugs answers; required)'),
+          p('code', 'string', 'the product code (required)'),
+          p('dose', 'decimal', '1回量 in the master’s unit (required, > 0)'),
+          p('usage', 'code', 'JAMI 用法コード ($usage-codes; required)'),
+          p('days', 'integer', '日数 (required, 1–365)'),
+          p('generic', 'boolean', '一般名処方 (the product’s 一般名コード is prescribed)'),
+          p('noSubstitution', 'boolean', '後発品変更不可'),
+        ],
+      },
+      inString('passphrase', '署名用パスフレーズ', 'unlocks the caller’s own signing credential', 1),
+      inString('overrideReason', '登録理由', 'why the prescription is issued despite the alerts'),
+      inString('note', '備考', '処方箋備考'),
+      { name: 'prescription', use: 'out', min: 1, max: '1', type: 'string', documentation: '処方箋ID' },
+      { name: 'exchangeNumber', use: 'out', min: 1, max: '1', type: 'string', documentation: '引換番号 for the patient' },
+      { name: 'patient', use: 'out', min: 1, max: '1', type: 'Reference', documentation: 'the person' },
+      { name: 'issuedOn', use: 'out', min: 1, max: '1', type: 'date', documentation: '交付日' },
+      { name: 'validUntil', use: 'out', min: 1, max: '1', type: 'date', documentation: '使用期限' },
+      alertOut('alerts the prescription was issued despite'),
+      UNCHECKED_OUT,
+    ],
   }),
   history: spec({
     id: 'my-prescriptions',

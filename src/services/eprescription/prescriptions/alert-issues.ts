@@ -49,6 +49,20 @@ export function alertIssues(shown: Shown[], names: string[] = []): OperationOutc
   });
 }
 
+/** The alerts' `facilityName` parts (the directory's names of their facilities), for a caller that shows them to people. */
+export async function withFacilityNames(params: OutParam[], nameOf: (code: string) => Promise<string | undefined>): Promise<OutParam[]> {
+  const names = new Map<string, string | undefined>();
+  for (const p of params) {
+    const parts = p.part as OutParam[] | undefined;
+    const code = parts?.find((x) => x.name === 'facility')?.valueString as string | undefined;
+    if (p.name !== 'alert' || !code) continue;
+    if (!names.has(code)) names.set(code, await nameOf(code));
+    const name = names.get(code);
+    if (name) parts!.push({ name: 'facilityName', valueString: name });
+  }
+  return params;
+}
+
 export function alertParameters(shown: Shown[], names: string[] = []): OutParam[] {
   return shown.map((a) => {
     const t = alertText(a, candidateNameOf(a, names));
@@ -65,6 +79,7 @@ export function alertParameters(shown: Shown[], names: string[] = []): OutParam[
         { name: 'conflictingName', valueString: c.drug.name },
         { name: 'conflictingDate', valueDate: c.date },
         { name: 'facilityKind', valueCode: c.facilityKind },
+        { name: 'facility', valueString: c.facilityCode },
         { name: 'source', valueCode: c.origin === 'candidates' ? 'same-prescription' : c.source },
       );
       if (a.rule?.statement) parts.push({ name: 'statement', valueString: a.rule.statement });

@@ -20,7 +20,7 @@
  *                     service compares with the signer's certificate
  *   MedicationRequest one per line, each its own Rp (RP番号 = line number, RP内連番 1): the drug coded in the system's
  *                     preferred URI (master/systems.ts) with display and text = the given name, 用法 (JAMI 16-digit
- *                     code when given), days, quantity in the unit (MHLW 別表20 code when known), 後発品変更不可,
+ *                     code when given), 1回量 (doseAndRate, 製剤量) when given, days, quantity in the unit (MHLW 別表20 code when known), 後発品変更不可,
  *                     numberOfRepeatsAllowed for a refill
  *   Communication     the note, as 処方箋備考 (communication-category 1)
  *
@@ -86,6 +86,8 @@ const USAGE_CODE_SYSTEM = 'urn:oid:1.2.392.200250.2.2.20.20';
 /** MHLW 電子処方箋 CDA 別表20 薬品単位略号. */
 const UNIT_SYSTEM = 'urn:oid:1.2.392.100495.20.2.101';
 const UCUM = 'http://unitsofmeasure.org';
+/** doseAndRate.type (urn:oid:1.2.392.100495.20.2.22, as the package's example writes it): 1 製剤量 — the dose of the product as dispensed. */
+const DOSE_RATE_TYPE_SYSTEM = 'urn:oid:1.2.392.100495.20.2.22';
 const COMMUNICATION_CONTENT_EXTENSION = 'http://jpfhir.jp/fhir/ePrescription/Extension/StructureDefinition/JP_Communication_CommunicationContent';
 const COMMUNICATION_CATEGORY_SYSTEM = 'http://jpfhir.jp/fhir/ePrescription/CodeSystem/communication-category';
 
@@ -115,6 +117,13 @@ function medicationRequest(line: CheckedLine, rp: number, patientUrl: string, au
   const coding: Coding = { system: preferredUri(line.system), code: line.code, display: line.name };
   const dosage: Json = {};
   if (line.usage) dosage.text = line.usage;
+  if (line.dose !== undefined)
+    dosage.doseAndRate = [
+      {
+        type: { coding: [{ system: DOSE_RATE_TYPE_SYSTEM, code: '1', display: '製剤量' }] },
+        doseQuantity: { value: line.dose, unit: line.unit, system: UNIT_SYSTEM, code: line.unitCode },
+      },
+    ];
   if (line.days !== undefined && (line.usage || line.usageCode)) dosage.extension = [{ url: USAGE_DURATION_EXTENSION, valueDuration: days(line.days) }];
   if (line.usageCode)
     dosage.timing = {

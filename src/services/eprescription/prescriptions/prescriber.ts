@@ -15,6 +15,8 @@ export interface Prescriber {
   role: string;
   registrationNumber?: string;
   certificateSerial?: string;
+  /** SHA-256 of the signer certificate (the remote signer binds a signed-in prescriber to it). */
+  certificateFingerprint?: string;
   signed: boolean;
 }
 
@@ -52,5 +54,12 @@ export async function verifiedPrescriber(rt: EprescriptionRuntime, bundle: Json,
       `署名者（登録番号 ${signer.registrationNumber}）と処方箋の処方医（登録番号 ${author.license}）が一致しません`,
       `the signer (registration ${signer.registrationNumber}) is not the prescribing practitioner (registration ${author.license})`,
     );
-  return { name: signer.name, role: signer.role, registrationNumber: signer.registrationNumber, certificateSerial: signer.serial, signed: true };
+  return {
+    name: signer.name,
+    role: signer.role,
+    registrationNumber: signer.registrationNumber,
+    certificateSerial: signer.serial,
+    certificateFingerprint: signer.fingerprint,
+    signed: true,
+  };
 }

@@ -27,6 +27,8 @@ export interface PrescriptionLineInput {
   days?: number;
   /** 用法 as text, e.g. 1日3回朝昼夕食後. */
   usage?: string;
+  /** 1回量 in `unit` (dosageInstruction.doseAndRate.doseQuantity, type 製剤量), > 0. */
+  dose?: number;
   /** JAMI 用法コード (16 characters, urn:oid:1.2.392.200250.2.2.20.20). */
   usageCode?: string;
   /** 後発品変更不可: 0 変更可 (default), 1 後発品変更不可, 2 剤形変更不可, 3 含量規格変更不可. */
@@ -322,6 +324,9 @@ function checkLine(p: Problems, raw: unknown, i: number): CheckedLine | undefine
   if (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days <= 0))
     p.add(`${at}.days`, `投与日数は正の整数です（${String(days)}）`, `days must be a whole number > 0 (got ${JSON.stringify(days)})`);
   text(p, raw.usage, `${at}.usage`, '用法', 'usage', false);
+  const dose = raw.dose;
+  if (dose !== undefined && (typeof dose !== 'number' || !Number.isFinite(dose) || dose <= 0))
+    p.add(`${at}.dose`, `1回量は正の数です（${String(dose)}）`, `dose must be a number > 0 (got ${JSON.stringify(dose)})`);
   const usageCode = text(p, raw.usageCode, `${at}.usageCode`, '用法コード', 'usageCode', false);
   if (usageCode !== undefined && !/^[0-9A-Z]{16}$/.test(usageCode))
     p.add(
@@ -349,6 +354,7 @@ function checkLine(p: Problems, raw: unknown, i: number): CheckedLine | undefine
     unitCode: unitCode!,
     days: days as number | undefined,
     usage: typeof raw.usage === 'string' && raw.usage.trim() !== '' ? raw.usage.trim() : undefined,
+    dose: dose as number | undefined,
     usageCode,
     substitution: substitution!,
     substitutionReason: typeof raw.substitutionReason === 'string' && raw.substitutionReason.trim() !== '' ? raw.substitutionReason.trim() : undefined,

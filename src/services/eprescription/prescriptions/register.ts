@@ -8,6 +8,7 @@
  *  3. the person: the insurance Coverage and birth date name one registered person (prescription-person.ts);
  *  4. the 交付日 is not in the future and the 使用期限 has not passed;
  *  5. the signature: HPKI, qualification 医師 / 歯科医師, chain, validity, CRL, over the exact content (prescriber.ts);
+ *     a signed-in staff member (the clinic app) must be the signer: their enrolled certificate (remote-signing/);
  *     an in-house prescription (院内処方, no 処方箋 is handed over) needs none and registers with its dispensing;
  *  6. the duplicate and contraindication check against the person's other prescriptions and dispensings of 100 days:
  *     an alert refuses unless the prescriber gives `overrideReason` (kept with the alerts);
@@ -30,6 +31,7 @@ import { insertDispensing } from '../pharmacy/store-dispensing.ts';
 import type { Json } from './document-entries.ts';
 import { newExchangeNumber } from './exchange-number.ts';
 import { alertIssues } from './alert-issues.ts';
+import { assertSignerIsCaller } from '../remote-signing/signing-keys.ts';
 import { authorPractitioner, type Prescriber, verifiedPrescriber } from './prescriber.ts';
 import { type PrescribedLine, readPrescription } from './prescription-document.ts';
 import { type PrescriptionPerson, prescriptionPerson } from './prescription-person.ts';
@@ -140,6 +142,8 @@ export async function registerPrescription(rt: EprescriptionRuntime, ctx: Reques
     inHouse && bundle.signature === undefined
       ? { name: author.name ?? '', role: 'doctor', registrationNumber: author.license, signed: false }
       : await verifiedPrescriber(rt, bundle, entries, now);
+  // a signed-in 医師 registers only what they signed with their own enrolled certificate (remote-signing/)
+  if (prescriber.signed) await assertSignerIsCaller(rt, ctx, prescriber.certificateFingerprint);
 
   const prescriptionId = newId();
   const check = await runChecks(rt, {
