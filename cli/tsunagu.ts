@@ -14,6 +14,7 @@ const USAGE = `tsunagu <command> [options]
 
   serve                 start the API (PORT, TSUNAGU_DATA_DIR, DATABASE_URL, TSUNAGU_IG)
   migrate               apply database migrations
+  facility              the facility directory: add, list, disable, enable (医療機関・薬局・保険者・健診機関)
   staff                 staff accounts of facilities and pharmacies (add, list, unlock, disable, password, TOTP)
   client register       register a system client (facility, pharmacy, insurer, …)
   client assertion      sign a client assertion JWT (to call /auth/token by hand)
@@ -24,6 +25,7 @@ const USAGE = `tsunagu <command> [options]
   validate              validate FHIR JSON files against IG packages
   eligibility           insurer bulk load, test files, eligibility history, receipt/check-up import
   card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation
+  demo                  create the demo world (a fresh embedded data directory does it at start)
   eprescription         drug master and interaction imports, a test HPKI (prescriber credentials, CRLs), writing and signing prescriptions
 
 Run 'tsunagu <command> --help' for the options of a command.`;
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   eligibility: eligibilityCommand,
   card: cardCommand,
   staff: staffCommand,
+  facility: async (argv) => (await import('./commands/facility.ts')).facilityCommand(argv),
   eprescription: eprescriptionCommand,
   demo: async (argv) => (await import('./commands/demo.ts')).demoCommand(argv),
 };

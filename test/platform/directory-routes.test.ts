@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY_MAX_RESULTS } from '../../src/platform/http/directory-routes.ts';
+import { checkFacilityCodeShape } from '../../src/platform/identity/facility-code.ts';
 import { signInStaff } from '../helpers/app-sign-in.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json, startTestServer, type TestServer } from '../helpers/tsunagu.ts';
@@ -16,6 +17,12 @@ const CLOSED = '1310123458';
 const PHARMACY = '1342345673';
 const PASSWORD = 'shinryo2026abc';
 
+/** A 10-digit 医療機関コード with its check digit, from the first nine digits. */
+function validCode(nine: string): string {
+  for (let d = 0; d <= 9; d++) if (!checkFacilityCodeShape(`${nine}${d}`)) return `${nine}${d}`;
+  throw new Error(`no check digit for ${nine}`);
+}
+
 describe.each(ENGINES)('GET /directory/facilities (%s)', (engineName) => {
   let s: TestServer;
   const tokens: Record<string, string> = {};
@@ -23,18 +30,29 @@ describe.each(ENGINES)('GET /directory/facilities (%s)', (engineName) => {
   beforeAll(async () => {
     s = await startTestServer(engineName);
     const f = s.t.platform.facilities;
-    await f.add({ code: CLINIC, name: 'つなぐ内科クリニック', kana: 'ツナグナイカクリニック', kind: 'facility', prefecture: '東京都', address: '東京都千代田区' });
-    await f.add({ code: HOSPITAL, name: 'さくら総合病院', kana: 'サクラソウゴウビョウイン', kind: 'facility', prefecture: '東京都', address: '東京都文京区本郷' });
+    await f.add({
+      code: CLINIC,
+      name: 'つなぐ内科クリニック',
+      kana: 'ツナグナイカクリニック',
+      kind: 'facility',
+      prefecture: '東京都',
+      address: '東京都千代田区',
+    });
+    await f.add({
+      code: HOSPITAL,
+      name: 'さくら総合病院',
+      kana: 'サクラソウゴウビョウイン',
+      kind: 'facility',
+      prefecture: '東京都',
+      address: '東京都文京区本郷',
+    });
     await f.add({ code: CLOSED, name: 'さくら台診療所', kana: 'サクラダイシンリョウジョ', kind: 'facility', prefecture: '東京都' });
     await f.setActive(CLOSED, false);
     await f.add({ code: PHARMACY, name: 'さくら薬局', kind: 'pharmacy', prefecture: '東京都' });
     await f.add({ code: '01130012', name: 'さくら健康保険組合', kind: 'insurer', prefecture: '東京都' });
     // More than a page of clinics named alike.
-    for (let i = 0; i < 25; i++) {
-      const base = `13101${String(i).padStart(4, '0')}`;
-      const code = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => `${base}${d}`).find((c) => !f || c) as string;
-      await f.add({ code: await validCode(base), name: `みどり医院 第${i + 1}`, kind: 'facility', prefecture: '東京都' }).catch(() => code);
-    }
+    for (let i = 0; i < 25; i++)
+      await f.add({ code: validCode(`13105${String(i).padStart(4, '0')}`), name: `みどり医院 第${i + 1}`, kind: 'facility', prefecture: '東京都' });
     for (const [role, login] of [
       ['doctor', 'yamada'],
       ['clerk', 'suzuki'],
@@ -50,13 +68,6 @@ describe.each(ENGINES)('GET /directory/facilities (%s)', (engineName) => {
     tokens.operator = (await s.addClient({ kind: 'operator', scopes: ['system/*.cruds'] })).token;
   }, 120_000);
   afterAll(() => s?.close());
-
-  /** A 10-digit 医療機関コード with its check digit, from the first nine digits. */
-  async function validCode(nine: string): Promise<string> {
-    const { checkFacilityCodeShape } = await import('../../src/platform/identity/facility-code.ts');
-    for (let d = 0; d <= 9; d++) if (!checkFacilityCodeShape(`${nine}${d}`)) return `${nine}${d}`;
-    throw new Error(`no check digit for ${nine}`);
-  }
 
   const search = (query: string, token: string | undefined = tokens.doctor) =>
     s.request({ method: 'GET', url: `/directory/facilities${query}`, token: token || undefined });
@@ -88,8 +99,7 @@ describe.each(ENGINES)('GET /directory/facilities (%s)', (engineName) => {
   });
 
   it('every staff role and the systems of facilities and pharmacies may search', async () => {
-    for (const who of ['clerk', 'facility', 'pharmacy'])
-      expect((await search(`?q=${encodeURIComponent('さくら')}`, tokens[who])).statusCode, who).toBe(200);
+    for (const who of ['clerk', 'facility', 'pharmacy']) expect((await search(`?q=${encodeURIComponent('さくら')}`, tokens[who])).statusCode, who).toBe(200);
   });
 
   it('refused: no token (401), a patient, an insurer, an operator, a token without Organization access (403)', async () => {

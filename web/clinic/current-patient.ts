@@ -16,6 +16,10 @@ export interface CurrentPatient {
   birthDate?: string;
   /** FHIR administrative gender. */
   gender?: string;
+  /** 被保険者個人識別子 `保険者番号:記号:番号:枝番` from the eligibility check (letters name the patient by it). */
+  memberId?: string;
+  /** 住所 as registered (a letter's JP_Patient_eCS requires one). */
+  address?: string;
 }
 
 /** Under the clinic app's session key (auth.ts forgets `<key>.data.*` at sign-out). */

@@ -1,8 +1,9 @@
 /**
  * The facility directory (施設名簿): every organisation people sign in for or send to — 医療機関 and 薬局 by their
  * 医療機関コード, 保険者 by 保険者番号, 健診機関 by 健診機関番号 — with the name staff pick it by (a referral letter's
- * addressee, the header of an app). Names and codes of facilities are public information (the MHLW publishes them),
- * so any signed-in caller may search the directory.
+ * addressee, the header of an app). Names and codes of facilities are public information (the MHLW publishes them);
+ * the search route (src/platform/http/directory-routes.ts, docs/directory.md) serves the staff and systems of
+ * facilities and pharmacies.
  */
 import { FhirError } from '../fhir/errors.ts';
 import { checkFacilityCodeShape } from '../identity/facility-code.ts';

@@ -80,7 +80,10 @@ async function callerMaySearch(request: FastifyRequest, tokens: AccessTokens): P
   const { principal } = await authenticate(request, tokens);
   const careProvider = (principal.kind === 'facility' || principal.kind === 'pharmacy') && !!principal.facilityCode;
   if (!careProvider || principal.user?.kind === 'patient')
-    throw forbidden('施設名簿の検索は医療機関・薬局の職員とシステムが行います', 'the facility directory is searched by the staff and systems of facilities and pharmacies');
+    throw forbidden(
+      '施設名簿の検索は医療機関・薬局の職員とシステムが行います',
+      'the facility directory is searched by the staff and systems of facilities and pharmacies',
+    );
   if (!allows(principal.scopes, 'Organization', 's'))
     throw forbidden('施設名簿の検索には医療機関情報（Organization）の閲覧権限が必要です', 'searching the facility directory needs read access to Organization');
 }
@@ -99,4 +102,3 @@ export async function directoryRoutes(app: FastifyInstance, deps: DirectoryDeps)
     return reply.header('cache-control', 'no-store').send({ facilities, more: found.length > limit });
   });
 }
-

@@ -1,15 +1,27 @@
-/** 紹介状 (referral letters): write and send, and the inbox of received letters. */
-import type { Screen } from '../../shared/screens.ts';
-import { Placeholder } from '../Placeholder.tsx';
+/**
+ * 紹介状 (referral letters): the inbox of letters received (read, acknowledge, print), writing a referral letter for the
+ * current patient with the registered diagnoses, labs and prescriptions attached, and the letters sent. The screen's
+ * code (letters/) loads when the tab is first opened.
+ */
+import { lazy, Suspense } from 'react';
+import { useI18n } from '../../shared/i18n.tsx';
+import { StatusMessage } from '../../shared/messages.tsx';
+import type { Screen, ScreenProps } from '../../shared/screens.ts';
 
-const TEXT = {
-  ja: '登録済みの病名・検査・処方を添えて紹介状を作成し、名称またはコードで選んだ医療機関へ送ります。受け取った紹介状を読み、印刷できます。',
-  en: 'Write a referral letter with the registered diagnoses, labs and medication attached, and send it to a facility chosen by name or code. Read and print the letters you receive.',
-};
+const LettersScreen = lazy(() => import('../letters/LettersScreen.tsx'));
+
+function LettersTab(props: ScreenProps) {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<StatusMessage>{t({ ja: '紹介状の画面を読み込んでいます…', en: 'Loading the letters screen…' })}</StatusMessage>}>
+      <LettersScreen {...props} />
+    </Suspense>
+  );
+}
 
 export const screen: Screen = {
   id: 'letters',
   order: 30,
   title: { ja: '紹介状', en: 'Letters' },
-  Component: () => <Placeholder text={TEXT} />,
+  Component: LettersTab,
 };
