@@ -26,12 +26,21 @@ export interface CsvRecord {
 
 /** The records of a CSV text; blank lines are skipped. An unterminated quote ends at the end of the text. */
 export function parseCsv(text: string): CsvRecord[] {
+  return readCsv(text).records;
+}
+
+/**
+ * The records of a CSV text and, when a quote is never closed, the line it opened on (the records read before it;
+ * for files people fix by hand). Pure: the clinic app reads lab files in the browser with it.
+ */
+export function readCsv(text: string): { records: CsvRecord[]; unterminated?: number } {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   let quoted = false;
   let line = 1;
   let start = 1;
+  let quoteLine = 0;
   let touched = false;
   const endRecord = () => {
     fields.push(field);
@@ -54,9 +63,11 @@ export function parseCsv(text: string): CsvRecord[] {
     } else if (ch === '"') {
       quoted = true;
       touched = true;
+      quoteLine = line;
     } else if (ch === ',') {
       fields.push(field);
       field = '';
+      touched = true;
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       endRecord();
@@ -65,7 +76,7 @@ export function parseCsv(text: string): CsvRecord[] {
     } else field += ch;
   }
   if (field !== '' || fields.length > 0 || touched) endRecord();
-  return records;
+  return quoted ? { records, unterminated: quoteLine } : { records };
 }
 
 /** YYYYMMDD (or YYYY-MM-DD) to YYYY-MM-DD; empty, 0, 00000000 and 99999999 mean "no date" (undefined); null: invalid. */

@@ -2,79 +2,20 @@
  * An outsourced lab's result file (外注検査の結果ファイル, docs/lab-csv.md): bytes → text (UTF-8 with or without BOM,
  * or Shift_JIS — the usual encoding of lab files — decoded with TextDecoder), RFC 4180 CSV (a header row, fields
  * optionally in double quotes with "" for a quote, commas and line breaks inside quotes, CRLF or LF), the columns
- * by their Japanese names, and each row's own checks. A small parser of our own rather than a library: RFC 4180 is
- * a page long, this is the whole of it, and the app stays without a CSV dependency (tested in the browser story).
+ * by their Japanese names, and each row's own checks. The decoding and the CSV records are the platform's reader of
+ * the official master files (src/platform/master-files/csv.ts, pure), so the app needs no CSV dependency.
  */
 import type { Text } from '../../shared/text.ts';
 import type { LabInput, PatientInput } from './api.ts';
 
-export type Encoding = 'auto' | 'utf-8' | 'shift_jis';
-
-/** Bytes to text: `auto` takes UTF-8 when the bytes are valid UTF-8, Shift_JIS otherwise; a BOM is dropped. */
-export function decode(bytes: Uint8Array, encoding: Encoding): string {
-  const utf8 = (fatal: boolean) => new TextDecoder('utf-8', { fatal }).decode(bytes).replace(/^\uFEFF/, '');
-  if (encoding === 'utf-8') return utf8(false);
-  if (encoding === 'shift_jis') return new TextDecoder('shift_jis').decode(bytes);
-  try {
-    return utf8(true);
-  } catch {
-    return new TextDecoder('shift_jis').decode(bytes);
-  }
-}
-
-export interface CsvRecord {
-  /** The line the record starts on (1-based). */
-  line: number;
-  fields: string[];
-}
-
-/** RFC 4180 records; blank lines are skipped; an unterminated quote is an error (the line it starts on). */
-export function parseCsv(text: string): { records: CsvRecord[]; unterminated?: number } {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let touched = false;
-  let line = 1;
-  let start = 1;
-  let quoteLine = 0;
-  const end = () => {
-    fields.push(field);
-    if (touched || fields.length > 1 || field !== '') records.push({ line: start, fields });
-    fields = [];
-    field = '';
-    touched = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-      touched = true;
-      quoteLine = line;
-    } else if (ch === ',') {
-      fields.push(field);
-      field = '';
-      touched = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      end();
-      line++;
-      start = line;
-    } else field += ch;
-  }
-  if (quoted) return { records, unterminated: quoteLine };
-  if (field !== '' || fields.length > 0 || touched) end();
-  return { records };
-}
+/** Bytes to text (UTF-8 with or without BOM, else Shift_JIS) and RFC 4180 records: the platform's reader of master files. */
+export {
+  type CsvRecord,
+  decodeText as decode,
+  readCsv as parseCsv,
+  type TextEncoding as Encoding,
+} from '../../../src/platform/master-files/csv.ts';
+import { readCsv as parseCsv } from '../../../src/platform/master-files/csv.ts';
 
 /** A field for a CSV line (quoted when it holds a comma, a quote or a line break). */
 export const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
