@@ -49,10 +49,15 @@ function filesUnder(dir: string, skip: (name: string) => boolean): string[] {
   return out;
 }
 
-/** The hash of everything the build reads: web/** (not its output), package-lock.json and this script. */
+/** Files outside web/ the apps import: pure modules (no Node, no I/O) shared with the server. */
+export const SHARED_SOURCES = ['src/platform/master-files/csv.ts', 'src/services/sharing/letters/referral-document.ts'];
+
+/** The hash of everything the build reads: web/** (not its output), the shared sources, package-lock.json and this script. */
 export function sourceHash(): string {
   const skip = (name: string) => name === 'dist' || name === 'node_modules' || name.startsWith('.');
-  const files = [...filesUnder(WEB_ROOT, skip), join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url)].filter(existsSync).sort();
+  const files = [...filesUnder(WEB_ROOT, skip), ...SHARED_SOURCES.map((f) => join(ROOT, f)), join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url)]
+    .filter(existsSync)
+    .sort();
   const h = createHash('sha256');
   for (const f of files) h.update(relative(ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');

@@ -4,13 +4,13 @@
  * build (no traversal, no listing, no dot files), and a page saying how to build the apps before a build; the
  * initial JavaScript budget of each app.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INITIAL_JS_BUDGET, measureInitialJs, readStamp, sizeReport } from '../../scripts/build-web.ts';
+import { INITIAL_JS_BUDGET, SHARED_SOURCES, measureInitialJs, readStamp, sizeReport } from '../../scripts/build-web.ts';
 import { webApps } from '../../src/platform/http/web-apps.ts';
 import { startTestServer, type TestServer } from '../helpers/tsunagu.ts';
 import { ensureWebBuilt } from './browser.ts';
@@ -152,5 +152,27 @@ describe('the initial JavaScript budget', () => {
     const apps = pages.filter((p) => p.files.length);
     expect(apps.map((p) => p.page)).toEqual(expect.arrayContaining(['index.html', 'clinic/index.html']));
     for (const p of apps) expect(p.gzipBytes, p.page).toBeLessThanOrEqual(INITIAL_JS_BUDGET);
+  });
+});
+
+describe('what the apps import from outside web/', () => {
+  it('only the pure shared sources the build hashes (so a change there rebuilds the apps), which import nothing else', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const imported = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.name === 'dist' || e.name === 'node_modules') continue;
+        const file = join(dir, e.name);
+        if (e.isDirectory()) walk(file);
+        else if (/\.tsx?$/.test(e.name))
+          for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+            const target = relative(root, resolve(dirname(file), spec));
+            if (!target.startsWith('web/')) imported.add(target);
+          }
+      }
+    };
+    walk(join(root, 'web'));
+    expect([...imported].sort()).toEqual([...SHARED_SOURCES].sort());
+    for (const f of SHARED_SOURCES) expect(readFileSync(join(root, f), 'utf8'), f).not.toMatch(/^import (?!type)/m);
   });
 });
