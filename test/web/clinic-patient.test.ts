@@ -1,22 +1,22 @@
 /**
  * 患者 (the clinic app's patient page) in headless Chromium against the demo world (src/demo/README.md): the 医師 of
- * つなぐ内科クリニック finds no one by search (the platform shows a facility no registry Patient), opens patients set
+ * つなぐ内科クリニック sees on a fresh browser (no sessionStorage) the patients the desk received today
+ * ($reception-history), finds 髙橋 一郎 among the clinic's receptions by 「髙橋」 and 「タカハシ」 (and no one else: the
+ * platform shows a facility its own receptions only — the hospital's 医師 sees none of them), opens patients set
  * as the current patient, and reads 髙橋 一郎's diagnoses from the clinic and さくら総合病院 (狭心症) with facility names
  * and dates, the lab trends (HbA1c 8.2 → 7.1) as a chart with its table, his e-prescriptions; 林 和子's 噴門癌 with
  * the 未告知 warning; 清水 浩's パーキンソン病 but never his 未提供 うつ病; 山﨑 真由美 (no consent): none of the
  * hospital's items and the no-consent message; 𠮷田 花子's check-ups over five years and penicillin allergy; the
- * eligibility of today's reception; a 看護師 sees it too, a 事務 the eligibility only (the server refuses them the
+ * eligibility of today's reception from the server (3割, 区分ウ); a 看護師 sees it too, a 事務 the eligibility only (the server refuses them the
  * rest). No serious axe violation in any state, nothing overflows on a tablet or at 200% zoom, no console error.
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readVerifyAnswer } from '../../web/clinic/reception/parameters.ts';
 import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 const chromium = ensureChromium();
 const PATIENT_KEY = 'tsunagu.tsunagu-clinic.data.patient';
-const LOG_KEY = 'tsunagu.tsunagu-clinic.data.reception-log';
 const HOSPITAL = 'さくら総合病院';
 const CLINIC = 'つなぐ内科クリニック';
 
@@ -67,69 +67,89 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the clinic's 
 
   const section = (page: Page, id: string) => page.locator(`#${id}`);
 
-  it('no patient yet: today’s receptions open with one click; the search finds no one the facility may not see', async () => {
+  it('no patient yet: today’s receptions (from the server, on a fresh browser) open with one click; the search finds the clinic’s receptions', async () => {
     const { page, errors } = await signedIn('医師');
     await page.getByRole('heading', { name: '本日受付した患者さん' }).waitFor();
-    expect(await page.getByText('本日この画面で受付した患者さんはいません。').count()).toBe(1);
+    const today = page.locator('section[aria-labelledby="patients-today"]');
+    const received = server.world.patients.filter((x) => x.clinicConsent);
+    await expect.poll(() => today.getByRole('button').count()).toBe(received.length);
+    expect(received.length).toBe(18);
+    const listed = await today.getByRole('button').allTextContents();
+    for (const x of received) expect(listed.some((t) => t.includes(x.name))).toBe(true);
+    expect(await page.getByText('本日この医療機関で受付した患者さんはいません。').count()).toBe(0);
+    expect(await inPage<string | null>(page, `sessionStorage.getItem('tsunagu.tsunagu-clinic.data.reception-log')`)).toBeNull();
+    await screenshot(page, 'clinic-patient-today', { docs: true });
+
     const p = demoPatient(server.world, 'takahashi');
-    const entry = {
-      at: new Date().toISOString(),
-      facilityCode: server.world.signIns[0].facilityCode,
-      patient: { id: p.patientId, name: p.name, birthDate: p.birthDate },
-      eligible: true,
-      copayRatio: 3,
-    };
-    await inPage(page, `sessionStorage.setItem(${JSON.stringify(LOG_KEY)}, ${JSON.stringify(JSON.stringify([entry]))})`);
-    await page.reload();
+    const find = page.locator('section[aria-labelledby="patients-find"]');
     await page.getByRole('button', { name: '検索する' }).click();
     expect(await page.getByRole('alert').textContent()).toContain('氏名か生年月日を入力してください');
-    await page.getByLabel('氏名（漢字またはカナ）').fill('髙橋');
+    for (const q of ['髙橋', 'タカハシ', 'たかはし']) {
+      await page.getByLabel('氏名（漢字またはカナ）').fill(q);
+      await page.getByRole('button', { name: '検索する' }).click();
+      await find.getByText('1人見つかりました').waitFor();
+      expect(await find.getByRole('button', { name: /髙橋 一郎/ }).count(), q).toBe(1);
+    }
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-patient-search-found', { docs: true });
+    await page.getByLabel('氏名（漢字またはカナ）').fill('');
+    await page.getByLabel('生年月日').fill(p.birthDate);
+    await page.getByRole('button', { name: '検索する' }).click();
+    await find.getByRole('button', { name: /髙橋 一郎/ }).waitFor();
+    await page.getByLabel('生年月日').fill('');
+    await page.getByLabel('氏名（漢字またはカナ）').fill('該当者なし');
     await page.getByRole('button', { name: '検索する' }).click();
     await page.getByText('該当する患者さんはいません').waitFor();
     expect(await checkA11y(page)).toEqual([]);
     expect(await overflowsSideways(page)).toBe(false);
     await screenshot(page, 'clinic-patient-search');
-    await page.getByRole('button', { name: /髙橋 一郎/ }).click();
+    await page.getByLabel('氏名（漢字またはカナ）').fill('髙橋');
+    await page.getByRole('button', { name: '検索する' }).click();
+    await find.getByRole('button', { name: /髙橋 一郎/ }).click();
     await page.getByRole('heading', { name: '傷病名' }).waitFor();
     expect(JSON.parse(await inPage<string>(page, `sessionStorage.getItem(${JSON.stringify(PATIENT_KEY)})`))).toMatchObject({ id: p.patientId, name: p.name });
+    // The 資格 of the desk's reception, from the server.
+    const eligibility = section(page, 'patient-eligibility');
+    await expect.poll(() => eligibility.textContent()).toContain('3割');
+    expect(await eligibility.textContent()).toContain('区分ウ');
     // 別の患者さんを開く goes back to the choice, 戻る to the patient.
     await page.getByRole('button', { name: '別の患者さんを開く' }).click();
+    await today.getByRole('button').first().waitFor();
     await page.getByRole('button', { name: '戻る' }).click();
     await page.getByRole('heading', { name: '傷病名' }).waitFor();
     expect(errors).toEqual([]);
   });
 
-  it('髙橋 一郎: diagnoses of the clinic and the hospital with names and dates, the lab trends, eligibility, e-prescriptions', async () => {
-    const { page, errors } = await signedIn('医師');
-    // Today's reception, as the reception screen keeps it: the platform's own $verify-insurance answer.
+  it('the hospital’s 医師 sees none of the clinic’s receptions: not today’s, not by search, not the 資格', async () => {
+    const opened = await open();
+    const { page, errors } = opened;
+    await openClinicSignedIn(page, server, demoStaff(server.world, '医師', '1310200124'), 'patients');
+    await page.getByText('本日この医療機関で受付した患者さんはいません。').waitFor();
+    await page.getByLabel('氏名（漢字またはカナ）').fill('タカハシ');
+    await page.getByRole('button', { name: '検索する' }).click();
+    await page.getByText('該当する患者さんはいません').waitFor();
     const p = demoPatient(server.world, 'takahashi');
-    const [insurer, symbol, number, branch] = p.insuredNumber.split(':');
-    const body = await inPage<unknown>(
+    const direct = await inPage<unknown>(
       page,
       `(async () => {
         const s = JSON.parse(sessionStorage.getItem('tsunagu.tsunagu-clinic.session'));
-        const r = await fetch('/fhir/$verify-insurance', { method: 'POST', headers: { authorization: 'Bearer ' + s.accessToken, 'content-type': 'application/fhir+json' },
-          body: JSON.stringify({ resourceType: 'Parameters', parameter: [
-            { name: 'source', valueCode: 'eligibility-certificate' }, { name: 'insurerNumber', valueString: ${JSON.stringify(insurer)} },
-            { name: 'symbol', valueString: ${JSON.stringify(symbol)} }, { name: 'number', valueString: ${JSON.stringify(number)} },
-            { name: 'branch', valueString: ${JSON.stringify(branch)} }, { name: 'birthDate', valueDate: ${JSON.stringify(p.birthDate)} }] }) });
-        return r.json();
+        const r = await fetch('/fhir/$reception-history?patient=Patient/${p.patientId}', { headers: { authorization: 'Bearer ' + s.accessToken } });
+        return { status: r.status, body: await r.json() };
       })()`,
     );
-    const answer = readVerifyAnswer(body);
-    expect(answer.ok).toBe(true);
-    const entry = {
-      at: new Date().toISOString(),
-      facilityCode: server.world.signIns[0].facilityCode,
-      patient: answer.patient,
-      method: answer.method,
-      eligible: true,
-      copayRatio: answer.eligibility?.copayRatio,
-      eligibility: answer.eligibility,
-      insuranceType: answer.insuranceType,
-      payor: answer.payor,
-    };
-    await inPage(page, `sessionStorage.setItem(${JSON.stringify(LOG_KEY)}, ${JSON.stringify(JSON.stringify([entry]))})`);
+    expect(direct).toEqual({ status: 200, body: { resourceType: 'Parameters', parameter: [{ name: 'count', valueInteger: 0 }] } });
+    await inPage(page, `sessionStorage.setItem(${JSON.stringify(PATIENT_KEY)}, ${JSON.stringify(JSON.stringify({ id: p.patientId, name: p.name }))})`);
+    await page.reload();
+    await section(page, 'patient-eligibility').getByText('この医療機関で過去3か月に受付（資格確認）をした記録がありません', { exact: false }).waitFor();
+    expect(await section(page, 'patient-eligibility').textContent()).not.toContain('区分ウ');
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-patient-other-facility');
+    expect(errors).toEqual([]);
+  });
+
+  it('髙橋 一郎: diagnoses of the clinic and the hospital with names and dates, the lab trends, eligibility, e-prescriptions', async () => {
+    const { page, errors } = await signedIn('医師');
+    // Today's reception was done by the desk (the demo world's reception); the page reads it from the server.
     await openPatient(page, 'takahashi');
 
     const diagnoses = section(page, 'patient-diagnoses');
@@ -245,6 +265,8 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the clinic's 
     await clerk.page.reload();
     await clerk.page.getByText('事務の職種では表示されません').waitFor();
     expect(await section(clerk.page, 'patient-eligibility').count()).toBe(1);
+    // The desk's 事務 reads the reception history too (staffAction reception).
+    await expect.poll(() => section(clerk.page, 'patient-eligibility').textContent()).toContain('区分ウ');
     expect(await section(clerk.page, 'patient-diagnoses').count()).toBe(0);
     const refused = await inPage<{ status: number; text: string }>(
       clerk.page,

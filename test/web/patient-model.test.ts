@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkupSeries } from '../../web/clinic/patient/checkups.ts';
 import { clinicalView, facilityCodes, latestLabs, ofKind, withheldGroups } from '../../web/clinic/patient/clinical.ts';
-import { latestReception, printedInsurer } from '../../web/clinic/patient/eligibility.ts';
+import { historyPath, latestPerPatient, printedInsurer, readHistory } from '../../web/clinic/patient/eligibility.ts';
 import { conceptName, japanDay } from '../../web/clinic/patient/format.ts';
 import { ePrescriptionRows, receiptRows } from '../../web/clinic/patient/medication.ts';
 import { labTrends } from '../../web/clinic/patient/trends.ts';
@@ -207,30 +207,79 @@ describe('check-ups as a time series', () => {
   });
 });
 
-describe('eligibility from today’s reception in this tab', () => {
-  const entry = {
-    at: '2026-12-02T00:30:00.000Z',
-    facilityCode: CLINIC,
-    patient: { id: 'p1', name: '髙橋 一郎' },
-    method: 'card-pin',
-    eligible: true,
-    copayRatio: 3,
-    eligibility: { insurerNumber: '00138016', number: '104512', copayRatio: 3, limitCategory: { code: 'u70-u', display: '区分ウ' } },
-    payor: 'Organization/abc',
+describe('eligibility and receptions from the reception history', () => {
+  const reception = (id: string, at: string, extra: object[] = []) => ({
+    name: 'reception',
+    part: [
+      { name: 'received', valueInstant: at },
+      { name: 'visitDate', valueDate: '2026-12-02' },
+      { name: 'method', valueCode: 'card-face' },
+      { name: 'patient', valueReference: { reference: `Patient/${id}` } },
+      { name: 'name', valueString: '髙橋 一郎' },
+      { name: 'kana', valueString: 'タカハシ イチロウ' },
+      { name: 'birthDate', valueDate: '1958-10-22' },
+      { name: 'gender', valueCode: 'male' },
+      { name: 'insurerName', valueString: 'つなぐ市国民健康保険' },
+      ...extra,
+    ],
+  });
+  const eligibility = {
+    name: 'eligibility',
+    part: [
+      { name: 'insurerNumber', valueString: '00138016' },
+      { name: 'number', valueString: '104512' },
+      { name: 'copayRatio', valueInteger: 3 },
+      { name: 'limitCategory', valueCoding: { code: 'u70-u', display: '区分ウ' } },
+      { name: 'elderlyCopayRatio', valueInteger: 2 },
+      {
+        name: 'publicExpense',
+        part: [
+          { name: 'payer', valueIdentifier: { value: '54016027' } },
+          { name: 'recipient', valueString: '1234566' },
+        ],
+      },
+    ],
   };
-  const raw = JSON.stringify([{ ...entry, patient: { id: 'p2', name: 'x' } }, entry]);
+  const body = {
+    resourceType: 'Parameters',
+    parameter: [
+      { name: 'count', valueInteger: 3 },
+      { name: 'next', valueString: 'abc' },
+      reception('p1', '2026-12-02T01:00:00.000Z', [eligibility, { name: 'consent', part: [{ name: 'medication', valueBoolean: true }] }]),
+      reception('p2', '2026-12-02T00:50:00.000Z'),
+      reception('p1', '2026-12-02T00:30:00.000Z'),
+      { name: 'reception', part: [{ name: 'received', valueInstant: 'x' }] },
+    ],
+  };
 
-  it('the patient’s entry of today (Japan time) at this facility', () => {
-    expect(latestReception(raw, 'p1', CLINIC, '2026-12-02')).toMatchObject({
-      eligible: true,
-      copayRatio: 3,
-      payor: 'Organization/abc',
-      eligibility: entry.eligibility,
+  it('reads the receptions with their eligibility, newest first, one per patient', () => {
+    const page = readHistory(body);
+    expect(page.next).toBe('abc');
+    expect(page.receptions).toHaveLength(3);
+    expect(page.receptions[0]).toMatchObject({
+      at: '2026-12-02T01:00:00.000Z',
+      method: 'card-face',
+      insurer: 'つなぐ市国民健康保険',
+      patient: { id: 'p1', name: '髙橋 一郎', kana: 'タカハシ イチロウ', birthDate: '1958-10-22', gender: 'male' },
+      eligibility: {
+        insurerNumber: '00138016',
+        copayRatio: 3,
+        limitCategory: { display: '区分ウ' },
+        elderlyCopayRatio: 2,
+        publicExpenses: [{ payer: '54016027', recipient: '1234566' }],
+      },
+      consent: { medication: true },
     });
-    expect(latestReception(raw, 'p1', CLINIC, '2026-12-03')).toBeUndefined();
-    expect(latestReception(raw, 'p1', HOSPITAL, '2026-12-02')).toBeUndefined();
-    expect(latestReception('not json', 'p1', CLINIC, '2026-12-02')).toBeUndefined();
-    expect(latestReception(JSON.stringify([{ ...entry, payor: 'https://elsewhere/x' }]), 'p1', CLINIC, '2026-12-02')?.payor).toBeUndefined();
+    expect(latestPerPatient(page.receptions).map((r) => r.patient.id)).toEqual(['p1', 'p2']);
+    expect(readHistory({ resourceType: 'OperationOutcome' })).toEqual({ receptions: [] });
+    expect(readHistory('nonsense')).toEqual({ receptions: [] });
+    const bad = readHistory({ resourceType: 'Parameters', parameter: [reception('../x', '2026-12-02T01:00:00.000Z')] });
+    expect(bad.receptions).toEqual([]);
+  });
+
+  it('builds the read and prints numbers as on the card', () => {
+    expect(historyPath({ patient: 'p1', count: 1 })).toBe('$reception-history?patient=Patient%2Fp1&_count=1');
+    expect(historyPath({ name: 'たかはし', birthdate: '1958-10-22' })).toBe(`$reception-history?name=${encodeURIComponent('たかはし')}&birthdate=1958-10-22`);
     expect(printedInsurer('00138016')).toBe('138016');
     expect(printedInsurer('01130012')).toBe('01130012');
   });

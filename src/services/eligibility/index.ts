@@ -28,6 +28,7 @@ import { eligibilityMigrations } from './schema/schema.ts';
 import { insuredPersonResolver } from './registry/subject-resolver.ts';
 import { consentGrantsMigration, consentsMoveMigration } from './schema/consent-grants-migration.ts';
 import { cardChipsMigration } from './schema/card-chips-migration.ts';
+import { receptionsMigration } from './schema/receptions-migration.ts';
 
 /**
  * Resources the registry owns (Patient, Coverage, insurer Organization, reader Consent — tagged MANAGED_TAG) are
@@ -46,7 +47,7 @@ function managedGuard(): WriteRule {
 export function createEligibilityService(options: EligibilityOptions = {}): ServiceModule<EligibilityConfig> {
   return {
     name: 'eligibility',
-    migrations: [...eligibilityMigrations, consentGrantsMigration, consentsMoveMigration, cardChipsMigration],
+    migrations: [...eligibilityMigrations, consentGrantsMigration, consentsMoveMigration, cardChipsMigration, receptionsMigration],
     config: eligibilityConfig,
     async register({ platform, app, operations, config }: ServiceContext<EligibilityConfig>) {
       const rt = await startRuntime(platform, options, config);

@@ -1,8 +1,9 @@
 /**
- * 患者さんを開く: today's receptions of this tab (one click), or a search by name (漢字・カナ) and / or birth date among
- * the patients this facility may see — `GET /fhir/Patient?name=&birthdate=` with the signed-in person's token; the
- * platform decides which Patient records the facility may read (src/platform/access/policy.ts) and answers the others
- * as absent. Choosing a patient makes them the app's current patient.
+ * 患者さんを開く: today's receptions at this facility (one click), or a search among this facility's receptions of
+ * the last 3 months by name part (漢字・カナ) and / or birth date — both read the platform's reception history
+ * (`GET /fhir/$reception-history?date=…` / `?name=…&birthdate=…`), so the receptions done on the desk's PC appear on
+ * the doctor's. The platform answers this facility's own receptions only (a clinic cannot search the country's people
+ * by name). Choosing a patient makes them the app's current patient.
  */
 import { type FormEvent, useState } from 'react';
 import { fhir } from '../../shared/api.ts';
@@ -10,16 +11,19 @@ import { useI18n } from '../../shared/i18n.tsx';
 import { ErrorMessage, StatusMessage } from '../../shared/messages.tsx';
 import type { Text } from '../../shared/text.ts';
 import type { CurrentPatient } from '../current-patient.ts';
-import { japanToday, RECEPTION_LOG_KEY } from './eligibility.ts';
-import { arrayOf, isRecord, japanDay, showDay, stringOf } from './format.ts';
+import { historyPath, japanTime, japanToday, latestPerPatient, type ReceptionRecord, readHistory } from './eligibility.ts';
+import { useRead } from './load.ts';
+import { ReadView } from './sections.tsx';
+import { japanDay, showDay } from './format.ts';
 
 const T = {
   today: { ja: '本日受付した患者さん', en: 'Patients received today' },
-  noToday: { ja: '本日この画面で受付した患者さんはいません。', en: 'No patient has been received in this window today.' },
+  noToday: { ja: '本日この医療機関で受付した患者さんはいません。', en: 'No patient has been received at this facility today.' },
+  moreToday: { ja: 'さらに表示', en: 'Show more' },
   search: { ja: '患者さんを探す', en: 'Find a patient' },
   lead: {
-    ja: '氏名（漢字またはカナ）か生年月日で探します。表示されるのは、この医療機関が閲覧できる患者さんだけです。',
-    en: 'Search by name (kanji or kana) or date of birth. Only patients this facility may see are listed.',
+    ja: 'この医療機関で過去3か月に受付（資格確認）をした患者さんを、氏名（一部でも）か生年月日で探します。',
+    en: 'Search the patients received (eligibility checked) at this facility in the last 3 months by name (or a part of it) or date of birth.',
   },
   name: { ja: '氏名（漢字またはカナ）', en: 'Name (kanji or kana)' },
   birth: { ja: '生年月日', en: 'Date of birth' },
@@ -27,73 +31,22 @@ const T = {
   searching: { ja: '検索しています…', en: 'Searching…' },
   empty: { ja: '該当する患者さんはいません', en: 'No matching patient' },
   emptyHint: {
-    ja: '受付で資格確認をした患者さんは「本日受付した患者さん」から開けます。',
-    en: 'Patients checked in at reception can be opened from “Patients received today”.',
+    ja: '過去3か月にこの医療機関で受付をしていない患者さんは表示されません。受付の画面で資格確認をしてください。',
+    en: 'Patients not received at this facility in the last 3 months are not listed. Check their eligibility at reception.',
   },
   need: { ja: '氏名か生年月日を入力してください', en: 'Enter a name or a date of birth' },
   badDate: { ja: '生年月日は 1958-10-22 の形で入力してください', en: 'Enter the date of birth as 1958-10-22' },
-  found: { ja: '件見つかりました', en: ' found' },
+  found: { ja: '人見つかりました', en: ' found' },
   open: { ja: 'を開く', en: ': open' },
   born: { ja: '生', en: 'born' },
+  received: { ja: '受付', en: 'received' },
   cancel: { ja: '戻る', en: 'Back' },
 } satisfies Record<string, Text>;
 
-interface HumanName {
-  text?: string;
-  family?: string;
-  given?: string[];
-  extension?: { url?: string; valueCode?: string }[];
-}
-
-const REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
-const nameText = (n: HumanName) => n.text ?? [n.family ?? '', ...(n.given ?? [])].filter(Boolean).join(' ');
-const rep = (n: HumanName) => n.extension?.find((e) => e.url === REPRESENTATION)?.valueCode;
-
-/** A Patient of the search as the app's current patient (names exactly as registered). */
-export function patientOf(r: unknown): CurrentPatient | undefined {
-  if (!isRecord(r) || r.resourceType !== 'Patient' || typeof r.id !== 'string') return undefined;
-  const names = arrayOf(r.name) as HumanName[];
-  const ide = names.find((n) => rep(n) === 'IDE') ?? names.find((n) => rep(n) !== 'SYL');
-  const syl = names.find((n) => rep(n) === 'SYL');
-  const name = ide ? nameText(ide) : '';
-  if (!name) return undefined;
-  return {
-    id: r.id,
-    name,
-    ...(syl && nameText(syl) ? { kana: nameText(syl) } : {}),
-    ...(stringOf(r.birthDate) ? { birthDate: r.birthDate as string } : {}),
-    ...(stringOf(r.gender) ? { gender: r.gender as string } : {}),
-  };
-}
-
-/** Today's receptions at the facility in this tab (the reception screen's log), newest first, one per patient. */
-function todaysPatients(facilityCode: string | undefined): CurrentPatient[] {
-  let list: unknown;
-  try {
-    list = JSON.parse(sessionStorage.getItem(RECEPTION_LOG_KEY) ?? '[]');
-  } catch {
-    return [];
-  }
-  const today = japanToday();
-  const out: CurrentPatient[] = [];
-  for (const e of Array.isArray(list) ? list : []) {
-    if (!isRecord(e) || !isRecord(e.patient) || typeof e.at !== 'string' || japanDay(e.at) !== today) continue;
-    if (facilityCode && e.facilityCode !== facilityCode) continue;
-    const p = e.patient;
-    if (typeof p.id !== 'string' || typeof p.name !== 'string' || out.some((x) => x.id === p.id)) continue;
-    out.push({
-      id: p.id,
-      name: p.name,
-      kana: stringOf(p.kana),
-      birthDate: stringOf(p.birthDate),
-      gender: stringOf(p.gender),
-    });
-  }
-  return out;
-}
-
-function PatientButton({ p, onChoose }: { p: CurrentPatient; onChoose: (p: CurrentPatient) => void }) {
+function PatientButton({ r, onChoose }: { r: ReceptionRecord; onChoose: (p: CurrentPatient) => void }) {
   const { t } = useI18n();
+  const p = r.patient;
+  const day = japanDay(r.at);
   return (
     <button type="button" className="secondary patients-choice" onClick={() => onChoose(p)}>
       <span className="patients-choice-name" lang="ja">
@@ -109,20 +62,67 @@ function PatientButton({ p, onChoose }: { p: CurrentPatient; onChoose: (p: Curre
           {showDay(p.birthDate)} {t(T.born)}
         </span>
       )}
+      <span className="patients-sub">
+        {t(T.received)} {day === japanToday() ? japanTime(r.at) : `${showDay(day)} ${japanTime(r.at)}`}
+      </span>
       <span className="visually-hidden">{t(T.open)}</span>
     </button>
   );
 }
 
-type Result = { status: 'idle' } | { status: 'searching' } | { status: 'done'; patients: CurrentPatient[] } | { status: 'error'; error: unknown };
+type Result = { status: 'idle' } | { status: 'searching' } | { status: 'done'; patients: ReceptionRecord[] } | { status: 'error'; error: unknown };
 
-export function PatientSearch({ facilityCode, onChoose, onCancel }: { facilityCode?: string; onChoose: (p: CurrentPatient) => void; onCancel?: () => void }) {
+const TODAY_PAGE = 100;
+
+/** Today's receptions at this facility, one per patient, newest first; 「さらに表示」 reads the next page. */
+function TodaysReceptions({ onChoose }: { onChoose: (p: CurrentPatient) => void }) {
+  const { t } = useI18n();
+  const [extra, setExtra] = useState<{ receptions: ReceptionRecord[]; next?: string; error?: unknown }>({ receptions: [] });
+  const [read, retry] = useRead(`today`, async () => readHistory(await fhir(historyPath({ date: japanToday(), count: TODAY_PAGE }))));
+  async function more(cursor: string) {
+    try {
+      const page = readHistory(await fhir(historyPath({ date: japanToday(), count: TODAY_PAGE, cursor })));
+      setExtra((x) => ({ receptions: [...x.receptions, ...page.receptions], next: page.next }));
+    } catch (error) {
+      setExtra((x) => ({ ...x, error }));
+    }
+  }
+  return (
+    <ReadView read={read} onRetry={retry}>
+      {(first) => {
+        const list = latestPerPatient([...first.receptions, ...extra.receptions]);
+        const next = extra.receptions.length ? extra.next : first.next;
+        if (!list.length) return <p className="patients-empty">{t(T.noToday)}</p>;
+        return (
+          <>
+            <ul className="patients-choices">
+              {list.map((r) => (
+                <li key={r.patient.id}>
+                  <PatientButton r={r} onChoose={onChoose} />
+                </li>
+              ))}
+            </ul>
+            {next && (
+              <p>
+                <button type="button" className="secondary" onClick={() => more(next)}>
+                  {t(T.moreToday)}
+                </button>
+              </p>
+            )}
+            {extra.error !== undefined && <ErrorMessage error={extra.error} />}
+          </>
+        );
+      }}
+    </ReadView>
+  );
+}
+
+export function PatientSearch({ onChoose, onCancel }: { facilityCode?: string; onChoose: (p: CurrentPatient) => void; onCancel?: () => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [birth, setBirth] = useState('');
   const [problem, setProblem] = useState<Text | undefined>();
   const [result, setResult] = useState<Result>({ status: 'idle' });
-  const [today] = useState(() => todaysPatients(facilityCode));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -132,14 +132,9 @@ export function PatientSearch({ facilityCode, onChoose, onCancel }: { facilityCo
     if (b && !/^\d{4}-\d{2}-\d{2}$/.test(b)) return setProblem(T.badDate);
     setProblem(undefined);
     setResult({ status: 'searching' });
-    const q = new URLSearchParams();
-    if (n) q.set('name', n);
-    if (b) q.set('birthdate', b);
-    q.set('_count', '20');
     try {
-      const bundle = await fhir(`Patient?${q.toString()}`);
-      const patients = (isRecord(bundle) ? arrayOf(bundle.entry) : []).map((x) => patientOf(x.resource)).filter((p): p is CurrentPatient => p !== undefined);
-      setResult({ status: 'done', patients });
+      const page = readHistory(await fhir(historyPath({ name: n || undefined, birthdate: b || undefined, count: 100 })));
+      setResult({ status: 'done', patients: latestPerPatient(page.receptions) });
     } catch (error) {
       setResult({ status: 'error', error });
     }
@@ -149,17 +144,7 @@ export function PatientSearch({ facilityCode, onChoose, onCancel }: { facilityCo
     <div className="patients-search">
       <section className="card" aria-labelledby="patients-today">
         <h2 id="patients-today">{t(T.today)}</h2>
-        {today.length ? (
-          <ul className="patients-choices">
-            {today.map((p) => (
-              <li key={p.id}>
-                <PatientButton p={p} onChoose={onChoose} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="patients-empty">{t(T.noToday)}</p>
-        )}
+        <TodaysReceptions onChoose={onChoose} />
       </section>
       <section className="card" aria-labelledby="patients-find">
         <h2 id="patients-find">{t(T.search)}</h2>
@@ -209,9 +194,9 @@ export function PatientSearch({ facilityCode, onChoose, onCancel }: { facilityCo
         {result.status === 'error' && <ErrorMessage error={result.error} />}
         {result.status === 'done' && result.patients.length > 0 && (
           <ul className="patients-choices">
-            {result.patients.map((p) => (
-              <li key={p.id}>
-                <PatientButton p={p} onChoose={onChoose} />
+            {result.patients.map((r) => (
+              <li key={r.patient.id}>
+                <PatientButton r={r} onChoose={onChoose} />
               </li>
             ))}
           </ul>

@@ -1,13 +1,19 @@
 /**
- * 資格: what the platform told this facility about the patient's eligibility at today's reception. A facility has no
- * read of the registry afterwards (the Patient and Coverage records are the insurers'; `$eligibility-history` is for
- * the person, their insurers and operators), so the page shows the reception's answer as the reception screen kept it
- * in this tab (`…data.reception-log`, reception/reception-log.ts): 負担割合 always, and the insurer, 限度額区分, 高齢受給者
- * and 公費 when the entry carries the answer's eligibility summary. Pure apart from reading sessionStorage.
+ * 資格 and today's receptions from the platform's reception history: `GET /fhir/$reception-history` answers this
+ * facility's own receptions ($verify-card / $verify-insurance that found the patient eligible) of the last 3 months,
+ * newest first, each with the eligibility the desk was answered (insurer, numbers, 負担割合, 限度額区分, 高齢受給者, 公費)
+ * — so the doctor's PC sees what the desk's PC received. Another facility's receptions never come back. Pure: the
+ * answer's Parameters in, records out.
  */
-import { japanDay } from './format.ts';
 
-export const RECEPTION_LOG_KEY = 'tsunagu.tsunagu-clinic.data.reception-log';
+/** The patient as the reception answered them (the shape of the app's CurrentPatient, kept here so this stays DOM-free). */
+export interface ReceivedPatient {
+  id: string;
+  name: string;
+  kana?: string;
+  birthDate?: string;
+  gender?: string;
+}
 
 export interface ReceptionEligibility {
   insurerNumber?: string;
@@ -27,49 +33,133 @@ export interface ReceptionEligibility {
 export interface ReceptionRecord {
   /** ISO instant of the reception. */
   at: string;
-  facilityCode?: string;
-  patientId: string;
-  eligible: boolean;
+  /** The visit date eligibility was decided for (YYYY-MM-DD). */
+  visitDate?: string;
+  patient: ReceivedPatient;
   method?: string;
-  copayRatio?: number;
   eligibility?: ReceptionEligibility;
-  /** 保険種別 (国保, 医保, 後期高齢者). */
-  insuranceType?: string;
-  /** `Organization/<id>` of the insurer. */
-  payor?: string;
-  /** The insurer's name, when the reception read it. */
+  /** The insurer's name, when registered. */
   insurer?: string;
+  /** The choices at the reader for this visit. */
+  consent?: { medication?: boolean; surgery?: boolean; checkup?: boolean };
+}
+
+export interface HistoryPage {
+  receptions: ReceptionRecord[];
+  /** Cursor of the next page, when there are more. */
+  next?: string;
+}
+
+interface Param {
+  name?: unknown;
+  part?: unknown;
+  [key: string]: unknown;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const listOf = (v: unknown): Param[] => (Array.isArray(v) ? v.filter(isRecord) : []);
+const value = (p: Param | undefined): unknown => {
+  if (!p) return undefined;
+  const key = Object.keys(p).find((k) => k.startsWith('value'));
+  return key ? p[key] : undefined;
+};
+const one = (list: Param[], name: string) => list.find((p) => p.name === name);
+const all = (list: Param[], name: string) => list.filter((p) => p.name === name);
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
+const s = (list: Param[], name: string) => str(value(one(list, name)));
 
-/** Today's latest reception of the patient at the facility, from the log's raw JSON. */
-export function latestReception(raw: string | null, patientId: string, facilityCode: string | undefined, today: string): ReceptionRecord | undefined {
-  let list: unknown;
-  try {
-    list = raw ? JSON.parse(raw) : [];
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(list)) return undefined;
-  for (const e of list) {
-    if (!isRecord(e) || !isRecord(e.patient) || e.patient.id !== patientId || typeof e.at !== 'string') continue;
-    if (facilityCode && e.facilityCode !== facilityCode) continue;
-    if (japanDay(e.at) !== today) continue;
-    return {
-      at: e.at,
-      facilityCode: typeof e.facilityCode === 'string' ? e.facilityCode : undefined,
-      patientId,
-      eligible: e.eligible === true,
-      method: typeof e.method === 'string' ? e.method : undefined,
-      copayRatio: typeof e.copayRatio === 'number' ? e.copayRatio : undefined,
-      eligibility: isRecord(e.eligibility) ? (e.eligibility as ReceptionEligibility) : undefined,
-      insuranceType: typeof e.insuranceType === 'string' ? e.insuranceType : undefined,
-      insurer: typeof e.insurer === 'string' && e.insurer.trim() ? e.insurer : undefined,
-      payor: typeof e.payor === 'string' && /^Organization\/[A-Za-z0-9\-.]{1,64}$/.test(e.payor) ? e.payor : undefined,
-    };
-  }
-  return undefined;
+function coding(v: unknown): { code?: string; display?: string } | undefined {
+  if (!isRecord(v)) return undefined;
+  const c = { code: str(v.code), display: str(v.display) };
+  return c.code || c.display ? c : undefined;
+}
+
+function eligibilityOf(parts: Param[]): ReceptionEligibility {
+  return {
+    insurerNumber: s(parts, 'insurerNumber'),
+    symbol: s(parts, 'symbol'),
+    number: s(parts, 'number'),
+    branch: s(parts, 'branch'),
+    relationship: s(parts, 'relationship'),
+    acquiredOn: s(parts, 'acquiredOn'),
+    lostOn: s(parts, 'lostOn'),
+    copayRatio: num(value(one(parts, 'copayRatio'))),
+    limitCategory: coding(value(one(parts, 'limitCategory'))),
+    elderlyCopayRatio: num(value(one(parts, 'elderlyCopayRatio'))),
+    specificDiseases: all(parts, 'specificDisease').map((d) => {
+      const dp = listOf(d.part);
+      const disease = coding(value(one(dp, 'disease')));
+      const money = value(one(dp, 'monthlyLimit'));
+      return { code: disease?.code, display: disease?.display, monthlyLimitYen: isRecord(money) ? num(money.value) : undefined };
+    }),
+    publicExpenses: all(parts, 'publicExpense').map((p) => {
+      const pp = listOf(p.part);
+      const payer = value(one(pp, 'payer'));
+      return { payer: isRecord(payer) ? str(payer.value) : undefined, recipient: s(pp, 'recipient'), validTo: s(pp, 'validTo') };
+    }),
+  };
+}
+
+function receptionOf(parts: Param[]): ReceptionRecord | undefined {
+  const at = s(parts, 'received');
+  const ref = value(one(parts, 'patient'));
+  const id = isRecord(ref) && typeof ref.reference === 'string' ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref.reference)?.[1] : undefined;
+  const name = s(parts, 'name');
+  if (!at || !id || !name) return undefined;
+  const eligibility = one(parts, 'eligibility');
+  const consent = one(parts, 'consent');
+  const cp = listOf(consent?.part);
+  return {
+    at,
+    visitDate: s(parts, 'visitDate'),
+    patient: {
+      id,
+      name,
+      ...(s(parts, 'kana') ? { kana: s(parts, 'kana') } : {}),
+      ...(s(parts, 'birthDate') ? { birthDate: s(parts, 'birthDate') } : {}),
+      ...(s(parts, 'gender') ? { gender: s(parts, 'gender') } : {}),
+    },
+    method: s(parts, 'method'),
+    eligibility: eligibility ? eligibilityOf(listOf(eligibility.part)) : undefined,
+    insurer: s(parts, 'insurerName'),
+    consent: consent
+      ? { medication: bool(value(one(cp, 'medication'))), surgery: bool(value(one(cp, 'surgery'))), checkup: bool(value(one(cp, 'checkup'))) }
+      : undefined,
+  };
+}
+
+/** Reads a `$reception-history` answer (anything unreadable is left out). */
+export function readHistory(body: unknown): HistoryPage {
+  const list = isRecord(body) && body.resourceType === 'Parameters' ? listOf(body.parameter) : [];
+  const receptions = all(list, 'reception')
+    .map((r) => receptionOf(listOf(r.part)))
+    .filter((r): r is ReceptionRecord => r !== undefined);
+  const next = s(list, 'next');
+  return next ? { receptions, next } : { receptions };
+}
+
+/** The path of a `$reception-history` read. */
+export function historyPath(q: { date?: string; patient?: string; name?: string; birthdate?: string; count?: number; cursor?: string }): string {
+  const p = new URLSearchParams();
+  if (q.date) p.set('date', q.date);
+  if (q.patient) p.set('patient', `Patient/${q.patient}`);
+  if (q.name) p.set('name', q.name);
+  if (q.birthdate) p.set('birthdate', q.birthdate);
+  if (q.count) p.set('_count', String(q.count));
+  if (q.cursor) p.set('cursor', q.cursor);
+  return `$reception-history?${p.toString()}`;
+}
+
+/** One entry per patient (their latest reception first — the answer is newest first). */
+export function latestPerPatient(receptions: readonly ReceptionRecord[]): ReceptionRecord[] {
+  const seen = new Set<string>();
+  return receptions.filter((r) => {
+    if (seen.has(r.patient.id)) return false;
+    seen.add(r.patient.id);
+    return true;
+  });
 }
 
 /** 保険者番号 as printed (国保: 6 digits without the leading 00). */
@@ -92,3 +182,6 @@ export const RELATIONSHIP_NAMES: Record<string, { ja: string; en: string }> = {
 
 /** Today in Japan (YYYY-MM-DD). */
 export const japanToday = (now = Date.now()) => new Date(now + 9 * 3600_000).toISOString().slice(0, 10);
+
+/** HH:MM in Japan time of an instant. */
+export const japanTime = (iso: string) => new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(11, 16);

@@ -18,6 +18,7 @@ import { badRequest, forbidden } from '../../../platform/fhir/errors.ts';
 import type { ParamReader } from '../../../platform/router/operations/parameters.ts';
 import { parseCalendarDate } from '../model/calendar-date.ts';
 import type { EligibilityRuntime } from '../model/runtime.ts';
+import { recordReceptionConsent } from '../reception/reception-history.ts';
 
 export type ConsentSetting = 'outpatient' | 'inpatient' | 'home-care';
 
@@ -64,17 +65,19 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
       [params.path('setting')],
     );
   let validTo = new Date(now.getTime() + OUTPATIENT_CONSENT_MS);
+  let untilDate: string | undefined;
   if (setting !== 'outpatient') {
     const until = params.requiredString('until', '入院・在宅の終了予定日');
     const d = parseCalendarDate(until);
     if (!d.ok) throw badRequest(`終了予定日：${d.ja}`, `until: ${d.en}`, [params.path('until')]);
+    untilDate = d.value;
     validTo = endOfJapanDay(d.value);
     if (validTo <= now) throw badRequest('終了予定日が過去の日付です', 'until is in the past', [params.path('until')]);
     if (validTo.getTime() - now.getTime() > MAX_STAY_CONSENT_DAYS * 86400_000)
       throw badRequest(`同意の有効期間は最長 ${MAX_STAY_CONSENT_DAYS} 日です`, `a consent lasts at most ${MAX_STAY_CONSENT_DAYS} days`, [params.path('until')]);
   }
   const recipient = { kind: p.kind, code: p.facilityCode, name: p.name };
-  return platform.repo.transaction(
+  const recorded = await platform.repo.transaction(
     async (session) => {
       const recorded: RecordedConsent[] = [];
       for (const choice of choices)
@@ -93,6 +96,18 @@ export async function recordReaderConsent(rt: EligibilityRuntime, ctx: RequestCo
     },
     { trusted: true },
   );
+  // The choices join the visit's reception in the facility's reception history (reception-history.ts).
+  await recordReceptionConsent(
+    rt,
+    { id: visit.id, facilityCode: p.facilityCode },
+    {
+      ...Object.fromEntries(choices.map((c) => [c.category, c.decision === 'permit'])),
+      setting,
+      until: untilDate ?? null,
+    },
+    now,
+  );
+  return recorded;
 }
 
 /** Withdraws a consent: the patient (their own, e.g. from the portal) or the facility that recorded it. */

@@ -4,6 +4,7 @@
  *                                        $reader-consent, Consent/[id]/$revoke
  *   consented views                      Patient/[id]/$medication-history | $surgery-history | $checkup-results
  *   insurers and operators               $import-shared-information, Patient/[id]/$eligibility-history
+ *   the facility's own receptions        $reception-history (reception/reception-history.ts)
  * The registry checks every input against the spec before a handler runs, and the output a handler writes.
  */
 import { badRequest, forbidden } from '../../../platform/fhir/errors.ts';
@@ -16,7 +17,8 @@ import { eligibilityHistory } from '../registry/eligibility-history.ts';
 import { ELIGIBILITY_SPECS } from './operations.ts';
 import type { EligibilityRuntime } from '../model/runtime.ts';
 import { importSharedInformation, viewSharedInformation, VIEWS, type ViewName } from '../shared-information/shared-data.ts';
-import { bulkParts, bulkPrecheck, resultParts, verifyCard, verifyInsuranceNumber, type OutputOptions } from '../reception/verification.ts';
+import { bulkParts, bulkPrecheck, eligibilityParts, resultParts, verifyCard, verifyInsuranceNumber, type OutputOptions } from '../reception/verification.ts';
+import { cursorOf, historyQueryOf, readReceptions, receivingFacility, receptionParts } from '../reception/reception-history.ts';
 
 function outputOptions(params: ParamReader): OutputOptions {
   const v = params.string('nameDisplay');
@@ -95,4 +97,37 @@ export function registerEligibilityOperations(operations: OperationRegistry, rt:
   });
 
   op('eligibility-history', async ({ context, id, req }) => ({ status: 200, body: await eligibilityHistory(platform, await context(), idOf(id), req.base) }));
+
+  op('reception-history', async ({ context, input }) => {
+    const ctx = await context();
+    const facility = receivingFacility(ctx);
+    if (!facility)
+      throw await platform.repo.deny(
+        ctx,
+        'reception-history',
+        '',
+        '$reception-history',
+        '受付の履歴は、受付をした医療機関・薬局だけが閲覧できます',
+        'the reception history is for the facility or pharmacy that received the patients',
+      );
+    const scope = platform.policy.scopeDecision(ctx, 'Coverage', 'read');
+    if (!scope.allow) throw await platform.repo.deny(ctx, 'reception-history', '', '$reception-history', scope.ja, scope.en);
+    const q = historyQueryOf(input, facility, new Date());
+    const { rows, more } = await readReceptions(rt, q);
+    const filters = (['date', 'patient', 'name', 'birthdate'] as const).filter((k) => q[k] !== undefined).join(', ');
+    const people = [...new Set(rows.map((r) => r.patient_key))];
+    const extra = { outcomeDesc: `reception history (${filters})`, purpose: ctx.purpose ?? 'COVERAGE' };
+    await platform.readAudit.write(
+      people.length
+        ? people.map((pk) => platform.repo.auditRecord(ctx, 'R', 'reception-history', '0', pk, [`Patient/${pk}`], extra))
+        : [platform.repo.auditRecord(ctx, 'R', 'reception-history', '0', '', [], extra)],
+    );
+    return {
+      parameters: [
+        { name: 'count', valueInteger: rows.length },
+        ...(more && rows.length ? [{ name: 'next', valueString: cursorOf(rows[rows.length - 1]) }] : []),
+        ...rows.map((r) => ({ name: 'reception', part: receptionParts(r, eligibilityParts) })),
+      ],
+    };
+  });
 }

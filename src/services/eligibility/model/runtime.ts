@@ -15,6 +15,7 @@ import { GroupAuditWriter } from '../../../platform/audit/audit-writer.ts';
 import { ChallengeIssuer } from '../reception/card/challenge.ts';
 import { CardVerifier } from '../reception/card/verifier.ts';
 import { ReceptionBatcher } from '../reception/challenge-store.ts';
+import { ReceptionLog } from '../reception/reception-history.ts';
 import { ProbeGuard } from '../reception/probe-guard.ts';
 import { ReloadableTrustStore } from '../reception/trust.ts';
 import { VisitTokens } from '../reception/visit-token.ts';
@@ -47,6 +48,8 @@ export interface EligibilityRuntime {
   challenges: ChallengeIssuer;
   /** Replay guard and person lookup of card verifications, batched into one statement. */
   reception: ReceptionBatcher;
+  /** The facilities' reception history (reception/reception-history.ts), written in batches. */
+  receptions: ReceptionLog;
   verifier: CardVerifier;
   visits: VisitTokens;
   /** Per-client and per-number limits of number input at reception. */
@@ -115,6 +118,7 @@ export async function startRuntime(
     trust,
     challenges,
     reception,
+    receptions: new ReceptionLog(platform.db),
     verifier,
     visits,
     probes,
@@ -125,6 +129,7 @@ export async function startRuntime(
       probes.close();
       reception.close();
       await reception.drain();
+      await runtime.receptions.drain();
       await audit.drain();
     },
   };

@@ -29,6 +29,7 @@ import { type ParamReader, RawJson, type OutParam } from '../../../platform/rout
 import { LIMIT_CATEGORIES, SPECIFIC_DISEASES, recordKey, type EligibilityRecord } from '../model/record.ts';
 import type { EligibilityRuntime } from '../model/runtime.ts';
 import type { VisitMethod } from './visit-token.ts';
+import { recordReception, type EligibilityAnswer } from './reception-history.ts';
 
 export type Stage = 'card' | 'link' | 'eligibility' | 'input';
 
@@ -214,7 +215,14 @@ export async function verifyCard(rt: EligibilityRuntime, ctx: RequestContext, pa
       });
       result.card = cardInfo;
       result.patientJson = link.patient ?? undefined;
-      result.visit = rt.visits.issue({ patientId, facilityCode: facility, visitDate, method }, now.getTime()).token;
+      const issued = rt.visits.issue({ patientId, facilityCode: facility, visitDate, method }, now.getTime());
+      result.visit = issued.token;
+      if (result.ok && result.eligible)
+        await recordReception(
+          rt,
+          { visitId: issued.visit.id, facilityCode: facility, patientId, method, visitDate, eligible: result.eligible, coverageId: result.coverageId },
+          now,
+        );
     }
   }
   await audit(rt, ctx, 'verify-card', [result]);
@@ -383,11 +391,24 @@ export async function verifyInsuranceNumber(rt: EligibilityRuntime, ctx: Request
   const query = numberQueryOf(params, now);
   await admitNumberInput(rt, ctx, 'verify-insurance', 1, now);
   const [result] = await lookupNumbers(rt, [query], now);
-  if (result.patientId)
-    result.visit = rt.visits.issue(
-      { patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method },
-      now.getTime(),
-    ).token;
+  if (result.patientId) {
+    const issued = rt.visits.issue({ patientId: result.patientId, facilityCode: facility, visitDate: query.visitDate, method: query.method }, now.getTime());
+    result.visit = issued.token;
+    if (result.ok && result.eligible)
+      await recordReception(
+        rt,
+        {
+          visitId: issued.visit.id,
+          facilityCode: facility,
+          patientId: result.patientId,
+          method: query.method,
+          visitDate: query.visitDate,
+          eligible: result.eligible,
+          coverageId: result.coverageId,
+        },
+        now,
+      );
+  }
   await audit(rt, ctx, 'verify-insurance', [result]);
   return result;
 }
@@ -423,7 +444,8 @@ export interface OutputOptions {
   resources?: boolean;
 }
 
-function eligibilityParts(e: Eligible): OutParam[] {
+/** The eligibility parts of an answer (also of a kept reception, $reception-history). */
+export function eligibilityParts(e: EligibilityAnswer): OutParam[] {
   const r = e.record;
   return [
     { name: 'insurerNumber', valueString: r.insurerNumber },
