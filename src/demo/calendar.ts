@@ -48,10 +48,15 @@ export class DemoCalendar {
     return new Date(birthday.getTime() - days * DAY).toISOString().slice(0, 10);
   }
 
-  /** The instant `date` (YYYY-MM-DD) at `time` (hh:mm) Japan time, never after now. */
+  /**
+   * The instant `date` (YYYY-MM-DD) at `time` (hh:mm) Japan time, never after now: a time still to come today is a
+   * minute ago — but not before the day began (just after midnight, a minute ago was yesterday).
+   */
   instant(date: string, time = '10:00'): Date {
     const t = new Date(`${date}T${time}:00+09:00`);
-    return t.getTime() > this.now.getTime() ? new Date(this.now.getTime() - 60_000) : t;
+    if (t.getTime() <= this.now.getTime()) return t;
+    const dayStart = new Date(`${date}T00:00:00+09:00`).getTime();
+    return new Date(Math.max(dayStart, this.now.getTime() - 60_000));
   }
 
   /** `instant` as a FHIR dateTime with the +09:00 offset. */
