@@ -95,6 +95,8 @@ export interface RxWorld {
   op(token: string, name: string, params: { name: string; [k: string]: unknown }[]): Promise<{ status: number; body: Json }>;
   register(token: string, bundle: Bundle, overrideReason?: string): Promise<{ status: number; body: Json }>;
   consent(patientId: string, code: string, kind: 'facility' | 'pharmacy'): Promise<string>;
+  /** The facility of `token` receives `person` at its desk ($verify-insurance): a reception in its history. */
+  receive(person: Person, token: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -248,6 +250,16 @@ export async function rxWorld(engine: 'pglite' | 'postgres'): Promise<RxWorld> {
         { trusted: true },
       );
       return recorded.consentId;
+    },
+    async receive(p, token) {
+      const res = await op(token, 'verify-insurance', [
+        { name: 'insurerNumber', valueString: p.insurer },
+        { name: 'symbol', valueString: p.symbol },
+        { name: 'number', valueString: p.number },
+        { name: 'branch', valueString: p.branch },
+        { name: 'birthDate', valueDate: p.birthDate },
+      ]);
+      if (out(res.body, 'result') !== true) throw new Error(`reception failed: ${JSON.stringify(res.body).slice(0, 300)}`);
     },
     close: async () => {
       await w.close();

@@ -59,9 +59,12 @@ describe.each(ENGINES)('prescribing in the clinic app: remote signing and $issue
       await p.staff.add({ facilityCode, facilityKind: 'facility', login, displayName, role, password: PASSWORD });
       tokens[login] = (await signInStaff(x.w.s.t.app, { facility: facilityCode, login, password: PASSWORD })).access_token;
     }
-    // both were received at the clinic's reader today (alice, bob); the other clinic has seen neither
-    await x.consent(x.alice.id, CLINIC, 'facility');
-    await x.consent(x.bob.id, CLINIC, 'facility');
+    // both were received at the clinic's desk today and consented at its reader (alice, bob); the other clinic has
+    // seen neither
+    for (const person of [x.alice, x.bob]) {
+      await x.receive(person, x.tokens.clinic);
+      await x.consent(person.id, CLINIC, 'facility');
+    }
     aliceId = x.alice.id;
     bobId = x.bob.id;
     // the clinic's EHR registered a prescription before (its telephone and address come from there); the other

@@ -85,6 +85,8 @@ export { importSharedInformation } from './shared-information/shared-data.ts';
 // Reception: certificate links, the clinic-side client (`tsunagu card`)
 export { describeUserCertificate, linkCertificate, personByInsuredKey, relinkRenewed } from './reception/cards.ts';
 export { ReceptionClient, httpTransport } from './reception/reception-client.ts';
+export { type FacilityReception, latestReception } from './reception/latest-reception.ts';
+export type { EligibilityAnswer } from './reception/reception-history.ts';
 
 // The virtual My Number card: test CA, issue / renew, the simulated chip and reader (`tsunagu card`, the benchmark)
 export {
