@@ -139,6 +139,31 @@ export function overflowsSideways(page: Page): Promise<boolean> {
   return inPage(page, 'document.documentElement.scrollWidth > window.innerWidth + 1');
 }
 
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions of the page (CSP violations among them): a test expects none. */
+  errors: string[];
+}
+
+/**
+ * A fresh browser profile and page collecting its errors. `expected` names the console errors that are no error of
+ * the page — e.g. the status of a refused request the page shows as a message, which the browser logs anyway.
+ */
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = CLINIC_PC,
+  expected: (text: string, url: string) => boolean = () => false,
+): Promise<OpenedPage> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m.text(), m.location().url)) errors.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors };
+}
+
 export interface StaffSignIn {
   facility: string;
   login: string;

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, SCREENSHOTS, screenshot } from './browser.ts';
+import { checkA11y, ensureChromium, inPage, launch, openPage, overflowsSideways, SCREENSHOTS, screenshot } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 const chromium = ensureChromium();
@@ -35,16 +35,10 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the letters s
     await server?.close();
   });
 
-  async function open(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext(CLINIC_PC);
-    contexts.push(context);
-    const page = await context.newPage();
-    const errs: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errs.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => errs.push(String(e)));
-    return { page, errors: errs };
+  async function open() {
+    const opened = await openPage(browser);
+    contexts.push(opened.page.context());
+    return opened;
   }
 
   const a11y = async (page: Page, state: string) => expect(await checkA11y(page), state).toEqual([]);

@@ -12,7 +12,7 @@
  */
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
+import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, openPage, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 const chromium = ensureChromium();
@@ -33,19 +33,9 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the clinic's 
   });
 
   /** A fresh profile; `errors` collects console errors and page exceptions (refusals the page shows are not errors). */
-  async function open(options: BrowserContextOptions = CLINIC_PC): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      // A refused read (403: no consent here) is shown on the page as a message; the browser logs its status anyway.
-      if (/^Failed to load resource: .*status of 403/.test(m.text()) && /\/fhir\//.test(m.location().url)) return;
-      errors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    return { page, errors };
-  }
+  // A refused read (403: no consent here) is shown on the page as a message; the browser logs its status anyway.
+  const open = (options: BrowserContextOptions = CLINIC_PC) =>
+    openPage(browser, options, (text, url) => /^Failed to load resource: .*status of 403/.test(text) && /\/fhir\//.test(url));
 
   async function signedIn(role: '医師' | '看護師' | '事務', options?: BrowserContextOptions) {
     const opened = await open(options);

@@ -11,7 +11,7 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, ZOOM_200 } from './browser.ts';
+import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, openPage, overflowsSideways, screenshot, ZOOM_200 } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 const chromium = ensureChromium();
@@ -35,16 +35,7 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the clinic's 
     await server?.close();
   });
 
-  async function open(options: BrowserContextOptions = CLINIC_PC): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    return { page, errors };
-  }
+  const open = (options: BrowserContextOptions = CLINIC_PC) => openPage(browser, options);
 
   /** The clinic doctor signed in on the 処方 screen with `key` as the current patient (as reception sets it). */
   async function prescribingFor(key: string, options?: BrowserContextOptions) {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
+import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, openPage, overflowsSideways, screenshot, TABLET_PORTRAIT, ZOOM_200 } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 const chromium = ensureChromium();
@@ -31,13 +31,7 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the reception
   });
 
   async function open(who: '事務' | '看護師' = '事務', options: BrowserContextOptions = CLINIC_PC): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const { page, errors } = await openPage(browser, options);
     await openClinicSignedIn(page, server, demoStaff(server.world, who), 'reception');
     await page.getByRole('heading', { name: 'マイナンバーカードで受付' }).waitFor();
     return { page, errors };

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateOf, decode, parseCsv, readLabFile, refusedCsv } from '../../web/clinic/records/lab-csv.ts';
-import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, overflowsSideways, screenshot, ZOOM_200 } from './browser.ts';
+import { CLINIC_PC, checkA11y, ensureChromium, inPage, launch, openPage, overflowsSideways, screenshot, ZOOM_200 } from './browser.ts';
 import { DEMO_PACKAGES_FOUND, type DemoWebServer, demoPatient, demoStaff, openClinicSignedIn, startDemoWebServer } from './demo-web.ts';
 
 type Json = Record<string, unknown>;
@@ -111,19 +111,13 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`検査・病�
     await server?.close();
   });
 
-  async function open(options: BrowserContextOptions = CLINIC_PC): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ ...options, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      // The preview's checks (check=true) of a refused row answer 400/422 by design; the browser logs the status.
-      if (m.text().startsWith('Failed to load resource') && m.location().url.includes('$register-simple-entry')) return;
-      errors.push(`${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    return { page, errors };
-  }
+  // The preview's checks (check=true) of a refused row answer 400/422 by design; the browser logs the status.
+  const open = (options: BrowserContextOptions = CLINIC_PC) =>
+    openPage(
+      browser,
+      { ...options, acceptDownloads: true },
+      (text, url) => text.startsWith('Failed to load resource') && url.includes('$register-simple-entry'),
+    );
   const tokenOf = async (page: Page) =>
     JSON.parse((await inPage<string>(page, "sessionStorage.getItem('tsunagu.tsunagu-clinic.session')")) ?? '{}').accessToken as string;
   const api = async (token: string, path: string, init: { method?: string; body?: Json } = {}) => {
