@@ -6,7 +6,7 @@
  */
 import type { DemoApi, Json } from './api.ts';
 import type { DemoCalendar } from './calendar.ts';
-import { INSTITUTION_SYSTEM, businessId, clinsPatient, uuidOf } from './clins.ts';
+import { INSTITUTION_SYSTEM, businessId, clinsPatient, uuidOf } from '../services/sharing/index.ts';
 import type { Party } from './facilities.ts';
 import { clinsPersonOf } from './history.ts';
 import type { DemoPatient } from './people.ts';

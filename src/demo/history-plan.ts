@@ -5,7 +5,7 @@
  * 脂質異常症, 気管支喘息 …) is sent as the IG prescribes for an uncoded name — 99999999 with the name in code.text —
  * until the official master is imported. 未告知 (not told to the patient) and 未提供 (not shared) flags on one each.
  */
-import type { Department } from './clins.ts';
+import type { Department } from '../services/sharing/index.ts';
 import type { LabTestKey } from './lab-tests.ts';
 
 export type At = 'clinic' | 'hospital';

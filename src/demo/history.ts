@@ -4,7 +4,7 @@
  */
 import type { DemoApi, Json } from './api.ts';
 import type { DemoCalendar } from './calendar.ts';
-import { type ClinsPerson, allergy, businessId, clinsBundle, condition, infectionObservation, labObservation } from './clins.ts';
+import { type ClinsPerson, allergy, businessId, clinsBundle, condition, infectionObservation, labObservation } from '../services/sharing/index.ts';
 import type { Party } from './facilities.ts';
 import { type At, HISTORY, type PatientHistory } from './history-plan.ts';
 import { HBS_ANTIGEN, LAB_TESTS } from './lab-tests.ts';

@@ -3,7 +3,7 @@
  * the 臨床検査項目基本コードセット as the JP-CLINS package's CoreLabo CodeSystem lists it, or for eGFR (not a core
  * item) the general JLAC10 code — the unit and the reference range (基準値) printed on the report.
  */
-import type { LabTest } from './clins.ts';
+import type { LabTest } from '../services/sharing/index.ts';
 
 export const LAB_TESTS = {
   hba1c: {

@@ -8,7 +8,7 @@ import { referralDocument } from '../services/sharing/letters/referral-document.
 import type { DemoApi, Json } from './api.ts';
 import { outParam } from './api.ts';
 import type { DemoCalendar, DemoClock } from './calendar.ts';
-import { businessId, uuidOf } from './clins.ts';
+import { businessId, uuidOf } from '../services/sharing/index.ts';
 import type { Party } from './facilities.ts';
 import { clinsPersonOf } from './history.ts';
 import type { DemoPatient } from './people.ts';

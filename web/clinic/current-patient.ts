@@ -3,7 +3,7 @@
  * sets it; the patient page, letters, prescriptions and records use it). Kept in sessionStorage, so a reload keeps
  * it and closing the tab forgets it; cleared at sign-out with the rest of the session storage.
  */
-import { useSyncExternalStore } from 'react';
+import { sessionValue } from './session-value.ts';
 
 export interface CurrentPatient {
   /** The platform's Patient id. */
@@ -22,47 +22,17 @@ export interface CurrentPatient {
   address?: string;
 }
 
-/** Under the clinic app's session key (auth.ts forgets `<key>.data.*` at sign-out). */
-const KEY = 'tsunagu.tsunagu-clinic.data.patient';
-const listeners = new Set<() => void>();
-let cached: { raw: string | null; value: CurrentPatient | undefined } = { raw: null, value: undefined };
-
-function read(): CurrentPatient | undefined {
-  let raw: string | null = null;
-  try {
-    raw = sessionStorage.getItem(KEY);
-  } catch {
-    return cached.value;
-  }
-  if (raw === cached.raw) return cached.value;
-  let value: CurrentPatient | undefined;
-  try {
-    const parsed = raw ? (JSON.parse(raw) as CurrentPatient) : undefined;
-    value = parsed && typeof parsed.id === 'string' && typeof parsed.name === 'string' ? parsed : undefined;
-  } catch {
-    value = undefined;
-  }
-  cached = { raw, value };
-  return value;
-}
+const current = sessionValue<CurrentPatient | undefined>(
+  'patient',
+  (raw) => {
+    const p = raw as CurrentPatient | undefined;
+    return p && typeof p.id === 'string' && typeof p.name === 'string' ? p : undefined;
+  },
+  undefined,
+);
 
 /** Makes `patient` the current patient (undefined: none). */
-export function setCurrentPatient(patient: CurrentPatient | undefined): void {
-  try {
-    if (patient) sessionStorage.setItem(KEY, JSON.stringify(patient));
-    else sessionStorage.removeItem(KEY);
-  } catch {
-    cached = { raw: null, value: patient };
-  }
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+export const setCurrentPatient = (patient: CurrentPatient | undefined): void => current.set(patient);
 
 /** The current patient, re-rendering when it changes. */
-export function useCurrentPatient(): CurrentPatient | undefined {
-  return useSyncExternalStore(subscribe, read, () => undefined);
-}
+export const useCurrentPatient = (): CurrentPatient | undefined => current.use();

@@ -3,7 +3,7 @@
  * so that sign-out forgets them with the rest of the app's data). A convenience list for the desk, not a record: the
  * platform's audit log is the record.
  */
-import { useSyncExternalStore } from 'react';
+import { sessionValue } from '../session-value.ts';
 import type { ConsentChoices } from './parameters.ts';
 
 export interface ReceptionEntry {
@@ -18,53 +18,25 @@ export interface ReceptionEntry {
   consent?: ConsentChoices;
 }
 
-const KEY = 'tsunagu.tsunagu-clinic.data.reception-log';
 const MAX = 100;
-const listeners = new Set<() => void>();
-let cached: { raw: string | null; value: ReceptionEntry[] } = { raw: null, value: [] };
-
-function read(): ReceptionEntry[] {
-  let raw: string | null = null;
-  try {
-    raw = sessionStorage.getItem(KEY);
-  } catch {
-    return cached.value;
-  }
-  if (raw === cached.raw) return cached.value;
-  let value: ReceptionEntry[] = [];
-  try {
-    const parsed = raw ? (JSON.parse(raw) as unknown) : [];
-    value = Array.isArray(parsed) ? parsed.filter((e): e is ReceptionEntry => typeof e?.patient?.id === 'string' && typeof e?.patient?.name === 'string') : [];
-  } catch {
-    value = [];
-  }
-  cached = { raw, value };
-  return value;
-}
+const isEntry = (e: unknown): e is ReceptionEntry => {
+  const p = (e as ReceptionEntry | undefined)?.patient;
+  return typeof p?.id === 'string' && typeof p?.name === 'string';
+};
+const log = sessionValue<ReceptionEntry[]>('reception-log', (raw) => (Array.isArray(raw) ? raw.filter(isEntry) : undefined), []);
 
 /** Adds a reception (newest first) and updates an earlier entry of the same patient today instead of repeating it. */
 export function logReception(entry: ReceptionEntry): void {
   const list = [
     entry,
-    ...read().filter((e) => !(e.patient.id === entry.patient.id && e.facilityCode === entry.facilityCode && e.at.slice(0, 10) === entry.at.slice(0, 10))),
+    ...log.get().filter((e) => !(e.patient.id === entry.patient.id && e.facilityCode === entry.facilityCode && e.at.slice(0, 10) === entry.at.slice(0, 10))),
   ].slice(0, MAX);
-  const raw = JSON.stringify(list);
-  try {
-    sessionStorage.setItem(KEY, raw);
-  } catch {
-    cached = { raw: null, value: list };
-  }
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  log.set(list);
 }
 
 /** Today's receptions at `facilityCode` in this tab, newest first. */
 export function useReceptionLog(facilityCode: string | undefined, today: string): ReceptionEntry[] {
-  const all = useSyncExternalStore(subscribe, read, () => []);
+  const all = log.use();
   return all.filter((e) => e.facilityCode === facilityCode && japanDay(e.at) === today);
 }
 
