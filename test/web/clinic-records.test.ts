@@ -159,7 +159,7 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`検査・病�
       `sessionStorage.setItem(${JSON.stringify(PATIENT_KEY)}, ${JSON.stringify(JSON.stringify({ id: takahashi.patientId, name: takahashi.name, birthDate: takahashi.birthDate }))})`,
     );
     await page.reload();
-    await page.getByText(`診察中の患者: ${takahashi.name}`).waitFor();
+    await page.getByText(`診察中の患者：${takahashi.name}`).waitFor();
 
     // A name the master does not have: said so, with the way to add it uncoded; a result that is no number: said so.
     await page.getByLabel('病名（一部でも可）').fill('睡眠時無呼吸');
@@ -280,7 +280,7 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`検査・病�
       `sessionStorage.setItem(${JSON.stringify(PATIENT_KEY)}, ${JSON.stringify(JSON.stringify({ id: takahashi.patientId, name: takahashi.name }))})`,
     );
     await page.reload();
-    await page.getByText(`診察中の患者: ${takahashi.name}`).waitFor();
+    await page.getByText(`診察中の患者：${takahashi.name}`).waitFor();
     expect(await overflowsSideways(page)).toBe(false);
     await page.getByLabel('結果ファイル（CSV）').setInputFiles({
       name: 'x.csv',

@@ -6,6 +6,7 @@
  * holds them. API: $search-drugs, $usage-codes, $signing-credential, $enrol-signing-credential, $check-prescription,
  * $issue-prescription, $prescription-status, $cancel-prescription (src/services/eprescription).
  */
+import { PatientLine } from '../PatientLine.tsx';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { ScreenProps } from '../../shared/screens.ts';
 import { ErrorMessage, StatusMessage } from '../../shared/messages.tsx';
@@ -285,10 +286,8 @@ function PrescribeFor({ patient }: { patient: CurrentPatient }) {
     <>
       <section className="card prescriptions-patient" aria-label={t({ ja: '処方する患者', en: 'Patient' })}>
         <p>
-          {t({ ja: '患者: ', en: 'Patient: ' })}
-          <strong className="prescriptions-patient-name">{patient.name}</strong>
-          {patient.kana && <span className="note">（{patient.kana}）</span>}
-          {patient.birthDate && <span className="note"> {t({ ja: `生年月日 ${patient.birthDate}`, en: `born ${patient.birthDate}` })}</span>}
+          {t({ ja: '患者：', en: 'Patient: ' })}
+          <PatientLine patient={patient} nameClass="prescriptions-patient-name" />
         </p>
       </section>
       {loadError !== undefined && <ErrorMessage error={loadError} onRetry={() => void load()} />}

@@ -3,6 +3,7 @@
  * lab's result file (CSV) for any patients — registered to the EHR sharing service like an EHR's
  * ($register-simple-entry). The result names what was registered.
  */
+import { PatientLine } from '../PatientLine.tsx';
 import { useId, useState } from 'react';
 import { useI18n } from '../../shared/i18n.tsx';
 import { StatusMessage } from '../../shared/messages.tsx';
@@ -21,7 +22,6 @@ const T = {
   department: { ja: '診療科', en: 'Department' },
   handTitle: { ja: '手で入力する', en: 'Enter by hand' },
   patient: { ja: '診察中の患者', en: 'Current patient' },
-  born: { ja: '生年月日', en: 'born' },
   noPatient: { ja: '診察中の患者が選ばれていません。受付で患者を選んでから入力してください。', en: 'No current patient: choose one at reception first.' },
   toReception: { ja: '受付へ', en: 'Go to reception' },
   csvTitle: { ja: '外注検査の結果ファイルを取り込む', en: 'Import an outsourced lab’s result file' },
@@ -41,7 +41,7 @@ interface Done {
 }
 
 export function RecordsScreen(_props: ScreenProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const id = useId();
   const patient = useCurrentPatient();
   const [department, setDepartment] = useState('01');
@@ -72,9 +72,9 @@ export function RecordsScreen(_props: ScreenProps) {
         {patient ? (
           <>
             <p className="records-patient">
-              {t(T.patient)}: <strong>{patient.name}</strong>
-              {patient.kana ? `（${patient.kana}）` : ''}
-              {patient.birthDate ? ` ${t(T.born)} ${patient.birthDate}` : ''}
+              {t(T.patient)}
+              {lang === 'ja' ? '：' : ': '}
+              <PatientLine patient={patient} />
             </p>
             <StatusMessage>
               {done && (
