@@ -8,7 +8,7 @@
 import { FACILITY_KIND_NAMES, FACILITY_KINDS, Facilities, type FacilityKind } from '../../src/platform/auth/facilities.ts';
 import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { closePlatform } from '../../src/platform/platform.ts';
-import { openLocalPlatform, parse } from '../common.ts';
+import { openLocalPlatform, subcommand } from '../common.ts';
 
 const KINDS = FACILITY_KINDS.map((k) => `${FACILITY_KIND_NAMES[k].ja}(${k})`).join(' ');
 
@@ -30,30 +30,20 @@ const kindOf = (raw: string | undefined): FacilityKind | undefined => {
 };
 
 export async function facilityCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    console.log(USAGE);
-    return sub ? 0 : 2;
-  }
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(
-      rest,
-      {
-        code: { type: 'string' },
-        name: { type: 'string' },
-        kind: { type: 'string' },
-        kana: { type: 'string' },
-        prefecture: { type: 'string' },
-        address: { type: 'string' },
-      },
-      USAGE,
-      true,
-    );
-  } catch (e) {
-    return fail('引数が正しくありません', `${(e as Error).message}\n${USAGE}`);
-  }
-  if (!args) return 0;
+  const parsed = subcommand(
+    argv,
+    {
+      code: { type: 'string' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      kana: { type: 'string' },
+      prefecture: { type: 'string' },
+      address: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { sub, args } = parsed;
   const v = args.values as Record<string, string | undefined>;
   const kind = kindOf(v.kind);
   if (!kind) return fail(`種別 ${v.kind} は不明です（${KINDS}）`, `unknown kind ${v.kind}; one of ${FACILITY_KINDS.join(', ')}`);

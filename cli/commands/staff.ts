@@ -8,7 +8,7 @@
  */
 import { STAFF_ROLES, StaffAccounts, StaffInputError, staffRoleOf } from '../../src/platform/auth/staff/index.ts';
 import { closePlatform } from '../../src/platform/platform.ts';
-import { openLocalPlatform, parse } from '../common.ts';
+import { openLocalPlatform, subcommand } from '../common.ts';
 
 const ROLES = Object.entries(STAFF_ROLES)
   .map(([k, r]) => `${r.ja}(${k})`)
@@ -28,31 +28,21 @@ const fail = (ja: string, en: string) => {
 };
 
 export async function staffCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === '--help' || sub === '-h') {
-    console.log(USAGE);
-    return sub ? 0 : 2;
-  }
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(
-      rest,
-      {
-        facility: { type: 'string' },
-        pharmacy: { type: 'boolean' },
-        login: { type: 'string' },
-        name: { type: 'string' },
-        role: { type: 'string' },
-        password: { type: 'string' },
-        off: { type: 'boolean' },
-      },
-      USAGE,
-      true,
-    );
-  } catch (e) {
-    return fail('引数が正しくありません', `${(e as Error).message}\n${USAGE}`);
-  }
-  if (!args) return 0;
+  const parsed = subcommand(
+    argv,
+    {
+      facility: { type: 'string' },
+      pharmacy: { type: 'boolean' },
+      login: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      off: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { sub, args } = parsed;
   const v = args.values as Record<string, string | boolean | undefined>;
   const password = (v.password as string | undefined) ?? process.env.TSUNAGU_STAFF_PASSWORD;
   const p = await openLocalPlatform(v['data-dir'] as string | undefined);
