@@ -15,7 +15,7 @@ import { FacilityPicker } from './FacilityPicker.tsx';
 import { dateText, dateTimeText, japanNow, letterModel } from './letter-model.ts';
 import { LetterView } from './LetterView.tsx';
 import { sentPatientNames } from './Sent.tsx';
-import { useFacilityNames } from './use-facility-names.ts';
+import { useFacilityNames } from '../facility-names.ts';
 
 const T = {
   heading: { ja: '紹介状の作成', en: 'Write a referral letter' },
@@ -262,7 +262,7 @@ export function Compose({ session, onShowSent }: { session: Session; onShowSent:
 
   const facilityCodes = useMemo(() => [...(loaded?.labs ?? []), ...(loaded?.diagnoses ?? [])].map((x) => x.facility).filter((c): c is string => !!c), [loaded]);
   const facilityNames = useFacilityNames(facilityCodes);
-  const sourceName = (code?: string) => (!code ? '' : code === session.user.facilityCode ? t(T.own) : (facilityNames[code] ?? code));
+  const sourceName = (code?: string) => (!code ? '' : code === session.user.facilityCode ? t(T.own) : (facilityNames.get(code) ?? code));
 
   if (!patient) return <NoPatient />;
 
@@ -314,7 +314,7 @@ export function Compose({ session, onShowSent }: { session: Session; onShowSent:
       remarks,
       date,
       stamp,
-      facilityNames: Object.fromEntries(Object.entries(facilityNames).map(([k, v]) => [k, k === session.user.facilityCode ? session.user.facilityName : v])),
+      facilityNames: Object.fromEntries(facilityCodes.map((k) => [k, k === session.user.facilityCode ? session.user.facilityName : facilityNames.get(k)])),
     });
   };
 

@@ -6,10 +6,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../shared/i18n.tsx';
 import { ErrorMessage, StatusMessage } from '../../shared/messages.tsx';
-import { acknowledge, facilityName, inbox, type LetterState, type LetterSummary, type Retrieved, retrieve } from './api.ts';
+import { acknowledge, inbox, type LetterState, type LetterSummary, type Retrieved, retrieve } from './api.ts';
 import { dateTimeText, type LetterModel, letterModel } from './letter-model.ts';
 import { LetterView } from './LetterView.tsx';
-import { useFacilityNames } from './use-facility-names.ts';
+import { facilityName, useFacilityNames } from '../facility-names.ts';
 
 const T = {
   heading: { ja: '受信した紹介状', en: 'Letters received' },
@@ -64,7 +64,7 @@ function Reader({ letter, onBack, onChanged }: { letter: LetterSummary; onBack: 
   const [busy, setBusy] = useState(false);
   const [acked, setAcked] = useState<string | undefined>();
   const heading = useRef<HTMLHeadingElement>(null);
-  const senderName = useFacilityNames([letter.sender])[letter.sender];
+  const senderName = useFacilityNames([letter.sender]).get(letter.sender);
 
   const load = useCallback(() => {
     setError(undefined);
@@ -219,7 +219,7 @@ export function Inbox() {
       {list && list.length > 0 && (
         <ul className="letters-list">
           {list.map((l) => {
-            const sender = names[l.sender] ?? l.sender;
+            const sender = names.get(l.sender) ?? l.sender;
             const patient = openedNames.get(l.id);
             return (
               <li key={l.id} className={`letters-item${l.state === 'sent' ? ' letters-unread' : ''}`}>

@@ -5,7 +5,7 @@ import { ErrorMessage, StatusMessage } from '../../shared/messages.tsx';
 import { type LetterSummary, sentLetters } from './api.ts';
 import { STATE_TEXT } from './Inbox.tsx';
 import { dateTimeText } from './letter-model.ts';
-import { useFacilityNames } from './use-facility-names.ts';
+import { useFacilityNames } from '../facility-names.ts';
 
 const T = {
   heading: { ja: '送信した紹介状', en: 'Letters sent' },
@@ -80,7 +80,7 @@ export function Sent() {
                 <tr key={l.id}>
                   <td>{dateTimeText(l.sentAt, lang)}</td>
                   <td>
-                    {names[l.addressee] ?? l.addressee}
+                    {names.get(l.addressee) ?? l.addressee}
                     <br />
                     <span className="mono letters-muted">{l.addressee}</span>
                   </td>

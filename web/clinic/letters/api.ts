@@ -107,25 +107,6 @@ export async function searchFacilities(q: string, signal?: AbortSignal): Promise
   return json(`/directory/facilities?${params}`, { signal });
 }
 
-const names = new Map<string, Promise<string | undefined>>();
-
-/** A facility's name by its 医療機関コード (the directory; undefined when not there), remembered for the page. */
-export function facilityName(code: string): Promise<string | undefined> {
-  let found = names.get(code);
-  if (!found) {
-    found = json<{ facilities: DirectoryFacility[] }>(
-      `/directory/facilities?${new URLSearchParams({ q: code, kind: 'facility,pharmacy,checkup', limit: '5' })}`,
-    )
-      .then((r) => r.facilities.find((f) => f.code === code)?.name)
-      .catch(() => {
-        names.delete(code);
-        return undefined;
-      });
-    names.set(code, found);
-  }
-  return found;
-}
-
 // ---------------- the patient's registered data ----------------
 
 export interface ClinicalInformation {

@@ -7,7 +7,7 @@ import { fhir } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import type { Text } from '../../shared/text.ts';
 import { type ClinicalView, facilityCodes, ofKind } from './clinical.ts';
-import { useFacilityNames } from './facility-names.ts';
+import { useFacilityNames } from '../facility-names.ts';
 import { showDay } from './format.ts';
 import { type Read, useRead } from './load.ts';
 import { ePrescriptionRows, type MedicationRow, receiptRows, STATE_NAMES } from './medication.ts';

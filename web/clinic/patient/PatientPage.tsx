@@ -14,7 +14,7 @@ import { CheckupSection } from './CheckupSection.tsx';
 import { checkupSeries } from './checkups.ts';
 import { type ClinicalView, clinicalView, facilityCodes, GROUP_OF, type ItemKind, latestLabs, ofKind, withheldGroups } from './clinical.ts';
 import { EligibilitySection } from './EligibilitySection.tsx';
-import { useFacilityNames } from './facility-names.ts';
+import { useFacilityNames } from '../facility-names.ts';
 import { LabTrends } from './LabTrends.tsx';
 import { useRead } from './load.ts';
 import { MedicationSection } from './MedicationSection.tsx';

@@ -1,10 +1,10 @@
 /**
- * 医療機関名: the items of the 6 information name their source facility by 医療機関コード only; the facility directory
+ * 医療機関名: the 6 information, letters and prescriptions name facilities by 医療機関コード only; the facility directory
  * (`GET /directory/facilities?q=<code>`, src/platform/http/directory-routes.ts) gives its name. Looked up once per code
  * per page load; a code the directory does not know stays a code (医療機関コード 1310200124).
  */
 import { useEffect, useState } from 'react';
-import { json } from '../../shared/api.ts';
+import { json } from '../shared/api.ts';
 
 interface DirectoryAnswer {
   facilities?: { code?: string; name?: string }[];
