@@ -5,6 +5,7 @@
  * — so the doctor's PC sees what the desk's PC received. Another facility's receptions never come back. Pure: the
  * answer's Parameters in, records out.
  */
+import { type EligibilitySummary, type Param, param, paramValue, params, summaryOf } from '../reception/parameters.ts';
 
 /** The patient as the reception answered them (the shape of the app's CurrentPatient, kept here so this stays DOM-free). */
 export interface ReceivedPatient {
@@ -15,20 +16,8 @@ export interface ReceivedPatient {
   gender?: string;
 }
 
-export interface ReceptionEligibility {
-  insurerNumber?: string;
-  symbol?: string;
-  number?: string;
-  branch?: string;
-  relationship?: string;
-  acquiredOn?: string;
-  lostOn?: string;
-  copayRatio?: number;
-  limitCategory?: { code?: string; display?: string };
-  elderlyCopayRatio?: number;
-  specificDiseases?: { code?: string; display?: string; monthlyLimitYen?: number }[];
-  publicExpenses?: { payer?: string; recipient?: string; validFrom?: string; validTo?: string }[];
-}
+/** The eligibility a reception was answered (the reception screen's reading of the same parts). */
+export type ReceptionEligibility = EligibilitySummary;
 
 export interface ReceptionRecord {
   /** ISO instant of the reception. */
@@ -50,66 +39,21 @@ export interface HistoryPage {
   next?: string;
 }
 
-interface Param {
-  name?: unknown;
-  part?: unknown;
-  [key: string]: unknown;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const listOf = (v: unknown): Param[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-const value = (p: Param | undefined): unknown => {
-  if (!p) return undefined;
-  const key = Object.keys(p).find((k) => k.startsWith('value'));
-  return key ? p[key] : undefined;
-};
-const one = (list: Param[], name: string) => list.find((p) => p.name === name);
-const all = (list: Param[], name: string) => list.filter((p) => p.name === name);
+/** Parameters (or parts) of an untrusted answer: objects with a string name only. */
+const listOf = (v: unknown): Param[] => (Array.isArray(v) ? v.filter((p): p is Param => isRecord(p) && typeof p.name === 'string') : []);
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
-const s = (list: Param[], name: string) => str(value(one(list, name)));
-
-function coding(v: unknown): { code?: string; display?: string } | undefined {
-  if (!isRecord(v)) return undefined;
-  const c = { code: str(v.code), display: str(v.display) };
-  return c.code || c.display ? c : undefined;
-}
-
-function eligibilityOf(parts: Param[]): ReceptionEligibility {
-  return {
-    insurerNumber: s(parts, 'insurerNumber'),
-    symbol: s(parts, 'symbol'),
-    number: s(parts, 'number'),
-    branch: s(parts, 'branch'),
-    relationship: s(parts, 'relationship'),
-    acquiredOn: s(parts, 'acquiredOn'),
-    lostOn: s(parts, 'lostOn'),
-    copayRatio: num(value(one(parts, 'copayRatio'))),
-    limitCategory: coding(value(one(parts, 'limitCategory'))),
-    elderlyCopayRatio: num(value(one(parts, 'elderlyCopayRatio'))),
-    specificDiseases: all(parts, 'specificDisease').map((d) => {
-      const dp = listOf(d.part);
-      const disease = coding(value(one(dp, 'disease')));
-      const money = value(one(dp, 'monthlyLimit'));
-      return { code: disease?.code, display: disease?.display, monthlyLimitYen: isRecord(money) ? num(money.value) : undefined };
-    }),
-    publicExpenses: all(parts, 'publicExpense').map((p) => {
-      const pp = listOf(p.part);
-      const payer = value(one(pp, 'payer'));
-      return { payer: isRecord(payer) ? str(payer.value) : undefined, recipient: s(pp, 'recipient'), validTo: s(pp, 'validTo') };
-    }),
-  };
-}
+const s = (list: Param[], name: string) => str(paramValue(param(list, name)));
 
 function receptionOf(parts: Param[]): ReceptionRecord | undefined {
   const at = s(parts, 'received');
-  const ref = value(one(parts, 'patient'));
+  const ref = paramValue(param(parts, 'patient'));
   const id = isRecord(ref) && typeof ref.reference === 'string' ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref.reference)?.[1] : undefined;
   const name = s(parts, 'name');
   if (!at || !id || !name) return undefined;
-  const eligibility = one(parts, 'eligibility');
-  const consent = one(parts, 'consent');
+  const eligibility = param(parts, 'eligibility');
+  const consent = param(parts, 'consent');
   const cp = listOf(consent?.part);
   return {
     at,
@@ -122,10 +66,14 @@ function receptionOf(parts: Param[]): ReceptionRecord | undefined {
       ...(s(parts, 'gender') ? { gender: s(parts, 'gender') } : {}),
     },
     method: s(parts, 'method'),
-    eligibility: eligibility ? eligibilityOf(listOf(eligibility.part)) : undefined,
+    eligibility: eligibility ? summaryOf(listOf(eligibility.part)) : undefined,
     insurer: s(parts, 'insurerName'),
     consent: consent
-      ? { medication: bool(value(one(cp, 'medication'))), surgery: bool(value(one(cp, 'surgery'))), checkup: bool(value(one(cp, 'checkup'))) }
+      ? {
+          medication: bool(paramValue(param(cp, 'medication'))),
+          surgery: bool(paramValue(param(cp, 'surgery'))),
+          checkup: bool(paramValue(param(cp, 'checkup'))),
+        }
       : undefined,
   };
 }
@@ -133,7 +81,7 @@ function receptionOf(parts: Param[]): ReceptionRecord | undefined {
 /** Reads a `$reception-history` answer (anything unreadable is left out). */
 export function readHistory(body: unknown): HistoryPage {
   const list = isRecord(body) && body.resourceType === 'Parameters' ? listOf(body.parameter) : [];
-  const receptions = all(list, 'reception')
+  const receptions = params(list, 'reception')
     .map((r) => receptionOf(listOf(r.part)))
     .filter((r): r is ReceptionRecord => r !== undefined);
   const next = s(list, 'next');

@@ -146,7 +146,8 @@ interface Extension {
   [key: string]: unknown;
 }
 
-function summaryOf(parts: readonly Param[]): EligibilitySummary {
+/** The `eligibility` parts of an answer ($verify-card, $verify-insurance, $reception-history). */
+export function summaryOf(parts: readonly Param[]): EligibilitySummary {
   const s = (name: string) => str(paramValue(param(parts, name)));
   const n = (name: string) => {
     const v = paramValue(param(parts, name));
