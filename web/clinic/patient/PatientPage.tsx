@@ -4,6 +4,8 @@
  * 未告知 diagnoses carry a warning; groups the server withheld (no consent here …) are said in its own words.
  * A 事務 sees 資格 only (the platform refuses them the clinical views).
  */
+import { japanToday } from '../../shared/japan-time.ts';
+import { ageOn } from '../reception/labels.ts';
 import { type ReactNode, useMemo, useState } from 'react';
 import { fhir } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
@@ -77,13 +79,6 @@ const GENDER: Record<string, Text> = {
   unknown: { ja: '不明', en: 'unknown' },
 };
 
-function ageOf(birthDate: string | undefined): number | undefined {
-  if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return undefined;
-  const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
-}
-
 const SECTIONS = [
   ['patient-eligibility', T.eligibility],
   ['patient-diagnoses', T.diagnoses],
@@ -142,7 +137,7 @@ export function PatientPage({ patient, session, onOther }: { patient: CurrentPat
       ),
     [view, checkups],
   );
-  const age = ageOf(patient.birthDate);
+  const age = ageOn(patient.birthDate, japanToday());
   const reload = () => setRound((r) => r + 1);
 
   const withheld = view.status === 'ok' ? withheldGroups(view.data) : new Set<string>();

@@ -3,6 +3,7 @@
  * the reference range (基準値) shaded, each value written beside its point. The chart is a picture for the eye
  * (aria-hidden): the table beside it (LabTrends.tsx) carries the same values for everyone.
  */
+import { japanDay } from '../../shared/japan-time.ts';
 import { useEffect, useRef, useState } from 'react';
 import type uPlotType from 'uplot';
 import { useI18n } from '../../shared/i18n.tsx';
@@ -28,7 +29,7 @@ const INK = '#1a1a1a';
 const GRID = '#d5dbe1';
 
 const seconds = (day: string) => Date.parse(`${day}T00:00:00+09:00`) / 1000;
-const dayOf = (s: number) => new Date(s * 1000 + 9 * 3600_000).toISOString().slice(0, 10);
+const dayOf = (s: number) => japanDay(s * 1000);
 
 function options(u: UPlot, trend: Trend, width: number, height: number): uPlotType.Options {
   const values = trend.points.map((p) => p.value);

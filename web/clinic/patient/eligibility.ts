@@ -129,7 +129,4 @@ export const RELATIONSHIP_NAMES: Record<string, { ja: string; en: string }> = {
 };
 
 /** Today in Japan (YYYY-MM-DD). */
-export const japanToday = (now = Date.now()) => new Date(now + 9 * 3600_000).toISOString().slice(0, 10);
-
-/** HH:MM in Japan time of an instant. */
-export const japanTime = (iso: string) => new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(11, 16);
+export { japanTime, japanToday } from '../../shared/japan-time.ts';

@@ -1,4 +1,5 @@
 /** Small pure helpers of the patient page: FHIR values as people read them (dates in Japan time, codings by name). */
+import { japanDay as dayOfInstant } from '../../shared/japan-time.ts';
 
 /** A FHIR resource as the page reads it: loosely typed, every field checked before use. */
 export type Json = Record<string, unknown>;
@@ -12,9 +13,7 @@ export function japanDay(value: unknown): string | undefined {
   const v = stringOf(value);
   if (!v) return undefined;
   if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(v)) return v;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) return undefined;
-  return new Date(t + 9 * 3600_000).toISOString().slice(0, 10);
+  return dayOfInstant(v) || undefined;
 }
 
 /** 2026/11/17 (both languages: the form clinic staff read on reports); 2026/11 or 2026 for partial dates. */

@@ -2,6 +2,7 @@
  * The e-prescription service's operations the 処方 screen calls (src/services/eprescription: specs.ts,
  * remote-signing/operations.ts), and the FHIR Parameters they answer, read into plain objects.
  */
+import { japanToday } from '../../shared/japan-time.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { fhir } from '../../shared/api.ts';
 
@@ -265,7 +266,7 @@ export function issueTexts(e: unknown): { ja: string; en: string }[] {
 }
 
 /** Today in Japan, YYYY-MM-DD. */
-export const japanToday = (): string => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+export { japanToday };
 
 /** Whole days from `date` to today (Japan calendar). */
 export function daysAgo(date: string): number {

@@ -3,6 +3,7 @@
  * so that sign-out forgets them with the rest of the app's data). A convenience list for the desk, not a record: the
  * platform's audit log is the record.
  */
+import { japanDay } from '../../shared/japan-time.ts';
 import { sessionValue } from '../session-value.ts';
 import type { ConsentChoices } from './parameters.ts';
 
@@ -40,8 +41,4 @@ export function useReceptionLog(facilityCode: string | undefined, today: string)
   return all.filter((e) => e.facilityCode === facilityCode && japanDay(e.at) === today);
 }
 
-/** The Japan-time day of an instant. */
-export function japanDay(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? '' : new Date(t + 9 * 3600_000).toISOString().slice(0, 10);
-}
+export { japanDay } from '../../shared/japan-time.ts';

@@ -121,7 +121,4 @@ export function checkInsuranceForm(form: InsuranceForm, today: string): Insuranc
   };
 }
 
-/** Today in Japan (YYYY-MM-DD), the day the service decides eligibility for. */
-export function japanToday(now = new Date()): string {
-  return new Date(now.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
-}
+export { japanToday } from '../../shared/japan-time.ts';

@@ -136,4 +136,4 @@ export const DEPARTMENTS: { code: string; name: string }[] = [
 ];
 
 /** Today in Japan, YYYY-MM-DD. */
-export const todayInJapan = (): string => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+export { japanToday as todayInJapan } from '../../shared/japan-time.ts';
