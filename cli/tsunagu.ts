@@ -16,6 +16,7 @@ const USAGE = `tsunagu <command> [options]
   migrate               apply database migrations
   facility              the facility directory: add, list, disable, enable (医療機関・薬局・保険者・健診機関)
   staff                 staff accounts of facilities and pharmacies (add, list, unlock, disable, password, TOTP)
+  proxy                 代理人: who may use the patient portal for another person (add, list, end)
   client register       register a system client (facility, pharmacy, insurer, …)
   client assertion      sign a client assertion JWT (to call /auth/token by hand)
   client disable|enable|delete  stop, restore or end a client's access (its tokens stop within 5 s)
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   card: cardCommand,
   staff: staffCommand,
   facility: async (argv) => (await import('./commands/facility.ts')).facilityCommand(argv),
+  proxy: async (argv) => (await import('./commands/proxy.ts')).proxyCommand(argv),
   eprescription: eprescriptionCommand,
   demo: async (argv) => (await import('./commands/demo.ts')).demoCommand(argv),
 };

@@ -26,6 +26,7 @@ import { registerHistory } from './history.ts';
 import { sendReferral } from './letters.ts';
 import { registerPrescriptions, type PrescriptionsSeeded } from './prescriptions.ts';
 import { DEMO_PROFILES } from './packages.ts';
+import { registerProxies } from './proxies.ts';
 import { receiveWithConsent } from './reception.ts';
 import { addStaff } from './staff.ts';
 import { type DemoWorld, readDemoWorld, writeDemoWorld } from './sign-ins.ts';
@@ -78,6 +79,8 @@ export async function seedDemoWorld(t: Tsunagu, opts: SeedOptions = {}): Promise
   const signIns = await addStaff(t, parties, log);
   step('患者（資格情報とマイナンバーカード）', 'patients (eligibility and My Number cards)');
   const patients = await registerPatients(api, parties, cal, await demoCardAuthority(paths), paths, log);
+  step('代理人', 'proxies');
+  const proxies = await registerProxies(t.platform.proxies, patients, log);
   step('本日の受付と閲覧同意', "today's reception and consents");
   await receiveWithConsent(api, parties.clinic, patients, cal, log);
 
@@ -114,6 +117,7 @@ export async function seedDemoWorld(t: Tsunagu, opts: SeedOptions = {}): Promise
     signIns,
     ...(prescriptions ? { credentials: prescriptions.credentials, openPrescriptions: prescriptions.open } : {}),
     ...(letter ? { letters: [letter] } : {}),
+    proxies,
     ...(skipped.length ? { skipped } : {}),
     patients: patients.map((p) => ({
       key: p.key,

@@ -37,6 +37,8 @@ export interface DemoWorld {
   credentials?: { facilityCode: string; login: string; path: string }[];
   /** Prescriptions registered today and not yet dispensed (処方箋ID, 引換番号). */
   openPrescriptions?: { patient: string; prescription: string; exchangeNumber: string }[];
+  /** 代理人: `proxy` (a patient key) may use the portal for `for` (another patient key). */
+  proxies?: { proxy: string; for: string; relation: string }[];
   /** Letters waiting in the clinic's inbox (ids for $retrieve-referral). */
   letters?: string[];
   /** Parts left out (e.g. an IG package missing), in Japanese and English. */

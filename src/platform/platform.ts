@@ -26,6 +26,7 @@ import { Subscriptions, subscriptionSettings } from './subscriptions/index.ts';
 import { Facilities } from './auth/facilities.ts';
 import { SignInMethods } from './auth/app-launch/patient-sign-in.ts';
 import { StaffAccounts } from './auth/staff/index.ts';
+import { PatientProxies } from './auth/proxies/patient-proxies.ts';
 
 export interface PlatformParts {
   config: PlatformConfig;
@@ -56,6 +57,8 @@ export interface PlatformParts {
   facilities: Facilities;
   /** Staff accounts of facilities and pharmacies (who signs in to the apps, in which role). */
   staff: StaffAccounts;
+  /** 代理人: who may use a patient app for another person (a parent for a child). */
+  proxies: PatientProxies;
   /** Sign-in methods services provide to the authorization server (the patient's card). */
   signIn: SignInMethods;
 }
@@ -121,6 +124,7 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
     subscriptions,
     facilities: new Facilities(db),
     staff: new StaffAccounts(db),
+    proxies: new PatientProxies(db),
     signIn: new SignInMethods(),
   };
 }

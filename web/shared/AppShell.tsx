@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { ProxySwitcher } from './ProxySwitcher.tsx';
 import { LanguageToggle, useI18n, useTitle } from './i18n.tsx';
 import type { Session } from './pkce.ts';
 import type { Screen } from './screens.ts';
@@ -21,6 +22,7 @@ const T = {
 /** 山田 太郎（医師） / 山田 太郎 (doctor). */
 export function personLabel(session: Session, lang: 'ja' | 'en'): string {
   const u = session.user;
+  if (u.actingFor) return lang === 'en' ? `${u.name} (proxy of ${u.actingFor.name})` : `${u.name}（${u.actingFor.name} さんの代理）`;
   const role = lang === 'en' ? (u.roleNameEn ?? u.roleName) : u.roleName;
   if (!role) return u.name;
   return lang === 'en' ? `${u.name} (${role})` : `${u.name}（${role}）`;
@@ -68,6 +70,7 @@ export function AppShell({ appName, session, screens }: { appName: Text; session
         </ul>
       </nav>
       <main className="page" id="main">
+        <ProxySwitcher session={session} />
         {active ? (
           <>
             <h1>{t(active.title)}</h1>

@@ -292,6 +292,23 @@ export class SmartAuth implements TokenSource {
     return true;
   }
 
+  /**
+   * 代理人: the session goes on about another person the signed-in patient is registered for (their own id: back to
+   * themselves). Throws the server's reason when refused; the session is then unchanged.
+   */
+  async actFor(patientId: string): Promise<void> {
+    const s = this.session;
+    if (!s?.refreshToken) throw new Error('not signed in');
+    const endpoints = await this.discover();
+    const res = await postForm(endpoints.token, refreshBody({ refreshToken: s.refreshToken, clientId: this.options.clientId, patient: patientId }));
+    const body = (await bodyOf(res)) as TokenResponse & { error_description?: string };
+    if (!res.ok) throw new Error(body.error_description ?? `HTTP ${res.status}`);
+    this.forgetAppData();
+    const session = sessionOf(body);
+    this.keep(session);
+    this.set({ status: 'signed-in', session });
+  }
+
   /** What the app kept for the signed-in person under `<key>.data.` (e.g. the current patient): gone with the sign-in. */
   private forgetAppData(): void {
     const s = storage();

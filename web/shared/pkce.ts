@@ -29,6 +29,18 @@ export interface SignedInUser {
   facilityCode?: string;
   facilityName?: string;
   patientId?: string;
+  /** 代理人: the people this patient may act for, and the one they act for now (the token's patient). */
+  proxies?: ProxyOf[];
+  actingFor?: { patientId: string; name: string; relation: string };
+}
+
+/** A person the signed-in patient is registered to act for (代理人). */
+export interface ProxyOf {
+  patientId: string;
+  name: string;
+  relation: string;
+  /** 親権者, 後見人, 任意代理人. */
+  relationName: string;
 }
 
 /** What an app keeps of a sign-in (sessionStorage). */
@@ -112,8 +124,13 @@ export function codeExchangeBody(p: { code: string; redirectUri: string; clientI
   return new URLSearchParams({ grant_type: 'authorization_code', code: p.code, redirect_uri: p.redirectUri, client_id: p.clientId, code_verifier: p.verifier });
 }
 
-export function refreshBody(p: { refreshToken: string; clientId: string }): URLSearchParams {
-  return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: p.refreshToken, client_id: p.clientId });
+export function refreshBody(p: { refreshToken: string; clientId: string; patient?: string }): URLSearchParams {
+  return new URLSearchParams({
+    grant_type: 'refresh_token',
+    refresh_token: p.refreshToken,
+    client_id: p.clientId,
+    ...(p.patient ? { patient: p.patient } : {}),
+  });
 }
 
 export function sessionOf(t: TokenResponse, now = Date.now()): Session {

@@ -12,6 +12,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { ASSERTION_TYPE, OAuthError, verifyClientAssertion } from '../auth/client-assertion.ts';
 import type { PlatformKey } from '../auth/platform-keys.ts';
+import type { PatientProxies } from '../auth/proxies/patient-proxies.ts';
 import { JWKS_PATH, smartConfiguration, TOKEN_PATH } from '../auth/smart-configuration.ts';
 import { serverOrigins } from '../auth/token-audience.ts';
 import { grantScopes } from '../auth/token-scopes.ts';
@@ -24,6 +25,8 @@ export interface AuthRouteDeps extends Omit<AuthorizeDeps, 'origins'> {
   db: Database;
   tokens: AccessTokens;
   key: PlatformKey;
+  /** 代理人 registrations (a patient app acting for another person). */
+  proxies: PatientProxies;
   /** Public URL of the server (TSUNAGU_PUBLIC_URL, e.g. https://tsunagu.example.jp): then the only origin. */
   publicUrl?: string;
   /** The configured port: the origin of in-process requests when the server does not listen. */
@@ -48,6 +51,7 @@ const PARAMETERS = [
   'redirect_uri',
   'code_verifier',
   'refresh_token',
+  'patient',
 ] as const;
 type TokenRequest = Partial<Record<(typeof PARAMETERS)[number], string>>;
 

@@ -76,6 +76,7 @@ export async function buildServer(platform: PlatformParts, extras: ServerExtras 
     port: config.port,
     staff: platform.staff,
     facilities: platform.facilities,
+    proxies: platform.proxies,
     methods: platform.signIn,
     audit: platform.readAudit,
   });

@@ -11,6 +11,7 @@ import { consents } from './migrations/010-consents.ts';
 import { subscriptions } from './migrations/011-subscriptions.ts';
 import { staffAccounts } from './migrations/012-staff-accounts.ts';
 import { appLaunch } from './migrations/013-app-launch.ts';
+import { patientProxies } from './migrations/014-patient-proxies.ts';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ const platformMigrations: Migration[] = [
   { version: 11, name: 'subscriptions', sql: subscriptions },
   { version: 12, name: 'staff-accounts', sql: staffAccounts },
   { version: 13, name: 'app-launch', sql: appLaunch },
+  { version: 14, name: 'patient-proxies', sql: patientProxies },
 ];
 const registered: Migration[] = [...platformMigrations];
 

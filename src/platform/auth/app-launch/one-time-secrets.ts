@@ -69,6 +69,14 @@ export async function issueRefreshToken(db: Queryable, grant: UserGrant): Promis
   return token;
 }
 
+/** The grant a live refresh token carries, without using it (undefined when unknown, used or expired). */
+export async function peekRefreshGrant(db: Queryable, token: string): Promise<UserGrant | undefined> {
+  const res = await db.query<{ grant_data: string }>('SELECT grant_data FROM refresh_tokens WHERE token_hash = $1 AND NOT used AND expires_at > now()', [
+    hashOf(token),
+  ]);
+  return res.rows[0] ? (JSON.parse(res.rows[0].grant_data) as UserGrant) : undefined;
+}
+
 type RefreshRow = { client_id: string; grant_data: string; expired: boolean; was_used: boolean };
 
 /**
@@ -94,6 +102,11 @@ export async function rotateRefreshToken(db: Database, token: string): Promise<R
     return { ok: false, reason: 'reused' };
   }
   return outcome;
+}
+
+/** Retires one refresh token that was never handed out (its session goes on with another). */
+export async function retireRefreshToken(db: Queryable, token: string): Promise<void> {
+  await db.query('UPDATE refresh_tokens SET used = true WHERE token_hash = $1', [hashOf(token)]);
 }
 
 /** Ends a session: none of its refresh tokens works again (access tokens run out within their short lifetime). */

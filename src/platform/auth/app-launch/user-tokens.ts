@@ -2,18 +2,25 @@
  * The token endpoint's grants for people (SMART App Launch): `authorization_code` (with the PKCE verifier, the same
  * redirect_uri and the app's client_id) and `refresh_token` (rotated: each use gives the next one). The answer is the
  * SMART token response — access token, scope, id token when `openid` was granted, the patient in context for a patient —
- * and `tsunagu_user`, what the apps show in their header (name, role, facility).
+ * and `tsunagu_user`, what the apps show in their header (name, role, facility; for a patient the people they may act
+ * for as 代理人 and the one they act for now).
+ *
+ * 代理人: a patient app asks to act for another person with the refresh grant and `patient=<Patient id>` (their own
+ * id: back to themselves). It is checked against the registrations (proxies/patient-proxies.ts) before the refresh
+ * token is used, and again on every later refresh, so an ended registration ends the acting within one token's
+ * lifetime. The person acted for is the token's `patient`; the proxy stays its user (`fhirUser`, the access log).
  */
 import { OAuthError } from '../client-assertion.ts';
 import type { AccessTokens } from '../access-tokens.ts';
 import type { Facilities } from '../facilities.ts';
+import { PROXY_RELATIONS, type PatientProxies } from '../proxies/patient-proxies.ts';
 import type { PlatformKey } from '../platform-keys.ts';
 import { parseScopes } from '../scopes.ts';
 import { STAFF_ROLES } from '../staff/index.ts';
 import type { Database } from '../../storage/database.ts';
 import { findAppClient } from './app-clients.ts';
 import { fhirUserOf, issueIdToken } from './id-token.ts';
-import { redeemCode, rotateRefreshToken, issueRefreshToken, type Redeemed } from './one-time-secrets.ts';
+import { issueRefreshToken, peekRefreshGrant, redeemCode, type Redeemed, retireRefreshToken, rotateRefreshToken } from './one-time-secrets.ts';
 import { verifierMatches } from './pkce.ts';
 import type { UserGrant } from './user-grant.ts';
 
@@ -25,6 +32,7 @@ export interface UserTokenDeps {
   tokens: AccessTokens;
   key: PlatformKey;
   facilities: Facilities;
+  proxies: PatientProxies;
 }
 
 export type TokenForm = Record<string, string | undefined>;
@@ -50,6 +58,8 @@ async function tokenResponse(deps: UserTokenDeps, issuer: string, grant: UserGra
   );
   const facility = grant.facilityCode ? await deps.facilities.get(grant.facilityCode) : undefined;
   const role = grant.user.role;
+  const proxies = grant.kind === 'patient' ? await deps.proxies.activeFor(grant.user.id) : [];
+  const actingFor = proxies.find((p) => p.patientId === grant.patientId);
   return {
     access_token: access,
     token_type: 'Bearer',
@@ -67,8 +77,30 @@ async function tokenResponse(deps: UserTokenDeps, issuer: string, grant: UserGra
       ...(role ? { role, roleName: STAFF_ROLES[role].ja, roleNameEn: STAFF_ROLES[role].en } : {}),
       ...(grant.facilityCode ? { facilityCode: grant.facilityCode, facilityName: facility?.name ?? grant.name } : {}),
       ...(grant.patientId ? { patientId: grant.patientId } : {}),
+      ...(grant.kind === 'patient'
+        ? {
+            proxies: proxies.map((p) => ({ patientId: p.patientId, name: p.patientName, relation: p.relation, relationName: PROXY_RELATIONS[p.relation].ja })),
+            ...(actingFor ? { actingFor: { patientId: actingFor.patientId, name: actingFor.patientName, relation: actingFor.relation } } : {}),
+          }
+        : {}),
     },
   };
+}
+
+/**
+ * The person the refreshed tokens are about: the one asked for (`patient`), or the grant's own. A patient's own id
+ * is always allowed; another person only under an active registration of the grant's user as their 代理人.
+ */
+async function contextOf(deps: UserTokenDeps, grant: UserGrant, asked: string | undefined): Promise<string | undefined> {
+  const target = asked ?? grant.patientId;
+  if (asked !== undefined && grant.kind !== 'patient') throw new OAuthError('invalid_request', 'patient may be asked only in a patient’s sign-in');
+  if (grant.kind !== 'patient' || target === grant.user.id) return target;
+  if (!target || !(await deps.proxies.activeBetween(grant.user.id, target)))
+    throw new OAuthError(
+      'invalid_grant',
+      asked !== undefined ? 'you are not registered as a proxy (代理人) of this person' : 'the proxy registration has ended',
+    );
+  return target;
 }
 
 export async function authorizationCodeGrant(deps: UserTokenDeps, issuer: string, form: TokenForm) {
@@ -86,8 +118,15 @@ export async function authorizationCodeGrant(deps: UserTokenDeps, issuer: string
 export async function refreshTokenGrant(deps: UserTokenDeps, issuer: string, form: TokenForm) {
   const app = await activeApp(deps.db, form.client_id);
   if (!form.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is required');
+  // The context is checked before the token is used, so a refused request leaves the session as it was.
+  const live = await peekRefreshGrant(deps.db, form.refresh_token);
+  const patientId = live && live.clientId === app.clientId ? await contextOf(deps, live, form.patient) : undefined;
   const rotated = await rotateRefreshToken(deps.db, form.refresh_token);
   if (!rotated.ok) throw invalidGrant(rotated, 'refresh token');
   if (rotated.value.grant.clientId !== app.clientId) throw new OAuthError('invalid_grant', 'the refresh token was issued to another app');
-  return tokenResponse(deps, issuer, rotated.value.grant, rotated.value.next);
+  if (rotated.value.grant.patientId === patientId) return tokenResponse(deps, issuer, rotated.value.grant, rotated.value.next);
+  // A new context: the session goes on (same id) with the grant about the other person from the next refresh on.
+  const grant: UserGrant = { ...rotated.value.grant, patientId };
+  await retireRefreshToken(deps.db, rotated.value.next);
+  return tokenResponse(deps, issuer, grant, await issueRefreshToken(deps.db, grant));
 }
