@@ -2,6 +2,7 @@
 import type { ServiceModule } from '../platform/service.ts';
 import { eligibilityService } from './eligibility/index.ts';
 import { eprescriptionService } from './eprescription/index.ts';
+import { portalService } from './portal/index.ts';
 import { sharingService } from './sharing/index.ts';
 
-export const allServices: ServiceModule[] = [eligibilityService, sharingService, eprescriptionService];
+export const allServices: ServiceModule[] = [eligibilityService, sharingService, eprescriptionService, portalService];

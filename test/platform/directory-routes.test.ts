@@ -1,7 +1,7 @@
 /**
  * `GET /directory/facilities` (src/platform/http/directory-routes.ts): the facility directory for picking an addressee
  * — by name part, reading or code; active facilities only; code, name, kind and prefecture; at most 20 — for the staff
- * of facilities and pharmacies and their systems; refused without a token, for patients, insurers and operators, and
+ * of facilities and pharmacies and their systems; patients for facilities and pharmacies (the portal); refused without a token, for insurers and operators, and
  * for a token without Organization read access; every bad input a 400 OperationOutcome. On every engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,13 +102,18 @@ describe.each(ENGINES)('GET /directory/facilities (%s)', (engineName) => {
     for (const who of ['clerk', 'facility', 'pharmacy']) expect((await search(`?q=${encodeURIComponent('さくら')}`, tokens[who])).statusCode, who).toBe(200);
   });
 
-  it('refused: no token (401), a patient, an insurer, an operator, a token without Organization access (403)', async () => {
+  it('a patient may search facilities and pharmacies (the portal), not check-up providers', async () => {
+    expect((await search(`?q=${encodeURIComponent('さくら')}&kind=facility,pharmacy`, tokens.patient)).statusCode).toBe(200);
+    expect((await search(`?q=${encodeURIComponent('さくら')}&kind=checkup`, tokens.patient)).statusCode).toBe(403);
+  });
+
+  it('refused: no token (401), an insurer, an operator, a token without Organization access (403)', async () => {
     const none = await search(`?q=${encodeURIComponent('さくら')}`, '');
     expect(none.statusCode).toBe(401);
     expect(json(none).resourceType).toBe('OperationOutcome');
     const forged = await search(`?q=${encodeURIComponent('さくら')}`, 'not-a-token');
     expect(forged.statusCode).toBe(401);
-    for (const who of ['patient', 'insurer', 'operator', 'noOrganization']) {
+    for (const who of ['insurer', 'operator', 'noOrganization']) {
       const r = await search(`?q=${encodeURIComponent('さくら')}`, tokens[who]);
       expect(r.statusCode, who).toBe(403);
       const oo = json(r);

@@ -17,8 +17,8 @@ import {
 
 export const JP_CONSENT_PROFILE = 'http://jpfhir.jp/fhir/core/StructureDefinition/JP_Consent';
 
-/** Why the consent exists: at the reader (outpatient, inpatient, home care) or an emergency access. */
-export type ConsentPolicy = 'outpatient' | 'inpatient' | 'home-care' | 'emergency';
+/** Why the consent exists: at the reader (outpatient, inpatient, home care), the patient's own grant in the portal, or an emergency access. */
+export type ConsentPolicy = 'outpatient' | 'inpatient' | 'home-care' | 'portal' | 'emergency';
 
 export interface ConsentResourceInput {
   id: string;
@@ -33,6 +33,19 @@ export interface ConsentResourceInput {
   /** The reception visit the consent was given at, when there is one. */
   visitId?: string;
   policy: ConsentPolicy;
+}
+
+/** The policy URI a Consent names (policyOfUri reads it back). */
+export function policyUri(policy: ConsentPolicy): string {
+  if (policy === 'emergency') return `${TSUNAGU_CANONICAL}/policy/emergency-access`;
+  if (policy === 'portal') return `${TSUNAGU_CANONICAL}/policy/portal-consent`;
+  return `${TSUNAGU_CANONICAL}/policy/reader-consent/${policy}`;
+}
+
+/** The policy of a Consent's policy URI (undefined for another URI). */
+export function policyOfUri(uri: string | undefined): ConsentPolicy | undefined {
+  const all: ConsentPolicy[] = ['outpatient', 'inpatient', 'home-care', 'portal', 'emergency'];
+  return all.find((p) => policyUri(p) === uri);
 }
 
 export function consentResource(o: ConsentResourceInput) {
@@ -52,7 +65,7 @@ export function consentResource(o: ConsentResourceInput) {
     dateTime: o.validFrom.toISOString(),
     performer: [{ reference: `Patient/${o.patientId}` }],
     organization: [{ identifier: { system: FACILITY_CODE_SYSTEM, value: o.facilityCode }, display: o.facilityName }],
-    policy: [{ uri: o.policy === 'emergency' ? `${TSUNAGU_CANONICAL}/policy/emergency-access` : `${TSUNAGU_CANONICAL}/policy/reader-consent/${o.policy}` }],
+    policy: [{ uri: policyUri(o.policy) }],
     provision: {
       type: o.decision,
       period: { start: o.validFrom.toISOString(), end: o.validTo.toISOString() },

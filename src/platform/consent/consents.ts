@@ -7,6 +7,7 @@
  *   record(…)      a choice (permit / deny) for a category at an organisation: a JP_Consent resource, a row, and — for
  *                  a permit — an access grant of the category's label for the consent's validity; an earlier active
  *                  choice of the same category there is replaced (set inactive, its grant ended)
+ *   list(…)        the person's consents and group holds as they stand (the portal)
  *   revoke(…)      withdraws a consent at once (the patient, the organisation it names, an operator)
  *   hold / release the patient suspends viewing of a category (for one organisation or all): the grants of the
  *                  consents given before the hold end; only a consent given after the hold (fresh consent at the
@@ -27,6 +28,7 @@ import type { Queryable } from '../storage/database.ts';
 import type { Repository, WriteSession } from '../store/repository.ts';
 import { CONSENT_CATEGORIES, CONSENT_MANAGED_TAG, securityLabel, type ConsentCategory } from './categories.ts';
 import { consentResource, type ConsentPolicy } from './consent-resource.ts';
+import { listConsents, listHolds, type ListedConsent, type ListedHold } from './consent-list.ts';
 
 export type ConsentAnswer =
   | { allow: true; consentId: string; validTo: Date /** when the consent was given */; givenAt: Date }
@@ -150,6 +152,11 @@ export class Consents {
         en: `the consent to view ${label.en} has expired; ask the patient again at the reader`,
       };
     return { allow: true, consentId: row.consent_id, validTo: new Date(row.valid_to), givenAt: new Date(row.recorded) };
+  }
+
+  /** The person's consents (newest first) and group holds in force (consent-list.ts); the caller checked who asks. */
+  async list(patientId: string, at = new Date(), db: Queryable = this.db): Promise<{ consents: ListedConsent[]; holds: ListedHold[] }> {
+    return { consents: await listConsents(db, patientId, at), holds: await listHolds(db, patientId, at) };
   }
 
   /** Records a choice inside a trusted session (the caller checked who is choosing and where). */

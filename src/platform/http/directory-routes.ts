@@ -5,8 +5,9 @@
  *
  * Who may call: the staff of a facility or pharmacy signed in to an app (user tokens) and facility / pharmacy system
  * clients (an EHR), each with read access to Organization (`user/Organization.rs`, `system/*.rs` …: every staff role
- * has it). Everyone else is refused: no token 401; a patient, an insurer, a municipality, an operator or a
- * researcher 403 — the directory serves the sending of letters and prescriptions between care providers (names and
+ * has it); and a signed-in patient for kinds facility and pharmacy (the portal: choosing whom to grant consent).
+ * Everyone else is refused: no token 401; an insurer, a municipality, an operator or a researcher 403 — the directory
+ * serves the sending of letters and prescriptions between care providers and the person's consent choices (names and
  * codes of facilities are public, but nobody else needs an API to walk them).
  *
  * Input: `q` 1–40 characters after NFKC (letters of any script, digits, spaces and 「ー・-（）.&」; a 医療機関コード or
@@ -76,8 +77,12 @@ export function directoryQuery(raw: unknown): { q: string; kinds: FacilityKind[]
   return { q, kinds: kinds as FacilityKind[], limit };
 }
 
-async function callerMaySearch(request: FastifyRequest, tokens: AccessTokens): Promise<void> {
+/** Kinds the person may look up in their portal (to choose whom to grant consent, to name a facility). */
+export const PATIENT_DIRECTORY_KINDS: readonly FacilityKind[] = ['facility', 'pharmacy'];
+
+async function callerMaySearch(request: FastifyRequest, tokens: AccessTokens): Promise<'staff' | 'patient'> {
   const { principal } = await authenticate(request, tokens);
+  if (principal.kind === 'patient' && principal.patientId) return 'patient';
   const careProvider = (principal.kind === 'facility' || principal.kind === 'pharmacy') && !!principal.facilityCode;
   if (!careProvider || principal.user?.kind === 'patient')
     throw forbidden(
@@ -86,12 +91,15 @@ async function callerMaySearch(request: FastifyRequest, tokens: AccessTokens): P
     );
   if (!allows(principal.scopes, 'Organization', 's'))
     throw forbidden('施設名簿の検索には医療機関情報（Organization）の閲覧権限が必要です', 'searching the facility directory needs read access to Organization');
+  return 'staff';
 }
 
 export async function directoryRoutes(app: FastifyInstance, deps: DirectoryDeps): Promise<void> {
   app.get(DIRECTORY_FACILITIES_PATH, async (request, reply) => {
-    await callerMaySearch(request, deps.tokens);
+    const caller = await callerMaySearch(request, deps.tokens);
     const { q, kinds, limit } = directoryQuery(request.query);
+    if (caller === 'patient' && kinds.some((k) => !PATIENT_DIRECTORY_KINDS.includes(k)))
+      throw forbidden('患者ポータルから検索できるのは医療機関と薬局です', 'a patient searches the directory for facilities and pharmacies only');
     const found = await deps.facilities.search(q, { kinds, limit: limit + 1 });
     const facilities: DirectoryEntry[] = found.slice(0, limit).map((f) => ({
       code: f.code,

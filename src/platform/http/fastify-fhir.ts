@@ -65,7 +65,8 @@ export function sendResponse(reply: FastifyReply, res: FhirResponse): FastifyRep
   if (res.body === undefined) return reply.send();
   // FHIR JSON unless the handler said otherwise (the SMART discovery document is application/json).
   if (!Object.keys(res.headers ?? {}).some((k) => k.toLowerCase() === 'content-type')) reply.header('content-type', FHIR_JSON);
-  return reply.send(typeof res.body === 'string' ? res.body : JSON.stringify(res.body));
+  // Bytes as they are (a PDF an operation answers with its own content-type).
+  return reply.send(typeof res.body === 'string' || Buffer.isBuffer(res.body) ? res.body : JSON.stringify(res.body));
 }
 
 export async function mountFhir(app: FastifyInstance, opts: FhirMountOptions): Promise<void> {

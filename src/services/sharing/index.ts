@@ -99,6 +99,10 @@ export const sharingService = createSharingService();
 export { KIND_RULES, ITEM_KINDS, type ItemKind } from './model/kinds.ts';
 export { PROFILES as SHARING_PROFILES, SHARED_ITEM_LABEL } from './model/fhir-codes.ts';
 export { purgeExpired } from './purge/purge.ts';
+// The person's portal: that letters were sent (no content), the item holds in force
+export { type LetterSent, lettersAbout } from './letters/person-letters.ts';
+export { type ItemHold, itemHoldsOf } from './views/person-holds.ts';
+export { type PersonItems, personItems } from './views/person-items.ts';
 // The JP-CLINS builders (simple entry writes with them; the demo world seeds with them)
 export {
   type AllergyItem,
