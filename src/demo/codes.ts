@@ -1,5 +1,5 @@
 /**
- * The demo world's numbers: 医療機関コード of the clinic, hospital, pharmacy and check-up provider, 保険者番号 of
+ * The demo world's numbers: 医療機関コード of the clinic, hospital, the two pharmacies and the check-up provider, 保険者番号 of
  * the insurers, 公費負担者番号 of the public-expense programmes. Fictional numbers in the real formats — the 検証番号
  * (check digit) computed by the platform's rule (src/platform/identity/check-digit.ts), so every API accepts them.
  */
@@ -12,6 +12,8 @@ export const FACILITY_CODES = {
   clinic: withCheckDigit('131012345'),
   hospital: withCheckDigit('131020012'),
   pharmacy: withCheckDigit('134012346'),
+  /** あおぞら薬局: a second pharmacy (a prescription it accepted is locked against みどり薬局). */
+  otherPharmacy: withCheckDigit('134056781'),
   /** 健診機関番号 (10 digits); also its 医療機関コード, under which its system registers reports. */
   checkup: withCheckDigit('131095678'),
 } as const;

@@ -1,5 +1,5 @@
 /**
- * The demo's organisations: つなぐ内科クリニック (診療所), さくら総合病院, みどり薬局, あおば健診センター and the three
+ * The demo's organisations: つなぐ内科クリニック (診療所), さくら総合病院, みどり薬局, あおぞら薬局, あおば健診センター and the three
  * insurers (協会けんぽ, 市町村国保, 後期高齢者医療広域連合) — each in the facility directory (施設名簿) and with the
  * system client its software would have (registered public key, SMART backend services), whose access token the
  * seeding uses. The private keys are not kept: the demo mints tokens in process, as `tsunagu token` does.
@@ -12,7 +12,7 @@ import { parseScopes } from '../platform/auth/scopes.ts';
 import { generateClientKey } from '../../cli/commands/client.ts';
 import { FACILITY_CODES, INSURER_NUMBERS } from './codes.ts';
 
-export type PartyKey = 'clinic' | 'hospital' | 'pharmacy' | 'checkup' | 'kyokai' | 'kokuho' | 'koki';
+export type PartyKey = 'clinic' | 'hospital' | 'pharmacy' | 'otherPharmacy' | 'checkup' | 'kyokai' | 'kokuho' | 'koki';
 
 export interface PartyDefinition {
   key: PartyKey;
@@ -76,6 +76,19 @@ export const PARTIES: readonly PartyDefinition[] = [
     address: '東京都千代田区神田須田町一丁目14番2号',
     phone: '03-3251-0303',
     postalCode: '101-0041',
+    clientKind: 'pharmacy',
+    scopes: FACILITY_SCOPES,
+  },
+  {
+    key: 'otherPharmacy',
+    code: FACILITY_CODES.otherPharmacy,
+    name: 'あおぞら薬局',
+    kana: 'アオゾラヤッキョク',
+    kind: 'pharmacy',
+    prefecture: '東京都',
+    address: '東京都新宿区西新宿三丁目7番1号',
+    phone: '03-5321-0404',
+    postalCode: '160-0023',
     clientKind: 'pharmacy',
     scopes: FACILITY_SCOPES,
   },

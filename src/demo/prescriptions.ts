@@ -2,8 +2,11 @@
  * E-prescriptions (電子処方箋) over the years: the clinic's and the hospital's 医師 write a JP_Bundle_ePrescriptionData
  * (`buildPrescription`), sign it with their HPKI test credential, and register it (`$register-prescription`) on the
  * day of issue; みどり薬局 retrieves it the same day with the 引換番号, the insured number and the birth date, accepts
- * it and registers what it dispensed (`$dispense-prescription`) — once a generic instead of the brand. The services'
- * clock travels to each day. The last prescription of 髙橋 一郎 is issued today and left open for the pharmacy app.
+ * it and registers what it dispensed (`$dispense-prescription`) — once a generic instead of the brand; 松本 大輔's
+ * hospital prescription went to あおぞら薬局. The services' clock travels to each day. Open today for the pharmacy app:
+ * 髙橋 一郎's (no pharmacy holds it), 松本 大輔's (registered despite a 重複投薬 alert, with the reason; he consented at
+ * みどり薬局's reader today, so the pharmacy sees the alert's detail; ロキソニン may be given as a generic) and
+ * 井上 由美's (accepted by あおぞら薬局: locked against みどり薬局).
  * Drugs and names are the e-prescription service's sample master (`tsunagu eprescription drugs`).
  */
 import type { PrescriptionInput, PrescriptionLineInput } from '../services/eprescription/index.ts';
@@ -15,6 +18,7 @@ import type { Party } from './facilities.ts';
 import type { DemoHpki, DemoPaths } from './files.ts';
 import { demoCredential } from './files.ts';
 import type { DemoPatient } from './people.ts';
+import { receiveAtPharmacy } from './pharmacy-visit.ts';
 import { STAFF } from './staff.ts';
 
 type Drug = Pick<PrescriptionLineInput, 'system' | 'code' | 'name' | 'unit'>;
@@ -34,6 +38,10 @@ const DRUGS = {
   pergolide50: { system: 'receipt', code: '610406392', name: 'ペルマックス錠５０μｇ', unit: '錠' },
   cetirizine5: { system: 'receipt', code: '610421326', name: 'ジルテック錠５　５ｍｇ', unit: '錠' },
   pioglitazone15: { system: 'receipt', code: '610432040', name: 'アクトス錠１５　１５ｍｇ', unit: '錠' },
+  triazolam025: { system: 'yj', code: '1124007F2026', name: 'ハルシオン０．２５ｍｇ錠', unit: '錠' },
+  quazepam20: { system: 'receipt', code: '610432031', name: 'ドラール錠２０　２０ｍｇ', unit: '錠' },
+  loxoprofen60: { system: 'receipt', code: '620098801', name: 'ロキソニン錠６０ｍｇ', unit: '錠' },
+  carbocisteine500: { system: 'receipt', code: '610407447', name: 'ムコダイン錠５００ｍｇ', unit: '錠' },
 } satisfies Record<string, Drug>;
 type DrugKey = keyof typeof DRUGS;
 
@@ -51,6 +59,10 @@ interface PrescriptionPlan {
   lines: Line[];
   /** Not dispensed: left open (the pharmacy app's story). */
   open?: boolean;
+  /** The pharmacy that dispenses it (default みどり薬局); for an open one: the pharmacy that accepted it (none: open). */
+  pharmacy?: 'pharmacy' | 'otherPharmacy';
+  /** Registered despite the check's alert, for this reason (overrideReason). */
+  overrideReason?: string;
   /** The pharmacy hands over another brand of the same generic for this drug (後発医薬品への変更). */
   substitute?: Partial<Record<DrugKey, DrugKey>>;
   note?: string;
@@ -80,6 +92,19 @@ export const PRESCRIPTION_PLANS: readonly PrescriptionPlan[] = [
   },
   { patient: 'shimizu', by: 'hospital', daysAgo: 60, lines: [line('pergolide50', 3, 28, '1日3回毎食後')] },
   { patient: 'inoue', by: 'clinic', daysAgo: 12, lines: [line('cetirizine5', 1, 14, '1日1回就寝前')] },
+  // 松本 大輔: a hypnotic from the hospital (dispensed at あおぞら薬局); today the clinic prescribes another one of the
+  // same class (重複投薬 alert at みどり薬局, where he consented at the reader) and ロキソニン (a generic may be given)
+  { patient: 'matsumoto', by: 'hospital', daysAgo: 20, lines: [line('triazolam025', 1, 14, '1日1回就寝前')], pharmacy: 'otherPharmacy' },
+  {
+    patient: 'matsumoto',
+    by: 'clinic',
+    daysAgo: 0,
+    lines: [line('quazepam20', 1, 14, '1日1回就寝前'), line('loxoprofen60', 3, 5, '1日3回毎食後')],
+    open: true,
+    overrideReason: '病院で処方されたハルシオンは服用を終えたと本人から聴取。薬局で服用状況の確認を依頼',
+  },
+  // 井上 由美: today's prescription was accepted by あおぞら薬局 — みどり薬局 cannot take it (「他の薬局で受付済み」)
+  { patient: 'inoue', by: 'clinic', daysAgo: 0, lines: [line('carbocisteine500', 3, 7, '1日3回毎食後')], open: true, pharmacy: 'otherPharmacy' },
   { patient: 'hashimoto', by: 'clinic', daysAgo: 40, lines: [line('pioglitazone15', 1, 28, '1日1回朝食後'), line('candesartan4', 1, 28, '1日1回朝食後')] },
 ];
 
@@ -90,7 +115,8 @@ const DOCTORS = {
 
 export interface PrescriptionsSeeded {
   dispensed: number;
-  open: { patient: string; prescription: string; exchangeNumber: string }[];
+  /** Open today; `acceptedBy`: the 薬局コード of the pharmacy that accepted it (none: no pharmacy holds it). */
+  open: { patient: string; prescription: string; exchangeNumber: string; acceptedBy?: string }[];
   credentials: { facilityCode: string; login: string; path: string }[];
 }
 
@@ -138,7 +164,7 @@ const dispenseOf = (drug: Drug, quantity: number, handedOver: string, substitute
 
 export async function registerPrescriptions(
   api: DemoApi,
-  parties: { clinic: Party; hospital: Party; pharmacy: Party },
+  parties: { clinic: Party; hospital: Party; pharmacy: Party; otherPharmacy: Party },
   patients: DemoPatient[],
   cal: DemoCalendar,
   clock: DemoClock | undefined,
@@ -180,30 +206,36 @@ export async function registerPrescriptions(
       const signed = await signPrescriptionBundle(bundle, localPrescriberKey(credentials[plan.by].credential), { at: cal.instant(day, '10:30') });
       const registered = await api.operation(`処方箋の登録 (${p.key}, ${day})`, 'register-prescription', facility.token, [
         { name: 'resource', resource: signed },
+        ...(plan.overrideReason ? [{ name: 'overrideReason', valueString: plan.overrideReason }] : []),
       ]);
       const prescription = outParam(registered, 'prescription') as string;
       const exchangeNumber = outParam(registered, 'exchangeNumber') as string;
-      if (plan.open) {
+      if (plan.open && !plan.pharmacy) {
         out.open.push({ patient: p.key, prescription, exchangeNumber });
         continue;
       }
+      const pharmacy = parties[plan.pharmacy ?? 'pharmacy'];
       at('11:40');
       const basis = [
         { name: 'exchangeNumber', valueString: exchangeNumber },
         { name: 'insuredNumber', valueString: p.memberId },
         { name: 'birthDate', valueDate: p.birthDate },
       ];
-      await api.operation(`処方箋の取得 (${p.key}, ${day})`, 'retrieve-prescription', parties.pharmacy.token, basis);
-      await api.operation(`処方箋の受付 (${p.key}, ${day})`, 'accept-prescription', parties.pharmacy.token, [
+      await api.operation(`処方箋の取得 (${p.key}, ${day})`, 'retrieve-prescription', pharmacy.token, basis);
+      await api.operation(`処方箋の受付 (${p.key}, ${day})`, 'accept-prescription', pharmacy.token, [
         { name: 'prescription', valueString: prescription },
         ...basis,
       ]);
+      if (plan.open) {
+        out.open.push({ patient: p.key, prescription, exchangeNumber, acceptedBy: pharmacy.code });
+        continue;
+      }
       const handedOver = at('12:10');
       const dispenses = plan.lines.map((l) => {
         const given = plan.substitute?.[l.drug];
         return dispenseOf(DRUGS[given ?? l.drug], l.perDay * l.days, handedOver, given !== undefined);
       });
-      await api.operation(`調剤結果の登録 (${p.key}, ${day})`, 'dispense-prescription', parties.pharmacy.token, [
+      await api.operation(`調剤結果の登録 (${p.key}, ${day})`, 'dispense-prescription', pharmacy.token, [
         { name: 'prescription', valueString: prescription },
         ...dispenses,
       ]);
@@ -212,6 +244,8 @@ export async function registerPrescriptions(
   } finally {
     clock?.travel(undefined);
   }
+  // 松本 大輔 is at みどり薬局 today: his card on the reader, consent to his medication information (the alert's detail)
+  await receiveAtPharmacy(api, parties.pharmacy, patients.find((x) => x.key === 'matsumoto')!);
   log(`  ${out.dispensed} 件の処方箋を調剤済み、${out.open.length} 件を受付待ち / prescriptions dispensed, ${out.open.length} open`);
   return out;
 }

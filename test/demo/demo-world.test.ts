@@ -125,7 +125,7 @@ describe.skipIf(PACKAGES.length === 0).each(ENGINES)('the demo world (%s)', (eng
     expect((await t.platform.facilities.get(FACILITY_CODES.clinic))?.name).toBe('つなぐ内科クリニック');
     expect((await t.platform.facilities.get(FACILITY_CODES.pharmacy))?.kind).toBe('pharmacy');
     const kinds = (await t.platform.facilities.search('', { limit: 100 })).map((f) => f.kind).sort();
-    expect(kinds).toEqual(['checkup', 'facility', 'facility', 'insurer', 'insurer', 'insurer', 'pharmacy']);
+    expect(kinds).toEqual(['checkup', 'facility', 'facility', 'insurer', 'insurer', 'insurer', 'pharmacy', 'pharmacy']);
   });
 
   it('lets a clinic staff member sign in with the printed password (and not with another)', async () => {

@@ -25,6 +25,7 @@
 import type { ServiceContext, ServiceModule } from '../../platform/service.ts';
 import { InteractionRuleSet, interactionsMigration } from './checks/index.ts';
 import { registerEprescriptionOperations } from './http/operations.ts';
+import { registerPharmacyViews } from './http/pharmacy-views.ts';
 import { type DrugMaster, drugMasterMigration, loadDrugMaster } from './master/index.ts';
 import { dataRevisionMigration, revisions } from './model/data-revision.ts';
 import { eprescriptionConfig, type EprescriptionConfig } from './model/eprescription-config.ts';
@@ -86,6 +87,7 @@ export function createEprescriptionService(options: EprescriptionOptions = {}): 
       }
       registerEprescriptionOperations(operations, rt);
       registerPrescribingOperations(operations, rt);
+      registerPharmacyViews(operations, rt);
       app.get('/eprescription/jwks', async () => rt.receipts.jwks());
     },
   };
