@@ -13,6 +13,7 @@ import Fastify from 'fastify';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApps } from '../../src/platform/http/web-apps.ts';
+import { APPS } from '../../web/shared/apps.ts';
 import {
   CLINIC_PC,
   checkA11y,
@@ -85,9 +86,9 @@ describe.skipIf(!chromium.ok)(`the start page and the clinic app in Chromium (${
     expect(await heading(page)).toBe('つなぐ — 全国医療情報プラットフォーム');
     expect(await lang(page)).toBe('ja');
     expect(await page.getByRole('link', { name: '診療所アプリ' }).getAttribute('href')).toBe('/clinic/');
-    expect(await page.getByRole('link', { name: '薬局アプリ' }).count()).toBe(0);
-    expect(await page.getByRole('link', { name: '患者ポータル' }).count()).toBe(0);
-    expect(await page.getByText('準備中').count()).toBe(2);
+    expect(await page.getByRole('link', { name: '薬局アプリ' }).getAttribute('href')).toBe('/pharmacy/');
+    expect(await page.getByRole('link', { name: '患者ポータル' }).getAttribute('href')).toBe('/portal/');
+    expect(await page.getByText('準備中').count()).toBe(APPS.filter((a) => !a.ready).length);
     expect(await page.getByRole('link', { name: /\/fhir\/metadata/ }).getAttribute('href')).toBe('/fhir/metadata');
     expect(await page.getByText('デモ用のサインイン').count()).toBe(0); // no demo world here (404)
     expect(await checkA11y(page)).toEqual([]);
@@ -164,9 +165,9 @@ describe.skipIf(!chromium.ok)(`the start page and the clinic app in Chromium (${
     expect(
       await page
         .getByRole('row', { name: /薬剤師/ })
-        .getByRole('link')
-        .count(),
-    ).toBe(0); // the pharmacy app is still to come
+        .getByRole('link', { name: '薬局アプリ' })
+        .getAttribute('href'),
+    ).toBe('/pharmacy/');
     expect(await page.getByRole('row', { name: /医師/ }).getByRole('link', { name: '診療所アプリ' }).getAttribute('href')).toBe('/clinic/');
     expect(await page.getByRole('cell', { name: '髙橋 𠮷子', exact: true }).count()).toBe(1);
     expect(await checkA11y(page)).toEqual([]);

@@ -64,7 +64,7 @@ describe('the web apps are served', () => {
   });
 
   it('an unknown page is a Japanese HTML 404 page with the same headers', async () => {
-    for (const url of ['/nothing-here', '/clinic/nothing.js', '/pharmacy/', '/assets/', '/favicon.ico']) {
+    for (const url of ['/nothing-here', '/clinic/nothing.js', '/pharmacy/nothing.js', '/assets/', '/favicon.ico']) {
       const r = await get(url);
       expect(r.statusCode, url).toBe(404);
       expect(r.headers['content-type']).toBe('text/html; charset=utf-8');

@@ -28,7 +28,7 @@ export const APPS: WebApp[] = [
     clientId: 'tsunagu-pharmacy',
     name: { ja: '薬局アプリ', en: 'Pharmacy app' },
     description: { ja: '電子処方箋の受付と調剤結果の登録。', en: 'Receiving e-prescriptions and recording dispensing.' },
-    ready: false,
+    ready: true,
   },
   {
     id: 'portal',
@@ -36,7 +36,7 @@ export const APPS: WebApp[] = [
     clientId: 'tsunagu-portal',
     name: { ja: '患者ポータル', en: 'Patient portal' },
     description: { ja: 'ご自身の診療情報・お薬・健診結果の確認と、同意の設定。', en: 'Your own records, medicines and check-ups, and your consents.' },
-    ready: false,
+    ready: true,
   },
 ];
 

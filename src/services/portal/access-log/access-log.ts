@@ -108,6 +108,8 @@ export async function accessLog(rt: PortalRuntime, ctx: RequestContext, patientI
     const categories = [...new Set(consentIds.map((id) => categoryOf.get(id)).filter((c): c is string => !!c))];
     const facilityName = (await nameOf(a.facilityCode)) ?? (a.facilityCode ? a.clientName : undefined);
     const staff = a.user?.kind === 'staff' ? a.user : undefined;
+    // 代理人: a patient signed in as someone else acting for this person.
+    const proxy = a.user?.kind === 'patient' && a.user.id !== patientId ? a.user : undefined;
     const action = actionOf(a);
     out.push({
       name: 'access',
@@ -118,6 +120,7 @@ export async function accessLog(rt: PortalRuntime, ctx: RequestContext, patientI
         { name: 'clientKind', valueCode: a.clientKind },
         ...(staff?.role ? [{ name: 'staffRole', valueCode: staff.role }] : []),
         ...(staff ? [{ name: 'staffName', valueString: staff.name }] : []),
+        ...(proxy ? [{ name: 'proxyName', valueString: proxy.name }] : []),
         { name: 'action', valueCode: action },
         ...(action === 'operation' || isOperation(a.subtype) ? [{ name: 'operation', valueCode: a.subtype }] : []),
         { name: 'what', valueString: whatOf(a, categories) },

@@ -134,6 +134,7 @@ export const PORTAL_SPECS: Record<string, OperationSpec> = {
           one('clientKind', 'code', 'facility | pharmacy | insurer | operator | municipality | patient | …'),
           opt('staffRole', 'code', 'doctor | dentist | nurse | clerk | pharmacist'),
           opt('staffName', 'string', 'the staff member signed in'),
+          opt('proxyName', 'string', '代理人: the proxy who read as the person'),
           one('action', 'code', 'read | search | operation | create | update | delete'),
           opt('operation', 'code', 'the operation (e.g. clinical-information)'),
           one('what', 'string', 'resource types or the view'),
