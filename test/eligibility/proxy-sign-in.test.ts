@@ -6,13 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PatientProxies, ProxyInputError } from '../../src/platform/auth/proxies/patient-proxies.ts';
+import { type PatientProxies, ProxyInputError } from '../../src/platform/auth/proxies/patient-proxies.ts';
 import { authorizeQuery, codeOf, exchange, pkcePair, postForm, postSignIn, type SignedIn } from '../helpers/app-sign-in.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 import { CLINIC, eligibilityWorld, personRecord, type EligibilityWorld } from './service-fixtures.ts';
 
-type Tokens = SignedIn & { tsunagu_user: SignedIn['tsunagu_user'] & { proxies?: { patientId: string; name: string; relation: string }[]; actingFor?: { patientId: string } } };
+type Tokens = SignedIn & {
+  tsunagu_user: SignedIn['tsunagu_user'] & { proxies?: { patientId: string; name: string; relation: string }[]; actingFor?: { patientId: string } };
+};
 
 describe.each(ENGINES)('a proxy (代理人) in the portal (%s)', (engine) => {
   let w: EligibilityWorld;
@@ -68,7 +70,12 @@ describe.each(ENGINES)('a proxy (代理人) in the portal (%s)', (engine) => {
     expect(switched.statusCode).toBe(200);
     const asChild = JSON.parse(switched.body) as Tokens;
     expect(asChild.patient).toBe(child);
-    expect(asChild.tsunagu_user).toMatchObject({ id: parent, name: '𠮷田 花子', patientId: child, actingFor: { patientId: child, name: '齋藤 健太', relation: 'parent' } });
+    expect(asChild.tsunagu_user).toMatchObject({
+      id: parent,
+      name: '𠮷田 花子',
+      patientId: child,
+      actingFor: { patientId: child, name: '齋藤 健太', relation: 'parent' },
+    });
     expect((asChild as unknown as { fhirUser: string }).fhirUser).toMatch(new RegExp(`/fhir/Patient/${parent}$`));
     expect(json(await read(asChild.access_token, child)).id).toBe(child);
     // The parent's own record is not in the child's context.
@@ -105,12 +112,24 @@ describe.each(ENGINES)('a proxy (代理人) in the portal (%s)', (engine) => {
 
   it('a staff sign-in cannot ask for a patient', async () => {
     if (!(await w.s.t.platform.facilities.get(CLINIC))) await w.s.t.platform.facilities.add({ code: CLINIC, name: 'つなぐ内科クリニック', kind: 'facility' });
-    await w.s.t.platform.staff.add({ facilityCode: CLINIC, facilityKind: 'facility', login: 'proxy-nurse', displayName: '看護 花子', role: 'nurse', password: 'correct horse battery 1' });
+    await w.s.t.platform.staff.add({
+      facilityCode: CLINIC,
+      facilityKind: 'facility',
+      login: 'proxy-nurse',
+      displayName: '看護 花子',
+      role: 'nurse',
+      password: 'correct horse battery 1',
+    });
     const { verifier, challenge } = pkcePair();
     const query = authorizeQuery({ clientId: 'tsunagu-clinic', challenge });
     const r = await postSignIn(w.s.t.app, query, { method: 'staff', facility: CLINIC, login: 'proxy-nurse', password: 'correct horse battery 1' });
     const staff = await exchange(w.s.t.app, query, codeOf(r).code!, verifier);
-    const asked = await postForm(w.s.t.app, '/auth/token', { grant_type: 'refresh_token', refresh_token: staff.refresh_token, client_id: 'tsunagu-clinic', patient: child });
+    const asked = await postForm(w.s.t.app, '/auth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: staff.refresh_token,
+      client_id: 'tsunagu-clinic',
+      patient: child,
+    });
     expect(asked.statusCode).toBe(400);
     expect(json(asked).error).toBe('invalid_request');
   });
@@ -144,7 +163,15 @@ describe.each(ENGINES)('a proxy (代理人) in the portal (%s)', (engine) => {
   });
 
   it('bad registrations are refused with the reason', async () => {
-    const base = { proxyId: parent, proxyName: 'a', patientId: child, patientName: 'b', relation: 'parent' as const, validFrom: '2020-01-01', registeredBy: 'test' };
+    const base = {
+      proxyId: parent,
+      proxyName: 'a',
+      patientId: child,
+      patientName: 'b',
+      relation: 'parent' as const,
+      validFrom: '2020-01-01',
+      registeredBy: 'test',
+    };
     await expect(proxies.add(base)).rejects.toThrow(ProxyInputError); // overlaps the registration of beforeAll
     await expect(proxies.add({ ...base, patientId: parent })).rejects.toThrow(/own proxy/);
     await expect(proxies.add({ ...base, patientId: stranger, relation: 'friend' as never })).rejects.toThrow(/relation/);
