@@ -53,6 +53,7 @@ const COMMANDS: Record<string, Command> = {
   proxy: async (argv) => (await import('./commands/proxy.ts')).proxyCommand(argv),
   eprescription: eprescriptionCommand,
   demo: async (argv) => (await import('./commands/demo.ts')).demoCommand(argv),
+  'health-card': async (argv) => (await import('./commands/health-card.ts')).healthCardCommand(argv),
 };
 
 async function main(): Promise<number> {

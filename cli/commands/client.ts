@@ -17,12 +17,16 @@ import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { openLocalPlatform, parse } from '../common.ts';
 
 const REGISTER_USAGE = `tsunagu client register --name <name> --kind <${PRINCIPAL_KINDS.join('|')}> --scopes "<scopes>"
-    [--facility-code <10 digits>] [--patient-id <id>] [--client-id <id>]
+    [--facility-code <医療機関コード 10 digits | ambulance: 消防本部の地方公共団体コード 6 digits | medical-team: <都道府県>-<team>>]
+    [--patient-id <id>] [--client-id <id>]
     (--public-key <jwk-or-jwks.json> | --generate-key <private-key-out.json>) [--data-dir ./data]
 
 Example (a clinic's EHR):
   tsunagu client register --name "つなぐ内科クリニック" --kind facility --facility-code 1312345679 \\
-    --scopes "system/*.read system/*.write" --generate-key clinic-key.json`;
+    --scopes "system/*.read system/*.write" --generate-key clinic-key.json
+Example (an ambulance crew: $ambulance-lookup only):
+  tsunagu client register --name "東京消防庁 救急隊" --kind ambulance --facility-code 131008 --scopes "system/Patient.rs" \
+    --generate-key ambulance-key.json`;
 
 const ASSERTION_USAGE = `tsunagu client assertion --key <private-key.json> --client-id <id> --aud <https://host/auth/token>`;
 

@@ -26,6 +26,7 @@ import { registerHistory } from './history.ts';
 import { sendReferral } from './letters.ts';
 import { registerPrescriptions, type PrescriptionsSeeded } from './prescriptions.ts';
 import { DEMO_PROFILES } from './packages.ts';
+import { declareDemoEmergency } from './emergency.ts';
 import { registerProxies } from './proxies.ts';
 import { receiveWithConsent } from './reception.ts';
 import { addStaff } from './staff.ts';
@@ -105,6 +106,8 @@ export async function seedDemoWorld(t: Tsunagu, opts: SeedOptions = {}): Promise
     step('電子処方箋（調剤済みと受付待ち）', 'e-prescriptions (dispensed over the years, one open)');
     prescriptions = await registerPrescriptions(api, parties, patients, cal, opts.clock, files, log);
   }
+  step('救急時医療情報閲覧（病院の医師、3日前）', 'an emergency view (the hospital doctor, three days ago)');
+  const emergency = await declareDemoEmergency(t.app, parties.hospital, signIns, patients, cal, opts.clock, log);
   let letter: string | undefined;
   if (loaded(DEMO_PROFILES.referral, '紹介状 / the referral letter')) {
     step('紹介状（病院から診療所へ）', 'a referral letter (hospital to clinic)');
@@ -118,6 +121,7 @@ export async function seedDemoWorld(t: Tsunagu, opts: SeedOptions = {}): Promise
     ...(prescriptions ? { credentials: prescriptions.credentials, openPrescriptions: prescriptions.open } : {}),
     ...(letter ? { letters: [letter] } : {}),
     proxies,
+    emergencyAccesses: [emergency],
     ...(skipped.length ? { skipped } : {}),
     patients: patients.map((p) => ({
       key: p.key,

@@ -39,6 +39,8 @@ export interface DemoWorld {
   openPrescriptions?: { patient: string; prescription: string; exchangeNumber: string }[];
   /** 代理人: `proxy` (a patient key) may use the portal for `for` (another patient key). */
   proxies?: { proxy: string; for: string; relation: string }[];
+  /** Emergency accesses made while seeding (the hospital doctor's view of 髙橋: $emergency-reviews lists it). */
+  emergencyAccesses?: string[];
   /** Letters waiting in the clinic's inbox (ids for $retrieve-referral). */
   letters?: string[];
   /** Parts left out (e.g. an IG package missing), in Japanese and English. */

@@ -1,6 +1,6 @@
 /**
- * The demo's staff accounts (職員アカウント): at the clinic a 医師, a 看護師 and a 事務, at the hospital a 医師, at the
- * pharmacy a 薬剤師 and a 事務 — each with a password made for this world (printed with the sign-ins).
+ * The demo's staff accounts (職員アカウント): at the clinic a 医師, a 看護師, a 事務 and a 個人情報保護管理者, at the hospital
+ * a 医師 and a 個人情報保護管理者, at the pharmacy a 薬剤師 and a 事務 — each with a password made for this world (printed with the sign-ins).
  */
 import type { Tsunagu } from '../app.ts';
 import { STAFF_ROLES, type StaffRole } from '../platform/auth/staff/index.ts';
@@ -18,7 +18,9 @@ export const STAFF: readonly StaffDefinition[] = [
   { at: 'clinic', login: 'doctor', displayName: '佐藤 健一', role: 'doctor' },
   { at: 'clinic', login: 'nurse', displayName: '鈴木 美咲', role: 'nurse' },
   { at: 'clinic', login: 'clerk', displayName: '田中 由紀', role: 'clerk' },
+  { at: 'clinic', login: 'privacy', displayName: '山本 恵子', role: 'privacy-officer' },
   { at: 'hospital', login: 'doctor', displayName: '中村 直樹', role: 'doctor' },
+  { at: 'hospital', login: 'privacy', displayName: '井上 誠', role: 'privacy-officer' },
   { at: 'pharmacy', login: 'pharmacist', displayName: '小林 薫', role: 'pharmacist' },
   { at: 'pharmacy', login: 'clerk', displayName: '加藤 愛', role: 'clerk' },
 ];

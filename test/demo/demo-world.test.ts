@@ -87,7 +87,9 @@ describe.skipIf(PACKAGES.length === 0).each(ENGINES)('the demo world (%s)', (eng
       `${FACILITY_CODES.clinic}/医師`,
       `${FACILITY_CODES.clinic}/看護師`,
       `${FACILITY_CODES.clinic}/事務`,
+      `${FACILITY_CODES.clinic}/個人情報保護管理者`,
       `${HOSPITAL}/医師`,
+      `${HOSPITAL}/個人情報保護管理者`,
       `${FACILITY_CODES.pharmacy}/薬剤師`,
       `${FACILITY_CODES.pharmacy}/事務`,
     ]);
@@ -199,9 +201,9 @@ describe.skipIf(PACKAGES.length === 0).each(ENGINES)('the demo world (%s)', (eng
     const signIns = await app.inject({ method: 'GET', url: '/demo/sign-ins' });
     expect(signIns.statusCode).toBe(200);
     const body = signIns.json();
-    expect(body.signIns).toHaveLength(6);
+    expect(body.signIns).toHaveLength(8);
     expect(Object.keys(body.signIns[0]).sort()).toEqual(['app', 'displayName', 'facilityCode', 'facilityName', 'login', 'password', 'role', 'roleName']);
-    expect(body.signIns.map((s: Json) => s.app)).toEqual(['clinic', 'clinic', 'clinic', 'clinic', 'pharmacy', 'pharmacy']);
+    expect(body.signIns.map((s: Json) => s.app)).toEqual(['clinic', 'clinic', 'clinic', 'clinic', 'clinic', 'clinic', 'pharmacy', 'pharmacy']);
     expect(body.patients[0]).toEqual({ name: '髙橋 一郎', cardUrl: `/demo/cards/${patient('takahashi').cardId}.json`, pin: patient('takahashi').pin });
     const card = await app.inject({ method: 'GET', url: body.patients[0].cardUrl });
     expect(card.statusCode).toBe(200);
@@ -242,7 +244,7 @@ describe.skipIf(PACKAGES.length === 0)('the demo world without the JP-CLINS, che
     try {
       const world = await seedDemoWorld(demo.t, { clock: demo.clock, log: () => {} });
       expect(world.patients).toHaveLength(20);
-      expect(world.signIns).toHaveLength(6);
+      expect(world.signIns).toHaveLength(8);
       expect(world.skipped?.length).toBe(4);
       expect(world.skipped?.join('\n')).toContain('TSUNAGU_IG');
       expect(world.openPrescriptions).toBeUndefined();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RequestContext } from '../../src/platform/auth/principal.ts';
 import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import type { ConsentCategory } from '../../src/platform/consent/categories.ts';
+import type { ServiceModule } from '../../src/platform/service.ts';
 import { eligibilityService } from '../../src/services/eligibility/index.ts';
 import { createEprescriptionService } from '../../src/services/eprescription/index.ts';
 import { createPortalService } from '../../src/services/portal/index.ts';
@@ -57,7 +58,8 @@ export interface PortalWorld {
   close(): Promise<void>;
 }
 
-export async function portalWorld(engine: 'pglite' | 'postgres'): Promise<PortalWorld> {
+/** `more`: further services on the same clock (the emergency service's tests). */
+export async function portalWorld(engine: 'pglite' | 'postgres', more: (clock: TestClock) => ServiceModule[] = () => []): Promise<PortalWorld> {
   const clock = new TestClock(new Date());
   const packages = join(sharedFhirDir(), 'packages');
   const w = await eligibilityWorld(engine, {
@@ -67,6 +69,7 @@ export async function portalWorld(engine: 'pglite' | 'postgres'): Promise<Portal
       createSharingService({ clock: clock.get }),
       createEprescriptionService({ clock: clock.get }),
       createPortalService({ clock: clock.get }),
+      ...more(clock),
     ],
   });
   const reg = await w.register([

@@ -53,6 +53,16 @@ export async function validateNewClient(c: NewClient): Promise<void> {
     if (problem) throw invalid(problem.ja, problem.en);
     if (c.kind === 'pharmacy' && c.facilityCode[2] !== '4') throw invalid('薬局コードの点数表番号は 4 です', 'a pharmacy code has score table number 4');
   }
+  if (c.kind === 'ambulance' && !/^\d{6}$/.test(c.facilityCode ?? ''))
+    throw invalid('救急隊には消防本部の地方公共団体コード（6桁）が必要です', "an ambulance client needs its fire department's 6-digit local government code");
+  if (c.kind === 'medical-team') {
+    const m = /^(\d{2})-[0-9A-Za-z-]{1,20}$/.exec(c.facilityCode ?? '');
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 47)
+      throw invalid(
+        '災害医療チームのコードは「派遣先の都道府県番号-チーム名」（例 17-DMAT-001）です',
+        'a medical team code is <prefecture 01–47>-<team> (e.g. 17-DMAT-001), the prefecture it is deployed to',
+      );
+  }
   if (c.kind === 'patient' && !c.patientId) throw invalid('患者アカウントには患者IDが必要です', 'a patient account needs the Patient id');
   for (const s of c.scopes) if (!parseScope(s)) throw invalid(`スコープ ${s} は不正です`, `invalid scope ${s}`);
   if (!Array.isArray(c.jwks?.keys) || c.jwks.keys.length === 0) throw invalid('公開鍵 (JWK Set) が必要です', 'a public key (JWK Set) is required');

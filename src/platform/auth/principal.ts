@@ -2,8 +2,12 @@
 import type { Scope } from './scopes.ts';
 import type { StaffRole } from './staff/staff-roles.ts';
 
-/** 医療機関 facility, 薬局 pharmacy, 保険者 insurer, 自治体 municipality, 患者 patient, 運用者 operator, 研究者 researcher. */
-export const PRINCIPAL_KINDS = ['facility', 'pharmacy', 'insurer', 'municipality', 'patient', 'operator', 'researcher'] as const;
+/**
+ * 医療機関 facility, 薬局 pharmacy, 保険者 insurer, 自治体 municipality, 患者 patient, 運用者 operator, 研究者 researcher,
+ * 救急隊 ambulance (a fire department's crews: the emergency lookup only), 災害医療チーム medical-team (DMAT, a shelter's
+ * medical team: the disaster view only, while a disaster is declared where it is deployed).
+ */
+export const PRINCIPAL_KINDS = ['facility', 'pharmacy', 'insurer', 'municipality', 'patient', 'operator', 'researcher', 'ambulance', 'medical-team'] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 /** The person signed in to an app (SMART App Launch): a staff member of the facility, or the patient themself. */
@@ -23,7 +27,10 @@ export interface Principal {
   clientId: string;
   name: string;
   kind: PrincipalKind;
-  /** 医療機関コード (10 digits) for facilities and pharmacies, 保険者番号 for insurers, 地方公共団体コード for municipalities. */
+  /**
+   * 医療機関コード (10 digits) for facilities and pharmacies, 保険者番号 for insurers, 地方公共団体コード for municipalities
+   * and ambulances (the fire department's, 6 digits), `<都道府県番号>-<team>` for medical teams (where deployed).
+   */
   facilityCode?: string;
   /** The Patient id a patient principal may see. */
   patientId?: string;
@@ -50,7 +57,8 @@ export interface RequestContext {
 export function ownerKey(p: Principal): string {
   if (p.kind === 'patient') return `patient:${p.patientId ?? ''}`;
   if (p.kind === 'insurer' && p.facilityCode) return `insurer:${canonicalInsurerCode(p.facilityCode)}`;
-  if (p.facilityCode && (p.kind === 'facility' || p.kind === 'pharmacy' || p.kind === 'municipality')) return `${p.kind}:${p.facilityCode}`;
+  if (p.facilityCode && (p.kind === 'facility' || p.kind === 'pharmacy' || p.kind === 'municipality' || p.kind === 'ambulance' || p.kind === 'medical-team'))
+    return `${p.kind}:${p.facilityCode}`;
   return `client:${p.clientId}`;
 }
 

@@ -17,10 +17,15 @@ const PURPOSES_BY_KIND: Record<PrincipalKind, readonly string[]> = {
   patient: ['PATRQT'],
   operator: ['HOPERAT'],
   researcher: ['HRESCH'],
+  ambulance: ['TREAT'],
+  'medical-team': ['TREAT'],
 };
 /** Emergency treatment (救急): never chosen by a header — only the emergency workflow sets it (withEmergencyPurpose). */
 export const EMERGENCY_PURPOSE = 'ETREAT';
-const KNOWN_PURPOSES = new Set([...Object.values(PURPOSES_BY_KIND).flat(), EMERGENCY_PURPOSE]);
+/** Disaster aid (災害時, v3 ActReason DISASTER): as ETREAT, set only by the emergency service's disaster view. */
+export const DISASTER_PURPOSE = 'DISASTER';
+const WORKFLOW_PURPOSES = new Set([EMERGENCY_PURPOSE, DISASTER_PURPOSE]);
+const KNOWN_PURPOSES = new Set([...Object.values(PURPOSES_BY_KIND).flat(), ...WORKFLOW_PURPOSES]);
 export const PURPOSE_HEADER = 'x-purpose-of-use';
 
 declare module 'fastify' {
@@ -35,10 +40,10 @@ function purposeOf(kind: PrincipalKind, asked: string | string[] | undefined): s
   if (asked === undefined || asked === '') return allowed[0];
   if (typeof asked !== 'string') throw badRequest('利用目的は1つだけ指定してください', `${PURPOSE_HEADER} must be given once`);
   if (!KNOWN_PURPOSES.has(asked)) throw badRequest(`利用目的 ${asked} は不明です`, `unknown purpose of use '${asked}'`);
-  if (asked === EMERGENCY_PURPOSE)
+  if (WORKFLOW_PURPOSES.has(asked))
     throw forbidden(
-      '救急時の閲覧は救急時医療情報閲覧の手続きでのみ行えます（利用目的ヘッダーでは指定できません）',
-      `purpose ${EMERGENCY_PURPOSE} cannot be chosen with ${PURPOSE_HEADER}: emergency access goes through the emergency workflow`,
+      '救急時・災害時の閲覧は救急時医療情報閲覧・災害時閲覧の手続きでのみ行えます（利用目的ヘッダーでは指定できません）',
+      `purpose ${asked} cannot be chosen with ${PURPOSE_HEADER}: emergency access goes through the emergency workflow, disaster access through the disaster view`,
     );
   if (!allowed.includes(asked))
     throw forbidden(
@@ -66,4 +71,9 @@ export async function authenticate(request: FastifyRequest, tokens: AccessTokens
  */
 export function withEmergencyPurpose(ctx: RequestContext): RequestContext {
   return { ...ctx, purpose: EMERGENCY_PURPOSE };
+}
+
+/** A copy of `ctx` acting for disaster aid (DISASTER): only the disaster view, inside a declared disaster. */
+export function withDisasterPurpose(ctx: RequestContext): RequestContext {
+  return { ...ctx, purpose: DISASTER_PURPOSE };
 }

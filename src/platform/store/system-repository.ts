@@ -49,6 +49,20 @@ export class SystemRepository {
     return `(SELECT content FROM resources WHERE resource_type = '${type}' AND id = ${idSql} AND NOT deleted)`;
   }
 
+  /**
+   * A person's current data of these types carrying any of `labels` (`system|code`), unchecked: for a workflow that
+   * is itself the basis (the emergency view), which audits what it shows.
+   */
+  async labelledData(patientKey: string, types: string[], labels: string[], q: Queryable = this.db): Promise<StoredResource[]> {
+    for (const t of types) assertResourceType(t);
+    const res = await q.query<StoredRow>(
+      `SELECT ${STORED_COLUMNS} FROM resources r
+        WHERE r.patient_key = $1 AND r.resource_type = ANY($2::text[]) AND NOT r.deleted AND r.labels && $3::text[]`,
+      [patientKey, types, labels],
+    );
+    return res.rows.map(fromRow);
+  }
+
   /** A person's current data of these types carrying `label` (`system|code`) that the caller may read. */
   async personData(ctx: RequestContext, patientKey: string, types: string[], label: string): Promise<StoredResource[]> {
     for (const t of types) assertResourceType(t);

@@ -79,6 +79,10 @@ export { formatInsuredPersonIdentifierValue, parseInsuredPersonIdentifierValue }
 export { INSURED_PERSON_IDENTIFIER_SYSTEM } from './model/numbers.ts';
 export { insuredKeyOf, isInsuredPersonSystem, lookUpInsuredPerson, type PersonLookup } from './registry/person-lookup.ts';
 
+// The emergency service (S8): candidates by birth date, a person's records, the holder of a card read without the PIN
+export { type CardHolder, type RegisteredPerson, cardHolderOf, eligibilityRecordsOf, registeredPersonsBorn } from './registry/person-facts.ts';
+export { LIMIT_CATEGORIES, SPECIFIC_DISEASES } from './model/record.ts';
+
 // Shared information: an insurer's import of receipt and check-up data (`tsunagu eligibility import-shared`)
 export { importSharedInformation } from './shared-information/shared-data.ts';
 

@@ -103,6 +103,8 @@ export { purgeExpired } from './purge/purge.ts';
 export { type LetterSent, lettersAbout } from './letters/person-letters.ts';
 export { type ItemHold, itemHoldsOf } from './views/person-holds.ts';
 export { type PersonItems, personItems } from './views/person-items.ts';
+// The emergency service: the items in force whatever the consents (未提供 withheld)
+export { type EmergencyItem, emergencyItems } from './views/emergency-items.ts';
 // The JP-CLINS builders (simple entry writes with them; the demo world seeds with them)
 export {
   type AllergyItem,

@@ -9,6 +9,8 @@ export const STAFF_ROLES = {
   nurse: { ja: '看護師', en: 'nurse', at: ['facility'] },
   clerk: { ja: '事務', en: 'clerk', at: ['facility', 'pharmacy'] },
   pharmacist: { ja: '薬剤師', en: 'pharmacist', at: ['pharmacy'] },
+  /** 個人情報保護管理者: reviews the facility's emergency accesses; reads no one's records. */
+  'privacy-officer': { ja: '個人情報保護管理者', en: 'privacy officer', at: ['facility', 'pharmacy'] },
 } as const;
 
 export type StaffRole = keyof typeof STAFF_ROLES;
@@ -19,7 +21,7 @@ export type StaffFacilityKind = 'facility' | 'pharmacy';
  * send-letter (紹介状の作成・送付), prescribe (処方箋の登録), dispense (調剤結果の登録). Registering diagnoses and
  * results for the nation to see is the doctor's (a diagnosis is a physician's act): a nurse reads, as her scopes say.
  */
-export type StaffAction = 'reception' | 'view-shared' | 'record' | 'send-letter' | 'prescribe' | 'dispense';
+export type StaffAction = 'reception' | 'view-shared' | 'record' | 'send-letter' | 'prescribe' | 'dispense' | 'emergency-view' | 'review-access';
 
 export const STAFF_ACTION_NAMES: Record<StaffAction, { ja: string; en: string }> = {
   reception: { ja: '受付・資格確認', en: 'reception' },
@@ -28,14 +30,17 @@ export const STAFF_ACTION_NAMES: Record<StaffAction, { ja: string; en: string }>
   'send-letter': { ja: '紹介状の作成・送付', en: 'writing and sending letters' },
   prescribe: { ja: '処方箋の発行', en: 'prescribing' },
   dispense: { ja: '調剤結果の登録', en: 'dispensing' },
+  'emergency-view': { ja: '救急時医療情報閲覧', en: 'emergency viewing' },
+  'review-access': { ja: '救急時閲覧の確認', en: 'reviewing emergency accesses' },
 };
 
 const ALLOWED: Record<StaffRole, readonly StaffAction[]> = {
-  doctor: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
+  doctor: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe', 'emergency-view'],
   dentist: ['reception', 'view-shared', 'record', 'send-letter', 'prescribe'],
   nurse: ['reception', 'view-shared'],
   clerk: ['reception'],
   pharmacist: ['reception', 'view-shared', 'dispense'],
+  'privacy-officer': ['review-access'],
 };
 
 /**
@@ -48,6 +53,7 @@ export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
   nurse: ['user/*.rs'],
   clerk: ['user/Patient.rs', 'user/Coverage.rs', 'user/Consent.crus', 'user/Organization.rs'],
   pharmacist: ['user/*.cruds'],
+  'privacy-officer': ['user/Organization.rs'],
 };
 
 export const isStaffRole = (v: unknown): v is StaffRole => typeof v === 'string' && v in STAFF_ROLES;

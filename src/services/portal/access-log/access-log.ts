@@ -3,7 +3,8 @@
  * person's own accesses left out, refusals kept, references withheld from the person removed). Each access names the
  * organisation (by the directory), the staff member and role recorded, what was read, the basis (a consent, the
  * registrant's own data, an emergency access, an insurer's membership …), the purpose, and whether it was an
- * emergency access (purpose ETREAT, or a basis that is an emergency Consent) — the portal highlights those.
+ * emergency access (purpose ETREAT or DISASTER, the emergency service's basis, or an emergency Consent) — the portal
+ * highlights those.
  */
 import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { personAccessLog, type PersonAccess } from '../../../platform/audit/person-access-log.ts';
@@ -15,7 +16,7 @@ import type { PortalRuntime } from '../model/runtime.ts';
 
 export const ACCESS_LOG_PAGE = { default: 100, max: 1000 } as const;
 
-export type AccessBasis = 'consent' | 'registrant' | 'emergency' | 'membership' | 'operator' | 'addressee' | 'patient' | 'none' | 'other';
+export type AccessBasis = 'consent' | 'registrant' | 'emergency' | 'disaster' | 'membership' | 'operator' | 'addressee' | 'patient' | 'none' | 'other';
 
 const READS = new Set(['read', 'vread', 'history-instance']);
 const INTERACTIONS = new Set([...READS, 'create', 'update', 'patch', 'delete']);
@@ -54,9 +55,13 @@ function basisOf(a: PersonAccess, emergencyConsents: Set<string>): { basis: Acce
   const tokens = (a.basis ?? '').split(/\s+/).filter(Boolean);
   const consent = tokens.find((t) => t.startsWith('Consent/'))?.slice('Consent/'.length);
   const emergencyBasis = tokens.includes('emergency') || (consent !== undefined && emergencyConsents.has(consent));
-  const emergency = emergencyBasis || a.purpose === 'ETREAT';
+  const disaster = tokens.includes('disaster') || a.purpose === 'DISASTER';
+  const emergency = emergencyBasis || disaster || a.purpose === 'ETREAT';
   if (a.outcome !== '0') return { basis: 'none', emergency, ...(consent ? { consent } : {}) };
   if (consent) return { basis: emergencyBasis ? 'emergency' : 'consent', consent, emergency };
+  // The emergency service's workflows (src/services/emergency): no consent, the workflow is the basis.
+  if (disaster) return { basis: 'disaster', emergency };
+  if (emergencyBasis) return { basis: 'emergency', emergency };
   if (tokens.some((t) => t.startsWith('Coverage/'))) return { basis: 'membership', emergency };
   if (tokens.includes('registrant')) return { basis: 'registrant', emergency };
   if (tokens.includes('addressee')) return { basis: 'addressee', emergency };
