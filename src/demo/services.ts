@@ -1,5 +1,5 @@
 /**
- * The application as the demo seeds it: the usual services, the sharing and e-prescription services reading the
+ * The application as the demo seeds it: the usual services, the sharing, e-prescription and emergency services reading the
  * demo's clock (the real time except while an event of the past is being seeded) and trusting the demo's test HPKI,
  * and the IG packages the data are validated against (found beside the checkout when TSUNAGU_IG names none).
  */
@@ -8,19 +8,22 @@ import type { PlatformConfig } from '../platform/config.ts';
 import type { ServiceModule } from '../platform/service.ts';
 import { allServices } from '../services/index.ts';
 import { type EprescriptionOptions, createEprescriptionService, trustFromDirectory } from '../services/eprescription/index.ts';
+import { createEmergencyService } from '../services/emergency/index.ts';
 import { createSharingService } from '../services/sharing/index.ts';
 import { DemoClock } from './calendar.ts';
 import { prepareDemoFiles } from './files.ts';
 import { findDemoPackages } from './packages.ts';
 
-/** Every service the application runs, the sharing and e-prescription services on the demo's clock and trust. */
+/** Every service the application runs, the sharing, e-prescription and emergency services on the demo's clock (and trust). */
 export function demoServices(clock: DemoClock, trust?: EprescriptionOptions['trust']): ServiceModule[] {
   return allServices.map((s) =>
     s.name === 'sharing'
       ? createSharingService({ clock: clock.get })
       : s.name === 'eprescription'
         ? createEprescriptionService({ clock: clock.get, trust })
-        : s,
+        : s.name === 'emergency'
+          ? createEmergencyService({ clock: clock.get })
+          : s,
   );
 }
 

@@ -27,6 +27,7 @@ const T = {
     en: 'In an emergency (e.g. when you are unconscious) a facility may look at your information without your consent. If you do not recognise it, please ask that facility.',
   },
   emergencyBadge: { ja: '救急時の閲覧', en: 'Emergency access' },
+  disasterBadge: { ja: '災害時の閲覧', en: 'Disaster access' },
   refused: { ja: '拒否されました（情報は見られていません）', en: 'Refused (nothing was shown)' },
   when: { ja: '日時', en: 'When' },
   who: { ja: 'だれが', en: 'Who' },
@@ -54,13 +55,14 @@ function Row({ group }: { group: AccessGroup }) {
   const { t } = useI18n();
   const { at } = useDates();
   const a = group.first;
-  const basis = a.emergency ? BASIS_NAMES.emergency : a.basis ? BASIS_NAMES[a.basis] : undefined;
+  const disaster = a.basis === 'disaster';
+  const basis = disaster ? BASIS_NAMES.disaster : a.emergency ? BASIS_NAMES.emergency : a.basis ? BASIS_NAMES[a.basis] : undefined;
   return (
     <li className={`portal-item portal-access${a.emergency ? ' portal-access-emergency' : ''}${a.outcome === 'refused' ? ' portal-access-refused' : ''}`}>
       {a.emergency && (
         <p className="portal-emergency-badge">
           <span aria-hidden="true">⚠ </span>
-          {t(T.emergencyBadge)}
+          {t(disaster ? T.disasterBadge : T.emergencyBadge)}
         </p>
       )}
       <p className="portal-sub">

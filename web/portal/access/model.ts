@@ -55,6 +55,7 @@ export const BASIS_NAMES: Record<string, Text> = {
   consent: { ja: 'あなたの同意にもとづく閲覧', en: 'with your consent' },
   registrant: { ja: '情報を登録した医療機関自身の閲覧', en: 'the facility that registered it' },
   emergency: { ja: '救急時の閲覧（同意の確認なし）', en: 'emergency access (no consent check)' },
+  disaster: { ja: '災害時の閲覧（同意の確認なし）', en: 'disaster view (no consent check)' },
   membership: { ja: '加入している保険者としての閲覧', en: 'as your insurer' },
   operator: { ja: 'システム運用者の作業', en: 'system operator' },
   addressee: { ja: '紹介状の送り先としての閲覧', en: 'as the addressee of a referral letter' },

@@ -8,7 +8,7 @@ import { japanToday } from '../../shared/japan-time.ts';
 import type { ScreenProps } from '../../shared/screens.ts';
 import type { Text } from '../../shared/text.ts';
 import { copayText, insuranceScheme, LIMIT_EXPLANATIONS, printedInsurerNumber, publicProgramme, RELATIONSHIP } from '../../clinic/reception/labels.ts';
-import { EmergencyBanner } from '../access/banner.tsx';
+import { EmergencyHomeNotice } from '../emergency/HomeNotice.tsx';
 import { patientOf } from '../session.ts';
 import { ReadView, Section, useDates, useRead } from '../ui.tsx';
 import { type CoverageView, coveragesOf } from './coverage.ts';
@@ -141,7 +141,7 @@ export default function HomeScreen({ session }: ScreenProps) {
   const [read, reload] = useRead(patientId, () => fhir(`Patient/${patientId}/$eligibility-history`));
   return (
     <>
-      <EmergencyBanner patientId={patientId} />
+      <EmergencyHomeNotice patientId={patientId} />
       <p className="portal-hello">{t(T.hello(session.user.name))}</p>
       <p>{t(T.intro)}</p>
       <Section id="home-eligibility" title={T.eligibility}>
