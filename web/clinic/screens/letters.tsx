@@ -23,5 +23,7 @@ export const screen: Screen = {
   id: 'letters',
   order: 30,
   title: { ja: '紹介状', en: 'Letters' },
+  /** 個人情報保護管理者 reviews accesses only (emergency-review.tsx); every other role works here. */
+  available: (session) => session.user.role !== 'privacy-officer',
   Component: LettersTab,
 };

@@ -24,5 +24,7 @@ export const screen: Screen = {
   id: 'patients',
   order: 20,
   title: { ja: '患者', en: 'Patient' },
+  /** 個人情報保護管理者 reviews accesses only (emergency-review.tsx); every other role works here. */
+  available: (session) => session.user.role !== 'privacy-officer',
   Component: PatientsTab,
 };

@@ -23,5 +23,7 @@ export const screen: Screen = {
   id: 'reception',
   order: 10,
   title: { ja: '受付', en: 'Reception' },
+  /** 個人情報保護管理者 reviews accesses only (emergency-review.tsx); every other role works here. */
+  available: (session) => session.user.role !== 'privacy-officer',
   Component: Reception,
 };
