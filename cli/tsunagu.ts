@@ -17,6 +17,7 @@ const USAGE = `tsunagu <command> [options]
   facility              the facility directory: add, list, disable, enable (医療機関・薬局・保険者・健診機関)
   staff                 staff accounts of facilities and pharmacies (add, list, unlock, disable, password, TOTP)
   proxy                 代理人: who may use the patient portal for another person (add, list, end)
+  health-card           救急用サマリー: verify a SMART Health Card (shc:/… text) offline against a saved JWKS
   client register       register a system client (facility, pharmacy, insurer, …)
   client assertion      sign a client assertion JWT (to call /auth/token by hand)
   client disable|enable|delete  stop, restore or end a client's access (its tokens stop within 5 s)

@@ -11,7 +11,10 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClientKey } from '../../cli/commands/client.ts';
 import { PATIENTS } from '../../src/demo/people.ts';
+import { registerClient } from '../../src/platform/auth/clients.ts';
+import { parseScopes } from '../../src/platform/auth/scopes.ts';
 import { EMERGENCY_REASONS } from '../../src/services/emergency/model/reasons.ts';
 import { declarationBody } from '../../web/clinic/emergency/api.ts';
 import { REASONS, timeLeft } from '../../web/clinic/emergency/labels.ts';
@@ -406,6 +409,52 @@ describe.skipIf(!chromium.ok || DEMO_PACKAGES_FOUND.length === 0)(`the emergency
     await page.getByRole('button', { name: '救急時医療情報閲覧を開始する' }).click();
     expect(await page.getByLabel('カードのファイル（カードリーダーの代わり）').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('heading', { name: '救急時医療情報閲覧中' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+  it('救急用サマリーの確認: a patient’s card verifies with the network off; a changed one is refused', async () => {
+    // 髙橋 issues his summary (as the portal does, with a patient token)
+    const takahashi = server.world.patients.find((p) => p.key === 'takahashi')!;
+    const { publicJwk } = await generateClientKey();
+    const client = await registerClient(server.t.platform.db, {
+      clientId: 'shc-verify-test',
+      name: '髙橋 (test)',
+      kind: 'patient',
+      patientId: takahashi.patientId,
+      scopes: ['patient/*.rs'],
+      jwks: { keys: [publicJwk] },
+    });
+    const token = await server.t.platform.tokens.issue(client, parseScopes(['patient/*.rs']));
+    const issued = await fetch(`${server.url}/fhir/$emergency-health-card`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Parameters', parameter: [] }),
+    });
+    expect(issued.status).toBe(201);
+    const qr = ((await issued.json()) as { parameter: { name: string; valueString?: string }[] }).parameter.find((x) => x.name === 'qr')!.valueString!;
+
+    const { page, errors } = await open(demoStaff(server.world, '看護師'), 'health-card');
+    await page.getByRole('heading', { name: '救急用サマリーの確認', level: 1 }).waitFor();
+    await page.getByText(`${server.url}/shc`).waitFor(); // the key set was fetched and kept
+    await page.context().setOffline(true);
+    const field = page.getByLabel('QRコードの内容（shc:/ で始まる文字列）');
+    await field.fill(qr);
+    await page.getByRole('button', { name: '確認する' }).click();
+    const ok = page.getByRole('region', { name: '✓ 本物の救急用サマリーです' });
+    await ok.waitFor();
+    expect(await ok.textContent()).toContain('髙橋');
+    expect(await ok.textContent()).toContain('アマリール');
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'clinic-health-card-verified', { docs: true });
+    // One digit changed in the signed part: refused, with the reason
+    const i = qr.length - 40;
+    const changed = `${qr.slice(0, i)}${qr[i] === '1' ? '2' : '1'}${qr.slice(i + 1)}`;
+    await field.fill(changed);
+    await page.getByRole('button', { name: '確認する' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('確認できませんでした');
+    expect(await ok.count()).toBe(0);
+    await page.context().setOffline(false);
     expect(errors).toEqual([]);
   });
 });
