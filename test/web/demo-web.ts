@@ -52,7 +52,11 @@ export async function startDemoWebServer(): Promise<DemoWebServer> {
 }
 
 /** The demo sign-in of a role at a facility (default: the clinic, つなぐ内科クリニック). */
-export function demoStaff(world: DemoWorld, roleName: '医師' | '看護師' | '事務' | '薬剤師' | '個人情報保護管理者', facilityCode = world.signIns[0].facilityCode) {
+export function demoStaff(
+  world: DemoWorld,
+  roleName: '医師' | '看護師' | '事務' | '薬剤師' | '個人情報保護管理者',
+  facilityCode = world.signIns[0].facilityCode,
+) {
   const s = world.signIns.find((x) => x.roleName === roleName && x.facilityCode === facilityCode);
   if (!s) throw new Error(`no demo sign-in for ${roleName} at ${facilityCode}`);
   return { facility: s.facilityCode, login: s.login, password: s.password, displayName: s.displayName, roleName: s.roleName };

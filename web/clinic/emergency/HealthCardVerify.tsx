@@ -52,8 +52,8 @@ function List({ title, items }: { title: Text; items: string[] }) {
       <h3>{t(title)}</h3>
       {items.length ? (
         <ul>
-          {items.map((x, i) => (
-            <li key={`${i}-${x}`}>{x}</li>
+          {[...new Set(items)].map((x) => (
+            <li key={x}>{x}</li>
           ))}
         </ul>
       ) : (
