@@ -178,6 +178,11 @@ describe.each(ENGINES)('emergency view (%s)', (engine) => {
     expect((await ew.request({ method: 'DELETE', url: `/fhir/Communication/${notice.id}`, token: ew.staff.doctor })).statusCode).toBe(403);
     const rewritten = { ...notice, payload: [{ contentString: '閲覧はありませんでした' }] };
     expect((await ew.request({ method: 'PUT', url: `/fhir/Communication/${notice.id}`, token: ew.staff.doctor, body: rewritten })).statusCode).toBe(403);
+    // Another facility, the ambulance and another patient find no notice
+    for (const token of [ew.staff.otherDoctor, ew.clients.ambulance, ew.tokens.bob]) {
+      const r = await ew.request({ method: 'GET', url: `/fhir/Communication?subject=Patient/${ew.carol.id}`, token });
+      expect(json(r).entry ?? []).toHaveLength(0);
+    }
     // Another person sees none of it
     const bob = partsOf((await ew.op(ew.tokens.bob, 'my-emergency-accesses', undefined, 'GET')).body, 'access');
     expect(bob).toHaveLength(0);
