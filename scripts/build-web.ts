@@ -49,8 +49,22 @@ function filesUnder(dir: string, skip: (name: string) => boolean): string[] {
   return out;
 }
 
-/** Files outside web/ the apps import: pure modules (no Node, no I/O) shared with the server. */
-export const SHARED_SOURCES = ['src/platform/master-files/csv.ts', 'src/services/sharing/letters/referral-document.ts'];
+/**
+ * Files outside web/ the apps import: pure modules (no Node, no I/O) shared with the server. They import only each
+ * other and npm packages (hashed through package-lock.json), so the source hash covers everything they run.
+ */
+export const SHARED_SOURCES = [
+  'src/platform/master-files/csv.ts',
+  'src/services/sharing/letters/referral-document.ts',
+  'src/platform/identity/prefectures.ts',
+  'src/platform/fhir/canonical.ts',
+  // The offline verifier of the emergency summary card (the clinic app's 救急用サマリーの確認)
+  'src/services/emergency/health-card/shc-verify.ts',
+  'src/services/emergency/health-card/shc-codec.ts',
+  'src/services/emergency/health-card/shc-error.ts',
+  'src/services/emergency/health-card/shc-summary.ts',
+  'src/services/emergency/health-card/shc-types.ts',
+];
 
 /** The hash of everything the build reads: web/** (not its output), the shared sources, package-lock.json and this script. */
 export function sourceHash(): string {
