@@ -58,6 +58,7 @@ export const SHARED_SOURCES = [
   'src/services/sharing/letters/referral-document.ts',
   'src/platform/identity/prefectures.ts',
   'src/platform/fhir/canonical.ts',
+  'src/services/emergency/model/reasons.ts',
   // The offline verifier of the emergency summary card (the clinic app's 救急用サマリーの確認)
   'src/services/emergency/health-card/shc-verify.ts',
   'src/services/emergency/health-card/shc-codec.ts',

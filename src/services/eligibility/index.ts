@@ -82,6 +82,7 @@ export { insuredKeyOf, isInsuredPersonSystem, lookUpInsuredPerson, type PersonLo
 // The emergency service (S8): candidates by birth date, a person's records, the holder of a card read without the PIN
 export { type CardHolder, type RegisteredPerson, cardHolderOf, eligibilityRecordsOf, registeredPersonsBorn } from './registry/person-facts.ts';
 export { LIMIT_CATEGORIES, SPECIFIC_DISEASES } from './model/record.ts';
+export { kanaMatchKey, nameSearchKey } from './model/names.ts';
 
 // Shared information: an insurer's import of receipt and check-up data (`tsunagu eligibility import-shared`)
 export { importSharedInformation } from './shared-information/shared-data.ts';

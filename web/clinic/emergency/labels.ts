@@ -1,23 +1,18 @@
 /**
- * Words of the emergency screens (pure, no DOM): the coded reasons (救急時医療情報閲覧の理由 — the same names as the
- * service's src/services/emergency/model/reasons.ts; test/web/clinic-emergency.test.ts checks they agree), drug
- * sources, procedure tags, review states, and instants in Japan time.
+ * Words of the emergency screens (pure, no DOM): the coded reasons (救急時医療情報閲覧の理由, the service's own list in
+ * src/services/emergency/model/reasons.ts), drug sources, procedure tags, review states, and instants in Japan time.
  */
 import { japanDay, japanTime } from '../../shared/japan-time.ts';
 import type { Text } from '../../shared/text.ts';
+import { EMERGENCY_REASONS, type EmergencyReason, REASON_TEXT_MAX } from '../../../src/services/emergency/model/reasons.ts';
 
-export const REASONS = {
-  unconscious: { ja: '意識障害（意識がない・清明でない）', en: 'impaired consciousness' },
-  'cardiac-arrest': { ja: '心肺停止', en: 'cardiopulmonary arrest' },
-  'severe-trauma': { ja: '重症外傷', en: 'severe trauma' },
-  'cannot-communicate': { ja: '意思疎通が困難（重篤な急病・認知機能の低下など）', en: 'cannot communicate (acute illness, cognitive impairment)' },
-  other: { ja: 'その他（理由を記載）', en: 'other (reason stated)' },
-} satisfies Record<string, Text>;
+/** The service's coded reasons, in one place (a shared source of the build). */
+export const REASONS: Record<EmergencyReason, Text> = EMERGENCY_REASONS;
 
-export type ReasonCode = keyof typeof REASONS;
+export type ReasonCode = EmergencyReason;
 export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
 /** The service keeps at most this much free text. */
-export const REASON_TEXT_MAX = 500;
+export { REASON_TEXT_MAX };
 /** The hours a doctor may choose (the service's TSUNAGU_EMERGENCY_HOURS is 8 by default). */
 export const HOURS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 

@@ -9,7 +9,7 @@
  * code narrows only among candidates whose Patient record carries one; the others stay, marked 未登録.
  */
 import { unprocessable } from '../../../platform/fhir/errors.ts';
-import { cardHolderOf, registeredPersonsBorn, type RegisteredPerson } from '../../eligibility/index.ts';
+import { cardHolderOf, kanaMatchKey, nameSearchKey, registeredPersonsBorn, type RegisteredPerson } from '../../eligibility/index.ts';
 import type { EmergencyRuntime } from '../model/runtime.ts';
 
 /** At most this many candidates are shown. */
@@ -31,16 +31,16 @@ export type Identification =
   | { identified: true; patientId: string; by: 'card' | 'demographics'; person?: RegisteredPerson }
   | { identified: false; candidates: Candidate[] };
 
-/** Hiragana → katakana, NFKC, no spaces or middle dots: the form names are compared in. */
-export function nameKey(s: string): string {
-  return s
-    .normalize('NFKC')
-    .replace(/[\s・･]/g, '')
-    .replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+/**
+ * The registry's own comparison keys (eligibility model/names.ts): 氏名 by nameSearchKey (NFKC, spaces and variation
+ * selectors dropped, old-style kanji kept), カナ氏名 by kanaMatchKey (hiragana read as katakana); middle dots ignored.
+ */
+function matchesName(p: RegisteredPerson, typed: string): boolean {
+  const input = typed.replace(/[・･]/g, '');
+  return (
+    nameSearchKey(input) === nameSearchKey(`${p.familyName}${p.givenName}`) || kanaMatchKey(input) === kanaMatchKey(`${p.familyNameKana}${p.givenNameKana}`)
+  );
 }
-
-const matchesName = (p: RegisteredPerson, key: string) =>
-  nameKey(`${p.familyName}${p.givenName}`) === key || nameKey(`${p.familyNameKana}${p.givenNameKana}`) === key;
 
 export const normalPostalCode = (v: string) => v.normalize('NFKC').replace(/[-‐−ー\s〒]/g, '');
 
@@ -59,9 +59,8 @@ async function postalCodesOf(rt: EmergencyRuntime, ids: string[]): Promise<Map<s
 
 /** The people matching the details (postal code applied), at most MAX_CANDIDATES + 1 kept to tell "too many". */
 export async function matchDemographics(rt: EmergencyRuntime, d: Demographics): Promise<Candidate[]> {
-  const key = nameKey(d.name);
   const born = await registeredPersonsBorn(rt.platform.db, d.birthDate);
-  const matched = born.filter((p) => matchesName(p, key) && (!d.sex || p.sex === d.sex));
+  const matched = born.filter((p) => matchesName(p, d.name) && (!d.sex || p.sex === d.sex));
   if (!d.postalCode || matched.length === 0) return matched;
   const wanted = normalPostalCode(d.postalCode);
   const codes = await postalCodesOf(

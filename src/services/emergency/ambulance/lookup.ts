@@ -50,10 +50,5 @@ export async function ambulanceLookup(rt: EmergencyRuntime, baseCtx: RequestCont
       ...r.specificDiseases.map((d) => ({ name: 'specificDisease', valueString: SPECIFIC_DISEASES[d.code].ja })),
     ],
   }));
-  return [
-    accessParameter(access),
-    { name: 'eligible', valueBoolean: records.length > 0 },
-    ...eligibility,
-    ...essentialParameters({ ...set, patient: set.patient }),
-  ];
+  return [accessParameter(access), { name: 'eligible', valueBoolean: records.length > 0 }, ...eligibility, ...essentialParameters(set)];
 }

@@ -121,8 +121,7 @@ export async function endDisaster(rt: EmergencyRuntime, ctx: RequestContext, inp
   const row = isValidId(id) ? (await rt.platform.db.query<DisasterRow>('SELECT * FROM emergency_disasters WHERE disaster_id = $1', [id])).rows[0] : undefined;
   if (!row) throw notFound(`disaster/${id}`);
   const now = rt.clock();
-  if (!isInForce(row, now) && (row.ended_at || new Date(row.ends_at) <= now))
-    throw forbidden('この災害はすでに終了しています', 'this disaster has already ended');
+  if (row.ended_at || new Date(row.ends_at) <= now) throw forbidden('この災害はすでに終了しています', 'this disaster has already ended');
   await rt.platform.repo.transaction(
     async (session) => {
       await session.tx.query('UPDATE emergency_disasters SET ended_at = $2 WHERE disaster_id = $1', [id, now.toISOString()]);

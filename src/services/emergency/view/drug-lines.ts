@@ -5,7 +5,6 @@
  * drug-classifier.ts). A line is current when its date plus its days (30 when unknown) reaches today.
  */
 import { medicationRecords } from '../../eprescription/index.ts';
-import { japanDay } from '../model/japan-time.ts';
 import type { DrugClass } from '../model/risk-classes.ts';
 
 type Json = Record<string, unknown>;
@@ -91,4 +90,3 @@ export async function eprescriptionLines(db: Parameters<typeof medicationRecords
 }
 
 export const byDateDesc = (a: DrugLine, b: DrugLine) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
-export { japanDay };

@@ -5,6 +5,7 @@
  * audited; the card verifies offline against `[issuer]/.well-known/jwks.json`.
  */
 import { ownerKey, type RequestContext } from '../../../platform/auth/principal.ts';
+import { normalizePublicUrl } from '../../../platform/auth/token-audience.ts';
 import { forbidden } from '../../../platform/fhir/errors.ts';
 import { isValidId } from '../../../platform/fhir/references.ts';
 import type { OutParam, ParamReader } from '../../../platform/router/operations/parameters.ts';
@@ -17,7 +18,7 @@ type Coded = { coding?: { system?: string; code?: string; display?: string }[]; 
 
 /** The issuer URL: the public URL when set, else the origin the request came to; keys at `${issuer}/.well-known/jwks.json`. */
 export function issuerOf(rt: EmergencyRuntime, fhirBase: string): string {
-  const root = rt.platform.config.publicUrl ? rt.platform.config.publicUrl.replace(/\/+$/, '') : fhirBase.replace(/\/fhir\/?$/, '');
+  const root = rt.platform.config.publicUrl ? normalizePublicUrl(rt.platform.config.publicUrl) : fhirBase.replace(/\/fhir\/?$/, '');
   return `${root}/shc`;
 }
 
