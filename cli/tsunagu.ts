@@ -29,6 +29,7 @@ const USAGE = `tsunagu <command> [options]
   card                  virtual My Number cards: CA, issue, renew, revoke, reader simulation
   demo                  create the demo world (a fresh embedded data directory does it at start)
   eprescription         drug master and interaction imports, a test HPKI (prescriber credentials, CRLs), writing and signing prescriptions
+  billing               fee calculation: calc case.json (points, window payment), receipt, the month's claim file, master import
 
 Run 'tsunagu <command> --help' for the options of a command.`;
 
@@ -55,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   eprescription: eprescriptionCommand,
   demo: async (argv) => (await import('./commands/demo.ts')).demoCommand(argv),
   'health-card': async (argv) => (await import('./commands/health-card.ts')).healthCardCommand(argv),
+  billing: async (argv) => (await import('./commands/billing.ts')).billingCommand(argv),
 };
 
 async function main(): Promise<number> {
