@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — every benchmark in one run; writes bench/results/<timestamp>.json and prints short tables.
- * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing,eprescription,web` a subset.
+ * `npm run bench -- --quick` runs shorter phases (smoke test); `--only=platform,validation,eligibility,durability,sharing,eprescription,web,billing` a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { benchSharing, sharingTable } from './sharing.ts';
 import { CHECKERS, WRITERS, benchEprescription, eprescriptionTable } from './eprescription.ts';
 import { table } from './lib.ts';
 import { benchWeb, webTable } from './web.ts';
+import { benchBilling, billingTable } from './billing.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv
@@ -146,6 +147,14 @@ if (wanted('web')) {
         .join(', ')}`,
     );
   }
+}
+
+if (wanted('billing')) {
+  const billing = await benchBilling({ quick });
+  results.billing = billing;
+  sectionDone('billing');
+  console.log(`\n## Fee calculation: a clinic's month, ${billing.visits} visits of ${billing.patients} patients (sample master, in process)\n`);
+  console.log(table(billingTable(billing)));
 }
 
 results.seconds = Math.round((Date.now() - started) / 1000);

@@ -16,6 +16,7 @@ import {
   calculateVisit,
   checkCase,
   claimFile,
+  claimPayerOf,
   type FeeMaster,
   loadFeeMaster,
   receiptHtml,
@@ -148,9 +149,10 @@ async function claim(files: string[], values: Record<string, unknown>): Promise<
   const visits = cases.flatMap(({ file, c }) => {
     if (c.facility.code !== facility.code) throw new UsageError(`${file}: 医療機関コードが他のケースと異なります（${c.facility.code}）`);
     return calculated(file, () => calculateMonth(master, c))
-      .filter(({ visit }) => visit.date.startsWith(month))
+      .filter(({ visit }) => visit.date.startsWith(month) && claimPayerOf(c.patient.insurance) === payer)
       .map(({ visit, result }) => ({ visitCase: { ...c, visit, history: [] }, result }));
   });
+  if (visits.length === 0) throw new UsageError(`${month} の${payer === 'shaho' ? '社保' : '国保'}の受診がありません（--payer を確認してください）`);
   const file = claimFile({ facility, month, payer, visits });
   writeFileSync(out, file.bytes);
   console.log(`${out}: ${file.receipts} 件、${file.totalPoints.toLocaleString('ja-JP')} 点 / ${file.receipts} receipts, ${file.totalPoints} points`);

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FhirError } from '../../src/platform/fhir/errors.ts';
 import { calculateVisit } from '../../src/services/billing/calc/calculate.ts';
 import { checkCase } from '../../src/services/billing/calc/case-check.ts';
-import { sampleFeeMaster } from '../../src/services/billing/master/index.ts';
-import { FEE_CASES } from './fee-cases.ts';
+import { feeMasterFrom, sampleFeeMaster, sampleFeeMasterData } from '../../src/services/billing/master/index.ts';
+import { baseCase, FEE_CASES } from './fee-cases.ts';
+
+const BIOCHEM_FIVE = ['160017410', '160019010', '160019210', '160019310', '160019410'];
 
 describe('fee calculation cases (sample master)', () => {
   it('has a source for every case', () => {
@@ -45,5 +47,23 @@ describe('fee calculation cases (sample master)', () => {
     for (const s of r.copay.shares) expect(s.rule).toBeTruthy();
     // every line added by a rule names it
     for (const l of r.lines.filter((y) => y.origin === 'added')) expect(l.rule, l.code).toBeTruthy();
+  });
+});
+
+describe('a master without the まるめ steps of the date', () => {
+  it('refuses five 生化学的検査（１） items with a precise outcome instead of billing them one by one', () => {
+    const data = sampleFeeMasterData();
+    const master = feeMasterFrom({ ...data, bundleSteps: data.bundleSteps.filter((s) => s.validFrom < '2026-06-01') }, 'test master');
+    const c = checkCase(baseCase({ date: '2026-06-15', lastVisitDate: '2026-06-01', items: BIOCHEM_FIVE.map((code) => ({ code })) }));
+    expect(() => calculateVisit(master, c)).toThrow(FhirError);
+    try {
+      calculateVisit(master, c);
+    } catch (e) {
+      const issue = (e as FhirError).outcome.issue?.[0];
+      expect((e as FhirError).status).toBe(422);
+      expect(issue?.code).toBe('business-rule');
+      expect(issue?.expression).toEqual(['visit.items[0].code']);
+      expect(issue?.details?.text).toMatch(/項目数による点数が 2026-06-15 の点数マスターにありません/);
+    }
   });
 });

@@ -240,22 +240,28 @@ export const FEE_CASES: FeeCase[] = [
     expect: { status: 422, code: 'code-invalid', expression: 'visit.items[0].code', text: /199999999 は点数マスターにありません/ },
   },
   {
-    name: '廃止された（その日の版がない）コード',
-    source: '医科診療行為マスター 廃止年月日',
-    case: baseCase({ date: '2026-07-01', lastVisitDate: '2026-06-20', items: items('120002910') }),
-    expect: { status: 422, code: 'business-rule', expression: 'visit.items[0].code', text: /2026-07-01 には算定できません/ },
+    name: '廃止されたコード（令和6年改定で廃止された特定疾患処方管理加算１）',
+    source: '医科診療行為マスター 廃止年月日; 令和6年度改定（特定疾患処方管理加算１の廃止）',
+    case: baseCase({ items: items('120002910', '120002570') }),
+    expect: {
+      status: 422,
+      code: 'business-rule',
+      expression: 'visit.items[1].code',
+      text: /特定疾患処方管理加算１（処方箋料）（120002570） は 2025-04-14 には算定できません（2024-05-31 で廃止/,
+    },
+  },
+  {
+    name: '改定後（令和8年6月）の処方箋料と一般名処方加算',
+    source: '令和8年度診療報酬改定 F400 処方箋料・注6 一般名処方加算（サンプル: 公開資料の値）',
+    // 再診 76 + 処方箋料 68 + 一般名処方加算１ 8 = 152点
+    case: baseCase({ date: '2026-06-15', lastVisitDate: '2026-06-01', items: items('120002910', '120004270') }),
+    expect: { totalPoints: 152 },
   },
   {
     name: 'まだ算定できない日付（マスターの版が始まる前）',
     source: '医科診療行為マスター 変更年月日',
     case: baseCase({ date: '2024-05-20', lastVisitDate: '2024-05-01' }),
     expect: { status: 422, code: 'business-rule', expression: 'visit.date', text: /まだ算定できません/ },
-  },
-  {
-    name: 'その日のまるめ点数がマスターにない',
-    source: `${KOKUJI} D007 注`,
-    case: baseCase({ date: '2026-06-15', lastVisitDate: '2026-06-01', items: items(...BIOCHEM.slice(0, 5)) }),
-    expect: { status: 422, code: 'business-rule', expression: 'visit.items[0].code', text: /項目数による点数が 2026-06-15 の点数マスターにありません/ },
   },
   {
     name: '資格取得日より前の受診',

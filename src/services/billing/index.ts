@@ -69,5 +69,5 @@ export { calculateMonth, calculateVisit } from './calc/calculate.ts';
 export { checkCase } from './calc/case-check.ts';
 export { billingCaseReport } from './calc/report.ts';
 export { importFeeMaster, loadFeeMaster, sampleFeeMaster } from './master/index.ts';
-export { claimFile, receiptHtml, receiptPdf } from './output/index.ts';
+export { claimFile, claimPayerOf, receiptHtml, receiptPdf } from './output/index.ts';
 export type { CalculationResult, FeeMaster, VisitCase } from './model/types.ts';

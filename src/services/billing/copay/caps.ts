@@ -54,7 +54,7 @@ export function capOf(patient: PatientInput, date: string, monthCostYen: number)
       capYen = row.baseYen + roundToYen(over, 100);
       rules.push({
         id: `copay-cap-${category}`,
-        text: `高額療養費 ${row.label}: ${yen(row.baseYen)} + (${yen(monthCostYen)} − ${yen(row.thresholdYen)}) × 1% = ${yen(capYen)}円（当月・当院の外来）`,
+        text: `高額療養費 ${row.label}: ${yen(row.baseYen)} + (${yen(monthCostYen)} − ${yen(row.thresholdYen)}${monthCostYen < row.thresholdYen ? '、負のときは 0' : ''}) × 1% = ${yen(capYen)}円（当月・当院の外来）`,
         source: SOURCES.cap,
       });
     } else {

@@ -5,6 +5,6 @@ export { ageOn, elderlyFrom, isPreschool, schoolEntryDate } from './age.ts';
 export { copayRatioOn, isKoukiInsurer, type RatioDecision } from './ratio.ts';
 export { capOf, type CapDecision, seventyFifthBirthdayMonth } from './caps.ts';
 export { CAP_TABLE, KOUKI_TRANSITION, type CapRow } from './cap-table.ts';
-export { PRIORITY as PROGRAMME_PRIORITY, PROGRAMMES } from './programmes.ts';
+export { applicationOrder, PRIORITY as PROGRAMME_PRIORITY, PROGRAMMES } from './programmes.ts';
 export { roundTo10Yen, roundToYen, shareOfCost } from './rounding.ts';
 export { validateCopayInput } from './validate.ts';

@@ -8,7 +8,7 @@ import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { badRequest, conflict, notFound, unprocessable } from '../../../platform/fhir/errors.ts';
 import type { OutParam } from '../../../platform/router/operations/parameters.ts';
 import { calculateMonth } from '../calc/calculate.ts';
-import { claimFile, OutputError, receiptHtml, receiptPdf } from '../output/index.ts';
+import { claimFile, claimPayerOf, OutputError, receiptHtml, receiptPdf } from '../output/index.ts';
 import { billingFacility, type BillingRuntime } from './runtime.ts';
 import { cancelVisit, facilityMonthVisits, monthVisitsOf, type RecordedVisit, visitById } from './visit-store.ts';
 
@@ -108,8 +108,8 @@ export async function monthClaim(rt: BillingRuntime, ctx: RequestContext, month:
   const facilityCode = await billingFacility(rt, ctx, '$billing-claim');
   const m = checkMonth(month);
   if (payer !== 'shaho' && payer !== 'kokuho') throw badRequest('payer は shaho（社保）か kokuho（国保）です', 'payer is shaho or kokuho', ['payer']);
-  const rows = await facilityMonthVisits(rt.platform.db, facilityCode, m, false);
-  if (rows.length === 0) throw notFound(`${m} の会計済みの受診`);
+  const rows = (await facilityMonthVisits(rt.platform.db, facilityCode, m, false)).filter((v) => claimPayerOf(v.patient.insurance) === payer);
+  if (rows.length === 0) throw notFound(`${m} の${payer === 'shaho' ? '社保' : '国保'}の会計済みの受診`);
   const groups = new Map<string, RecordedVisit[]>();
   for (const v of rows) {
     const key = `${v.patientKey}|${v.patient.insurance?.insurerNumber ?? '-'}`;

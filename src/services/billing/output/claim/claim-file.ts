@@ -25,8 +25,11 @@ const nextMonth = (month: string) => {
  * 国保 (市町村・国保組合: 6-digit numbers, 退職者 67…, 後期高齢者 39…) goes to the 国保連合会, the rest (被用者保険) to
  * the 支払基金.
  */
-const payerOfInsurance = (ins: InsuranceInput): ClaimPayer =>
+export const payerOfInsurance = (ins: InsuranceInput): ClaimPayer =>
   /^\d{6}$/.test(ins.insurerNumber) || isLateElderly(ins.insurerNumber) || ins.insurerNumber.startsWith('67') ? 'kokuho' : 'shaho';
+
+/** The 審査支払機関 a visit's claim goes to (公費単独: the 支払基金). */
+export const claimPayerOf = (insurance: InsuranceInput | null): ClaimPayer => (insurance ? payerOfInsurance(insurance) : 'shaho');
 
 /** 限度額適用区分 → レセプト特記事項 (別表6: 26 区ア … 30 区オ) when the month's copay reached the cap. */
 const LIMIT_NOTES: Record<string, string> = { 'u70-a': '26', 'u70-i': '27', 'u70-u': '28', 'u70-e': '29', 'u70-o': '30' };

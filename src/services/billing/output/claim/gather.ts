@@ -3,6 +3,7 @@
  * 公費), with the fee lines merged across visits — one line per 診療識別, code and points, counted per day of the
  * month (算定日情報) — and the month's diagnoses and amounts. Linear in the number of lines.
  */
+import { applicationOrder } from '../../copay/index.ts';
 import type { CalculationResult, FeeLine, LocalSubsidyInput, PatientInput, PublicExpenseInput, VisitCase } from '../../model/types.ts';
 import { OutputError } from '../errors.ts';
 
@@ -44,10 +45,10 @@ export interface MonthReceipt {
   latestDate: string;
 }
 
-/** The 公費 of a receipt: national programmes in input order (生活保護 12 last — 他法優先), then local subsidies. */
+/** The 公費 of a receipt: national programmes in the order the copay applies them (生活保護 12 last — 他法優先), then local subsidies. */
 function programmesOf(patient: PatientInput, path: string): ReceiptProgramme[] {
-  const nat = (patient.publicExpenses ?? []).map((p: PublicExpenseInput, i) => ({ p, path: `${path}.patient.publicExpenses[${i}]` }));
-  nat.sort((a, b) => Number(a.p.payerNumber.startsWith('12')) - Number(b.p.payerNumber.startsWith('12')));
+  const list = patient.publicExpenses ?? [];
+  const nat = applicationOrder(list).map((i) => ({ p: list[i] as PublicExpenseInput, path: `${path}.patient.publicExpenses[${i}]` }));
   const loc = (patient.localSubsidies ?? []).map((p: LocalSubsidyInput, i) => ({ p, path: `${path}.patient.localSubsidies[${i}]` }));
   return [...nat, ...loc].map(({ p, path }) => ({ payerNumber: p.payerNumber, recipientNumber: p.recipientNumber, path, patientYen: 0 }));
 }
