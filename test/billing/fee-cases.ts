@@ -232,6 +232,51 @@ export const FEE_CASES: FeeCase[] = [
     case: baseCase({ lastVisitDate: null }, { birthDate: '1953-01-15', insurance: { insurerNumber: '06132013', copayRatio: 3, elderly: { copayRatio: 2 } } }),
     expect: { totalPoints: 291, patientYen: 580 },
   },
+  {
+    name: '院外処方箋（すべて一般名処方・2品目）→ 処方箋料 + 一般名処方加算１',
+    source: `${KOKUJI} F400 処方箋料 60点・注 一般名処方加算１ 10点`,
+    // 再診 75 + 60 + 10 = 145点
+    case: baseCase({
+      prescriptions: [
+        {
+          kind: 'outpatient',
+          lines: [
+            { name: '【般】アムロジピン錠5mg', generic: true },
+            { name: '【般】ロサルタンK錠50mg', generic: true },
+          ],
+        },
+      ],
+    }),
+    expect: { totalPoints: 145, codes: ['112007410', '120002910', '120004270'], rules: ['F400-prescription', 'F400-generic-name-1'] },
+  },
+  {
+    name: '院外処方箋（一般名処方と銘柄名の混在）→ 一般名処方加算２',
+    source: `${KOKUJI} F400 注 一般名処方加算２ 8点（1品目でも一般名処方）`,
+    case: baseCase({
+      prescriptions: [
+        {
+          kind: 'outpatient',
+          lines: [
+            { name: '【般】アムロジピン錠5mg', generic: true },
+            { name: 'ノルバスク錠5mg', generic: false },
+          ],
+        },
+      ],
+    }),
+    expect: { totalPoints: 143, codes: ['112007410', '120002910', '120003570'] },
+  },
+  {
+    name: '院外処方箋（銘柄名のみ）→ 処方箋料のみ; 入力した処方箋料は重ねない',
+    source: `${KOKUJI} F400 処方箋料（交付1回につき）`,
+    case: baseCase({ items: items('120002910'), prescriptions: [{ kind: 'outpatient', lines: [{ name: 'ノルバスク錠5mg', generic: false }] }] }),
+    expect: { totalPoints: 135, codes: ['112007410', '120002910'] },
+  },
+  {
+    name: '院内処方は自動算定しない（規則で知らせる）',
+    source: `${KOKUJI} 第2章第5部 投薬`,
+    case: baseCase({ prescriptions: [{ kind: 'in-house', lines: [{ name: 'カロナール錠200', generic: false }] }] }),
+    expect: { totalPoints: 75, rules: ['F-in-house-not-priced'] },
+  },
   // ── bad input: precise OperationOutcomes ──
   {
     name: '点数マスターにないコード',

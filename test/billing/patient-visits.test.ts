@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eligibilityService } from '../../src/services/eligibility/index.ts';
-import { createBillingService } from '../../src/services/billing/index.ts';
-import { eligibilityWorld, type EligibilityWorld, KYOKAI, PHARMACY, personRecord } from '../eligibility/service-fixtures.ts';
+import { type BillingOptions, createBillingService } from '../../src/services/billing/index.ts';
+import { CLINIC, eligibilityWorld, type EligibilityWorld, KYOKAI, PHARMACY, personRecord } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
 import { json } from '../helpers/tsunagu.ts';
 
@@ -24,6 +24,7 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
   let alice: string;
   let bob: string;
   let tokens: Record<string, string>;
+  let issuedTo = '';
 
   const op = async (token: string, name: string, parameter: Json[]) => {
     const res = await w.request({ method: 'POST', url: `/fhir/$${name}`, token, body: { resourceType: 'Parameters', parameter } });
@@ -46,7 +47,21 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
   const RECORD = { name: 'record', valueBoolean: true };
 
   beforeAll(async () => {
-    w = await eligibilityWorld(engine, { services: [eligibilityService, createBillingService()] });
+    // the e-prescription service's answer, as a test source: what this clinic issued to a person on a day
+    const prescriptions: BillingOptions['prescriptions'] = async (_db, q) =>
+      q.facilityCode === CLINIC && q.patientKey === issuedTo
+        ? [
+            {
+              id: 'rx-1',
+              kind: 'outpatient',
+              lines: [
+                { name: '【般】アムロジピン錠5mg', generic: true },
+                { name: '【般】ロサルタンK錠50mg', generic: true },
+              ],
+            },
+          ]
+        : [];
+    w = await eligibilityWorld(engine, { services: [eligibilityService, createBillingService({ prescriptions })] });
     const reg = await w.register([
       personRecord({ number: '89', birth_date: '1985-01-01', limit_category: 'u70-u' }),
       personRecord({ number: '90', family_name: '佐藤', given_name: '一郎', birth_date: '1970-05-05', sex: 1 }),
@@ -82,6 +97,20 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
     expect(out(res.body, 'visit')).toBeUndefined();
     const listed = await op(tokens.clinic, 'billing-visits', [{ name: 'month', valueString: today().slice(0, 7) }]);
     expect(all(listed.body, 'visit')).toHaveLength(0);
+  });
+
+  it('adds 処方箋料 and 一般名処方加算 for the prescription the clinic issued today (unless told not to)', async () => {
+    issuedTo = alice;
+    try {
+      // 初診 291 + 処方箋料 68 + 一般名処方加算１ 8 (令和8年度, the sample's secondary values) = 367点
+      const res = await calc(tokens.clinic, alice, []);
+      expect(out(res.body, 'totalPoints')).toBe(367);
+      expect(all(res.body, 'line').map((l) => partOf(l, 'code'))).toEqual(['111000110', '120002910', '120004270']);
+      const without = await calc(tokens.clinic, alice, [], [{ name: 'fromPrescriptions', valueBoolean: false }]);
+      expect(out(without.body, 'totalPoints')).toBe(291);
+    } finally {
+      issuedTo = '';
+    }
   });
 
   it('records visits: a first visit, then the same day’s second visit is a 同日再診', async () => {

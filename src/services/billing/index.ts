@@ -13,7 +13,8 @@
  *   visits/   the visits a clinic records (会計): the patient's eligibility from its reception, the month's history,
  *             receipts, cancelling, the month's claim
  *   http/     the FHIR operations ($calculate, $billing-visits, $billing-receipt, $billing-cancel, $billing-claim)
- * Settings: TSUNAGU_BILLING_MASTER = `sample` (the sample master, for trials) or `database` (the imported master; the
+ * Uses the e-prescription service's issued prescriptions (its index.ts) for 処方箋料 and 一般名処方加算: register it
+ * before this service. Settings: TSUNAGU_BILLING_MASTER = `sample` (the sample master, for trials) or `database` (the imported master; the
  * default when one was imported, else the sample).
  */
 import type { ServiceContext, ServiceModule } from '../../platform/service.ts';
@@ -23,7 +24,8 @@ import { loadFeeMaster, sampleFeeMaster } from './master/index.ts';
 import type { FeeMaster } from './model/types.ts';
 import { billingMigration } from './schema/schema.ts';
 import { billingVisitsMigration } from './schema/visits-schema.ts';
-import type { Clock } from './visits/runtime.ts';
+import type { BillingRuntime, Clock } from './visits/runtime.ts';
+import { prescriptionsIssuedOn } from '../eprescription/index.ts';
 
 export interface BillingConfig {
   master: 'sample' | 'database' | 'auto';
@@ -41,6 +43,8 @@ export interface BillingOptions {
   master?: FeeMaster;
   /** The service's time (tests move it). */
   clock?: Clock;
+  /** Where the prescriptions issued at a visit come from (default: the e-prescription service). */
+  prescriptions?: BillingRuntime['prescriptions'];
 }
 
 export function createBillingService(options: BillingOptions = {}): ServiceModule<BillingConfig> {
@@ -50,7 +54,12 @@ export function createBillingService(options: BillingOptions = {}): ServiceModul
     config: billingConfig,
     async register({ platform, operations, config }: ServiceContext<BillingConfig>) {
       const master = options.master ?? (await configuredMaster(platform.db, config));
-      registerBillingOperations(operations, { platform, clock: options.clock ?? (() => new Date()), master: () => master });
+      registerBillingOperations(operations, {
+        platform,
+        clock: options.clock ?? (() => new Date()),
+        master: () => master,
+        prescriptions: options.prescriptions ?? prescriptionsIssuedOn,
+      });
     },
   };
 }
@@ -70,4 +79,4 @@ export { checkCase } from './calc/case-check.ts';
 export { billingCaseReport } from './calc/report.ts';
 export { importFeeMaster, loadFeeMaster, sampleFeeMaster } from './master/index.ts';
 export { claimFile, claimPayerOf, receiptHtml, receiptPdf } from './output/index.ts';
-export type { CalculationResult, FeeMaster, VisitCase } from './model/types.ts';
+export type { CalculationResult, FeeMaster, PrescriptionIssued, VisitCase } from './model/types.ts';

@@ -147,6 +147,7 @@ export {
   type PrescriptionInputProblem,
 } from './prescriptions/build-prescription.ts';
 export { medicationRecords, type MedicationRecord } from './feeds/medication-records.ts';
+export { type IssuedPrescription, prescriptionsIssuedOn } from './feeds/issued-prescriptions.ts';
 export { dataRevisionMigration } from './model/data-revision.ts';
 export { RECEIPT_JWS_TYPE } from './receipts/receipt-key.ts';
 export { PRESCRIPTION_PROFILE } from './model/fhir-codes.ts';

@@ -109,6 +109,22 @@ function checkVisit(raw: unknown, path: string): VisitInput {
     lastVisitDate: date(v, 'lastVisitDate', path) ?? null,
     continuingTreatment: optionalBoolean(v, 'continuingTreatment', path) ?? true,
     items: checkItems(v, path),
+    prescriptions: list(v, 'prescriptions', path).map((raw, i) => {
+      const p = `${path}.prescriptions[${i}]`;
+      const o = object(raw, p);
+      const kind = oneOf(o, 'kind', p, ['outpatient', 'in-house'] as const, '処方の種類');
+      need(kind !== undefined, `${p}.kind`, '処方の種類（outpatient・in-house）がありません', 'kind is required');
+      const id = optionalString(o, 'id', p);
+      return {
+        ...(id ? { id } : {}),
+        kind: kind as 'outpatient' | 'in-house',
+        lines: list(o, 'lines', p, true).map((l, j) => {
+          const lp = `${p}.lines[${j}]`;
+          const line = object(l, lp);
+          return { name: requiredString(line, 'name', lp, undefined, '薬剤名'), generic: optionalBoolean(line, 'generic', lp) ?? false };
+        }),
+      };
+    }),
     diagnoses: list(v, 'diagnoses', path).map((d, i) => {
       const p = `${path}.diagnoses[${i}]`;
       const o = object(d, p);

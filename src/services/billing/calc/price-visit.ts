@@ -8,6 +8,7 @@ import { BASIC_FEE_CODES, decideEncounter, type Encounter, isBasicFee } from './
 import { applyAgeLimits, applyCountLimits, applyExclusions, applyInclusions, applyOutpatientManagement, type RuleContext } from './item-rules.ts';
 import type { MonthLedger } from './month-ledger.ts';
 import { applied } from './rules.ts';
+import { addPrescriptionFees } from './prescription-rules.ts';
 import { addJudgementFees, bundleTests } from './test-rules.ts';
 import { additionCode, TIME_AND_AGE_ADDITION_CODES, TIME_BAND_NAMES, timeBandOf } from './time-band.ts';
 import { itemOn, VisitLines } from './working-lines.ts';
@@ -38,6 +39,8 @@ export function priceVisit(ctx: VisitContext, visit: VisitInput, path: string): 
     if (same) same.count += input.count ?? 1;
     else v.add({ code: input.code, item, count: input.count ?? 1, origin: 'entered', path: p });
   });
+
+  addPrescriptionFees(v, master, date, visit.prescriptions ?? [], path);
 
   // 初診・再診
   const { encounter, rule } = decideEncounter(

@@ -48,6 +48,22 @@ export const FEE_RULES = {
   ),
   inclusion: rule('inclusion', '電子点数表 包括テーブル', (name, including) => `${name} は ${including} に包括されるため算定しません`),
   exclusion: rule('exclusion', '電子点数表 背反テーブル（併算定不可）', (name, other, scope) => `${name} は${scope} ${other} と併せて算定できません`),
+  prescriptionFee: rule('F400-prescription', `${KOKUJI} F400 処方箋料（処方箋の交付1回につき）`, (n) => `院外処方箋を${n}回交付したため処方箋料を算定しました`),
+  genericName1: rule(
+    'F400-generic-name-1',
+    `${KOKUJI} F400 注 一般名処方加算１; ${RYUI} F400`,
+    () => '処方箋のすべての薬剤（2品目以上）が一般名処方のため一般名処方加算１を算定しました',
+  ),
+  genericName2: rule(
+    'F400-generic-name-2',
+    `${KOKUJI} F400 注 一般名処方加算２; ${RYUI} F400`,
+    () => '一般名処方の薬剤を含むため一般名処方加算２を算定しました',
+  ),
+  inHouseNotPriced: rule(
+    'F-in-house-not-priced',
+    `${KOKUJI} 第2章第5部 投薬`,
+    (id) => `院内処方${id ? `（${id}）` : ''}の処方料・調剤料・薬剤料は自動では算定しません（薬価の点数マスターがありません）。必要なら入力してください`,
+  ),
   judgementFee: rule('D026-judgement', `${KOKUJI} D026 検体検査判断料（月1回）`, (name) => `${name} を算定しました（その月の最初の検査）`),
   judgementBilled: rule('D026-once-a-month', `${KOKUJI} D026（月1回に限り算定）`, (name) => `${name} はこの月に算定済みです`),
   bundle: rule(

@@ -110,6 +110,7 @@ function patientVisitInput(input: ParamReader, patientId: string): PatientVisitI
       }),
     },
     record: input.boolean('record') ?? false,
+    fromPrescriptions: input.boolean('fromPrescriptions') ?? true,
   };
 }
 

@@ -106,6 +106,10 @@ const calculate: OperationSpec = {
         opt('maxChargedVisits', 'integer', 'visits charged a month'),
       ],
     },
+    inp(
+      opt('fromPrescriptions', 'boolean', 'add 処方箋料 and 一般名処方加算 for the e-prescriptions this clinic issued to the patient that day (default true)'),
+      '処方箋から算定',
+    ),
     inp(opt('record', 'boolean', 'store the visit as charged (会計): the month’s claim is made from recorded visits; default false (an estimate)'), '会計する'),
     out('visit', 'string', 'the recorded visit’s id (record = true)', 0),
     out('encounter', 'code', 'first | revisit | same-day-revisit | none'),

@@ -222,6 +222,14 @@ export interface ItemInput {
   count?: number;
 }
 
+/** A prescription issued at a visit: outpatient (院外, a 処方箋) or in-house (院内), with which lines are 一般名処方. */
+export interface PrescriptionIssued {
+  /** 処方箋ID, if known. */
+  id?: string;
+  kind: 'outpatient' | 'in-house';
+  lines: { name: string; generic: boolean }[];
+}
+
 export interface VisitInput {
   /** 診療日. */
   date: string;
@@ -238,6 +246,11 @@ export interface VisitInput {
   lastVisitDate?: string | null;
   continuingTreatment?: boolean;
   items: ItemInput[];
+  /**
+   * The prescriptions issued at this visit (the e-prescription service gives them for a received patient): each
+   * outpatient one (処方箋) adds 処方箋料 and, by its 一般名処方 lines, 一般名処方加算 — unless the clinic entered them.
+   */
+  prescriptions?: PrescriptionIssued[];
   /** 傷病名 (レセ電 SY records): 傷病名コード (7 digits) or 未コード化傷病名 text. */
   diagnoses?: { code?: string; name: string; startDate?: string; main?: boolean }[];
 }

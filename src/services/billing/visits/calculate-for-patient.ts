@@ -24,6 +24,8 @@ export interface PatientVisitInput {
   visit: Omit<VisitInput, 'date' | 'lastVisitDate'> & { date?: string };
   desk: DeskInput;
   record: boolean;
+  /** Add what the prescriptions this clinic issued to the patient that day bill (default true). */
+  fromPrescriptions: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -65,7 +67,12 @@ export async function calculateForPatient(
     const raw = {
       facility: { code: facilityCode, name: facilityName },
       patient: patientFromReception(reception, input.desk),
-      visit: { ...input.visit, date, lastVisitDate: await lastVisitBefore(q, facilityCode, id, `${month}-01`) },
+      visit: {
+        ...input.visit,
+        date,
+        lastVisitDate: await lastVisitBefore(q, facilityCode, id, `${month}-01`),
+        prescriptions: input.fromPrescriptions ? await rt.prescriptions(q, { facilityCode, patientKey: id, date }) : [],
+      },
       history: earlier.filter((v) => v.date <= date).map((v) => v.visit),
     };
     const c = checkCase(JSON.parse(JSON.stringify(raw)));

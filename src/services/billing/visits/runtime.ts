@@ -1,7 +1,8 @@
 /** What the billing service's jobs share: the platform as a service sees it, the clock (tests move it), the fee master. */
 import type { RequestContext } from '../../../platform/auth/principal.ts';
 import type { ServicePlatform } from '../../../platform/service.ts';
-import type { FeeMaster } from '../model/types.ts';
+import type { Queryable } from '../../../platform/storage/database.ts';
+import type { FeeMaster, PrescriptionIssued } from '../model/types.ts';
 
 export type Clock = () => Date;
 
@@ -9,6 +10,8 @@ export interface BillingRuntime {
   platform: ServicePlatform;
   clock: Clock;
   master: () => FeeMaster;
+  /** The prescriptions a facility issued for a person on a day (the e-prescription service's). */
+  prescriptions: (db: Queryable, q: { facilityCode: string; patientKey: string; date: string }) => Promise<PrescriptionIssued[]>;
 }
 
 /** Today in Japan (YYYY-MM-DD). */
