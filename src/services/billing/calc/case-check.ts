@@ -4,7 +4,7 @@
  */
 import type { ItemInput, LimitCategory, PatientInput, VisitCase, VisitInput } from '../model/types.ts';
 import { caseInvalid } from '../model/errors.ts';
-import { isCalendarDate } from './dates.ts';
+import { isIsoDate as isCalendarDate } from '../copay/dates.ts';
 
 type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
  * the limiting rules (age, 包括, 背反, 外来管理加算, counts) and the まるめ of bundled tests.
  */
 import type { AppliedRule, FacilityInput, FeeLine, FeeMaster, RemovedLine, VisitInput } from '../model/types.ts';
-import { ageOn } from './dates.ts';
+import { ageOn } from '../copay/index.ts';
 import { BASIC_FEE_CODES, decideEncounter, type Encounter, isBasicFee } from './encounter.ts';
 import { applyAgeLimits, applyCountLimits, applyExclusions, applyInclusions, applyOutpatientManagement, type RuleContext } from './item-rules.ts';
 import type { MonthLedger } from './month-ledger.ts';

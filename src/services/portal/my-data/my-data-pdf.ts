@@ -4,26 +4,13 @@
  * allergies, infections, labs, check-ups, documents, consents. The same data as $my-data (collect.ts), audited as the
  * person's own read. The metadata (Title, Subject, Keywords) name the document, the person and the sections.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import { japanesePdf } from '../../../platform/pdf/japanese-pdf.ts';
 import type { RequestContext } from '../../../platform/auth/principal.ts';
 import { auditOwnRead } from '../model/person.ts';
 import type { PortalRuntime } from '../model/runtime.ts';
 import { collectMyData } from './collect.ts';
 import { medicationNames } from './my-data-bundle.ts';
 import { checkupRows, consentRows, coverageRows, dayOf, documentRows, itemRows, medicationRows, patientName, type Row } from './pdf-text.ts';
-
-const require = createRequire(import.meta.url);
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-/** The Noto Sans JP faces, read once (pdfkit embeds only the glyphs used). */
-function fontFiles() {
-  fonts ??= {
-    regular: readFileSync(require.resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf')),
-    bold: readFileSync(require.resolve('@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf')),
-  };
-  return fonts;
-}
 
 const MARGIN = 50;
 const DATE_WIDTH = 90;
@@ -40,8 +27,7 @@ export interface Section {
 
 /** Renders the document; resolves with the PDF bytes. */
 export function renderPdf(doc: { name: string; birthDate: string; issuedAt: Date; sections: Section[] }): Promise<Buffer> {
-  const { regular, bold } = fontFiles();
-  const pdf = new PDFDocument({
+  const { pdf, done } = japanesePdf({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
     bufferPages: true,
@@ -53,14 +39,6 @@ export function renderPdf(doc: { name: string; birthDate: string; issuedAt: Date
       Creator: 'Tsunagu patient portal',
     },
     lang: 'ja-JP',
-  });
-  pdf.registerFont('jp', regular);
-  pdf.registerFont('jp-bold', bold);
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
   });
   const width = pdf.page.width - 2 * MARGIN;
   const bottom = () => pdf.page.height - pdf.page.margins.bottom;

@@ -2,9 +2,8 @@
  * 領収証・明細書 as a PDF (A4, Noto Sans JP): page 1 the 領収証 (様式第1号's rows), then the 明細書 lines, continued on
  * as many pages as they need. The metadata name the patient, the visit and the amounts.
  */
-import PDFDocument from 'pdfkit';
 import type { CalculationResult, VisitCase } from '../../model/types.ts';
-import { japaneseFonts } from './fonts.ts';
+import { japanesePdf } from '../../../../platform/pdf/japanese-pdf.ts';
 import { grouped, type ReceiptOptions, receiptView, STATEMENT_NOTICE } from './view.ts';
 
 const MARGIN = 42;
@@ -13,8 +12,7 @@ const yen = (n: number) => `${grouped(n)}円`;
 /** The receipt and statement of one visit as PDF bytes. */
 export function receiptPdf(visitCase: VisitCase, result: CalculationResult, options: ReceiptOptions = {}): Promise<Buffer> {
   const v = receiptView(visitCase, result, options);
-  const { regular, bold } = japaneseFonts();
-  const pdf = new PDFDocument({
+  const { pdf, done } = japanesePdf({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
     info: {
@@ -25,14 +23,6 @@ export function receiptPdf(visitCase: VisitCase, result: CalculationResult, opti
       Creator: 'Tsunagu fee calculation',
     },
     lang: 'ja-JP',
-  });
-  pdf.registerFont('jp', regular);
-  pdf.registerFont('jp-bold', bold);
-  const chunks: Buffer[] = [];
-  pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
   });
   const width = pdf.page.width - 2 * MARGIN;
   const bottom = () => pdf.page.height - MARGIN;
