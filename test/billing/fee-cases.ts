@@ -148,6 +148,30 @@ export const FEE_CASES: FeeCase[] = [
     expect: { totalPoints: 75, removed: ['113001810'], rules: ['count-limit'] },
   },
   {
+    name: '初診の日の特定疾患療養管理料は算定しない',
+    source: `${KOKUJI} B000 注（初診の日から1月以内の管理の費用は初診料に含まれる）`,
+    case: baseCase({ lastVisitDate: null, items: items('113001810') }),
+    expect: { totalPoints: 291, removed: ['113001810'], rules: ['B000-after-first-visit'] },
+  },
+  {
+    name: '同じ月の初診から1月以内の特定疾患療養管理料は算定しない',
+    source: `${KOKUJI} B000 注`,
+    case: baseCase({ date: '2025-04-21', items: items('113001810') }, {}, [visit('2025-04-01', [], { lastVisitDate: null })]),
+    expect: { totalPoints: 75, removed: ['113001810'] },
+  },
+  {
+    name: '前月の初診日から1月を過ぎれば特定疾患療養管理料を算定',
+    source: `${KOKUJI} B000 特定疾患療養管理料（診療所）225点`,
+    case: baseCase({ firstVisitDate: '2025-03-10', items: items('113001810') }),
+    expect: { totalPoints: 300 },
+  },
+  {
+    name: '前月の初診日から1月以内（3/20 初診 → 4/14）は算定しない',
+    source: `${KOKUJI} B000 注`,
+    case: baseCase({ firstVisitDate: '2025-03-20', items: items('113001810') }),
+    expect: { totalPoints: 75, removed: ['113001810'] },
+  },
+  {
     name: '血液学的検査判断料を自動算定（末梢血液一般・HbA1c・採血料）',
     source: `${KOKUJI} D005・D026 血液学的検査判断料 125点・D400 静脈採血料 40点`,
     // 75 + 21 + 49 + 40 + 125 = 310点

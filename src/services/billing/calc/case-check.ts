@@ -107,6 +107,7 @@ function checkVisit(raw: unknown, path: string): VisitInput {
     holiday: optionalBoolean(v, 'holiday', path) ?? false,
     encounter: oneOf(v, 'encounter', path, ['auto', 'first', 'revisit', 'none'] as const, '初診・再診の別') ?? 'auto',
     lastVisitDate: date(v, 'lastVisitDate', path) ?? null,
+    firstVisitDate: date(v, 'firstVisitDate', path) ?? null,
     continuingTreatment: optionalBoolean(v, 'continuingTreatment', path) ?? true,
     items: checkItems(v, path),
     prescriptions: list(v, 'prescriptions', path).map((raw, i) => {

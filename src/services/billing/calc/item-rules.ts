@@ -3,12 +3,14 @@
  * (not combinable), 外来管理加算, counting limits. Each removal is recorded with its rule (nothing disappears silently).
  */
 import type { CountLimit, Exclusion, FeeItem, FeeMaster, Inclusion } from '../model/types.ts';
-import type { Encounter } from './encounter.ts';
+import { addMonths } from './dates.ts';
+import { BASIC_FEE_CODES, type Encounter } from './encounter.ts';
 import type { MonthLedger } from './month-ledger.ts';
 import type { VisitLines, WorkingLine } from './working-lines.ts';
 
 /** 外来管理加算 (医科診療行為マスター). */
 export const OUTPATIENT_MANAGEMENT_CODE = '112011010';
+const FIRST_VISIT_CODE = BASIC_FEE_CODES.first;
 
 const SCOPE_NAMES: Record<Exclusion['scope'], string> = { day: '同一日に', week: '同一週に', month: '同一月に', 'same-time': '同時に' };
 const UNIT_NAMES: Record<CountLimit['unit'], string> = { day: '1日', week: '1週', month: '1月', year: '1年' };
@@ -86,6 +88,17 @@ export function applyOutpatientManagement(v: VisitLines, ctx: RuleContext): void
       .map((c) => ctx.master.item(c, ctx.date))
       .find((i): i is FeeItem => !('refused' in i) && i.blocksOutpatientManagement === true)?.name;
   if (blocker) v.remove(line, 'managementBlocked', blocker);
+}
+
+/** 特定疾患療養管理料 (B000). */
+export const SPECIFIC_DISEASE_MANAGEMENT_CODE = '113001810';
+
+/** B000: the management in the month after the 初診 (the 初診日 itself included) is part of the 初診料. */
+export function applyAfterFirstVisit(v: VisitLines, ctx: RuleContext, firstVisitDate: string | null | undefined): void {
+  const line = v.lines.find((l) => l.code === SPECIFIC_DISEASE_MANAGEMENT_CODE);
+  if (!line) return;
+  const first = ctx.encounter === 'first' ? ctx.date : (ctx.ledger.lastDateOf(FIRST_VISIT_CODE, ctx.date) ?? firstVisitDate ?? undefined);
+  if (first && ctx.date <= addMonths(first, 1)) v.remove(line, 'managementAfterFirst', first);
 }
 
 /** Counting limits (算定回数テーブル, 上限回数): the count over the limit is not billed. */

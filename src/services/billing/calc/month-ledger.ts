@@ -50,6 +50,13 @@ export class MonthLedger {
     return this.count(code, scope, date) > 0;
   }
 
+  /** The latest date `code` was billed this month, before or on `date`. */
+  lastDateOf(code: string, date: string): string | undefined {
+    let last: string | undefined;
+    for (const b of this.billed) if (b.code === code && b.date <= date && (!last || b.date > last)) last = b.date;
+    return last;
+  }
+
   /** Codes billed on `date`. */
   codesOn(date: string): string[] {
     return this.billed.filter((b) => b.date === date).map((b) => b.code);

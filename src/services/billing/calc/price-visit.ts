@@ -5,7 +5,15 @@
 import type { AppliedRule, FacilityInput, FeeLine, FeeMaster, RemovedLine, VisitInput } from '../model/types.ts';
 import { ageOn } from '../copay/index.ts';
 import { BASIC_FEE_CODES, decideEncounter, type Encounter, isBasicFee } from './encounter.ts';
-import { applyAgeLimits, applyCountLimits, applyExclusions, applyInclusions, applyOutpatientManagement, type RuleContext } from './item-rules.ts';
+import {
+  applyAfterFirstVisit,
+  applyAgeLimits,
+  applyCountLimits,
+  applyExclusions,
+  applyInclusions,
+  applyOutpatientManagement,
+  type RuleContext,
+} from './item-rules.ts';
 import type { MonthLedger } from './month-ledger.ts';
 import { applied } from './rules.ts';
 import { addPrescriptionFees } from './prescription-rules.ts';
@@ -106,6 +114,7 @@ export function priceVisit(ctx: VisitContext, visit: VisitInput, path: string): 
   applyInclusions(v, rc);
   applyExclusions(v, rc);
   applyOutpatientManagement(v, rc);
+  applyAfterFirstVisit(v, rc, visit.firstVisitDate);
   applyCountLimits(v, rc);
   const bundles = bundleTests(v, rc);
 

@@ -41,6 +41,11 @@ export const FEE_RULES = {
     `${KOKUJI} A001 注8; 医科診療行為マスター 外来管理加算区分`,
     (other) => `同じ日に ${other} を行ったため外来管理加算は算定できません`,
   ),
+  managementAfterFirst: rule(
+    'B000-after-first-visit',
+    `${KOKUJI} B000 注（初診の日から1月以内の管理は初診料に含まれる）`,
+    (first) => `初診日（${first}）から1月以内のため特定疾患療養管理料は算定できません`,
+  ),
   countLimit: rule(
     'count-limit',
     '電子点数表 算定回数テーブル; 医科診療行為マスター 上限回数',

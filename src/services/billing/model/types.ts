@@ -245,6 +245,8 @@ export interface VisitInput {
   /** The previous visit at this facility before this month's history (for 'auto'), and whether treatment continues. */
   lastVisitDate?: string | null;
   continuingTreatment?: boolean;
+  /** 初診日 of the current course of treatment, when before this month (rules count from it; this month's is seen). */
+  firstVisitDate?: string | null;
   items: ItemInput[];
   /**
    * The prescriptions issued at this visit (the e-prescription service gives them for a received patient): each

@@ -16,7 +16,7 @@ import type { Queryable } from '../../../platform/storage/database.ts';
 import type { CalculationResult, VisitInput } from '../model/types.ts';
 import { type DeskInput, patientFromReception } from './patient-input.ts';
 import { billingFacility, type BillingRuntime, japanToday } from './runtime.ts';
-import { insertVisit, lastVisitBefore, monthVisitsOf } from './visit-store.ts';
+import { firstVisitBefore, insertVisit, lastVisitBefore, monthVisitsOf } from './visit-store.ts';
 
 export interface PatientVisitInput {
   patientId: string;
@@ -71,6 +71,7 @@ export async function calculateForPatient(
         ...input.visit,
         date,
         lastVisitDate: await lastVisitBefore(q, facilityCode, id, `${month}-01`),
+        firstVisitDate: await firstVisitBefore(q, facilityCode, id, `${month}-01`),
         prescriptions: input.fromPrescriptions ? await rt.prescriptions(q, { facilityCode, patientKey: id, date }) : [],
       },
       history: earlier.filter((v) => v.date <= date).map((v) => v.visit),

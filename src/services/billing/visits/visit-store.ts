@@ -113,6 +113,16 @@ export async function lastVisitBefore(db: Queryable, facilityCode: string, patie
   return res.rows[0]?.d ?? null;
 }
 
+/** The latest 初診 (not cancelled) before `before`: rules count from it (B000). */
+export async function firstVisitBefore(db: Queryable, facilityCode: string, patientKey: string, before: string): Promise<string | null> {
+  const res = await db.query<{ d: string }>(
+    `SELECT to_char(max(visit_date), 'YYYY-MM-DD') AS d FROM billing_visits
+      WHERE facility_code = $1 AND patient_key = $2 AND visit_date < $3 AND cancelled_at IS NULL AND result->>'encounter' = 'first'`,
+    [facilityCode, patientKey, before],
+  );
+  return res.rows[0]?.d ?? null;
+}
+
 export async function visitById(db: Queryable, facilityCode: string, id: string): Promise<RecordedVisit | undefined> {
   const res = await db.query<Row>(`SELECT ${COLUMNS} FROM billing_visits WHERE facility_code = $1 AND visit_id = $2`, [facilityCode, id]);
   return res.rows[0] ? toVisit(res.rows[0]) : undefined;
