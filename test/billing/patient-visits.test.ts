@@ -8,6 +8,7 @@ import { eligibilityService } from '../../src/services/eligibility/index.ts';
 import { type BillingOptions, createBillingService } from '../../src/services/billing/index.ts';
 import { CLINIC, eligibilityWorld, type EligibilityWorld, KYOKAI, PHARMACY, personRecord } from '../eligibility/service-fixtures.ts';
 import { ENGINES } from '../helpers/engines.ts';
+import { withCheckDigit } from '../../src/services/eligibility/model/numbers.ts';
 import { json } from '../helpers/tsunagu.ts';
 
 type Json = Record<string, unknown>;
@@ -25,6 +26,7 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
   let bob: string;
   let tokens: Record<string, string>;
   let issuedTo = '';
+  let carol: string;
 
   const op = async (token: string, name: string, parameter: Json[]) => {
     const res = await w.request({ method: 'POST', url: `/fhir/$${name}`, token, body: { resourceType: 'Parameters', parameter } });
@@ -65,8 +67,16 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
     const reg = await w.register([
       personRecord({ number: '89', birth_date: '1985-01-01', limit_category: 'u70-u' }),
       personRecord({ number: '90', family_name: '佐藤', given_name: '一郎', birth_date: '1970-05-05', sex: 1 }),
+      personRecord({
+        number: '91',
+        family_name: '鈴木',
+        given_name: '三郎',
+        birth_date: '1975-02-02',
+        sex: 1,
+        public_expenses: `54016027:${withCheckDigit('123456')}::`,
+      }),
     ]);
-    [alice, bob] = reg.results.map((r) => (r.patient as string).replace('Patient/', ''));
+    [alice, bob, carol] = reg.results.map((r) => (r.patient as string).replace('Patient/', ''));
     const add = async (kind: 'facility' | 'pharmacy' | 'insurer' | 'patient', facilityCode?: string, patientId?: string) =>
       (await w.s.addClient({ kind, facilityCode, patientId, scopes: kind === 'patient' ? ['patient/*.rs'] : ['system/*.cruds'] })).token;
     tokens = {
@@ -85,6 +95,14 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
       { name: 'birthDate', valueDate: '1985-01-01' },
     ]);
     expect(out(received.body, 'result')).toBe(true);
+    const carolReceived = await op(w.tokens.clinic, 'verify-insurance', [
+      { name: 'insurerNumber', valueString: KYOKAI },
+      { name: 'symbol', valueString: '1234567' },
+      { name: 'number', valueString: '91' },
+      { name: 'branch', valueString: '00' },
+      { name: 'birthDate', valueDate: '1975-02-02' },
+    ]);
+    expect(out(carolReceived.body, 'result')).toBe(true);
   });
   afterAll(async () => w?.close());
 
@@ -248,5 +266,32 @@ describe.each(ENGINES)('billing visits of received patients (%s)', (engine) => {
     const badTime = await calc(tokens.clinic, alice, [], [{ name: 'time', valueString: '25:00' }, RECORD]);
     expect(badTime.status).toBe(400);
     expect(all((await op(tokens.clinic, 'billing-visits', [{ name: 'month', valueString: month }])).body, 'visit')).toHaveLength(before);
+  });
+  it('asks for a 公費 monthly cap the reception cannot know, and keeps it for the month once given', async () => {
+    const cap = {
+      name: 'publicExpense',
+      part: [
+        { name: 'payerNumber', valueString: '54016027' },
+        { name: 'monthlyCapYen', valueInteger: 1000 },
+      ],
+    };
+    const missing = await calc(tokens.clinic, carol, []);
+    expect(missing.status).toBe(400);
+    expect((missing.body.issue as Json[])[0].expression).toEqual(['patient.publicExpenses[0].monthlyCapYen']);
+    // 初診 291点 = 2,910円: insurance share 873 → 870; 難病 2割 = 582 → 580 → capped at 1,000: patient 580, 難病 290
+    const first = await calc(tokens.clinic, carol, [], [cap, DIAGNOSIS, RECORD]);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(out(first.body, 'patientYen')).toBe(580);
+    // the second visit without the cap: the month's cap holds (1,000 − 580 = 420 left; 2割 of 760 = 152 → 150)
+    const second = await calc(tokens.clinic, carol, []);
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(out(second.body, 'encounter')).toBe('same-day-revisit');
+    expect(out(second.body, 'patientYen')).toBe(150);
+    const shares = all(second.body, 'share').map((p) => [partOf(p, 'payer'), partOf(p, 'yen')]);
+    expect(shares).toEqual([
+      ['insurer', 760 - 230],
+      ['public', 230 - 150],
+      ['patient', 150],
+    ]);
   });
 });

@@ -13,7 +13,7 @@ import { latestReception } from '../../eligibility/index.ts';
 import { calculateVisit } from '../calc/calculate.ts';
 import { checkCase } from '../calc/case-check.ts';
 import type { Queryable } from '../../../platform/storage/database.ts';
-import type { CalculationResult, VisitInput } from '../model/types.ts';
+import type { CalculationResult, PatientInput, VisitInput } from '../model/types.ts';
 import { type DeskInput, patientFromReception } from './patient-input.ts';
 import { billingFacility, type BillingRuntime, japanToday } from './runtime.ts';
 import { firstVisitBefore, insertVisit, lastVisitBefore, monthVisitsOf } from './visit-store.ts';
@@ -38,6 +38,15 @@ const notReceived = (patientId: string, date: string) =>
     `Patient/${patientId} was not received (eligibility verified) at this facility on ${date}`,
     ['patient'],
   );
+
+/** A 公費 cap the desk gave at an earlier visit of the month holds for the month unless given again. */
+function withEarlierCaps(desk: DeskInput, earlier: PatientInput | undefined): DeskInput {
+  const known = (earlier?.publicExpenses ?? []).filter((p) => p.monthlyCapYen !== undefined && !desk.caps.some((c) => c.payerNumber === p.payerNumber));
+  return {
+    ...desk,
+    caps: [...desk.caps, ...known.map((p) => ({ payerNumber: p.payerNumber, monthlyCapYen: p.monthlyCapYen, alreadyPaidYen: p.alreadyPaidYen }))],
+  };
+}
 
 export async function calculateForPatient(
   rt: BillingRuntime,
@@ -66,7 +75,7 @@ export async function calculateForPatient(
       );
     const raw = {
       facility: { code: facilityCode, name: facilityName },
-      patient: patientFromReception(reception, input.desk),
+      patient: patientFromReception(reception, withEarlierCaps(input.desk, earlier.at(-1)?.patient)),
       visit: {
         ...input.visit,
         date,
