@@ -7,7 +7,7 @@ import { inflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import type { CalculationResult, FeeLine, PatientInput, PayerShare, VisitCase } from '../../src/services/billing/model/types.ts';
-import { claimFile, encodeShiftJis, OutputError, receiptHtml, receiptPdf, toWareki, warekiText } from '../../src/services/billing/output/index.ts';
+import { claimFile, claimPayerOf, encodeShiftJis, OutputError, receiptHtml, receiptPdf, toWareki, warekiText } from '../../src/services/billing/output/index.ts';
 import { receiptView } from '../../src/services/billing/output/receipt/view.ts';
 
 const facility = { code: '1234567', prefecture: '13', name: 'つなぐ内科クリニック' };
@@ -432,6 +432,11 @@ describe('レセ電 claim file (claimFile)', () => {
     expect(k[0].startsWith('IR,2,13,1,')).toBe(true);
     expect(fields(k[1])[7]).toBe('70');
     expect(fields(k[2])[1]).toBe('  138057');
+    // the platform's canonical form of a 国保 number (00 + 6 digits) is 国保 too, written as its 6 digits
+    const canonical = patient({ insurance: { insurerNumber: '00138057', symbol: '千代', number: '1234', relationship: 'insured', copayRatio: 3 } });
+    expect(claimPayerOf(canonical.insurance)).toBe('kokuho');
+    const c = lf(claimFile({ facility, month: '2025-04', payer: 'kokuho', visits: [visit(canonical, '2025-04-03', [FIRST])] }).text);
+    expect(fields(c[2])[1]).toBe('  138057');
   });
 
   it('records a drug as IY with its 使用量, and refuses one without', () => {

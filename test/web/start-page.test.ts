@@ -208,7 +208,7 @@ describe.skipIf(!chromium.ok)(`the start page and the clinic app in Chromium (${
     expect(new URL(page.url()).search).toBe(''); // the code is gone from the address
     expect(await page.getByText('つなぐ内科クリニック').count()).toBe(1);
     const tabs = page.getByRole('navigation', { name: '画面の切り替え' }).getByRole('link');
-    expect(await tabs.allTextContents()).toEqual(['受付', '患者', '紹介状', '処方', '検査・病名登録', '救急用サマリーの確認', '救急時医療情報閲覧']);
+    expect(await tabs.allTextContents()).toEqual(['受付', '患者', '紹介状', '処方', '検査・病名登録', '会計', '救急用サマリーの確認', '救急時医療情報閲覧']);
     expect(await heading(page)).toBe('受付');
     expect(await checkA11y(page)).toEqual([]);
     expect(await overflowsSideways(page)).toBe(false);

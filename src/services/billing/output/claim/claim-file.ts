@@ -10,7 +10,7 @@ import { eraOf } from '../wareki.ts';
 import { claimName } from './claim-name.ts';
 import { gatherReceipts, type MonthReceipt } from './gather.ts';
 import { goRecord, hoRecord, irRecord, koRecord, lineRecords, reRecord, syRecord } from './records.ts';
-import { burdenCode, isLateElderly, receiptType } from './receipt-type.ts';
+import { burdenCode, isLateElderly, isNationalHealthInsurance, receiptType } from './receipt-type.ts';
 import type { ClaimFile, ClaimInput, ClaimPayer } from './types.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -26,7 +26,7 @@ const nextMonth = (month: string) => {
  * the 支払基金.
  */
 export const payerOfInsurance = (ins: InsuranceInput): ClaimPayer =>
-  /^\d{6}$/.test(ins.insurerNumber) || isLateElderly(ins.insurerNumber) || ins.insurerNumber.startsWith('67') ? 'kokuho' : 'shaho';
+  isNationalHealthInsurance(ins.insurerNumber) || isLateElderly(ins.insurerNumber) || ins.insurerNumber.startsWith('67') ? 'kokuho' : 'shaho';
 
 /** The 審査支払機関 a visit's claim goes to (公費単独: the 支払基金). */
 export const claimPayerOf = (insurance: InsuranceInput | null): ClaimPayer => (insurance ? payerOfInsurance(insurance) : 'shaho');

@@ -13,6 +13,9 @@ import { OutputError } from '../errors.ts';
 /** 後期高齢者医療の保険者番号 (法別番号 39). */
 export const isLateElderly = (insurerNumber: string) => insurerNumber.startsWith('39');
 
+/** 国民健康保険 (市町村・国保組合): a 6-digit 保険者番号, or the platform's canonical 8 digits (left-padded with 00). */
+export const isNationalHealthInsurance = (insurerNumber: string) => /^(00)?\d{6}$/.test(insurerNumber);
+
 /** Before the first 31 March after the 6th birthday (未就学者, 6歳に達する日以後の最初の3月31日以前). */
 export function isPreschool(birthDate: string, date: string): boolean {
   const [y, m, d] = birthDate.split('-').map(Number);

@@ -8,6 +8,7 @@ import { toWareki } from '../wareki.ts';
 import { alnum, alnumOrKanji, amount, digits, kanji } from './fields.ts';
 import type { MonthLine } from './gather.ts';
 import type { DrugLine } from './types.ts';
+import { isNationalHealthInsurance } from './receipt-type.ts';
 
 const record = (fields: string[]) => fields.join(',');
 const empty = (n: number) => Array<string>(n).fill('');
@@ -72,7 +73,8 @@ export function reRecord(r: {
  * 食事療養×2, 職務上の事由, 証明書番号, 負担金額 医療保険 (null: not recorded), 減免×3.
  */
 export function hoRecord(r: { insurer: string; symbol: string; number: string; days: number; points: number; copayYen: number | null; path: string }): string {
-  const insurer = /^\d{6}$/.test(r.insurer) ? r.insurer.padStart(8, ' ') : digits(r.insurer, `${r.path}.patient.insurance.insurerNumber`, 8);
+  const kokuho = isNationalHealthInsurance(r.insurer) ? r.insurer.slice(-6) : undefined;
+  const insurer = kokuho ? kokuho.padStart(8, ' ') : digits(r.insurer, `${r.path}.patient.insurance.insurerNumber`, 8);
   return record([
     'HO',
     insurer,
