@@ -7,7 +7,16 @@ import { inflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import type { CalculationResult, FeeLine, PatientInput, PayerShare, VisitCase } from '../../src/services/billing/model/types.ts';
-import { claimFile, claimPayerOf, encodeShiftJis, OutputError, receiptHtml, receiptPdf, toWareki, warekiText } from '../../src/services/billing/output/index.ts';
+import {
+  claimFile,
+  claimPayerOf,
+  encodeShiftJis,
+  OutputError,
+  receiptHtml,
+  receiptPdf,
+  toWareki,
+  warekiText,
+} from '../../src/services/billing/output/index.ts';
 import { receiptView } from '../../src/services/billing/output/receipt/view.ts';
 
 const facility = { code: '1234567', prefecture: '13', name: 'つなぐ内科クリニック' };
