@@ -19,6 +19,8 @@ const USAGE = `tsunagu validate --ig <package>... [options] <file.json>...
   --profile <url>         also validate against this profile (canonical URL); repeatable
   --summary               one line per file instead of OperationOutcome JSON
   --no-registration-rules plain IG validation, without the JP-CLINS registration rules
+  --lenient-extensions    an extension whose definition is not loaded is a warning (default: an error, as the
+                          reference validator reports it)
   -h, --help              this help
 
 Exit code: 0 when all files are valid, 1 when any has an error, 2 on usage errors.`;
@@ -35,6 +37,7 @@ function parseValidateArgs(argv: string[]) {
       profile: { type: 'string', multiple: true },
       summary: { type: 'boolean' },
       'no-registration-rules': { type: 'boolean' },
+      'lenient-extensions': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +71,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     packages,
     terminology: (values.tx ?? []).map((p) => resolve(p)),
     registrationRules: !values['no-registration-rules'],
+    unknownExtensions: values['lenient-extensions'] ? 'warning' : 'error',
   });
   const profiles = values.profile ?? [];
   const results: { file: string; outcome: OperationOutcome }[] = [];
@@ -97,7 +101,8 @@ function validateFile(file: string, conformance: Awaited<ReturnType<typeof loadC
   }
   let resource: unknown;
   try {
-    resource = JSON.parse(text);
+    // A UTF-8 byte-order mark (Windows editors write one) is not part of the JSON text.
+    resource = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return fileProblem(`JSON として読めません: ${file}`, `${file} is not valid JSON: ${(e as Error).message}`);
   }

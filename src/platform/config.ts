@@ -20,6 +20,12 @@ export interface PlatformConfig {
   terminologyFiles: string[];
   /** Apply JP-CLINS registration rules that the IG packages do not encode. */
   registrationRules: boolean;
+  /**
+   * An extension whose definition is not loaded: 'warning' (the server's default — it stores what many systems send,
+   * including the platform's own and the Subscriptions backport extensions, whose packages are not loaded) or 'error'
+   * (the reference validator's verdict, the CLI's default).
+   */
+  unknownExtensions: 'error' | 'warning';
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   /** Access token lifetime, seconds. */
@@ -87,6 +93,12 @@ const WHOLE_NUMBERS = {
 
 export class ConfigError extends Error {}
 
+function unknownExtensionsOf(v: string | undefined): 'error' | 'warning' {
+  if (v === undefined || v === '' || v === 'warning') return 'warning';
+  if (v === 'error') return 'error';
+  throw new ConfigError(`TSUNAGU_UNKNOWN_EXTENSIONS は warning か error です（${v}） / TSUNAGU_UNKNOWN_EXTENSIONS must be warning or error`);
+}
+
 function checkWholeNumbers(config: PlatformConfig): void {
   for (const [name, key] of Object.entries(WHOLE_NUMBERS)) {
     const v = config[key];
@@ -111,6 +123,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     igPackages: list(env.TSUNAGU_IG),
     terminologyFiles: list(env.TSUNAGU_TX),
     registrationRules: env.TSUNAGU_REGISTRATION_RULES !== '0',
+    unknownExtensions: unknownExtensionsOf(env.TSUNAGU_UNKNOWN_EXTENSIONS),
     bodyLimit: Number(env.TSUNAGU_BODY_LIMIT ?? 16 * 1024 * 1024),
     tokenLifetime: Number(env.TSUNAGU_TOKEN_LIFETIME ?? 300),
     poolSize: Number(env.TSUNAGU_POOL_SIZE ?? 20),

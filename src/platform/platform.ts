@@ -93,6 +93,7 @@ export async function openPlatform(config: PlatformConfig, opts: OpenPlatformOpt
     packages: config.igPackages,
     terminology: config.terminologyFiles,
     registrationRules: config.registrationRules,
+    unknownExtensions: config.unknownExtensions,
   });
   const validate = opts.validate ?? ((resource: Record<string, unknown>) => conformance.validate(resource));
   const statistics = new StatisticsKeeper(db);

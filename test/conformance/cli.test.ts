@@ -1,4 +1,6 @@
 /** `tsunagu validate`: exit codes, OperationOutcome JSON on stdout, --summary lines. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateCommand } from '../../cli/commands/validate.ts';
@@ -60,6 +62,16 @@ describe('tsunagu validate', () => {
     const code = await validateCommand(['--summary', join(EXAMPLES_DIR, '..', 'packages', 'jp-core.r4-1.1.2-url.tgz')]);
     expect(code).toBe(1);
     expect(out[0]).toMatch(/INVALID .*not valid JSON/);
+  });
+
+  it('an unknown extension is an error; --lenient-extensions makes it a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsunagu-ext-'));
+    const file = join(dir, 'patient.json');
+    writeFileSync(file, JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'https://vendor.test/fhir/StructureDefinition/x', valueString: 'a' }] }));
+    expect(await validateCommand([file])).toBe(1);
+    out = [];
+    expect(await validateCommand(['--lenient-extensions', file])).toBe(0);
+    expect(JSON.parse(out.join('\n')).issue.some((i: { severity: string }) => i.severity === 'warning')).toBe(true);
   });
 
   it('exit 2 on usage errors', async () => {

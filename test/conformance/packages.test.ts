@@ -64,7 +64,7 @@ describe('loading', () => {
     expect(loaded.definitions.terminology.codeInSystem('urn:test:cs', 'b').result).toBe('no');
     const notTx = join(tmp, 'patient.json');
     writeFileSync(notTx, JSON.stringify({ resourceType: 'Patient' }));
-    await expect(loadConformance({ packages: [], terminology: [notTx] })).rejects.toThrow(/no CodeSystem or ValueSet/);
+    await expect(loadConformance({ packages: [], terminology: [notTx] })).rejects.toThrow(/no CodeSystem, ValueSet or Questionnaire/);
   });
 
   it('base R4 only, when no package is given', async () => {

@@ -27,10 +27,26 @@ export interface LoadProblem {
   message: string;
 }
 
+/** How validation treats what the definitions do not settle. */
+export interface DefinitionOptions {
+  /**
+   * An extension whose definition is not loaded: `error` (default, as the HL7 validator) or `warning` (lenient: the
+   * extension is accepted unvalidated). Unknown modifier extensions are errors either way.
+   */
+  unknownExtensions: 'error' | 'warning';
+}
+
 export class Definitions {
+  readonly options: DefinitionOptions = { unknownExtensions: 'error' };
+  /** ImplementationGuide.global of the loaded IG packages: resource type → profiles every such resource must meet. */
+  readonly globalProfiles = new Map<string, string[]>();
   readonly structures = new CanonicalIndex<StructureDefinition>();
   readonly valueSets = new CanonicalIndex<ValueSet>();
   readonly codeSystems = new CanonicalIndex<CodeSystem>();
+  /** Measure resources of the loaded packages (MeasureReport checks against their Measure). */
+  readonly measures = new CanonicalIndex<Record<string, unknown>>();
+  /** SearchParameter resources of the loaded packages (derivedFrom checks). */
+  readonly searchParameters = new CanonicalIndex<Record<string, unknown>>();
   readonly terminology = new Terminology(this.codeSystems, this.valueSets);
   readonly problems: LoadProblem[] = [];
   /** Concrete resource type names of R4. */
@@ -72,6 +88,25 @@ export class Definitions {
       case 'CodeSystem':
         this.codeSystems.add(url, version, resource as unknown as CodeSystem, source);
         break;
+      case 'Measure':
+        this.measures.add(url, version, resource, source);
+        break;
+      case 'Questionnaire':
+        this.terminology.questionnaires.add(url, version, resource, source);
+        break;
+      case 'SearchParameter':
+        this.searchParameters.add(url, version, resource, source);
+        break;
+      case 'ImplementationGuide': {
+        const globals = Array.isArray(resource.global) ? (resource.global as { type?: unknown; profile?: unknown }[]) : [];
+        for (const g of globals) {
+          if (typeof g?.type !== 'string' || typeof g.profile !== 'string') continue;
+          const list = this.globalProfiles.get(g.type) ?? [];
+          if (!list.includes(g.profile)) list.push(g.profile);
+          this.globalProfiles.set(g.type, list);
+        }
+        break;
+      }
       default:
     }
   }

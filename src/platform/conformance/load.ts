@@ -3,6 +3,7 @@
  * ones win ties), then any declared dependency found next to them or in the FHIR package cache
  * (~/.fhir/packages or $FHIR_PACKAGE_CACHE). Missing dependencies are load problems, not failures.
  */
+import { PLATFORM_PACKAGE_ID, platformDefinitions } from './packages/platform-definitions.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +23,11 @@ export interface LoadOptions {
   terminology?: string[];
   /** Apply the JP-CLINS registration rules that the IG packages do not encode (default true). */
   registrationRules?: boolean;
+  /**
+   * An extension whose definition is not loaded: `'error'` (default — the HL7 validator's verdict) or `'warning'`
+   * (lenient: accepted, reported as not validated). CLI: `--lenient-extensions`.
+   */
+  unknownExtensions?: 'error' | 'warning';
 }
 
 export async function loadConformance(opts: LoadOptions): Promise<Conformance> {
@@ -31,7 +37,9 @@ export async function loadConformance(opts: LoadOptions): Promise<Conformance> {
 export function loadConformanceSync(opts: LoadOptions): Conformance {
   const t0 = performance.now();
   const defs = new Definitions();
+  if (opts.unknownExtensions === 'warning') defs.options.unknownExtensions = 'warning';
   for (const r of baseR4Resources().resources) defs.add(r, BASE_PACKAGE_ID);
+  for (const r of platformDefinitions()) defs.add(r, PLATFORM_PACKAGE_ID);
   const tBase = performance.now();
 
   const infos: LoadedPackageInfo[] = [];
@@ -122,6 +130,9 @@ function findDependency(name: string, version: string, from: string): string | u
 }
 
 /** CodeSystem / ValueSet resources from a JSON file (a resource, an array, or a Bundle). */
+/** What a terminology file (`--tx`, TSUNAGU_TX) may hold: code systems, value sets, and questionnaires (予診票). */
+const TERMINOLOGY_TYPES = new Set(['CodeSystem', 'ValueSet', 'Questionnaire']);
+
 function readTerminologyFile(file: string): Record<string, unknown>[] {
   let parsed: unknown;
   try {
@@ -135,11 +146,8 @@ function readTerminologyFile(file: string): Record<string, unknown>[] {
       ? ((parsed as { entry?: { resource?: unknown }[] }).entry ?? []).map((e) => e.resource)
       : [parsed];
   const out = list.filter(
-    (r): r is Record<string, unknown> =>
-      !!r &&
-      typeof r === 'object' &&
-      ((r as { resourceType?: unknown }).resourceType === 'CodeSystem' || (r as { resourceType?: unknown }).resourceType === 'ValueSet'),
+    (r): r is Record<string, unknown> => !!r && typeof r === 'object' && TERMINOLOGY_TYPES.has(String((r as { resourceType?: unknown }).resourceType)),
   );
-  if (!out.length) throw new PackageReadError(`terminology file ${file} holds no CodeSystem or ValueSet`);
+  if (!out.length) throw new PackageReadError(`terminology file ${file} holds no CodeSystem, ValueSet or Questionnaire`);
   return out;
 }

@@ -7,7 +7,7 @@
  */
 import type { Definitions } from '../definitions.ts';
 import type { ElementNode } from './element-node.ts';
-import { choiceSuffix } from './type-names.ts';
+import { choiceSuffix, isPrimitiveType } from './type-names.ts';
 
 export interface ChildRef {
   node: ElementNode;
@@ -40,7 +40,9 @@ export class ChildResolver {
     }
     let idx = perType.get(key);
     if (!idx) {
-      const nodes = this.childNodes(node, type, 0);
+      let nodes = this.childNodes(node, type, 0);
+      // The `_name` object of a primitive holds only id and extension: its value is the JSON `name`.
+      if (node.path === node.id && isPrimitiveType(node.path)) nodes = nodes.filter((n) => n.name !== 'value');
       idx = nodes.length ? buildIndex(nodes) : EMPTY;
       perType.set(key, idx);
     }

@@ -6,6 +6,9 @@
 import type { ElementDefinition } from '@medplum/fhirtypes';
 import { fhirTypeOf, isPrimitiveType, parseMax } from './type-names.ts';
 import type { CompiledProfile } from './compiled-profile.ts';
+import { ATTACHMENT_HASH_EXPRESSION, ATTACHMENT_SIZE_EXPRESSION, quantityBoundExpression } from '../validate/native-invariants.ts';
+import { fixInvariantExpression } from './invariant-fixes.ts';
+import { quantityText } from '../validate/primitives.ts';
 
 export interface TypeRef {
   code: string;
@@ -29,7 +32,16 @@ export interface Slicing {
 export interface Binding {
   strength: 'required' | 'extensible' | 'preferred' | 'example';
   valueSet?: string;
+  /**
+   * Codes accepted besides the value set: R4 `CapabilityStatement.format` allows the shorthand
+   * `xml`, `json` and `ttl` next to MIME types (its definition says so; the HL7 validator accepts them).
+   */
+  alsoAllowed?: ReadonlySet<string>;
 }
+
+const SHORTHAND_FORMATS: ReadonlySet<string> = new Set(['xml', 'json', 'ttl']);
+/** Elements whose R4 definition allows the shorthand format codes besides MIME types. */
+const SHORTHAND_FORMAT_PATHS = new Set(['CapabilityStatement.format']);
 
 export interface Invariant {
   key: string;
@@ -105,6 +117,7 @@ export class ElementNode {
     this.maxLength = ed.maxLength;
     if (ed.binding?.strength) {
       this.binding = { strength: ed.binding.strength as Binding['strength'], valueSet: ed.binding.valueSet };
+      if (SHORTHAND_FORMAT_PATHS.has(this.basePath)) this.binding.alsoAllowed = SHORTHAND_FORMATS;
     }
     this.invariants = (ed.constraint ?? [])
       .filter((c) => c.key && c.expression)
@@ -112,9 +125,35 @@ export class ElementNode {
         key: c.key as string,
         severity: c.severity === 'warning' ? 'warning' : 'error',
         human: c.human ?? '',
-        expression: c.expression as string,
+        expression: fixInvariantExpression(c.expression as string, c.key),
         source: c.source,
       }));
+    for (const [kind, bound] of [
+      ['min', this.minValue],
+      ['max', this.maxValue],
+    ] as const) {
+      if (!bound || isPrimitiveType(bound.type) || typeof bound.value !== 'object' || bound.value === null) continue;
+      this.invariants.push({
+        key: `${kind}Value`,
+        severity: 'error',
+        human: `${kind === 'min' ? 'value must be >=' : 'value must be <='} ${quantityText(bound.value)}`,
+        expression: quantityBoundExpression(kind, bound.value),
+      });
+    }
+    if (this.id === 'Attachment' && this.path === 'Attachment') {
+      this.invariants.push({
+        key: 'att-size',
+        severity: 'error',
+        human: 'Attachment.size must be the number of bytes of data',
+        expression: ATTACHMENT_SIZE_EXPRESSION,
+      });
+      this.invariants.push({
+        key: 'att-hash',
+        severity: 'error',
+        human: 'Attachment.hash must be the base64 SHA-1 hash of data',
+        expression: ATTACHMENT_HASH_EXPRESSION,
+      });
+    }
     this.contentReference = ed.contentReference;
     this.isModifier = ed.isModifier === true;
     if (ed.slicing) {
@@ -136,7 +175,21 @@ export class ElementNode {
 
   /** Invariants that need evaluating (ele-1 is enforced structurally by the walker). */
   get activeInvariants(): Invariant[] {
-    return (this.active ??= this.invariants.filter((i) => !i.expression.startsWith('hasValue() or (children().count() > id.count())')));
+    return (this.active ??= this.withReferencedInvariants().filter((i) => !i.expression.startsWith('hasValue() or (children().count() > id.count())')));
+  }
+
+  /**
+   * A recursive element (`contentReference`: `Questionnaire.item.item`, `Parameters.parameter.part`)
+   * follows the referenced element's rules, its constraints included (que-1…, inv-1 on nested items).
+   */
+  private withReferencedInvariants(): Invariant[] {
+    const ref = this.contentReference;
+    if (!ref || !this.owner) return this.invariants;
+    const hash = ref.indexOf('#');
+    const target = this.owner.byId.get(hash >= 0 ? ref.slice(hash + 1) : ref);
+    if (!target || target === this || !target.invariants.length) return this.invariants;
+    const keys = new Set(this.invariants.map((i) => i.key));
+    return [...this.invariants, ...target.invariants.filter((i) => !keys.has(i.key))];
   }
 
   /** The type reference for a concrete type code, if this element allows it. */

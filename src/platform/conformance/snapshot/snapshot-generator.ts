@@ -141,8 +141,17 @@ function expandTowards(out: ElementDefinition[], id: string, sources: SnapshotSo
       .slice(aid.length + 1)
       .split('.')[0]
       .split(':')[0];
-    const typeElements = typeElementsFor(ancestor, nextSeg, sources);
+    const typeElements = ancestor.contentReference ? contentElementsFor(ancestor.contentReference, sources) : typeElementsFor(ancestor, nextSeg, sources);
     if (!typeElements) return -1;
+    if (ancestor.contentReference) {
+      // A recursive element (`Parameters.parameter.part`, `Questionnaire.item.item`) constrained below:
+      // it takes the referenced element's children, as the snapshot generator expands it.
+      ancestor.type = structuredClone(typeElements[0].type);
+      const keys = new Set((ancestor.constraint ?? []).map((c) => c.key));
+      const inherited = (typeElements[0].constraint ?? []).filter((c) => !keys.has(c.key)).map((c) => structuredClone(c));
+      if (inherited.length) ancestor.constraint = [...(ancestor.constraint ?? []), ...inherited];
+      delete ancestor.contentReference;
+    }
     const rootId = typeElements[0].id ?? typeElements[0].path ?? '';
     const rootPath = typeElements[0].path ?? rootId;
     const children = typeElements.slice(1).map((ed) => {
@@ -164,6 +173,21 @@ function nearestAncestor(out: ElementDefinition[], id: string): number {
     end = id.lastIndexOf('.', end - 1);
   }
   return -1;
+}
+
+/**
+ * The element a content reference names (`#Parameters.parameter`, or `url#id`) with its descendants,
+ * taken from the base definition of the resource it belongs to (never a profile's slices).
+ */
+function contentElementsFor(ref: string, sources: SnapshotSources): ElementDefinition[] | undefined {
+  const hash = ref.indexOf('#');
+  const id = hash >= 0 ? ref.slice(hash + 1) : ref;
+  const base = sources.typeSnapshot(id.split('.')[0]);
+  const i = base ? indexOfId(base, id) : -1;
+  if (!base || i < 0) return undefined;
+  const out = [base[i]];
+  for (let j = i + 1; j < base.length && (base[j].id ?? '').startsWith(`${id}.`); j++) out.push(base[j]);
+  return out.length > 1 ? out : undefined;
 }
 
 /** Snapshot elements of the (single, or the one having `childName`) type of an element. */

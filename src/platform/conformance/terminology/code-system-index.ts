@@ -4,6 +4,8 @@ import type { CodeSystem, CodeSystemConcept } from '@medplum/fhirtypes';
 export interface ConceptInfo {
   code: string;
   display?: string;
+  /** designation values with their language (any use), for display checks. */
+  designations: { language?: string; value: string }[];
   parents: string[];
   properties: Map<string, unknown[]>;
 }
@@ -14,7 +16,12 @@ export class CodeSystemIndex {
   /** complete | fragment | example | not-present | supplement */
   readonly content: string;
   readonly caseSensitive: boolean;
+  readonly isSupplement: boolean;
   private readonly concepts = new Map<string, ConceptInfo>();
+  /** CodeSystem.language (the language of its displays), e.g. `ja`, `en-US`. */
+  readonly language?: string;
+  /** True when some display or designation is Japanese (language ja, or Japanese script). */
+  hasJapanese = false;
 
   /** A subset published for an external terminology (never complete, whatever it says). */
   readonly isExternal: boolean;
@@ -25,6 +32,9 @@ export class CodeSystemIndex {
     this.isExternal = external;
     this.content = external ? 'fragment' : (cs.content ?? 'complete');
     this.caseSensitive = cs.caseSensitive !== false;
+    this.isSupplement = cs.content === 'supplement';
+    this.language = cs.language;
+    if (cs.language && /^ja\b/i.test(cs.language)) this.hasJapanese = true;
     this.addConcepts(cs.concept ?? [], undefined);
   }
 
@@ -63,7 +73,19 @@ export class CodeSystemIndex {
     for (const c of list) {
       if (!c.code) continue;
       const key = this.caseSensitive ? c.code : c.code.toLowerCase();
-      const info: ConceptInfo = this.concepts.get(key) ?? { code: c.code, display: c.display, parents: [], properties: new Map() };
+      const info: ConceptInfo = this.concepts.get(key) ?? {
+        code: c.code,
+        display: c.display,
+        designations: [],
+        parents: [],
+        properties: new Map(),
+      };
+      if (!this.hasJapanese && c.display && JAPANESE_SCRIPT.test(c.display)) this.hasJapanese = true;
+      for (const d of c.designation ?? []) {
+        if (!d.value) continue;
+        if (!info.designations.some((x) => x.value === d.value && x.language === d.language)) info.designations.push({ language: d.language, value: d.value });
+        if (!this.hasJapanese && ((d.language && /^ja\b/i.test(d.language)) || JAPANESE_SCRIPT.test(d.value))) this.hasJapanese = true;
+      }
       if (parent) info.parents.push(parent);
       for (const p of c.property ?? []) {
         if (!p.code) continue;
@@ -80,6 +102,9 @@ export class CodeSystemIndex {
     }
   }
 }
+
+/** Hiragana, katakana (incl. half-width), CJK ideographs, full-width forms: text written in Japanese. */
+export const JAPANESE_SCRIPT = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff9f]/;
 
 function firstValue(p: Record<string, unknown>): unknown {
   for (const k in p) if (k.startsWith('value')) return p[k];

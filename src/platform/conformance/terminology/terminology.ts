@@ -5,8 +5,7 @@
  * from a terminology server: what cannot be decided locally is reported as `unknown`.
  */
 import type { CodeSystem, ValueSet, ValueSetComposeInclude } from '@medplum/fhirtypes';
-import type { CanonicalIndex } from '../registry.ts';
-import { splitCanonical } from '../registry.ts';
+import { CanonicalIndex, splitCanonical } from '../registry.ts';
 import { CodeSystemIndex } from './code-system-index.ts';
 import { checkGrammarCode, isGrammarSystem } from './grammar-systems.ts';
 
@@ -37,6 +36,13 @@ const EXTERNAL_SYSTEMS = new Set([
   'http://unitsofmeasure.org',
 ]);
 
+export interface ConceptDisplays {
+  /** The concept's display(s) and designations (with their language when known). */
+  displays: { value: string; language?: string }[];
+  /** Some display or designation of the system (or a supplement) is Japanese. */
+  systemHasJapanese: boolean;
+}
+
 export interface CompiledValueSet {
   url: string;
   /** Systems named by the value set's includes (used when a bare `code` has no system). */
@@ -46,6 +52,11 @@ export interface CompiledValueSet {
 
 export class Terminology {
   private readonly csCache = new Map<CodeSystem, CodeSystemIndex>();
+  /**
+   * Loaded Questionnaires by canonical URL (for QuestionnaireResponse checks). Filled by the loader
+   * (`terminology.questionnaires.add(url, version, q, source)`) from packages and terminology files.
+   */
+  readonly questionnaires = new CanonicalIndex<Record<string, unknown>>();
   private readonly vsCache = new Map<string, CompiledValueSet | null>();
 
   constructor(
@@ -94,6 +105,49 @@ export class Terminology {
 
   display(system: string, code: string): string | undefined {
     return this.codeSystem(system)?.lookup(code)?.display;
+  }
+
+  /**
+   * What a Coding's display may say for (system, code): the concept's display and designations
+   * (any language) from every loaded version of the system and from loaded supplements of it.
+   * Undefined when the concept is not found locally (nothing to compare with).
+   */
+  conceptDisplays(system: string, code: string): ConceptDisplays | undefined {
+    const versions = this.codeSystems
+      .all(system)
+      .map((cs) => this.index(cs))
+      .filter((x): x is CodeSystemIndex => !!x);
+    if (!versions.length) return undefined;
+    const displays: { value: string; language?: string }[] = [];
+    let found = false;
+    let hasJapanese = false;
+    for (const cs of [...versions, ...this.supplementsOf(system)]) {
+      if (cs.hasJapanese) hasJapanese = true;
+      const c = cs.lookup(code);
+      if (!c) continue;
+      if (!cs.isSupplement) found = true;
+      if (c.display) displays.push({ value: c.display, language: cs.language });
+      displays.push(...c.designations);
+    }
+    return found ? { displays, systemHasJapanese: hasJapanese } : undefined;
+  }
+
+  private supplements: Map<string, CodeSystemIndex[]> | undefined;
+
+  /** Loaded CodeSystem supplements (content = supplement) of a system, indexed on first use. */
+  private supplementsOf(system: string): CodeSystemIndex[] {
+    if (!this.supplements) {
+      this.supplements = new Map();
+      for (const e of this.codeSystems.latest()) {
+        const cs = e.resource;
+        if (cs.content !== 'supplement' || !cs.supplements) continue;
+        const base = splitCanonical(cs.supplements).url;
+        const list = this.supplements.get(base) ?? [];
+        list.push(new CodeSystemIndex(cs));
+        this.supplements.set(base, list);
+      }
+    }
+    return this.supplements.get(splitCanonical(system).url) ?? [];
   }
 
   valueSet(ref: string, from?: string): CompiledValueSet | undefined {

@@ -14,6 +14,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export function checkBinding(value: unknown, type: string, binding: Binding, loc: string, term: Terminology, issues: IssueCollector, from?: string): void {
   if (binding.strength !== 'required' || !binding.valueSet) return;
   const vs = binding.valueSet;
+  if (binding.alsoAllowed && typeof value === 'string' && binding.alsoAllowed.has(value)) return;
   switch (type) {
     case 'code':
     case 'string':

@@ -66,7 +66,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 function flatten(v: unknown, type: string | undefined, out: TypedInstance[]): void {
   if (v === undefined || v === null) return;
   if (Array.isArray(v)) for (const x of v) flatten(x, type, out);
-  else out.push({ value: v, type });
+  else out.push({ value: v, type: type ?? (isObj(v) && typeof v.resourceType === 'string' ? v.resourceType : undefined) });
 }
 
 /** Values at a discriminator path in an instance (collections flattened). */

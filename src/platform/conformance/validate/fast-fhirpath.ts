@@ -600,6 +600,9 @@ function fn(f: AstNode, input: Fn | undefined): Fn {
           if (typeof ref !== 'string') continue;
           const target = env.host.resolveReference(ref);
           if (isObj(target) && typeof target.resourceType === 'string') out.push({ v: target, t: target.resourceType });
+          // `#id` names a resource contained in the reference's own holder, which items here do not
+          // know (an entry's reference seen from the Bundle): fhirpath.js walks the parents.
+          else if (ref.startsWith('#')) unsupported('contained reference outside the context resource');
         }
         return out;
       };

@@ -7,7 +7,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
-import { xhtmlProblem } from './xhtml.ts';
+import { htmlChecks1, htmlChecks2 } from './xhtml.ts';
 
 /** What custom functions need from the validation in progress. */
 export interface FhirPathHost {
@@ -33,7 +33,15 @@ const userInvocationTable = {
     fn: (coll: unknown[]) => [
       coll.every((x) => {
         const v = unwrap(x);
-        return typeof v !== 'string' || xhtmlProblem(v) === undefined;
+        return typeof v !== 'string' || htmlChecks1(v);
+      }),
+    ],
+  },
+  htmlChecks2: {
+    fn: (coll: unknown[]) => [
+      coll.every((x) => {
+        const v = unwrap(x);
+        return typeof v !== 'string' || htmlChecks2(v);
       }),
     ],
   },
@@ -76,19 +84,62 @@ const userInvocationTable = {
     arity: { 1: ['String'] },
   },
   resolve: {
+    // Receives fhirpath.js's nodes (not plain values) so that `#id` can find the reference's holder.
+    internalStructures: true,
     fn: (coll: unknown[]) => {
       const out: unknown[] = [];
       for (const x of coll) {
         const v = unwrap(x);
         const ref = typeof v === 'string' ? v : v && typeof v === 'object' ? (v as { reference?: unknown }).reference : undefined;
         if (typeof ref !== 'string') continue;
-        const target = host?.resolveReference(ref);
-        if (target) out.push(target);
+        const target = (ref.startsWith('#') ? containedFrom(x, ref) : undefined) ?? host?.resolveReference(ref);
+        if (target) out.push(asNode(x, target));
       }
       return out;
     },
   },
 };
+
+interface NodeLike {
+  data?: unknown;
+  parentResNode?: NodeLike | null;
+}
+
+const isJson = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A `#id` reference names a resource contained in the resource holding the reference — not in the
+ * resource the expression started from (an invariant on a Bundle resolving an entry's `#p1`). The
+ * holder is found by walking up fhirpath.js's node parents: the nearest resource, or its container
+ * when that resource is itself contained.
+ */
+function containedFrom(x: unknown, ref: string): unknown {
+  let n = isJson(x) ? (x as NodeLike).parentResNode : undefined;
+  while (n && !(isJson(n.data) && typeof n.data.resourceType === 'string')) n = n.parentResNode;
+  if (!n) return undefined;
+  let holder = n.data as Record<string, unknown>;
+  for (let p = n.parentResNode; p; p = p.parentResNode) {
+    if (isJson(p.data) && typeof p.data.resourceType === 'string') {
+      if (Array.isArray(p.data.contained) && p.data.contained.includes(holder)) holder = p.data;
+      break;
+    }
+  }
+  if (ref === '#') return holder;
+  const id = ref.slice(1);
+  return Array.isArray(holder.contained) ? holder.contained.find((c) => isJson(c) && c.id === id) : undefined;
+}
+
+interface NodeClass {
+  makeResNode(ctx: unknown, data: unknown, parent: null, path: string, _data: null, type: string): unknown;
+}
+
+/** The target as a fhirpath.js node of its resource type (so that `resolve() is Patient` holds). */
+function asNode(from: unknown, target: unknown): unknown {
+  const cls = isJson(from) ? (from.constructor as unknown as Partial<NodeClass>) : undefined;
+  const ctx = isJson(from) ? from.ctx : undefined;
+  if (!cls?.makeResNode || !ctx || !isJson(target) || typeof target.resourceType !== 'string') return target;
+  return cls.makeResNode(ctx, target, null, target.resourceType, null, target.resourceType);
+}
 
 const cache = new Map<string, Compiled | Error>();
 

@@ -3,6 +3,9 @@
  * https://hl7.org/fhir/R4/datatypes.html (regular expressions from the spec, plus calendar checks).
  */
 
+import fhirpath from 'fhirpath';
+import { xhtmlTypeProblem } from './xhtml.ts';
+
 const YEAR = '([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)';
 const MONTH = '(0[1-9]|1[0-2])';
 const DAY = '(0[1-9]|[1-2][0-9]|3[0-1])';
@@ -17,12 +20,15 @@ const REGEX: Record<string, RegExp> = {
   code: /^[^\s]+( [^\s]+)*$/,
   id: /^[A-Za-z0-9\-.]{1,64}$/,
   oid: /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/,
-  uuid: /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  // The uuid type is lowercase (R4 datatypes regex `urn:uuid:[0-9a-f]{8}-…`; "UUIDs must be valid (and lowercase)").
+  uuid: /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   uri: /^\S+$/,
   url: /^\S+$/,
   canonical: /^\S+$/,
   base64Binary: /^(\s*([0-9a-zA-Z+=/]){4}\s*)+$/,
 };
+
+const URN_UUID_ANY_CASE = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -62,6 +68,8 @@ export function checkPrimitive(type: string, value: unknown): PrimitiveCheck {
   if (re && !re.test(s)) return { ok: false, problem: 'format' };
   if ((type === 'date' || type === 'dateTime' || type === 'instant') && !validCalendarDate(s)) return { ok: false, problem: 'format' };
   if ((type === 'uri' || type === 'url' || type === 'canonical') && !validUriPrefix(s)) return { ok: false, problem: 'format' };
+  // The xhtml type: XHTML-namespaced, well-formed <div> using the allowed elements and attributes (content is txt-2).
+  if (type === 'xhtml' && xhtmlTypeProblem(s) !== undefined) return { ok: false, problem: 'format' };
   if (type === 'string' || type === 'markdown') {
     if (s.trim().length === 0) return { ok: false, problem: 'empty' };
   }
@@ -89,15 +97,74 @@ function validCalendarDate(s: string): boolean {
   return d <= days;
 }
 
-/** urn:oid: and urn:uuid: URIs must follow their own syntax. */
+/**
+ * urn:oid: and urn:uuid: URIs must follow their own syntax. A fragment (`urn:uuid:…#p1`, a resource
+ * contained in a Bundle entry) is not part of the UUID / OID and is allowed, as in any URI.
+ */
 function validUriPrefix(s: string): boolean {
-  if (s.startsWith('urn:oid:')) return REGEX.oid.test(s);
-  if (s.startsWith('urn:uuid:')) return REGEX.uuid.test(s);
-  return true;
+  // `oid:` / `uuid:` without `urn:` are not URIs of those schemes ("URI values cannot start with oid: / uuid:").
+  if (s.startsWith('oid:') || s.startsWith('uuid:')) return false;
+  if (!s.startsWith('urn:oid:') && !s.startsWith('urn:uuid:')) return true;
+  const hash = s.indexOf('#');
+  const main = hash >= 0 ? s.slice(0, hash) : s;
+  return s.startsWith('urn:oid:') ? REGEX.oid.test(main) : URN_UUID_ANY_CASE.test(main);
 }
 
-/** Compares two values of an ordered primitive type (numbers, dates as strings of equal precision). */
+/**
+ * Compares two values of an ordered primitive type (numbers, dates / times as strings). A bound that
+ * is not a primitive (minValueQuantity reaching a primitive) or of another JSON type is not
+ * comparable: 0, never a finding.
+ */
 export function comparePrimitive(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  if (typeof a !== 'string' || typeof b !== 'string') return 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const UCUM = 'http://unitsofmeasure.org';
+
+interface UcumConvert {
+  convertUnitTo(from: string, value: number, to: string): { status: string; toVal: number | null };
+}
+
+type QuantityJson = { value?: unknown; system?: unknown; code?: unknown; unit?: unknown };
+
+const isRecord = (v: unknown): v is QuantityJson => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Compares a Quantity with a minValue / maxValue Quantity, as the HL7 validator's quantity check
+ * does: same system and code → the decimal values; both UCUM → the value converted to the bound's
+ * unit (UCUM conversion, as its UCUM service does); otherwise not comparable (undefined, no error).
+ * Also undefined when either side has no value, system or code.
+ */
+export function compareQuantity(q: unknown, bound: unknown): number | undefined {
+  if (!isRecord(q) || !isRecord(bound)) return undefined;
+  const { value, system, code } = q;
+  if (typeof value !== 'number' || typeof bound.value !== 'number') return undefined;
+  if (typeof system !== 'string' || typeof code !== 'string' || typeof bound.system !== 'string' || typeof bound.code !== 'string') return undefined;
+  if (system === bound.system && code === bound.code) return value - bound.value;
+  if (system !== UCUM || bound.system !== UCUM) return undefined;
+  try {
+    const r = (fhirpath as unknown as { ucumUtils: UcumConvert }).ucumUtils.convertUnitTo(code, value, bound.code);
+    if (r.status !== 'succeeded' || typeof r.toVal !== 'number') return undefined;
+    const diff = r.toVal - bound.value;
+    return Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(bound.value)) ? 0 : diff;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Human form of a Quantity bound (`5 mg`). */
+export function quantityText(q: unknown): string {
+  if (!isRecord(q)) return String(q);
+  const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : '';
+  return `${String(q.value)}${unit ? ` ${unit}` : ''}`;
+}
+
+/** Number of bytes a base64 text decodes to (whitespace ignored), or undefined when it is not base64. */
+export function base64DecodedLength(s: string): number | undefined {
+  const t = s.replace(/\s+/g, '');
+  if (t.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(t)) return undefined;
+  const pad = t.endsWith('==') ? 2 : t.endsWith('=') ? 1 : 0;
+  return (t.length / 4) * 3 - pad;
 }

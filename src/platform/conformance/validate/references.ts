@@ -22,8 +22,8 @@ const OID = /^urn:oid:[0-2](\.(0|[1-9][0-9]*))+$/;
 
 export function referenceKind(ref: string): ReferenceKind {
   if (ref.startsWith('#')) return 'contained';
-  if (ref.startsWith('urn:uuid:')) return UUID.test(ref) ? 'uuid' : 'invalid';
-  if (ref.startsWith('urn:oid:')) return OID.test(ref) ? 'oid' : 'invalid';
+  if (ref.startsWith('urn:uuid:')) return UUID.test(withoutFragment(ref)) ? 'uuid' : 'invalid';
+  if (ref.startsWith('urn:oid:')) return OID.test(withoutFragment(ref)) ? 'oid' : 'invalid';
   if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return /\s/.test(ref) ? 'invalid' : 'absolute';
   if (RELATIVE.test(ref)) return 'relative';
   return 'invalid';
@@ -55,6 +55,12 @@ export function indexBundle(bundle: Json): BundleIndex {
   return { type: typeof bundle.type === 'string' ? bundle.type : '', byFullUrl, byTypeAndId };
 }
 
+/** A URI without its `#fragment`. */
+function withoutFragment(ref: string): string {
+  const hash = ref.indexOf('#');
+  return hash >= 0 ? ref.slice(0, hash) : ref;
+}
+
 function stripHistory(url: string): string {
   const i = url.indexOf('/_history/');
   return i >= 0 ? url.slice(0, i) : url;
@@ -65,6 +71,12 @@ function stripHistory(url: string): string {
  * Returns the target resource or undefined.
  */
 export function resolveInBundle(bundle: BundleIndex, ref: string, fromFullUrl: string | undefined): Json | undefined {
+  const hash = ref.indexOf('#');
+  if (hash > 0) {
+    // `urn:uuid:…#p1`: a resource contained in another entry.
+    const holder = resolveInBundle(bundle, ref.slice(0, hash), fromFullUrl);
+    return holder ? resolveContained(holder, ref.slice(hash)) : undefined;
+  }
   const direct = bundle.byFullUrl.get(stripHistory(ref));
   if (direct) return direct;
   const rel = RELATIVE.exec(ref);

@@ -6,12 +6,12 @@
 import type { ChildIndex, ChildResolver } from '../model/child-index.ts';
 import type { CompiledProfile } from '../model/compiled-profile.ts';
 import type { ElementNode } from '../model/element-node.ts';
-import { isPrimitiveType } from '../model/type-names.ts';
+import { isPrimitiveType, isResourceTypeCode } from '../model/type-names.ts';
 import type { Definitions } from '../definitions.ts';
 import { IssueCollector } from '../issues.ts';
 import { msg } from '../messages.ts';
 import { checkBinding } from './bindings.ts';
-import { evaluateInvariant, type FhirPathHost } from './fhirpath-engine.ts';
+import { evaluateInvariant, evaluateRaw, type FhirPathHost } from './fhirpath-engine.ts';
 import { fastInvariant, Unsupported, type FastHost } from './fast-fhirpath.ts';
 import { xhtmlProblem } from './xhtml.ts';
 import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
@@ -21,6 +21,15 @@ import { indexBundle, resolveContained, resolveInBundle, type Json } from './ref
 import { checkReference, type ReferenceContext } from './reference-check.ts';
 import { assignSlices, type SlicingHost } from './slicing.ts';
 import { checkGrammarCode } from '../terminology/grammar-systems.ts';
+import { checkBundleRules } from './bundle-rules.ts';
+import { contextProblem, extensionContext, extensionMessages, isExampleUrl, logicalPath, unknownAllowed } from './extension-rules.ts';
+import { implicitProfiles } from './implicit-profiles.ts';
+import { checkDefinitionRules } from './definition-rules.ts';
+import { versionMatches } from '../registry.ts';
+// Conformance II (questionnaire answers, displays, signatures): display-check.ts, questionnaire-response.ts, signature-check.ts
+import { checkDisplay } from './display-check.ts';
+import { checkQuestionnaire, checkQuestionnaireResponse } from './questionnaire-response.ts';
+import { checkSignature } from './signature-check.ts';
 
 /** Where a value sits: its resource, the container (for contained ones), the enclosing Bundle. */
 type Ctx = ReferenceContext;
@@ -38,6 +47,8 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 const jsonTypeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const EXAMPLE_VALUE = /\.(example|fixed[A-Z]\w*|pattern[A-Z]\w*|defaultValue[A-Z]\w*)(\.|$)/;
 const QUANTITY_TYPES = new Set(['Quantity', 'SimpleQuantity', 'Age', 'Duration', 'Count', 'Distance', 'MoneyQuantity']);
 
 interface WalkResult {
@@ -53,6 +64,12 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   private readonly inProgress = new WeakMap<object, Set<string>>();
   /** Invariant results per value (objects only), so several profile walks do not re-evaluate them. */
   private readonly invariantResults = new WeakMap<object, Map<string, boolean | string>>();
+  /** Where each resource met sits (its FHIRPath location), for instance paths relative to it. */
+  private readonly resourceLocs = new WeakMap<object, string>();
+  /** FHIR type of the element whose children are being walked (the holder of an extension met there). */
+  private holderType: string | undefined;
+  /** Definition path of that element (`HumanName.family`, `Patient.name`). */
+  private holderPath: string | undefined;
 
   constructor(
     readonly defs: Definitions,
@@ -84,9 +101,23 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       return;
     }
     const ctx = this.resourceCtx(res, parent, contained, fullUrl);
-    for (const p of this.profilesFor(res, rt, loc, required)) {
+    if (!this.resourceLocs.has(res)) this.resourceLocs.set(res, loc);
+    const implicit = implicitProfiles(this.defs, res, rt);
+    const all = implicit.length ? [...required, ...implicit.filter((p) => !required.includes(p) && this.defs.profile(p))] : required;
+    for (const p of this.profilesFor(res, rt, loc, all)) {
       this.issues.merge(this.profileWalk(res, p, loc, ctx).issues);
     }
+    if (rt === 'Bundle' && ctx.bundle) checkBundleRules(this, res, loc, ctx.bundle);
+    checkDefinitionRules(this, res, rt, loc);
+    // Conformance II: questionnaire-response.ts
+    if (rt === 'QuestionnaireResponse') {
+      checkQuestionnaireResponse(res, loc, { terminology: this.defs.terminology, issues: this.issues, rootResource: ctx.rootResource, bundle: ctx.bundle });
+    } else if (rt === 'Questionnaire') checkQuestionnaire(res, loc, this.issues);
+  }
+
+  /** Resource types of R4 (BundleRuleHost). */
+  get resourceTypes(): ReadonlySet<string> {
+    return this.defs.resourceTypes;
   }
 
   /**
@@ -187,14 +218,20 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     const running = this.inProgress.get(value) ?? new Set<string>();
     running.add(key);
     this.inProgress.set(value, running);
+    const savedHolder = this.holderType;
+    const savedHolderPath = this.holderPath;
     try {
       if (typeof value.resourceType === 'string' && prof.kind === 'resource') {
+        this.holderType = value.resourceType;
+        this.holderPath = prof.root.path;
         this.validateObject(value, this.children.index(prof.root, prof.type), loc, ctx, true);
         this.checkInvariants(prof.root, prof.type, value, loc, ctx);
       } else {
         this.validateComplex(value, prof.root, prof.type, loc, ctx);
       }
     } finally {
+      this.holderType = savedHolder;
+      this.holderPath = savedHolderPath;
       running.delete(key);
       this.issues = saved;
       this.ctx = savedCtx;
@@ -334,6 +371,15 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if ((type === 'Resource' || type === 'DomainResource') && isObj(item.value) && typeof item.value.resourceType === 'string' && !node.typeRef(type)) {
       type = item.value.resourceType; // a slice of a Resource element typed to one resource type
     }
+    // an element (or slice) allowing several resource types: the resource's own type
+    if (
+      !type &&
+      isObj(item.value) &&
+      typeof item.value.resourceType === 'string' &&
+      node.types.length > 1 &&
+      node.types.every((t) => isResourceTypeCode(t.code, this.defs.resourceTypes))
+    )
+      type = item.value.resourceType;
     if (type && node.types.length && !node.types.some((t) => t.code === type)) {
       this.issues.error(
         'structure',
@@ -362,7 +408,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       this.validatePrimitive(item, node, type, ctx);
       return;
     }
-    this.validateComplex(item.value, node, type, item.loc, ctx);
+    this.validateComplex(item.value, node, type, item.loc, ctx, parent);
   }
 
   private validatePrimitive(item: Item, node: ElementNode, type: string, ctx: Ctx): void {
@@ -382,7 +428,9 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         }
         if (node.minValue && comparePrimitive(value, node.minValue.value) < 0) this.issues.error('value', msg.belowMin(node.minValue.value, value), loc);
         if (node.maxValue && comparePrimitive(value, node.maxValue.value) > 0) this.issues.error('value', msg.aboveMax(node.maxValue.value, value), loc);
-        if (node.fixed && !matchesFixed(value, node.fixed.value)) this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
+        if (node.fixed && !matchesFixed(value, node.fixed.value) && !isVersionedSelf(node, value)) {
+          this.issues.error('value', msg.fixedMismatch(node.fixed.value, value), loc);
+        }
         if (node.pattern && !matchesPattern(value, node.pattern.value)) this.issues.error('value', msg.fixedMismatch(node.pattern.value, value), loc);
         if (node.binding) checkBinding(value, type, node.binding, loc, this.defs.terminology, this.issues, node.owner.source);
       }
@@ -394,13 +442,21 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
         this.issues.error('structure', msg.wrongJsonType('object', jsonTypeName(ext)), loc);
       } else {
         const root = this.defs.baseType(type)?.root;
-        if (root) this.validateObject(ext, this.children.index(root, type), loc, ctx, false);
+        if (root) {
+          const savedHolder = this.holderType;
+          const savedHolderPath = this.holderPath;
+          this.holderType = type;
+          this.holderPath = node.path;
+          this.validateObject(ext, this.children.index(root, type), loc, ctx, false);
+          this.holderType = savedHolder;
+          this.holderPath = savedHolderPath;
+        }
       }
     }
     if (value !== undefined) this.checkInvariants(node, type, value, loc, ctx);
   }
 
-  private validateComplex(value: unknown, node: ElementNode, type: string | undefined, loc: string, ctx: Ctx): void {
+  private validateComplex(value: unknown, node: ElementNode, type: string | undefined, loc: string, ctx: Ctx, holder?: Json): void {
     if (!isObj(value)) {
       this.issues.error('structure', msg.wrongJsonType('object', jsonTypeName(value)), loc);
       return;
@@ -409,7 +465,13 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
       this.issues.error('structure', msg.emptyObject(), loc);
       return;
     }
+    const holderType = this.holderType;
+    const holderPath = this.holderPath;
+    this.holderType = type ?? singleType(node);
+    this.holderPath = node.path;
     this.validateObject(value, this.children.index(node, type), loc, ctx, false);
+    this.holderType = holderType;
+    this.holderPath = holderPath;
     const concrete = type && type !== 'Element' && type !== 'BackboneElement' ? type : undefined;
     if (concrete) {
       const root = this.children.typeRoot(node, concrete);
@@ -423,7 +485,8 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (concrete === 'Coding') this.checkCoding(value, loc);
     else if (QUANTITY_TYPES.has(concrete)) this.checkUcum(value, loc);
     else if (concrete === 'Reference') checkReference(this, value, node, loc, ctx);
-    else if (concrete === 'Extension') this.checkExtension(value, node, loc, ctx);
+    else if (concrete === 'Extension') this.checkExtension(value, node, loc, ctx, holder, holderType, holderPath);
+    else if (concrete === 'Signature') checkSignature(value, loc, this.issues); // Conformance II: signature-check.ts
     this.checkTypeProfiles(value, node, concrete, loc, ctx);
   }
 
@@ -453,6 +516,7 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     if (typeof system !== 'string' || typeof code !== 'string') return;
     const r = this.defs.terminology.codeInSystem(system, code);
     if (r.result === 'no') this.issues.error('code-invalid', msg.unknownCode(system, code), `${loc}.code`);
+    else checkDisplay(coding, loc, this.defs.terminology, this.issues); // Conformance II: display-check.ts
   }
 
   private checkUcum(q: Json, loc: string): void {
@@ -461,17 +525,82 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
     }
   }
 
-  private checkExtension(ext: Json, node: ElementNode, loc: string, ctx: Ctx): void {
-    if (node.typeRef('Extension')?.profiles.length) return; // profiled: validated through the profile
+  /**
+   * An extension: its definition must be loaded (error; `unknownExtensions: 'warning'` makes it a warning), used
+   * where its context allows, as modifier or not as defined, and its content valid against it (see extension-rules).
+   */
+  private checkExtension(
+    ext: Json,
+    node: ElementNode,
+    loc: string,
+    ctx: Ctx,
+    holder: Json | undefined,
+    holderType: string | undefined,
+    holderPath: string | undefined,
+  ): void {
     const url = ext.url;
     if (typeof url !== 'string') return;
-    const prof = this.defs.profile(url, node.owner.source);
-    if (!prof) {
-      if (node.jsonName === 'modifierExtension') this.issues.error('extension', msg.modifierExtensionUnknown(url), loc);
-      else this.issues.warning('extension', msg.extensionUnknown(url), loc);
+    const profiled = !!node.typeRef('Extension')?.profiles.length;
+    const isModifierUse = node.jsonName === 'modifierExtension';
+    const from = node.owner.source;
+    if (!ABSOLUTE_URL.test(url)) {
+      // A sub-extension: must be one the holding extension's definition slices for (matched slices carry a sliceName).
+      if (holderType === 'Extension' && node.sliceName === undefined && !profiled && node.owner.type === 'Extension' && holder?.url === node.owner.url) {
+        this.issues.error('structure', extensionMessages.subExtensionInvalid(url, node.owner.url), loc);
+      }
       return;
     }
-    if (prof.type !== 'Extension') return;
+    const sd = this.defs.structures.get(url, from);
+    if (!sd) {
+      if (profiled || unknownAllowed(url)) return; // profiled slices: checkTypeProfiles reports the missing profile
+      if (isModifierUse) this.issues.error('extension', msg.modifierExtensionUnknown(url), loc);
+      else {
+        const bar = url.indexOf('|');
+        const lenient = this.defs.options.unknownExtensions === 'warning' || isExampleUrl(url);
+        if (bar > 0 && this.defs.structures.hasUrl(url)) {
+          // url|version with that version not loaded (other versions are): not found, as the reference resolves it.
+          const loaded = this.defs.structures.versionsOf(url).filter((v): v is string => !!v);
+          this.issues.add(lenient ? 'warning' : 'error', 'extension', extensionMessages.unknownVersion(url.slice(0, bar), url.slice(bar + 1), loaded), loc);
+        } else if (lenient) this.issues.warning('extension', extensionMessages.unknownLenient(url), loc);
+        else this.issues.error('extension', extensionMessages.unknown(url), loc);
+      }
+      return;
+    }
+    if (sd.type !== 'Extension') return;
+    if (holder) {
+      const c = extensionContext(sd);
+      if (isModifierUse && !c.isModifier) this.issues.error('structure', extensionMessages.modifierMismatch(url), loc);
+      else if (!isModifierUse && c.isModifier) this.issues.error('structure', extensionMessages.mustNotBeModifier(url), loc);
+      const holderLoc = loc.slice(0, Math.max(0, loc.lastIndexOf('.')));
+      const paths: string[] = [];
+      const resLoc = this.resourceLocs.get(ctx.resource);
+      const rt = typeof ctx.resource.resourceType === 'string' ? ctx.resource.resourceType : '';
+      if (resLoc !== undefined && holderLoc.startsWith(resLoc) && rt) paths.push(rt + logicalPath(holderLoc.slice(resLoc.length)));
+      if (holderPath && !paths.includes(holderPath)) paths.push(holderPath);
+      // Extensions are always allowed inside example, fixed and pattern values of an ElementDefinition.
+      if (paths.some((p) => EXAMPLE_VALUE.test(p))) return;
+      const site = {
+        paths,
+        type: holderType,
+        isResource: typeof holder.resourceType === 'string',
+        parentExtensionUrl: holderType === 'Extension' && typeof holder.url === 'string' ? holder.url : undefined,
+      };
+      const problem = contextProblem(this.defs, url, c, site, (expr) => {
+        const res = evaluateRaw(expr, rt, ctx.resource, { resource: ctx.resource, rootResource: ctx.rootResource }, this);
+        if (!Array.isArray(res) || (holderType && isPrimitiveType(holderType))) return undefined; // primitives: not comparable
+        return res.includes(holder);
+      });
+      if (problem) this.issues.error('structure', problem, loc);
+      else if (c.invariants.length) {
+        const base = holderType ?? rt;
+        for (const expr of c.invariants) {
+          if (this.evaluate(expr, base, holder, ctx) === false) this.issues.error('structure', extensionMessages.notHere(url, expr), loc);
+        }
+      }
+    }
+    if (profiled) return; // validated through the slice's profile
+    const prof = this.defs.profile(url, from);
+    if (prof?.type !== 'Extension') return;
     this.issues.merge(this.profileWalk(ext, prof, loc, ctx).issues);
   }
 
@@ -544,6 +673,13 @@ export class ValidationRun implements FhirPathHost, FastHost, SlicingHost {
   inValueSet(valueSet: string, system: string | undefined, code: string): boolean {
     return this.defs.terminology.inValueSet(undefined, valueSet, system, code).result === 'yes';
   }
+}
+
+/** `Extension.url` given as `url|version` of the very definition being walked (a versioned extension reference). */
+function isVersionedSelf(node: ElementNode, value: unknown): boolean {
+  if (node.path !== 'Extension.url' || typeof value !== 'string' || typeof node.fixed?.value !== 'string') return false;
+  const fixed = node.fixed.value;
+  return value.startsWith(`${fixed}|`) && versionMatches(value.slice(fixed.length + 1), node.owner.version);
 }
 
 /** Walks are cached per definition (a URL may be loaded from several packages). */

@@ -123,7 +123,7 @@ function sliceMatches(slice: ElementNode, item: SliceItem, discriminators: { typ
       }
       case 'type': {
         if (!def) continue;
-        const allowed = def.type ? [def.type] : def.node.types.map((t) => t.code);
+        const allowed = allowedTypes(def, host);
         if (!allowed.length) continue;
         if (!inst.length) return false;
         if (!inst.some((v) => v.type !== undefined && allowed.includes(v.type))) return false;
@@ -140,6 +140,30 @@ function sliceMatches(slice: ElementNode, item: SliceItem, discriminators: { typ
     }
   }
   return true;
+}
+
+const allowedCache = new WeakMap<ElementNode, string[]>();
+
+/**
+ * Types a `type` discriminator accepts at a slice's element. `Resource` constrained to a profile
+ * (`Bundle.entry:patient.resource` typed `Resource` with a Patient profile) stands for the type the
+ * profile constrains.
+ */
+function allowedTypes(def: DefinitionAt, host: SlicingHost): string[] {
+  if (def.type && def.type !== 'Resource' && def.type !== 'DomainResource') return [def.type];
+  const known = allowedCache.get(def.node);
+  if (known) return known;
+  const out: string[] = [];
+  for (const t of def.node.types) {
+    if ((t.code === 'Resource' || t.code === 'DomainResource') && t.profiles.length) {
+      for (const p of t.profiles) {
+        const prof = host.defs.profile(p, def.node.owner.source);
+        out.push(prof && prof.type !== 'Resource' && prof.type !== 'DomainResource' ? prof.type : t.code);
+      }
+    } else out.push(t.code);
+  }
+  allowedCache.set(def.node, out);
+  return out;
 }
 
 function resourceTypeOf(v: unknown): string | undefined {
