@@ -52,3 +52,21 @@ export function at(oo: OperationOutcome, location: string, severity?: string): O
 
 /** One line per error, for readable assertion failures. */
 export const describeErrors = (oo: OperationOutcome): string[] => errors(oo).map((i) => `${i.expression?.[0]} | ${i.diagnostics}`);
+
+/** A differential-only constraint profile on `type` at `${base}/${id}` (test profiles written for the theme tests). */
+export function differentialProfile(base: string, id: string, type: string, elements: Record<string, unknown>[]): Record<string, unknown> {
+  return {
+    resourceType: 'StructureDefinition',
+    id,
+    url: `${base}/${id}`,
+    name: id.replace(/[^A-Za-z0-9]/g, ''),
+    status: 'draft',
+    fhirVersion: '4.0.1',
+    kind: 'resource',
+    abstract: false,
+    type,
+    baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    derivation: 'constraint',
+    differential: { element: elements },
+  };
+}

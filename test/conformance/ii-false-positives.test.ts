@@ -11,26 +11,11 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateCommand } from '../../cli/commands/validate.ts';
 import { loadConformance, type Conformance } from '../../src/platform/conformance/index.ts';
-import { describeErrors } from './helpers.ts';
+import { describeErrors, differentialProfile } from './helpers.ts';
 
 const BASE = 'http://tsunagu.example/fhir/ii/StructureDefinition';
 
-function profile(id: string, type: string, elements: Record<string, unknown>[]): Record<string, unknown> {
-  return {
-    resourceType: 'StructureDefinition',
-    id,
-    url: `${BASE}/${id}`,
-    name: id.replace(/[^A-Za-z0-9]/g, ''),
-    status: 'draft',
-    fhirVersion: '4.0.1',
-    kind: 'resource',
-    abstract: false,
-    type,
-    baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
-    derivation: 'constraint',
-    differential: { element: elements },
-  };
-}
+const profile = (id: string, type: string, elements: Record<string, unknown>[]) => differentialProfile(BASE, id, type, elements);
 
 const PROFILES = [
   profile('bundle-by-type', 'Bundle', [

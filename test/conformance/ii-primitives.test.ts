@@ -11,25 +11,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConformance, type Conformance } from '../../src/platform/conformance/index.ts';
 import { base64DecodedLength, checkPrimitive, compareQuantity, comparePrimitive } from '../../src/platform/conformance/validate/primitives.ts';
-import { describeErrors } from './helpers.ts';
+import { describeErrors, differentialProfile } from './helpers.ts';
 
 const BASE = 'http://tsunagu.example/fhir/ii-prim/StructureDefinition';
 const UCUM = 'http://unitsofmeasure.org';
 
-const sd = (id: string, type: string, elements: Record<string, unknown>[]) => ({
-  resourceType: 'StructureDefinition',
-  id,
-  url: `${BASE}/${id}`,
-  name: id.replace(/-/g, ''),
-  status: 'draft',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type,
-  baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
-  derivation: 'constraint',
-  differential: { element: elements },
-});
+const sd = (id: string, type: string, elements: Record<string, unknown>[]) => differentialProfile(BASE, id, type, elements);
 
 let c: Conformance;
 beforeAll(async () => {

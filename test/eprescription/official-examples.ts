@@ -32,6 +32,9 @@ const CORE_EXT = 'http://jpfhir.jp/fhir/core/Extension/StructureDefinition';
 export const PREFECTURE_NO_EXTENSION = `${CORE_EXT}/JP_Organization_PrefectureNo`;
 export const ORGANIZATION_CATEGORY_EXTENSION = `${CORE_EXT}/JP_Organization_InsuranceOrganizationCategory`;
 export const ORGANIZATION_NO_EXTENSION = `${CORE_EXT}/JP_Organization_InsuranceOrganizationNo`;
+/** 実服用日数: the package example's older name, and JP Core 1.1.2's (context Dosage). */
+export const PUBLISHED_USAGE_DURATION_EXTENSION = `${CORE_EXT}/JP_MedicationRequest_DosageInstruction_UsageDuration`;
+export const USAGE_DURATION_EXTENSION = `${CORE_EXT}/JP_MedicationDosage_UsageDuration`;
 export const INSURED_SYMBOL_EXTENSION = `${CORE_EXT}/JP_Coverage_InsuredPersonSymbol`;
 export const INSURED_NUMBER_EXTENSION = `${CORE_EXT}/JP_Coverage_InsuredPersonNumber`;
 export const INSURED_BRANCH_EXTENSION = `${CORE_EXT}/JP_Coverage_InsuredPersonSubNumber`;
@@ -181,6 +184,26 @@ const CHANGES: NotationChange[] = [
         (q: Json, i: number) => i === 0 || !(q.code?.coding ?? []).some((c: Json) => c.code === 'NarcoticsPractitioner'),
       );
       return r.qualification.length !== before;
+    },
+  },
+  {
+    where: 'MedicationRequest.dosageInstruction.extension (UsageDuration 実服用日数).url',
+    from: PUBLISHED_USAGE_DURATION_EXTENSION,
+    to: USAGE_DURATION_EXTENSION,
+    why:
+      'JP Core 1.1.2 names the 実服用日数 extension JP_MedicationDosage_UsageDuration (context Dosage); no loaded package ' +
+      'defines the older name the example writes, and an extension whose definition cannot be found is an error (as the ' +
+      'reference validator reports it).',
+    apply: (r) => {
+      if (r.resourceType !== 'MedicationRequest') return false;
+      let changed = false;
+      for (const d of r.dosageInstruction ?? [])
+        for (const e of d.extension ?? [])
+          if (e.url === PUBLISHED_USAGE_DURATION_EXTENSION) {
+            e.url = USAGE_DURATION_EXTENSION;
+            changed = true;
+          }
+      return changed;
     },
   },
   {
