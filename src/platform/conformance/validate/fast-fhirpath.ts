@@ -64,7 +64,36 @@ function unsupported(what: string): never {
 // ------------------------------------------------------------------ typing
 
 /** Type of the value at `parentType.name`, or undefined when the model does not know it. */
+/**
+ * The element path where a recursive element is defined (contentReference: `Composition.section.section.section` →
+ * `Composition.section`), so invariants on nested items compile once and on the fast path.
+ */
+export function definedPath(path: string): string {
+  let out = path;
+  for (let dot = out.indexOf('.', out.indexOf('.') + 1); dot !== -1; dot = out.indexOf('.', dot + 1)) {
+    const head = out.slice(0, out.indexOf('.', dot + 1) === -1 ? out.length : out.indexOf('.', dot + 1));
+    const elsewhere = model.pathsDefinedElsewhere[head];
+    if (elsewhere) {
+      out = elsewhere + out.slice(head.length);
+      dot = elsewhere.length - 1;
+    }
+  }
+  return out;
+}
+
+/** childType answers, per parent type and name (the model lookups and the key string cost on every navigation). */
+const childTypes = new Map<string, Map<string, { type: string; choices?: string[] } | undefined>>();
+
 function childType(parentType: string, name: string): { type: string; choices?: string[] } | undefined {
+  let byName = childTypes.get(parentType);
+  if (!byName) childTypes.set(parentType, (byName = new Map()));
+  if (byName.has(name)) return byName.get(name);
+  const found = modelChildType(parentType, name);
+  byName.set(name, found);
+  return found;
+}
+
+function modelChildType(parentType: string, name: string): { type: string; choices?: string[] } | undefined {
   const key = `${parentType}.${name}`;
   const choices = model.choiceTypePaths[key];
   if (choices) return { type: key, choices };
@@ -78,7 +107,7 @@ function childType(parentType: string, name: string): { type: string; choices?: 
   if (elsewhere) return { type: elsewhere };
   // Inherited elements (id, extension, meta…) are keyed on the ancestor type.
   const parent = model.type2Parent[parentType];
-  if (parent) return childType(parent, name);
+  if (parent) return modelChildType(parent, name);
   return undefined;
 }
 

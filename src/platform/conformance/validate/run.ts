@@ -12,7 +12,7 @@ import { IssueCollector } from '../issues.ts';
 import { msg } from '../messages.ts';
 import { checkBinding } from './bindings.ts';
 import { evaluateInvariant, evaluateRaw, type FhirPathHost } from './fhirpath-engine.ts';
-import { fastInvariant, Unsupported, type FastHost } from './fast-fhirpath.ts';
+import { definedPath, fastInvariant, Unsupported, type FastHost } from './fast-fhirpath.ts';
 import { xhtmlProblem } from './xhtml.ts';
 import { matchesFixed, matchesPattern } from './fixed-pattern.ts';
 import { nativeInvariant } from './native-invariants.ts';
@@ -703,5 +703,5 @@ function hasContent(v: Json): boolean {
 /** FHIRPath base path for evaluating an element's invariants: its type, else its base path. */
 function fhirpathBase(node: ElementNode, type: string | undefined): string {
   if (type && type !== 'Element' && type !== 'BackboneElement') return type;
-  return node.basePath.replace(/\[x\]/g, '');
+  return definedPath(node.basePath.replace(/\[x\]/g, ''));
 }
