@@ -58,7 +58,7 @@ export function createBillingService(options: BillingOptions = {}): ServiceModul
         platform,
         clock: options.clock ?? (() => new Date()),
         master: () => master,
-        prescriptions: options.prescriptions ?? prescriptionsIssuedOn,
+        prescriptions: options.prescriptions ?? issuedAtVisit,
       });
     },
   };
@@ -70,6 +70,10 @@ async function configuredMaster(db: ServiceContext<BillingConfig>['platform']['d
   if (config.master === 'database' || imported.itemCount > 0) return imported;
   return sampleFeeMaster();
 }
+
+/** The e-prescription service's prescriptions of a visit, as the calculation reads them (with their 処方箋ID). */
+const issuedAtVisit: BillingRuntime['prescriptions'] = async (db, q) =>
+  (await prescriptionsIssuedOn(db, q)).map((p) => ({ id: p.prescriptionId, kind: p.kind, lines: p.lines }));
 
 export const billingService = createBillingService();
 

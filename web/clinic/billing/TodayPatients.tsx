@@ -8,7 +8,7 @@ import { fhir } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { ErrorMessage, StatusMessage } from '../../shared/messages.tsx';
 import type { Text } from '../../shared/text.ts';
-import { setCurrentPatient } from '../current-patient.ts';
+import { ChoosePatientCell } from '../ChoosePatientCell.tsx';
 import { historyPath, japanTime, japanToday, latestPerPatient, type ReceptionRecord, readHistory } from '../patient/eligibility.ts';
 import { type Read, useRead } from '../patient/load.ts';
 
@@ -64,18 +64,13 @@ export function TodayPatients({ read, onRetry, currentId }: { read: Read<Recepti
                       {r.patient.kana && <span className="note">（{r.patient.kana}）</span>}
                     </td>
                     <td>
-                      {currentId === r.patient.id ? (
-                        <span className="badge">{t(T.chosen)}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-label={t(T.chooseLabel).replace('{name}', r.patient.name)}
-                          onClick={() => setCurrentPatient(r.patient)}
-                        >
-                          {t(T.choose)}
-                        </button>
-                      )}
+                      <ChoosePatientCell
+                        patient={r.patient}
+                        current={currentId === r.patient.id}
+                        label={T.choose}
+                        ariaLabel={T.chooseLabel}
+                        currentLabel={T.chosen}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -1,6 +1,7 @@
 /** 本日の受付: the receptions of this browser tab today, newest first; choosing one makes them the current patient. */
 import { useId } from 'react';
-import { setCurrentPatient, useCurrentPatient } from '../current-patient.ts';
+import { ChoosePatientCell } from '../ChoosePatientCell.tsx';
+import { useCurrentPatient } from '../current-patient.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import type { Text } from '../../shared/text.ts';
 import { copayText, METHODS } from './labels.ts';
@@ -64,18 +65,13 @@ export function TodayList({ entries }: { entries: ReceptionEntry[] }) {
                   <td>{t(copayText(e.copayRatio))}</td>
                   <td>{consentText(e)}</td>
                   <td className="reception-nowrap">
-                    {current?.id === e.patient.id ? (
-                      <span className="badge">{t(T.selected)}</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="secondary"
-                        aria-label={t(T.selectLabel).replace('{name}', e.patient.name)}
-                        onClick={() => setCurrentPatient(e.patient)}
-                      >
-                        {t(T.select)}
-                      </button>
-                    )}
+                    <ChoosePatientCell
+                      patient={e.patient}
+                      current={current?.id === e.patient.id}
+                      label={T.select}
+                      ariaLabel={T.selectLabel}
+                      currentLabel={T.selected}
+                    />
                   </td>
                 </tr>
               ))}

@@ -70,6 +70,9 @@ function list(o: Json, key: string, path: string, required = false): unknown[] {
   return v as unknown[];
 }
 
+/** `{ key: value }` when the value is given (a non-empty string), else nothing — for optional fields. */
+const present = <K extends string>(key: K, value: string | undefined): { [k in K]?: string } => (value ? ({ [key]: value } as { [k in K]?: string }) : {});
+
 const DIGITS = (n: number) => new RegExp(`^\\d{${n}}$`);
 const RATIO = [1, 2, 3];
 const LIMIT_CATEGORIES = ['u70-a', 'u70-i', 'u70-u', 'u70-e', 'u70-o', 'o70-active3', 'o70-active2', 'o70-active1', 'o70-general', 'o70-low2', 'o70-low1'];
@@ -168,14 +171,14 @@ function checkPatient(raw: unknown): PatientInput {
             monthlyLimitYen: optionalNumber(disease, 'monthlyLimitYen', `${ip}.specificDisease`, 0, 1_000_000) ?? 10_000,
           }
         : null,
-      ...(date(i, 'acquiredOn', ip) ? { acquiredOn: date(i, 'acquiredOn', ip) } : {}),
+      ...present('acquiredOn', date(i, 'acquiredOn', ip)),
       lostOn: date(i, 'lostOn', ip) ?? null,
     };
   }
   return {
-    ...(optionalString(p, 'id', path) ? { id: optionalString(p, 'id', path) } : {}),
-    ...(optionalString(p, 'name', path) ? { name: optionalString(p, 'name', path) } : {}),
-    ...(optionalString(p, 'nameKana', path) ? { nameKana: optionalString(p, 'nameKana', path) } : {}),
+    ...present('id', optionalString(p, 'id', path)),
+    ...present('name', optionalString(p, 'name', path)),
+    ...present('nameKana', optionalString(p, 'nameKana', path)),
     birthDate: date(p, 'birthDate', path, true),
     sex: sex as PatientInput['sex'],
     insurance,
@@ -230,7 +233,7 @@ export function checkCase(raw: unknown): VisitCase {
     facility: {
       code,
       prefecture,
-      ...(optionalString(f, 'name', 'facility') ? { name: optionalString(f, 'name', 'facility') } : {}),
+      ...present('name', optionalString(f, 'name', 'facility')),
       ...(isObject(f.hours) ? { hours: checkHours(f.hours) } : {}),
     },
     patient: checkPatient(c.patient),

@@ -85,7 +85,7 @@ export async function calculateForPatient(
       },
       history: earlier.filter((v) => v.date <= date).map((v) => v.visit),
     };
-    const c = checkCase(JSON.parse(JSON.stringify(raw)));
+    const c = checkCase(raw); // the same checks as a case from outside (the desk's items and caps are input too)
     return { c, result: calculateVisit(rt.master(), c) };
   };
   const entities = [`Patient/${id}`];
